@@ -1,0 +1,20 @@
+//! Live classes: the entity, its lifecycle and capacity rules, the ports the
+//! service needs, and the use-case service itself.
+
+mod capacity;
+pub mod errors;
+mod lifecycle;
+mod model;
+mod participation;
+pub mod ports;
+mod service;
+
+pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
+pub use lifecycle::TransitionError;
+pub use model::{ClassStatus, Description, LiveClass, RecordingUrl, Title};
+pub use participation::{ParticipantRole, Participation};
+pub use ports::{
+    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, PageRequest,
+    ParticipationRepository, RecordingOutcome, RepoError, TransitionOutcome,
+};
+pub use service::{ClassDetails, Joined, LiveClassService, NewClass, ParticipantsView};

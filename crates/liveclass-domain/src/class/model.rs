@@ -1,0 +1,252 @@
+//! The `LiveClass` entity and its validated value types.
+
+use std::fmt;
+use std::str::FromStr;
+
+use time::OffsetDateTime;
+
+use super::capacity::Capacity;
+use crate::ids::{ClassId, RoomId, TenantId, UserId};
+use crate::validation::ValidationError;
+use crate::video::Room;
+
+/// Where a class is in its life. `Ended` and `Cancelled` are terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClassStatus {
+    Scheduled,
+    Live,
+    Ended,
+    Cancelled,
+}
+
+impl ClassStatus {
+    pub const ALL: [Self; 4] = [Self::Scheduled, Self::Live, Self::Ended, Self::Cancelled];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Live => "live",
+            Self::Ended => "ended",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for ClassStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ClassStatus {
+    type Err = ValidationError;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "status",
+                    format!("must be one of scheduled, live, ended, cancelled (got `{raw}`)"),
+                )
+            })
+    }
+}
+
+/// A class title: 1..=200 characters after trimming surrounding white space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    pub const MAX_CHARS: usize = 200;
+
+    /// # Errors
+    /// Blank, longer than 200 characters, or with control characters.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(ValidationError::new("title", "must not be blank"));
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(ValidationError::new(
+                "title",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                "title",
+                "must not contain control characters",
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A class description: at most 5000 characters; line breaks allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description(String);
+
+impl Description {
+    pub const MAX_CHARS: usize = 5000;
+
+    /// # Errors
+    /// Longer than 5000 characters.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(ValidationError::new(
+                "description",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a class's recording lives: an absolute URL (`https://…`, `s3://…`),
+/// at most 2048 characters, without white space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingUrl(String);
+
+impl RecordingUrl {
+    pub const MAX_CHARS: usize = 2048;
+
+    /// # Errors
+    /// Not of the form `scheme://rest`, too long, or containing white space.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        const FIELD: &str = "recordingUrl";
+        if raw.is_empty() {
+            return Err(ValidationError::new(FIELD, "must not be empty"));
+        }
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(ValidationError::new(
+                FIELD,
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        let scheme_ok = raw.split_once("://").is_some_and(|(scheme, rest)| {
+            !rest.is_empty()
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+        if !scheme_ok || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ValidationError::new(
+                FIELD,
+                "must be an absolute URL such as https://… or s3://bucket/key, without spaces",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A live class as stored. `active_count` and `participant_count` are kept by
+/// the repository together with the participations, in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveClass {
+    pub id: ClassId,
+    pub tenant_id: TenantId,
+    /// The teacher: the only user who may start and end the class.
+    pub created_by: UserId,
+    pub title: Title,
+    pub description: Option<Description>,
+    pub room_id: RoomId,
+    /// The video provider's room for this class.
+    pub room: Room,
+    pub status: ClassStatus,
+    pub scheduled_at: OffsetDateTime,
+    pub started_at: Option<OffsetDateTime>,
+    pub ended_at: Option<OffsetDateTime>,
+    pub max_participants: Capacity,
+    /// Participations with no `left_at`.
+    pub active_count: u32,
+    /// Distinct users who have ever joined.
+    pub participant_count: u32,
+    pub recording_url: Option<RecordingUrl>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl LiveClass {
+    pub fn is_creator(&self, user: &UserId) -> bool {
+        &self.created_by == user
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.active_count >= self.max_participants.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(
+            Title::parse("  Rust 101 ").map(|t| t.0),
+            Ok("Rust 101".into())
+        );
+        assert!(Title::parse("   ").is_err());
+        assert!(Title::parse(&"é".repeat(200)).is_ok());
+        let err = Title::parse(&"é".repeat(201)).unwrap_err();
+        assert_eq!(err.field, "title");
+        assert!(Title::parse("bell\u{7}").is_err());
+    }
+
+    #[test]
+    fn descriptions_allow_5000_characters_and_no_more() {
+        assert!(Description::parse(&"a".repeat(5000)).is_ok());
+        assert_eq!(
+            Description::parse(&"a".repeat(5001)).unwrap_err().field,
+            "description"
+        );
+    }
+
+    #[test]
+    fn recording_urls_must_be_absolute() {
+        for ok in [
+            "s3://bucket/a.mp4",
+            "https://cdn.example.com/r/1.mp4",
+            "gs://b/k",
+        ] {
+            assert!(RecordingUrl::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "recording.mp4",
+            "://x",
+            "https://",
+            "https://a b",
+            "1http://x",
+        ] {
+            assert!(RecordingUrl::parse(bad).is_err(), "{bad}");
+        }
+        assert!(RecordingUrl::parse(&format!("https://x/{}", "a".repeat(2048))).is_err());
+    }
+
+    #[test]
+    fn statuses_parse_from_their_names_only() {
+        for s in ClassStatus::ALL {
+            assert_eq!(s.as_str().parse::<ClassStatus>(), Ok(s));
+        }
+        assert_eq!("LIVE".parse::<ClassStatus>().unwrap_err().field, "status");
+    }
+}

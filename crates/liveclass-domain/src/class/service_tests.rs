@@ -1,0 +1,796 @@
+use std::sync::Arc;
+
+use mockall::predicate::eq;
+use time::macros::datetime;
+
+use super::*;
+use crate::caller::Role;
+use crate::class::ports::{MockClassRepository, MockParticipationRepository, RepoError};
+use crate::clock::FixedClock;
+use crate::ids::{ParticipationId, RoomId, SequentialIds, TenantId, UserId};
+use crate::video::{MockVideoProvider, Room, VideoError};
+
+const NOW: OffsetDateTime = datetime!(2030-03-01 14:00 UTC);
+
+fn caller(user: &str, roles: &[Role]) -> Caller {
+    Caller {
+        user_id: UserId::parse(user).unwrap(),
+        tenant_id: TenantId::parse("tenant-a").unwrap(),
+        roles: roles.to_vec(),
+        name: Some(format!("{user} name")),
+    }
+}
+
+fn teacher() -> Caller {
+    caller("teacher-1", &[Role::TrainingManager])
+}
+
+fn student() -> Caller {
+    caller("student-1", &[Role::Other("student".into())])
+}
+
+fn room() -> Room {
+    Room {
+        provider: "jitsi".into(),
+        external_id: "room-x".into(),
+        join_url: "https://meet.example/room-x".into(),
+        host_url: None,
+        password: None,
+    }
+}
+
+fn class(status: ClassStatus) -> LiveClass {
+    LiveClass {
+        id: ClassId::from_uuid(uuid::Uuid::from_u128(100)),
+        tenant_id: TenantId::parse("tenant-a").unwrap(),
+        created_by: UserId::parse("teacher-1").unwrap(),
+        title: Title::parse("Rust").unwrap(),
+        description: None,
+        room_id: RoomId::from_uuid(uuid::Uuid::from_u128(101)),
+        room: room(),
+        status,
+        scheduled_at: NOW,
+        started_at: None,
+        ended_at: None,
+        max_participants: Capacity::from_stored(2),
+        active_count: 0,
+        participant_count: 0,
+        recording_url: None,
+        created_at: NOW,
+        updated_at: NOW,
+    }
+}
+
+fn participation(user: &Caller, role: ParticipantRole) -> Participation {
+    Participation {
+        id: ParticipationId::from_uuid(uuid::Uuid::from_u128(7)),
+        class_id: class(ClassStatus::Live).id,
+        tenant_id: user.tenant_id.clone(),
+        user_id: user.user_id.clone(),
+        user_name: user.name.clone(),
+        role,
+        joined_at: NOW,
+        left_at: None,
+    }
+}
+
+fn credentials() -> JoinCredentials {
+    JoinCredentials {
+        url: room().join_url,
+        token: None,
+        expires_at: None,
+    }
+}
+
+struct Mocks {
+    classes: MockClassRepository,
+    participations: MockParticipationRepository,
+    video: MockVideoProvider,
+}
+
+impl Mocks {
+    fn new() -> Self {
+        Self {
+            classes: MockClassRepository::new(),
+            participations: MockParticipationRepository::new(),
+            video: MockVideoProvider::new(),
+        }
+    }
+
+    fn finding(mut self, found: Option<LiveClass>) -> Self {
+        self.classes
+            .expect_find()
+            .returning(move |_, _| Ok(found.clone()));
+        self
+    }
+
+    fn service(self) -> LiveClassService {
+        LiveClassService::new(
+            Arc::new(self.classes),
+            Arc::new(self.participations),
+            Arc::new(self.video),
+            Arc::new(FixedClock::at(NOW)),
+            Arc::new(SequentialIds::default()),
+            ClassPolicy::default(),
+        )
+    }
+}
+
+fn new_class() -> NewClass {
+    NewClass {
+        tenant_id: None,
+        title: "  Advanced JavaScript ".into(),
+        description: Some("Q&A".into()),
+        scheduled_at: datetime!(2030-03-02 14:00 UTC),
+        max_participants: Some(150),
+    }
+}
+
+fn unexpected() -> RepoError {
+    RepoError::Unexpected(anyhow::anyhow!("disk on fire"))
+}
+
+// ---- create ----
+
+#[tokio::test]
+async fn a_training_manager_creates_a_scheduled_class_with_a_room() {
+    let mut m = Mocks::new();
+    m.video
+        .expect_create_room()
+        .withf(|spec| spec.max_participants == 150 && spec.title == "Advanced JavaScript")
+        .returning(|_| Ok(room()));
+    m.classes.expect_insert().times(1).returning(|_| Ok(()));
+    let created = m.service().create(&teacher(), new_class()).await.unwrap();
+
+    assert_eq!(created.status, ClassStatus::Scheduled);
+    assert_eq!(created.title.as_str(), "Advanced JavaScript");
+    assert_eq!(created.max_participants.get(), 150);
+    assert_eq!(created.created_by.as_str(), "teacher-1");
+    assert_eq!(created.tenant_id.as_str(), "tenant-a");
+    assert_eq!(created.created_at, NOW);
+    assert!(created.room_id.as_str().starts_with("room-"));
+    assert_eq!(created.room, room());
+}
+
+#[tokio::test]
+async fn capacity_defaults_to_the_policy_default() {
+    let mut m = Mocks::new();
+    m.video.expect_create_room().returning(|_| Ok(room()));
+    m.classes.expect_insert().returning(|_| Ok(()));
+    let input = NewClass {
+        max_participants: None,
+        ..new_class()
+    };
+    let created = m.service().create(&teacher(), input).await.unwrap();
+    assert_eq!(created.max_participants.get(), 200);
+}
+
+#[tokio::test]
+async fn a_student_cannot_create_a_class() {
+    let err = Mocks::new()
+        .service()
+        .create(&student(), new_class())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CreateClassError::Forbidden));
+}
+
+#[tokio::test]
+async fn an_org_admin_may_create_a_class() {
+    let mut m = Mocks::new();
+    m.video.expect_create_room().returning(|_| Ok(room()));
+    m.classes.expect_insert().returning(|_| Ok(()));
+    let admin = caller("admin-1", &[Role::OrgAdmin]);
+    assert!(m.service().create(&admin, new_class()).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_body_tenant_other_than_the_tokens_is_refused() {
+    let input = NewClass {
+        tenant_id: Some("tenant-b".into()),
+        ..new_class()
+    };
+    let err = Mocks::new()
+        .service()
+        .create(&teacher(), input)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CreateClassError::TenantMismatch));
+}
+
+#[tokio::test]
+async fn the_tokens_own_tenant_in_the_body_is_accepted() {
+    let mut m = Mocks::new();
+    m.video.expect_create_room().returning(|_| Ok(room()));
+    m.classes.expect_insert().returning(|_| Ok(()));
+    let input = NewClass {
+        tenant_id: Some("tenant-a".into()),
+        ..new_class()
+    };
+    assert!(m.service().create(&teacher(), input).await.is_ok());
+}
+
+#[tokio::test]
+async fn invalid_input_names_the_field_and_makes_no_room() {
+    let cases = [
+        (
+            NewClass {
+                title: " ".into(),
+                ..new_class()
+            },
+            "title",
+        ),
+        (
+            NewClass {
+                description: Some("d".repeat(5001)),
+                ..new_class()
+            },
+            "description",
+        ),
+        (
+            NewClass {
+                max_participants: Some(0),
+                ..new_class()
+            },
+            "maxParticipants",
+        ),
+        (
+            NewClass {
+                max_participants: Some(501),
+                ..new_class()
+            },
+            "maxParticipants",
+        ),
+    ];
+    for (input, field) in cases {
+        // No expectations: any repository or provider call would panic.
+        let err = Mocks::new()
+            .service()
+            .create(&teacher(), input)
+            .await
+            .unwrap_err();
+        match err {
+            CreateClassError::Invalid(e) => assert_eq!(e.field, field),
+            other => panic!("expected Invalid({field}), got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_provider_failure_creates_nothing() {
+    let mut m = Mocks::new();
+    m.video
+        .expect_create_room()
+        .returning(|_| Err(VideoError::Unavailable("down".into())));
+    m.classes.expect_insert().never();
+    let err = m
+        .service()
+        .create(&teacher(), new_class())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        CreateClassError::Video(VideoError::Unavailable(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_store_failure_after_the_room_was_made_deletes_the_room() {
+    let mut m = Mocks::new();
+    m.video.expect_create_room().returning(|_| Ok(room()));
+    m.classes.expect_insert().returning(|_| Err(unexpected()));
+    m.video
+        .expect_delete_room()
+        .with(eq(room()))
+        .times(1)
+        .returning(|_| Ok(()));
+    let err = m
+        .service()
+        .create(&teacher(), new_class())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CreateClassError::Store(_)));
+}
+
+// ---- read ----
+
+#[tokio::test]
+async fn list_refuses_a_limit_over_one_hundred_before_reading() {
+    let err = Mocks::new()
+        .service()
+        .list(&student(), ClassFilter::default(), Some(101), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ListClassesError::Invalid(e) if e.field == "limit"));
+}
+
+#[tokio::test]
+async fn list_reads_the_callers_tenant_only() {
+    let mut m = Mocks::new();
+    m.classes
+        .expect_list()
+        .withf(|tenant, filter, page| {
+            tenant.as_str() == "tenant-a"
+                && filter.status == Some(ClassStatus::Live)
+                && page.limit() == 50
+        })
+        .returning(|_, _, page| {
+            Ok(ClassPage {
+                total: 0,
+                page,
+                classes: vec![],
+            })
+        });
+    let filter = ClassFilter {
+        status: Some(ClassStatus::Live),
+    };
+    let page = m
+        .service()
+        .list(&student(), filter, None, None)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+}
+
+#[tokio::test]
+async fn another_tenants_class_is_not_found() {
+    let err = Mocks::new()
+        .finding(None)
+        .service()
+        .get(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, GetClassError::NotFound));
+}
+
+#[tokio::test]
+async fn details_carry_every_participation() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.participations
+        .expect_list_for_class()
+        .with(
+            mockall::predicate::always(),
+            mockall::predicate::always(),
+            eq(false),
+        )
+        .returning(|_, _, _| {
+            Ok(vec![participation(
+                &student(),
+                ParticipantRole::Participant,
+            )])
+        });
+    let details = m
+        .service()
+        .get(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert_eq!(details.participations.len(), 1);
+}
+
+#[tokio::test]
+async fn participants_are_the_active_ones() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.participations
+        .expect_list_for_class()
+        .with(
+            mockall::predicate::always(),
+            mockall::predicate::always(),
+            eq(true),
+        )
+        .returning(|_, _, _| Ok(vec![]));
+    let view = m
+        .service()
+        .participants(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert!(view.active.is_empty());
+}
+
+// ---- start / end ----
+
+#[tokio::test]
+async fn the_creator_starts_a_scheduled_class_now() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Scheduled)));
+    m.classes
+        .expect_mark_started()
+        .withf(|_, _, at| *at == NOW)
+        .returning(|_, _, at| {
+            Ok(TransitionOutcome::Changed(LiveClass {
+                status: ClassStatus::Live,
+                started_at: Some(at),
+                ..class(ClassStatus::Live)
+            }))
+        });
+    let started = m
+        .service()
+        .start(&teacher(), class(ClassStatus::Scheduled).id)
+        .await
+        .unwrap();
+    assert_eq!(started.status, ClassStatus::Live);
+    assert_eq!(started.started_at, Some(NOW));
+}
+
+#[tokio::test]
+async fn only_the_creator_may_start_even_with_a_managing_role() {
+    let other_manager = caller("teacher-2", &[Role::TrainingManager]);
+    let err = Mocks::new()
+        .finding(Some(class(ClassStatus::Scheduled)))
+        .service()
+        .start(&other_manager, class(ClassStatus::Scheduled).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        TransitionClassError::Refused(TransitionError::NotCreator { action: "start" })
+    ));
+    assert_eq!(
+        err.to_string(),
+        "Only the class creator can start the class"
+    );
+}
+
+#[tokio::test]
+async fn starting_a_live_class_is_refused_with_its_status() {
+    let err = Mocks::new()
+        .finding(Some(class(ClassStatus::Live)))
+        .service()
+        .start(&teacher(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Cannot start class with status: live");
+}
+
+#[tokio::test]
+async fn ending_a_scheduled_class_is_refused() {
+    let err = Mocks::new()
+        .finding(Some(class(ClassStatus::Scheduled)))
+        .service()
+        .end(&teacher(), class(ClassStatus::Scheduled).id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Cannot end class with status: scheduled");
+}
+
+#[tokio::test]
+async fn ending_an_ended_or_cancelled_class_is_refused() {
+    for status in [ClassStatus::Ended, ClassStatus::Cancelled] {
+        let err = Mocks::new()
+            .finding(Some(class(status)))
+            .service()
+            .end(&teacher(), class(status).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            TransitionClassError::Refused(TransitionError::InvalidTransition { .. })
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_start_that_loses_a_race_reports_the_status_it_found() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Scheduled)));
+    m.classes
+        .expect_mark_started()
+        .returning(|_, _, _| Ok(TransitionOutcome::StatusWas(ClassStatus::Live)));
+    let err = m
+        .service()
+        .start(&teacher(), class(ClassStatus::Scheduled).id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Cannot start class with status: live");
+}
+
+#[tokio::test]
+async fn the_creator_ends_a_live_class() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.classes
+        .expect_mark_ended()
+        .withf(|_, _, at| *at == NOW)
+        .returning(|_, _, at| {
+            Ok(TransitionOutcome::Changed(LiveClass {
+                status: ClassStatus::Ended,
+                ended_at: Some(at),
+                ..class(ClassStatus::Ended)
+            }))
+        });
+    let ended = m
+        .service()
+        .end(&teacher(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert_eq!(ended.ended_at, Some(NOW));
+}
+
+#[tokio::test]
+async fn starting_an_unknown_class_is_not_found() {
+    let err = Mocks::new()
+        .finding(None)
+        .service()
+        .start(&teacher(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TransitionClassError::NotFound));
+}
+
+// ---- join / leave ----
+
+fn admitting(mut m: Mocks, outcome: AdmitOutcome) -> Mocks {
+    m.participations
+        .expect_admit()
+        .returning(move |_| Ok(outcome.clone()));
+    m
+}
+
+#[tokio::test]
+async fn a_student_joins_a_live_class_as_participant() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.participations
+        .expect_admit()
+        .withf(|r| {
+            r.role == ParticipantRole::Participant
+                && r.at == NOW
+                && r.user_id.as_str() == "student-1"
+        })
+        .returning(|r| {
+            Ok(AdmitOutcome::Admitted(Participation {
+                id: r.participation_id,
+                ..participation(&student(), r.role)
+            }))
+        });
+    m.video
+        .expect_join_credentials()
+        .withf(|_, who| who.role == ParticipantRole::Participant)
+        .returning(|_, _| Ok(credentials()));
+    let joined = m
+        .service()
+        .join(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert!(!joined.already_joined);
+    assert_eq!(joined.participation.role, ParticipantRole::Participant);
+    assert_eq!(joined.credentials.url, "https://meet.example/room-x");
+}
+
+#[tokio::test]
+async fn the_creator_joins_as_teacher() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.participations
+        .expect_admit()
+        .withf(|r| r.role == ParticipantRole::Teacher)
+        .returning(|r| Ok(AdmitOutcome::Admitted(participation(&teacher(), r.role))));
+    m.video
+        .expect_join_credentials()
+        .withf(|_, who| who.role == ParticipantRole::Teacher)
+        .returning(|_, _| Ok(credentials()));
+    let joined = m
+        .service()
+        .join(&teacher(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert_eq!(joined.participation.role, ParticipantRole::Teacher);
+}
+
+#[tokio::test]
+async fn joining_twice_returns_the_existing_participation() {
+    let existing = participation(&student(), ParticipantRole::Participant);
+    let mut m = admitting(
+        Mocks::new().finding(Some(class(ClassStatus::Live))),
+        AdmitOutcome::AlreadyActive(existing.clone()),
+    );
+    m.video
+        .expect_join_credentials()
+        .returning(|_, _| Ok(credentials()));
+    let joined = m
+        .service()
+        .join(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert!(joined.already_joined);
+    assert_eq!(joined.participation, existing);
+}
+
+#[tokio::test]
+async fn joining_a_class_that_is_not_live_is_refused_without_writing() {
+    for status in [
+        ClassStatus::Scheduled,
+        ClassStatus::Ended,
+        ClassStatus::Cancelled,
+    ] {
+        let mut m = Mocks::new().finding(Some(class(status)));
+        m.participations.expect_admit().never();
+        let err = m
+            .service()
+            .join(&student(), class(status).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, JoinClassError::NotLive(s) if s == status));
+        assert_eq!(
+            err.to_string(),
+            format!("Cannot join class with status: {status}")
+        );
+    }
+}
+
+#[tokio::test]
+async fn joining_a_full_class_is_refused_with_the_capacity() {
+    let err = admitting(
+        Mocks::new().finding(Some(class(ClassStatus::Live))),
+        AdmitOutcome::Full { capacity: 2 },
+    )
+    .service()
+    .join(&student(), class(ClassStatus::Live).id)
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Live class is at maximum capacity (2 participants)"
+    );
+}
+
+#[tokio::test]
+async fn a_class_that_ended_between_read_and_admit_is_not_live() {
+    let err = admitting(
+        Mocks::new().finding(Some(class(ClassStatus::Live))),
+        AdmitOutcome::NotLive(ClassStatus::Ended),
+    )
+    .service()
+    .join(&student(), class(ClassStatus::Live).id)
+    .await
+    .unwrap_err();
+    assert!(matches!(err, JoinClassError::NotLive(ClassStatus::Ended)));
+}
+
+#[tokio::test]
+async fn a_provider_failure_on_join_is_reported() {
+    let mut m = admitting(
+        Mocks::new().finding(Some(class(ClassStatus::Live))),
+        AdmitOutcome::Admitted(participation(&student(), ParticipantRole::Participant)),
+    );
+    m.video
+        .expect_join_credentials()
+        .returning(|_, _| Err(VideoError::RateLimited { retry_after: None }));
+    let err = m
+        .service()
+        .join(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        JoinClassError::Video(VideoError::RateLimited { .. })
+    ));
+}
+
+#[tokio::test]
+async fn leaving_closes_the_active_participation() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.participations
+        .expect_release()
+        .withf(|_, _, user, at| user.as_str() == "student-1" && *at == NOW)
+        .returning(|_, _, _, at| {
+            Ok(Some(Participation {
+                left_at: Some(at),
+                ..participation(&student(), ParticipantRole::Participant)
+            }))
+        });
+    let left = m
+        .service()
+        .leave(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap();
+    assert_eq!(left.left_at, Some(NOW));
+}
+
+#[tokio::test]
+async fn leaving_a_class_one_is_not_in_is_refused() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.participations
+        .expect_release()
+        .returning(|_, _, _, _| Ok(None));
+    let err = m
+        .service()
+        .leave(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LeaveClassError::NotParticipating));
+    assert_eq!(err.to_string(), "Not currently in this live class");
+}
+
+#[tokio::test]
+async fn leaving_an_unknown_class_is_not_found() {
+    let err = Mocks::new()
+        .finding(None)
+        .service()
+        .leave(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LeaveClassError::NotFound));
+}
+
+// ---- recording ----
+
+#[tokio::test]
+async fn a_manager_sets_the_recording_of_an_ended_class() {
+    let mut m = Mocks::new();
+    m.classes
+        .expect_set_recording()
+        .withf(|_, _, url, _| url.as_str() == "s3://bucket/r.mp4")
+        .returning(|_, _, url, _| {
+            Ok(RecordingOutcome::Set(LiveClass {
+                recording_url: Some(url.clone()),
+                ..class(ClassStatus::Ended)
+            }))
+        });
+    let set = m
+        .service()
+        .set_recording(
+            &teacher(),
+            class(ClassStatus::Ended).id,
+            "s3://bucket/r.mp4",
+        )
+        .await
+        .unwrap();
+    assert_eq!(set.recording_url.unwrap().as_str(), "s3://bucket/r.mp4");
+}
+
+#[tokio::test]
+async fn recording_refusals_map_one_to_one() {
+    let cases = [
+        (
+            RecordingOutcome::AlreadySet,
+            "The recording URL is already set and cannot be changed",
+        ),
+        (
+            RecordingOutcome::NotEnded(ClassStatus::Live),
+            "Cannot set a recording for class with status: live",
+        ),
+        (RecordingOutcome::NotFound, "Live class not found"),
+    ];
+    for (outcome, message) in cases {
+        let mut m = Mocks::new();
+        m.classes
+            .expect_set_recording()
+            .returning(move |_, _, _, _| Ok(outcome.clone()));
+        let err = m
+            .service()
+            .set_recording(&teacher(), class(ClassStatus::Ended).id, "s3://b/k")
+            .await
+            .unwrap_err();
+        assert_eq!(err.to_string(), message);
+    }
+}
+
+#[tokio::test]
+async fn a_student_cannot_set_a_recording() {
+    let err = Mocks::new()
+        .service()
+        .set_recording(&student(), class(ClassStatus::Ended).id, "s3://b/k")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SetRecordingError::Forbidden));
+}
+
+#[tokio::test]
+async fn a_malformed_recording_url_is_refused_before_writing() {
+    let err = Mocks::new()
+        .service()
+        .set_recording(&teacher(), class(ClassStatus::Ended).id, "not a url")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SetRecordingError::Invalid(e) if e.field == "recordingUrl"));
+}
+
+#[tokio::test]
+async fn storage_failures_surface_as_store_errors() {
+    let mut m = Mocks::new();
+    m.classes.expect_find().returning(|_, _| Err(unexpected()));
+    let err = m
+        .service()
+        .get(&student(), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        GetClassError::Store(RepoError::Unexpected(_))
+    ));
+}

@@ -1,0 +1,190 @@
+//! Identifiers. Entity ids are UUIDs minted by the service through
+//! [`IdGenerator`]; tenant and user ids are opaque strings from the caller's
+//! identity provider.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use uuid::Uuid;
+
+use crate::validation::{ValidationError, opaque_id};
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// Identifies a live class.
+    ClassId
+);
+uuid_id!(
+    /// Identifies one participation: one user's stay in a class, from join to leave.
+    ParticipationId
+);
+
+macro_rules! opaque_string_id {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            /// # Errors
+            /// Empty, longer than 128 characters, or with control characters.
+            pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+                opaque_id($field, raw).map(Self)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+opaque_string_id!(
+    /// A tenant (organisation). Every class belongs to exactly one.
+    TenantId,
+    "tenantId"
+);
+opaque_string_id!(
+    /// A user, as the identity provider names them (the JWT `sub`).
+    UserId,
+    "userId"
+);
+
+/// The public name of a class's room: `room-<uuid>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RoomId(String);
+
+impl RoomId {
+    const PREFIX: &'static str = "room-";
+
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(format!("{}{}", Self::PREFIX, id))
+    }
+
+    /// # Errors
+    /// When `raw` is not `room-` followed by a hyphenated UUID.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let valid = raw
+            .strip_prefix(Self::PREFIX)
+            .and_then(|rest| Uuid::try_parse(rest).ok())
+            .is_some_and(|id| Self::from_uuid(id).0 == raw);
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(ValidationError::new(
+                "roomId",
+                "must be `room-` followed by a lower-case hyphenated UUID",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Mints identifiers. The service is the only place that creates ids, so tests
+/// can make them predictable with [`SequentialIds`].
+pub trait IdGenerator: Send + Sync {
+    fn new_uuid(&self) -> Uuid;
+
+    fn class_id(&self) -> ClassId {
+        ClassId::from_uuid(self.new_uuid())
+    }
+    fn participation_id(&self) -> ParticipationId {
+        ParticipationId::from_uuid(self.new_uuid())
+    }
+    fn room_id(&self) -> RoomId {
+        RoomId::from_uuid(self.new_uuid())
+    }
+}
+
+/// Random (v4) UUIDs from the operating system's CSPRNG.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RandomIds;
+
+impl IdGenerator for RandomIds {
+    fn new_uuid(&self) -> Uuid {
+        Uuid::new_v4()
+    }
+}
+
+/// Predictable UUIDs `00000000-0000-0000-0000-000000000001`, `…002`, … for tests.
+#[derive(Debug, Default)]
+pub struct SequentialIds(AtomicU64);
+
+impl IdGenerator for SequentialIds {
+    fn new_uuid(&self) -> Uuid {
+        Uuid::from_u128(u128::from(self.0.fetch_add(1, Ordering::Relaxed) + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_ids_round_trip_and_refuse_anything_else() {
+        let room = RoomId::from_uuid(Uuid::from_u128(7));
+        assert_eq!(RoomId::parse(room.as_str()), Ok(room.clone()));
+        assert!(room.as_str().starts_with("room-"));
+        for bad in [
+            "",
+            "room-",
+            "room-xyz",
+            "7",
+            "ROOM-00000000-0000-0000-0000-000000000007",
+        ] {
+            assert!(RoomId::parse(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn opaque_ids_refuse_empty_long_and_control_characters() {
+        assert!(UserId::parse("user-1").is_ok());
+        assert!(UserId::parse("").is_err());
+        assert!(UserId::parse(&"x".repeat(129)).is_err());
+        assert!(TenantId::parse("a\nb").is_err());
+        assert!(TenantId::parse(" padded").is_err());
+    }
+
+    #[test]
+    fn sequential_ids_count_up_from_one() {
+        let ids = SequentialIds::default();
+        assert_eq!(ids.new_uuid(), Uuid::from_u128(1));
+        assert_eq!(ids.class_id().as_uuid(), Uuid::from_u128(2));
+    }
+}

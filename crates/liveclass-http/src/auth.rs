@@ -1,0 +1,287 @@
+//! Bearer-JWT authentication.
+//!
+//! Tokens come from the platform's identity provider, signed with HS256 (a
+//! shared secret) or RS256/ES256 (we hold the public key). `exp` is required;
+//! `iss` and `aud` are checked when configured. The claims LiveClass reads:
+//! `sub` (user id), `tenant_id`, `roles` (array of strings), optional `name`.
+
+use std::future::{Ready, ready};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use liveclass_domain::caller::{Caller, Role};
+use liveclass_domain::ids::{TenantId, UserId};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// The claims of a LiveClass token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub tenant_id: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Expiry, seconds since the Unix epoch.
+    pub exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+/// The key tokens are verified with.
+#[derive(Clone)]
+pub enum JwtKey {
+    /// HS256 with a shared secret.
+    Hs256Secret(Vec<u8>),
+    /// RS256 or ES256 (P-256), told apart by the PEM's key type.
+    PublicKeyPem(Vec<u8>),
+}
+
+impl std::fmt::Debug for JwtKey {
+    // Never print the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Hs256Secret(_) => f.write_str("Hs256Secret(<redacted>)"),
+            Self::PublicKeyPem(_) => f.write_str("PublicKeyPem(..)"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JwtConfig {
+    pub key: JwtKey,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JwtConfigError {
+    #[error("the HS256 secret must be at least 32 bytes long")]
+    SecretTooShort,
+    #[error("the public key is neither an RSA nor an EC (P-256) public key in PEM form")]
+    UnsupportedPublicKey,
+}
+
+/// Verifies bearer tokens; shared by every request.
+#[derive(Clone)]
+pub struct JwtVerifier {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+/// Clock skew tolerated on `exp`, in seconds.
+const LEEWAY_SECONDS: u64 = 30;
+
+impl JwtVerifier {
+    /// # Errors
+    /// A secret shorter than 32 bytes, or a PEM that is not an RSA or P-256
+    /// public key.
+    pub fn new(config: &JwtConfig) -> Result<Self, JwtConfigError> {
+        let (key, algorithm) = match &config.key {
+            JwtKey::Hs256Secret(secret) => {
+                if secret.len() < 32 {
+                    return Err(JwtConfigError::SecretTooShort);
+                }
+                (DecodingKey::from_secret(secret), Algorithm::HS256)
+            }
+            JwtKey::PublicKeyPem(pem) => {
+                if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
+                    (key, Algorithm::RS256)
+                } else if let Ok(key) = DecodingKey::from_ec_pem(pem) {
+                    (key, Algorithm::ES256)
+                } else {
+                    return Err(JwtConfigError::UnsupportedPublicKey);
+                }
+            }
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        match &config.issuer {
+            Some(iss) => validation.set_issuer(&[iss]),
+            None => validation.iss = None,
+        }
+        match &config.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        Ok(Self { key, validation })
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        self.validation
+            .algorithms
+            .first()
+            .copied()
+            .unwrap_or(Algorithm::HS256)
+    }
+
+    /// Verifies a token and turns its claims into a caller.
+    ///
+    /// # Errors
+    /// 401 `token_expired` or `invalid_token`, with the reason.
+    pub fn verify(&self, token: &str) -> Result<Caller, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(
+            |e| match e.kind() {
+                ErrorKind::ExpiredSignature => {
+                    ApiError::unauthorized("token_expired", "The bearer token has expired")
+                }
+                ErrorKind::InvalidIssuer => ApiError::unauthorized(
+                    "invalid_token",
+                    "The bearer token's issuer is not accepted",
+                ),
+                ErrorKind::InvalidAudience => ApiError::unauthorized(
+                    "invalid_token",
+                    "The bearer token's audience is not accepted",
+                ),
+                ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => {
+                    ApiError::unauthorized(
+                        "invalid_token",
+                        "The bearer token's signature is not valid",
+                    )
+                }
+                ErrorKind::MissingRequiredClaim(claim) => ApiError::unauthorized(
+                    "invalid_token",
+                    format!("The bearer token has no `{claim}` claim"),
+                ),
+                _ => ApiError::unauthorized(
+                    "invalid_token",
+                    format!("The bearer token is malformed: {e}"),
+                ),
+            },
+        )?;
+        caller_from(data.claims)
+    }
+}
+
+fn caller_from(claims: Claims) -> Result<Caller, ApiError> {
+    let invalid = |e: liveclass_domain::ValidationError| {
+        let claim = if e.field == "userId" {
+            "sub"
+        } else {
+            "tenant_id"
+        };
+        ApiError::unauthorized(
+            "invalid_token",
+            format!("The bearer token's `{claim}` claim {}", e.message),
+        )
+    };
+    Ok(Caller {
+        user_id: UserId::parse(&claims.sub).map_err(invalid)?,
+        tenant_id: TenantId::parse(&claims.tenant_id).map_err(invalid)?,
+        roles: claims.roles.iter().map(|r| Role::parse(r)).collect(),
+        name: claims
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| n.chars().take(200).collect()),
+    })
+}
+
+/// Signs HS256 tokens: for `server token` in development and for tests. The
+/// identity provider signs production tokens.
+#[derive(Clone)]
+pub struct TokenIssuer {
+    key: EncodingKey,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+impl TokenIssuer {
+    pub fn hs256(secret: &[u8], issuer: Option<String>, audience: Option<String>) -> Self {
+        Self {
+            key: EncodingKey::from_secret(secret),
+            issuer,
+            audience,
+        }
+    }
+
+    /// A token for `sub` in `tenant` with `roles`, valid for `ttl_seconds`.
+    ///
+    /// # Errors
+    /// Only if signing fails, which HS256 does not.
+    pub fn mint(
+        &self,
+        sub: &str,
+        tenant: &str,
+        roles: &[&str],
+        name: Option<&str>,
+        ttl_seconds: u64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let claims = Claims {
+            sub: sub.to_owned(),
+            tenant_id: tenant.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            name: name.map(str::to_owned),
+            exp: now + ttl_seconds,
+            iat: Some(now),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        };
+        self.sign(&claims)
+    }
+
+    /// Signs arbitrary claims (tests use it for expired or odd tokens).
+    ///
+    /// # Errors
+    /// Only if signing fails.
+    pub fn sign(&self, claims: &Claims) -> Result<String, jsonwebtoken::errors::Error> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.key)
+    }
+}
+
+/// The authenticated caller of a request: extracting it verifies the
+/// `Authorization: Bearer` token, or answers 401.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Caller);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(Authenticated))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let Some(verifier) = req.app_data::<web::Data<JwtVerifier>>() else {
+        return Err(ApiError::internal(&std::io::Error::other(
+            "no JwtVerifier registered in the app",
+        )));
+    };
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing_token", "Missing bearer token"))?;
+    let value = header.to_str().map_err(|_| {
+        ApiError::unauthorized(
+            "invalid_token",
+            "The Authorization header is not valid text",
+        )
+    })?;
+    let token = value
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "invalid_token",
+                "The Authorization header must be `Bearer <token>`",
+            )
+        })?;
+    verifier.verify(token)
+}

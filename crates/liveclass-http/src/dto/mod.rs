@@ -1,0 +1,11 @@
+//! Request and response bodies, as the API spells them (camelCase, RFC 3339
+//! UTC instants). Converted from domain types here; the domain derives none of
+//! serde or utoipa.
+
+mod class;
+mod health;
+mod participation;
+
+pub use class::*;
+pub use health::*;
+pub use participation::*;

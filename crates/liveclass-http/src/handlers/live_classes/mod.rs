@@ -1,0 +1,27 @@
+//! `/live-classes`: the seed-000 API.
+
+pub mod create;
+pub mod end;
+pub mod get;
+pub mod join;
+pub mod leave;
+pub mod list;
+pub mod participants;
+pub mod recording;
+pub mod start;
+
+use liveclass_domain::ids::ClassId;
+
+use crate::error::ApiError;
+
+/// Parses the `{liveClassId}` path segment.
+fn class_id(raw: &str) -> Result<ClassId, ApiError> {
+    uuid::Uuid::try_parse(raw)
+        .map(ClassId::from_uuid)
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_id",
+                format!("liveClassId must be a UUID (got `{raw}`)"),
+            )
+        })
+}

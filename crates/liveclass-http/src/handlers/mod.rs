@@ -1,0 +1,4 @@
+//! One handler per file, grouped by resource.
+
+pub mod health;
+pub mod live_classes;

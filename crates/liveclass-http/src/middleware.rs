@@ -1,0 +1,76 @@
+//! Middleware the server wraps around the routes.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{HttpMessage, HttpResponse};
+use tracing_actix_web::RequestId;
+
+use crate::error::ApiError;
+
+/// Rewrites any error response that is not already JSON (actix's own 404,
+/// 405, 413, payload and routing errors) into the project's error shape, so a
+/// client never sees an HTML page or an empty body.
+pub fn json_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(|res: ServiceResponse<B>| {
+        let is_json = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if is_json {
+            return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+        }
+        let status = res.status();
+        let error = generic_error(status);
+        let (req, original) = res.into_parts();
+        let mut replacement = HttpResponse::build(status).json(error.body());
+        // Keep headers such as Allow and WWW-Authenticate.
+        for (name, value) in original.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                replacement
+                    .headers_mut()
+                    .insert(name.clone(), value.clone());
+            }
+        }
+        Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, replacement).map_into_right_body(),
+        ))
+    })
+}
+
+fn generic_error(status: StatusCode) -> ApiError {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "No such route"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "Method not allowed on this route")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "The request body must be application/json",
+        ),
+        s if s.is_server_error() => ("internal_error", "Internal server error"),
+        _ => ("bad_request", "The request could not be understood"),
+    };
+    ApiError::new(status, code, message)
+}
+
+/// Echoes the request id tracing-actix-web assigned as `x-request-id`, so a
+/// client can quote it and an operator find the request's log lines.
+pub async fn request_id_header(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().copied();
+    let mut res = next.call(req).await?;
+    if let Some(id) = id {
+        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+            res.headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), value);
+        }
+    }
+    Ok(res)
+}

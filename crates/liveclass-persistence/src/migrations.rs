@@ -1,0 +1,49 @@
+//! Embedded migrations, one set per backend.
+
+use diesel::RunQueryDsl;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::connection::{AnyConnection, DbPool};
+
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+// Any constant: the key of the advisory lock that lets one process at a time
+// migrate a PostgreSQL database several servers share.
+const MIGRATION_LOCK_KEY: i64 = 0x4c69_7665_436c_6173;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("cannot get a database connection")]
+    Pool(#[from] r2d2::Error),
+    #[error("a migration failed: {0}")]
+    Failed(String),
+}
+
+/// Applies every pending migration and returns the versions applied. Safe to
+/// run from several processes at once on PostgreSQL (an advisory lock
+/// serialises them); SQLite serialises writers itself.
+///
+/// # Errors
+/// When no connection can be had or a migration fails.
+pub fn run_migrations(pool: &DbPool) -> Result<Vec<String>, MigrationError> {
+    let mut conn = pool.get()?;
+    let applied = match &mut *conn {
+        AnyConnection::Postgresql(c) => {
+            let lock = format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})");
+            diesel::sql_query(lock)
+                .execute(c)
+                .map_err(|e| MigrationError::Failed(e.to_string()))?;
+            let result = c.run_pending_migrations(POSTGRES).map(versions);
+            let unlock = format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})");
+            let _ = diesel::sql_query(unlock).execute(c);
+            result
+        }
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(versions),
+    };
+    applied.map_err(|e| MigrationError::Failed(e.to_string()))
+}
+
+fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
+    applied.into_iter().map(|v| v.to_string()).collect()
+}

@@ -1,0 +1,43 @@
+// The shared schema of migrations/postgres and migrations/sqlite.
+
+diesel::table! {
+    live_classes (id) {
+        id -> Text,
+        tenant_id -> Text,
+        created_by -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        room_id -> Text,
+        video_provider -> Text,
+        video_room_ref -> Text,
+        join_url -> Text,
+        host_url -> Nullable<Text>,
+        room_password -> Nullable<Text>,
+        status -> Text,
+        scheduled_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        max_participants -> Integer,
+        active_count -> Integer,
+        participant_count -> Integer,
+        recording_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participations (id) {
+        id -> Text,
+        class_id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        user_name -> Nullable<Text>,
+        role -> Text,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(participations -> live_classes (class_id));
+diesel::allow_tables_to_appear_in_same_query!(live_classes, participations);

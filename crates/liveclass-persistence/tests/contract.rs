@@ -1,0 +1,619 @@
+//! The repository contract, run on SQLite and on PostgreSQL
+//! (`LIVECLASS_TEST_POSTGRES_URL`; each test gets a database of its own).
+
+use std::sync::Arc;
+
+use diesel::RunQueryDsl;
+use liveclass_domain::class::{
+    AdmitOutcome, AdmitRequest, Capacity, ClassFilter, ClassRepository, ClassStatus, LiveClass,
+    PageRequest, ParticipantRole, ParticipationRepository, RecordingOutcome, RecordingUrl, Title,
+    TransitionOutcome,
+};
+use liveclass_domain::ids::{IdGenerator, ParticipationId, RandomIds, TenantId, UserId};
+use liveclass_domain::video::Room;
+use liveclass_persistence::testing::TestDatabase;
+use liveclass_persistence::{DieselStore, run_migrations};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+const T0: OffsetDateTime = datetime!(2030-03-01 14:00 UTC);
+
+fn tenant(name: &str) -> TenantId {
+    TenantId::parse(name).unwrap()
+}
+
+fn user(name: &str) -> UserId {
+    UserId::parse(name).unwrap()
+}
+
+fn new_class(tenant_name: &str, capacity: u32, scheduled_at: OffsetDateTime) -> LiveClass {
+    let room_id = RandomIds.room_id();
+    LiveClass {
+        id: RandomIds.class_id(),
+        tenant_id: tenant(tenant_name),
+        created_by: user("teacher"),
+        title: Title::parse("Rust ownership").unwrap(),
+        description: Some(
+            liveclass_domain::class::Description::parse("Borrowing, lifetimes").unwrap(),
+        ),
+        room: Room {
+            provider: "jitsi".into(),
+            external_id: room_id.as_str().into(),
+            join_url: format!("https://meet.jit.si/{room_id}"),
+            host_url: Some("https://host.example/x".into()),
+            password: None,
+        },
+        room_id,
+        status: ClassStatus::Scheduled,
+        scheduled_at,
+        started_at: None,
+        ended_at: None,
+        max_participants: Capacity::from_stored(capacity),
+        active_count: 0,
+        participant_count: 0,
+        recording_url: None,
+        created_at: T0,
+        updated_at: T0,
+    }
+}
+
+fn admit_request(class: &LiveClass, who: &str, at: OffsetDateTime) -> AdmitRequest {
+    AdmitRequest {
+        tenant_id: class.tenant_id.clone(),
+        class_id: class.id,
+        user_id: user(who),
+        user_name: Some(format!("{who} name")),
+        role: ParticipantRole::Participant,
+        participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
+        at,
+    }
+}
+
+async fn live_class(store: &DieselStore, capacity: u32) -> LiveClass {
+    let class = new_class("tenant-a", capacity, T0);
+    store.insert(&class).await.unwrap();
+    match store
+        .mark_started(&class.tenant_id, class.id, T0)
+        .await
+        .unwrap()
+    {
+        TransitionOutcome::Changed(c) => c,
+        other => panic!("start failed: {other:?}"),
+    }
+}
+
+// ---- the contract ----
+
+async fn a_stored_class_reads_back_field_for_field(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = new_class("tenant-a", 150, datetime!(2030-03-02 09:30:15.123456 UTC));
+    store.insert(&class).await.unwrap();
+    let found = store.find(&class.tenant_id, class.id).await.unwrap();
+    assert_eq!(found, Some(class));
+}
+
+async fn another_tenants_class_is_invisible(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = new_class("tenant-a", 10, T0);
+    store.insert(&class).await.unwrap();
+    assert_eq!(
+        store.find(&tenant("tenant-b"), class.id).await.unwrap(),
+        None
+    );
+    let page = store
+        .list(
+            &tenant("tenant-b"),
+            &ClassFilter::default(),
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+    assert!(
+        store
+            .admit(&AdmitRequest {
+                tenant_id: tenant("tenant-b"),
+                ..admit_request(&class, "u", T0)
+            })
+            .await
+            .unwrap()
+            == AdmitOutcome::NotFound
+    );
+}
+
+async fn lists_filter_by_status_order_by_schedule_and_page(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let mut ids = Vec::new();
+    for hours in [3, 1, 2, 5, 4] {
+        let class = new_class("tenant-a", 10, T0 + Duration::hours(hours));
+        store.insert(&class).await.unwrap();
+        ids.push((hours, class.id));
+    }
+    store
+        .insert(&new_class("tenant-other", 10, T0))
+        .await
+        .unwrap();
+    let (_, first_started) = ids[1]; // scheduled at +1h
+    store
+        .mark_started(&tenant("tenant-a"), first_started, T0)
+        .await
+        .unwrap();
+
+    let page = store
+        .list(
+            &tenant("tenant-a"),
+            &ClassFilter::default(),
+            PageRequest::new(Some(2), Some(1)).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 5);
+    let hours: Vec<i64> = page
+        .classes
+        .iter()
+        .map(|c| (c.scheduled_at - T0).whole_hours())
+        .collect();
+    assert_eq!(hours, vec![2, 3]);
+
+    let live = store
+        .list(
+            &tenant("tenant-a"),
+            &ClassFilter {
+                status: Some(ClassStatus::Live),
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(live.total, 1);
+    assert_eq!(live.classes[0].id, first_started);
+}
+
+async fn start_happens_once(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = new_class("tenant-a", 10, T0);
+    store.insert(&class).await.unwrap();
+    let at = T0 + Duration::minutes(3);
+    match store
+        .mark_started(&class.tenant_id, class.id, at)
+        .await
+        .unwrap()
+    {
+        TransitionOutcome::Changed(c) => {
+            assert_eq!(c.status, ClassStatus::Live);
+            assert_eq!(c.started_at, Some(at));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store
+            .mark_started(&class.tenant_id, class.id, at)
+            .await
+            .unwrap(),
+        TransitionOutcome::StatusWas(ClassStatus::Live)
+    );
+    assert_eq!(
+        store
+            .mark_started(&class.tenant_id, RandomIds.class_id(), at)
+            .await
+            .unwrap(),
+        TransitionOutcome::NotFound
+    );
+}
+
+async fn ending_closes_every_open_participation_at_the_same_instant(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 10).await;
+    for who in ["a", "b", "c"] {
+        store
+            .admit(&admit_request(&class, who, T0 + Duration::minutes(1)))
+            .await
+            .unwrap();
+    }
+    store
+        .release(
+            &class.tenant_id,
+            class.id,
+            &user("c"),
+            T0 + Duration::minutes(2),
+        )
+        .await
+        .unwrap();
+    let end = T0 + Duration::minutes(30);
+    let ended = match store
+        .mark_ended(&class.tenant_id, class.id, end)
+        .await
+        .unwrap()
+    {
+        TransitionOutcome::Changed(c) => c,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        (ended.status, ended.ended_at, ended.active_count),
+        (ClassStatus::Ended, Some(end), 0)
+    );
+    let all = store
+        .list_for_class(&class.tenant_id, class.id, false)
+        .await
+        .unwrap();
+    let mut left: Vec<_> = all
+        .iter()
+        .map(|p| (p.user_id.as_str().to_owned(), p.left_at))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec![
+            ("a".to_owned(), Some(end)),
+            ("b".to_owned(), Some(end)),
+            ("c".to_owned(), Some(T0 + Duration::minutes(2))),
+        ]
+    );
+    assert_eq!(
+        store
+            .admit(&admit_request(&class, "late", end))
+            .await
+            .unwrap(),
+        AdmitOutcome::NotLive(ClassStatus::Ended)
+    );
+    assert_eq!(
+        store
+            .mark_ended(&class.tenant_id, class.id, end)
+            .await
+            .unwrap(),
+        TransitionOutcome::StatusWas(ClassStatus::Ended)
+    );
+}
+
+async fn admission_counts_seats_and_refuses_when_full(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 2).await;
+    let first = store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    let AdmitOutcome::Admitted(a) = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(a.user_name.as_deref(), Some("a name"));
+    assert!(matches!(
+        store.admit(&admit_request(&class, "b", T0)).await.unwrap(),
+        AdmitOutcome::Admitted(_)
+    ));
+    assert_eq!(
+        store.admit(&admit_request(&class, "c", T0)).await.unwrap(),
+        AdmitOutcome::Full { capacity: 2 }
+    );
+    // The same user again: their seat, not a new one, even when full.
+    assert_eq!(
+        store
+            .admit(&admit_request(&class, "a", T0 + Duration::seconds(5)))
+            .await
+            .unwrap(),
+        AdmitOutcome::AlreadyActive(a)
+    );
+    let now = store
+        .find(&class.tenant_id, class.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((now.active_count, now.participant_count), (2, 2));
+}
+
+async fn admission_is_refused_before_the_class_is_live(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = new_class("tenant-a", 5, T0);
+    store.insert(&class).await.unwrap();
+    assert_eq!(
+        store.admit(&admit_request(&class, "a", T0)).await.unwrap(),
+        AdmitOutcome::NotLive(ClassStatus::Scheduled)
+    );
+    assert!(
+        store
+            .list_for_class(&class.tenant_id, class.id, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn leaving_frees_the_seat_and_a_rejoin_is_a_new_stay(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 1).await;
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    let left = store
+        .release(
+            &class.tenant_id,
+            class.id,
+            &user("a"),
+            T0 + Duration::minutes(1),
+        )
+        .await
+        .unwrap()
+        .expect("was in the class");
+    assert_eq!(left.left_at, Some(T0 + Duration::minutes(1)));
+    assert_eq!(
+        store
+            .release(&class.tenant_id, class.id, &user("a"), T0)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        store
+            .admit(&admit_request(&class, "a", T0 + Duration::minutes(2)))
+            .await
+            .unwrap(),
+        AdmitOutcome::Admitted(_)
+    ));
+    let now = store
+        .find(&class.tenant_id, class.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((now.active_count, now.participant_count), (1, 1));
+    assert_eq!(
+        store
+            .list_for_class(&class.tenant_id, class.id, false)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        store
+            .list_for_class(&class.tenant_id, class.id, true)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn a_leave_never_predates_the_join(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 3).await;
+    store
+        .admit(&admit_request(&class, "a", T0 + Duration::seconds(10)))
+        .await
+        .unwrap();
+    let left = store
+        .release(&class.tenant_id, class.id, &user("a"), T0)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(left.left_at, Some(T0 + Duration::seconds(10)));
+    store
+        .admit(&admit_request(&class, "b", T0 + Duration::seconds(10)))
+        .await
+        .unwrap();
+    let ended = store
+        .mark_ended(&class.tenant_id, class.id, T0)
+        .await
+        .unwrap();
+    assert!(matches!(ended, TransitionOutcome::Changed(_)));
+}
+
+async fn the_database_allows_one_active_participation_per_user(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 5).await;
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    let mut conn = db.pool.get().unwrap();
+    let sql = format!(
+        "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at) \
+         VALUES ('{}', '{}', 'tenant-a', 'a', 'participant', '2030-03-01 14:00:00')",
+        RandomIds.new_uuid(),
+        class.id
+    );
+    let err = diesel::sql_query(sql).execute(&mut *conn).unwrap_err();
+    assert!(err.to_string().to_lowercase().contains("unique"), "{err}");
+}
+
+async fn the_database_refuses_more_active_seats_than_capacity(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 1).await;
+    let mut conn = db.pool.get().unwrap();
+    let sql = format!(
+        "UPDATE live_classes SET active_count = 2 WHERE id = '{}'",
+        class.id
+    );
+    assert!(diesel::sql_query(sql).execute(&mut *conn).is_err());
+}
+
+async fn recordings_are_set_once_on_ended_classes(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 5).await;
+    let url = RecordingUrl::parse("s3://bucket/r.mp4").unwrap();
+    assert_eq!(
+        store
+            .set_recording(&class.tenant_id, class.id, &url, T0)
+            .await
+            .unwrap(),
+        RecordingOutcome::NotEnded(ClassStatus::Live)
+    );
+    store
+        .mark_ended(&class.tenant_id, class.id, T0)
+        .await
+        .unwrap();
+    let RecordingOutcome::Set(set) = store
+        .set_recording(&class.tenant_id, class.id, &url, T0)
+        .await
+        .unwrap()
+    else {
+        panic!("not set")
+    };
+    assert_eq!(set.recording_url, Some(url.clone()));
+    let other = RecordingUrl::parse("s3://bucket/other.mp4").unwrap();
+    assert_eq!(
+        store
+            .set_recording(&class.tenant_id, class.id, &other, T0)
+            .await
+            .unwrap(),
+        RecordingOutcome::AlreadySet
+    );
+    assert_eq!(
+        store
+            .set_recording(&tenant("tenant-b"), class.id, &other, T0)
+            .await
+            .unwrap(),
+        RecordingOutcome::NotFound
+    );
+}
+
+async fn concurrent_admissions_never_exceed_capacity(db: TestDatabase) {
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let class = live_class(&store, 20).await;
+    let tasks: Vec<_> = (0..80)
+        .map(|i| {
+            let (store, request) = (store.clone(), admit_request(&class, &format!("u{i}"), T0));
+            tokio::spawn(async move { store.admit(&request).await })
+        })
+        .collect();
+    let (mut admitted, mut full) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            AdmitOutcome::Admitted(_) => admitted += 1,
+            AdmitOutcome::Full { .. } => full += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((admitted, full), (20, 60));
+    let now = store
+        .find(&class.tenant_id, class.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.active_count, 20);
+    assert_eq!(
+        store
+            .list_for_class(&class.tenant_id, class.id, true)
+            .await
+            .unwrap()
+            .len(),
+        20
+    );
+}
+
+async fn concurrent_joins_of_one_user_take_one_seat(db: TestDatabase) {
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let class = live_class(&store, 5).await;
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (store, request) = (store.clone(), admit_request(&class, "same-user", T0));
+            tokio::spawn(async move { store.admit(&request).await })
+        })
+        .collect();
+    let mut ids = std::collections::HashSet::new();
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            AdmitOutcome::Admitted(p) | AdmitOutcome::AlreadyActive(p) => ids.insert(p.id),
+            other => panic!("{other:?}"),
+        };
+    }
+    assert_eq!(ids.len(), 1, "every caller must get the same participation");
+    let now = store
+        .find(&class.tenant_id, class.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((now.active_count, now.participant_count), (1, 1));
+}
+
+async fn an_end_racing_joins_leaves_no_one_inside(db: TestDatabase) {
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let class = live_class(&store, 100).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (s, request) = (store.clone(), admit_request(&class, &format!("u{i}"), T0));
+        tasks.push(tokio::spawn(
+            async move { s.admit(&request).await.map(drop) },
+        ));
+        if i == 20 {
+            let (store, class) = (store.clone(), class.clone());
+            tasks.push(tokio::spawn(async move {
+                store
+                    .mark_ended(&class.tenant_id, class.id, T0 + Duration::minutes(1))
+                    .await
+                    .map(drop)
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let now = store
+        .find(&class.tenant_id, class.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.status, ClassStatus::Ended);
+    assert_eq!(now.active_count, 0);
+    assert!(
+        store
+            .list_for_class(&class.tenant_id, class.id, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn migrations_are_idempotent(db: TestDatabase) {
+    assert_eq!(run_migrations(&db.pool).unwrap(), Vec::<String>::new());
+    DieselStore::new(db.pool.clone()).ping().await.unwrap();
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::TestDatabase::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(db) = super::TestDatabase::postgres(stringify!($name)) {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_stored_class_reads_back_field_for_field,
+    another_tenants_class_is_invisible,
+    lists_filter_by_status_order_by_schedule_and_page,
+    start_happens_once,
+    ending_closes_every_open_participation_at_the_same_instant,
+    admission_counts_seats_and_refuses_when_full,
+    admission_is_refused_before_the_class_is_live,
+    leaving_frees_the_seat_and_a_rejoin_is_a_new_stay,
+    a_leave_never_predates_the_join,
+    the_database_allows_one_active_participation_per_user,
+    the_database_refuses_more_active_seats_than_capacity,
+    recordings_are_set_once_on_ended_classes,
+    concurrent_admissions_never_exceed_capacity,
+    concurrent_joins_of_one_user_take_one_seat,
+    an_end_racing_joins_leaves_no_one_inside,
+    migrations_are_idempotent,
+);
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let list = |backend: &str| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(list("postgres"), list("sqlite"));
+    assert!(!list("postgres").is_empty());
+}

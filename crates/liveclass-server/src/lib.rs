@@ -1,0 +1,9 @@
+//! The LiveClass server: configuration from the environment, telemetry, and
+//! the wiring of the domain service to its adapters and the HTTP shell.
+
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use settings::{DEV_JWT_SECRET, JwtSettings, Settings, SettingsError, VideoSettings};
+pub use startup::{Application, StartupError};

@@ -1,0 +1,129 @@
+//! `server`: runs LiveClass, migrates its database, mints development tokens,
+//! or prints the OpenAPI document.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use liveclass_http::TokenIssuer;
+use liveclass_persistence::PoolOptions;
+use liveclass_server::{Application, DEV_JWT_SECRET, Settings, startup, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "LiveClass: live online classes over HTTP"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print an HS256 token signed with LIVECLASS_JWT_SECRET, or with the
+    /// development secret when none is set.
+    Token {
+        /// The user id (`sub`).
+        #[arg(long)]
+        sub: String,
+        /// The tenant id (`tenant_id`).
+        #[arg(long)]
+        tenant: String,
+        /// A role; repeat for several (`--role training_manager`).
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Display name (`name`).
+        #[arg(long)]
+        name: Option<String>,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        ttl: u64,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Openapi => {
+            print!("{}", liveclass_http::openapi::document_json());
+            Ok(())
+        }
+        Command::Token {
+            sub,
+            tenant,
+            roles,
+            name,
+            ttl,
+        } => {
+            let secret = std::env::var("LIVECLASS_JWT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty());
+            if secret.is_none() && std::env::var_os("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some() {
+                return Err("RS256/ES256 tokens come from your identity provider; \
+                            `server token` signs HS256 only"
+                    .into());
+            }
+            if secret.is_none() {
+                eprintln!(
+                    "note: signed with the development secret (accepted only by a server in LIVECLASS_DEV_MODE)"
+                );
+            }
+            let secret = secret.unwrap_or_else(|| DEV_JWT_SECRET.to_owned());
+            let issuer = TokenIssuer::hs256(
+                secret.as_bytes(),
+                std::env::var("LIVECLASS_JWT_ISSUER").ok(),
+                std::env::var("LIVECLASS_JWT_AUDIENCE").ok(),
+            );
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            let token = issuer
+                .mint(&sub, &tenant, &roles, name.as_deref(), ttl)
+                .map_err(|e| e.to_string())?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Migrate => {
+            // Needs the database only: no JWT key required.
+            telemetry::init(false);
+            let url = std::env::var("LIVECLASS_DATABASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "liveclass.db".to_owned());
+            startup::open_database(&url, PoolOptions::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!("migrations are up to date");
+            Ok(())
+        }
+        Command::Serve => {
+            let settings = load_settings()?;
+            let app = Application::build(settings)
+                .await
+                .map_err(|e| e.to_string())?;
+            app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn load_settings() -> Result<Settings, String> {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    telemetry::init(settings.log_json);
+    Ok(settings)
+}

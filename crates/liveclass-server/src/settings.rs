@@ -1,0 +1,322 @@
+//! Settings, read from `LIVECLASS_*` environment variables (and the video
+//! providers' own variables). Every error names the variable to fix.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use liveclass_domain::class::ClassPolicy;
+use liveclass_http::{JwtConfig, JwtKey};
+use liveclass_persistence::PoolOptions;
+
+/// The HS256 secret development mode uses. Public by design: a server that
+/// accepts it accepts tokens anyone can mint, so it is used only when
+/// `LIVECLASS_DEV_MODE` is set and no key is configured.
+pub const DEV_JWT_SECRET: &str = "liveclass-development-secret-not-for-production";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `postgres://…` for PostgreSQL, anything else is a SQLite path.
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub jwt: JwtSettings,
+    pub video: VideoSettings,
+    pub policy: ClassPolicy,
+    pub pool: PoolOptions,
+    /// actix worker threads; default: one per core.
+    pub workers: Option<usize>,
+    pub log_json: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    pub config: JwtConfig,
+    /// The key is the public development secret.
+    pub development: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VideoSettings {
+    Jitsi { domain: String },
+    None,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{var}: {message}")]
+    Invalid { var: &'static str, message: String },
+    #[error(
+        "no JWT key is configured: set LIVECLASS_JWT_SECRET (HS256) or LIVECLASS_JWT_PUBLIC_KEY_FILE \
+         (RS256/ES256 PEM), or set LIVECLASS_DEV_MODE=1 to accept development tokens \
+         (never in production)"
+    )]
+    NoJwtKey,
+}
+
+fn invalid(var: &'static str, message: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid {
+        var,
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    ///
+    /// # Errors
+    /// A variable that does not parse, or no JWT key outside development mode.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    ///
+    /// # Errors
+    /// As [`Settings::from_env`].
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let database_url =
+            lookup("LIVECLASS_DATABASE_URL").unwrap_or_else(|| "liveclass.db".into());
+        let bind = lookup("LIVECLASS_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse::<SocketAddr>()
+            .map_err(|e| invalid("LIVECLASS_BIND", format!("expected host:port, {e}")))?;
+        let development = flag(&lookup, "LIVECLASS_DEV_MODE")?;
+        let jwt = jwt_settings(&lookup, development)?;
+        let video = match lookup("LIVECLASS_VIDEO_PROVIDER").as_deref() {
+            None | Some("jitsi") => VideoSettings::Jitsi {
+                domain: lookup("JITSI_DOMAIN").unwrap_or_else(|| "meet.jit.si".into()),
+            },
+            Some("none") => VideoSettings::None,
+            Some(other) => {
+                return Err(invalid(
+                    "LIVECLASS_VIDEO_PROVIDER",
+                    format!("expected jitsi or none, got `{other}`"),
+                ));
+            }
+        };
+        let max_capacity = number(&lookup, "LIVECLASS_MAX_PARTICIPANTS_LIMIT", 500u32)?;
+        let default_capacity = number(
+            &lookup,
+            "LIVECLASS_DEFAULT_MAX_PARTICIPANTS",
+            200u32.min(max_capacity),
+        )?;
+        if max_capacity == 0 || default_capacity == 0 || default_capacity > max_capacity {
+            return Err(invalid(
+                "LIVECLASS_DEFAULT_MAX_PARTICIPANTS",
+                format!("must be between 1 and LIVECLASS_MAX_PARTICIPANTS_LIMIT ({max_capacity})"),
+            ));
+        }
+        let pool_size = number(&lookup, "LIVECLASS_DB_POOL_SIZE", 10u32)?;
+        if pool_size == 0 {
+            return Err(invalid("LIVECLASS_DB_POOL_SIZE", "must be at least 1"));
+        }
+        let acquire_ms = number(&lookup, "LIVECLASS_DB_ACQUIRE_TIMEOUT_MS", 5000u64)?;
+        let workers = lookup("LIVECLASS_WORKERS")
+            .map(|v| {
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| invalid("LIVECLASS_WORKERS", "must be a positive integer"))
+            })
+            .transpose()?;
+        let log_json = match lookup("LIVECLASS_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "LIVECLASS_LOG_FORMAT",
+                    format!("expected text or json, got `{other}`"),
+                ));
+            }
+        };
+        Ok(Self {
+            database_url,
+            bind,
+            jwt,
+            video,
+            policy: ClassPolicy {
+                max_capacity,
+                default_capacity,
+            },
+            pool: PoolOptions {
+                max_size: pool_size,
+                acquire_timeout: Duration::from_millis(acquire_ms),
+            },
+            workers,
+            log_json,
+        })
+    }
+}
+
+fn jwt_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+    development: bool,
+) -> Result<JwtSettings, SettingsError> {
+    let issuer = lookup("LIVECLASS_JWT_ISSUER");
+    let audience = lookup("LIVECLASS_JWT_AUDIENCE");
+    let secret = lookup("LIVECLASS_JWT_SECRET");
+    let key_file = lookup("LIVECLASS_JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
+    let (key, is_dev_key) = match (secret, key_file) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "LIVECLASS_JWT_SECRET",
+                "set either LIVECLASS_JWT_SECRET or LIVECLASS_JWT_PUBLIC_KEY_FILE, not both",
+            ));
+        }
+        (Some(secret), None) => {
+            if secret.len() < 32 {
+                return Err(invalid(
+                    "LIVECLASS_JWT_SECRET",
+                    "must be at least 32 bytes long",
+                ));
+            }
+            (JwtKey::Hs256Secret(secret.into_bytes()), false)
+        }
+        (None, Some(path)) => {
+            let pem = std::fs::read(&path).map_err(|e| {
+                invalid(
+                    "LIVECLASS_JWT_PUBLIC_KEY_FILE",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            (JwtKey::PublicKeyPem(pem), false)
+        }
+        (None, None) if development => (
+            JwtKey::Hs256Secret(DEV_JWT_SECRET.as_bytes().to_vec()),
+            true,
+        ),
+        (None, None) => return Err(SettingsError::NoJwtKey),
+    };
+    Ok(JwtSettings {
+        config: JwtConfig {
+            key,
+            issuer,
+            audience,
+        },
+        development: is_dev_key,
+    })
+}
+
+fn flag(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+) -> Result<bool, SettingsError> {
+    match lookup(var).as_deref() {
+        None | Some("0" | "false" | "no") => Ok(false),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some(other) => Err(invalid(
+            var,
+            format!("expected 1/true or 0/false, got `{other}`"),
+        )),
+    }
+}
+
+fn number<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+) -> Result<T, SettingsError> {
+    match lookup(var) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| invalid(var, format!("expected a non-negative integer, got `{raw}`"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn without_a_key_the_server_refuses_to_start() {
+        let err = settings(&[]).unwrap_err();
+        assert!(matches!(err, SettingsError::NoJwtKey));
+        assert!(err.to_string().contains("LIVECLASS_DEV_MODE"));
+    }
+
+    #[test]
+    fn development_mode_uses_the_public_development_secret() {
+        let s = settings(&[("LIVECLASS_DEV_MODE", "1")]).unwrap();
+        assert!(s.jwt.development);
+        assert_eq!(s.database_url, "liveclass.db");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.video,
+            VideoSettings::Jitsi {
+                domain: "meet.jit.si".into()
+            }
+        );
+        assert_eq!(s.policy, ClassPolicy::default());
+    }
+
+    #[test]
+    fn a_configured_secret_wins_over_development_mode() {
+        let secret = "s".repeat(32);
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_JWT_SECRET", &secret),
+        ])
+        .unwrap();
+        assert!(!s.jwt.development);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let secret = "s".repeat(32);
+        for (var, value) in [
+            ("LIVECLASS_BIND", "nowhere"),
+            ("LIVECLASS_DEV_MODE", "maybe"),
+            ("LIVECLASS_VIDEO_PROVIDER", "skype"),
+            ("LIVECLASS_MAX_PARTICIPANTS_LIMIT", "-3"),
+            ("LIVECLASS_DB_POOL_SIZE", "0"),
+            ("LIVECLASS_LOG_FORMAT", "xml"),
+            ("LIVECLASS_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem"),
+        ] {
+            let vars = [(var, value), ("LIVECLASS_JWT_SECRET", secret.as_str())];
+            let vars: Vec<_> = if var == "LIVECLASS_JWT_PUBLIC_KEY_FILE" {
+                vec![(var, value)]
+            } else {
+                vars.to_vec()
+            };
+            let err = settings(&vars).unwrap_err();
+            assert!(err.to_string().starts_with(var), "{var}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_short_secret_is_refused() {
+        let err = settings(&[("LIVECLASS_JWT_SECRET", "short")]).unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes"));
+    }
+
+    #[test]
+    fn a_default_capacity_above_the_limit_is_refused() {
+        let err = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_MAX_PARTICIPANTS_LIMIT", "100"),
+            ("LIVECLASS_DEFAULT_MAX_PARTICIPANTS", "150"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("LIVECLASS_DEFAULT_MAX_PARTICIPANTS")
+        );
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_MAX_PARTICIPANTS_LIMIT", "100"),
+        ])
+        .unwrap();
+        assert_eq!(s.policy.default_capacity, 100);
+    }
+}
