@@ -1,1 +1,151 @@
+//! Spawns the whole application on port 0 against a fresh database, and
+//! talks to it over real HTTP.
 
+use std::collections::HashMap;
+
+use liveclass_http::TokenIssuer;
+use liveclass_persistence::testing::TestDatabase;
+use liveclass_server::{Application, Settings};
+use serde_json::Value;
+
+pub use liveclass_persistence::testing;
+
+pub const SECRET: &str = "an-end-to-end-test-secret-32-bytes-or-more";
+
+/// A running application and its database; both go away on drop.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+    issuer: TokenIssuer,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// Starts the application on `db`, with extra settings on top of the test
+/// defaults.
+///
+/// # Panics
+/// When the application cannot be built.
+#[allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+pub async fn spawn_app_with(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
+    let mut vars: HashMap<String, String> = [
+        ("LIVECLASS_DATABASE_URL", db.url.as_str()),
+        ("LIVECLASS_BIND", "127.0.0.1:0"),
+        ("LIVECLASS_JWT_SECRET", SECRET),
+        ("LIVECLASS_WORKERS", "2"),
+        ("LIVECLASS_DB_POOL_SIZE", "8"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = Settings::from_lookup(|name| vars.get(name).cloned()).unwrap();
+    let app = Application::build(settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        issuer: TokenIssuer::hs256(SECRET.as_bytes(), None, None),
+        handle,
+    }
+}
+
+pub async fn spawn_app(db: TestDatabase) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+/// A test's answer: status and JSON body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl TestApp {
+    /// A valid token for `sub` in `tenant` with `roles`.
+    ///
+    /// # Panics
+    /// Never: HS256 signing does not fail.
+    #[allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+    pub fn token(&self, sub: &str, tenant: &str, roles: &[&str]) -> String {
+        self.issuer
+            .mint(sub, tenant, roles, Some(&format!("{sub}'s name")), 600)
+            .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// # Panics
+    /// When the request cannot be sent or the body is not JSON.
+    #[allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text:?}"));
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send(self.client.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, token: &str) -> Reply {
+        self.send(self.client.post(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop serving before the database is dropped.
+        let stop = self.handle.stop(false);
+        drop(stop);
+    }
+}
+
+/// Runs each named `async fn(TestDatabase)` as two tests, `sqlite::name` and
+/// `postgres::name`; the PostgreSQL one prints a notice and returns when
+/// `LIVECLASS_TEST_POSTGRES_URL` is not set.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::testing::TestDatabase::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(db) = $crate::testing::TestDatabase::postgres(stringify!($name)) {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -177,7 +177,7 @@ fn changed(
     id: &str,
 ) -> Result<TransitionOutcome, DieselError> {
     Ok(match load_class(conn, tenant, id)? {
-        Some(class) => TransitionOutcome::Changed(class),
+        Some(class) => TransitionOutcome::Changed(Box::new(class)),
         None => TransitionOutcome::NotFound,
     })
 }
@@ -339,7 +339,7 @@ impl ClassRepository for DieselStore {
                     .execute(conn)?;
                 if updated == 1 {
                     return Ok(match load_class(conn, &tenant, &id)? {
-                        Some(class) => RecordingOutcome::Set(class),
+                        Some(class) => RecordingOutcome::Set(Box::new(class)),
                         None => RecordingOutcome::NotFound,
                     });
                 }

@@ -1,6 +1,8 @@
 //! The repository contract, run on SQLite and on PostgreSQL
 //! (`LIVECLASS_TEST_POSTGRES_URL`; each test gets a database of its own).
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use diesel::RunQueryDsl;
@@ -77,7 +79,7 @@ async fn live_class(store: &DieselStore, capacity: u32) -> LiveClass {
         .await
         .unwrap()
     {
-        TransitionOutcome::Changed(c) => c,
+        TransitionOutcome::Changed(c) => *c,
         other => panic!("start failed: {other:?}"),
     }
 }
@@ -225,7 +227,7 @@ async fn ending_closes_every_open_participation_at_the_same_instant(db: TestData
         .await
         .unwrap()
     {
-        TransitionOutcome::Changed(c) => c,
+        TransitionOutcome::Changed(c) => *c,
         other => panic!("{other:?}"),
     };
     assert_eq!(

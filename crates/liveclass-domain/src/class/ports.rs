@@ -86,7 +86,7 @@ pub struct ClassPage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionOutcome {
     /// The change was made; the class as it is now.
-    Changed(LiveClass),
+    Changed(Box<LiveClass>),
     /// Another request changed the status first; the status it found.
     StatusWas(ClassStatus),
     NotFound,
@@ -95,7 +95,7 @@ pub enum TransitionOutcome {
 /// The result of setting a recording URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordingOutcome {
-    Set(LiveClass),
+    Set(Box<LiveClass>),
     /// A recording URL was set before; it never changes.
     AlreadySet,
     /// Recordings are set on ended classes only; the status found.

@@ -276,7 +276,7 @@ impl LiveClassService {
             _ => self.classes.mark_ended(&caller.tenant_id, id, now).await?,
         };
         match outcome {
-            TransitionOutcome::Changed(class) => Ok(class),
+            TransitionOutcome::Changed(class) => Ok(*class),
             TransitionOutcome::StatusWas(from) => {
                 // Another request moved the class first.
                 Err(ensure_edge(from, to)
@@ -387,7 +387,7 @@ impl LiveClassService {
             .set_recording(&caller.tenant_id, id, &url, self.clock.now())
             .await?;
         match outcome {
-            RecordingOutcome::Set(class) => Ok(class),
+            RecordingOutcome::Set(class) => Ok(*class),
             RecordingOutcome::AlreadySet => Err(SetRecordingError::AlreadySet),
             RecordingOutcome::NotEnded(status) => Err(SetRecordingError::NotEnded(status)),
             RecordingOutcome::NotFound => Err(SetRecordingError::NotFound),

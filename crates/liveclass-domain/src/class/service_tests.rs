@@ -395,11 +395,11 @@ async fn the_creator_starts_a_scheduled_class_now() {
         .expect_mark_started()
         .withf(|_, _, at| *at == NOW)
         .returning(|_, _, at| {
-            Ok(TransitionOutcome::Changed(LiveClass {
+            Ok(TransitionOutcome::Changed(Box::new(LiveClass {
                 status: ClassStatus::Live,
                 started_at: Some(at),
                 ..class(ClassStatus::Live)
-            }))
+            })))
         });
     let started = m
         .service()
@@ -488,11 +488,11 @@ async fn the_creator_ends_a_live_class() {
         .expect_mark_ended()
         .withf(|_, _, at| *at == NOW)
         .returning(|_, _, at| {
-            Ok(TransitionOutcome::Changed(LiveClass {
+            Ok(TransitionOutcome::Changed(Box::new(LiveClass {
                 status: ClassStatus::Ended,
                 ended_at: Some(at),
                 ..class(ClassStatus::Ended)
-            }))
+            })))
         });
     let ended = m
         .service()
@@ -716,10 +716,10 @@ async fn a_manager_sets_the_recording_of_an_ended_class() {
         .expect_set_recording()
         .withf(|_, _, url, _| url.as_str() == "s3://bucket/r.mp4")
         .returning(|_, _, url, _| {
-            Ok(RecordingOutcome::Set(LiveClass {
+            Ok(RecordingOutcome::Set(Box::new(LiveClass {
                 recording_url: Some(url.clone()),
                 ..class(ClassStatus::Ended)
-            }))
+            })))
         });
     let set = m
         .service()

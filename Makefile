@@ -1,0 +1,37 @@
+# LiveClass: `make run` starts the server on SQLite, `make test` runs every test.
+CARGO ?= cargo
+SERVER := target/debug/server
+
+.PHONY: run build test lint fmt openapi clean
+
+## run: build, then serve on http://127.0.0.1:8080 with a SQLite file (liveclass.db) in development mode
+run: build
+	@echo ""
+	@echo "LiveClass is starting in DEVELOPMENT MODE on http://$${LIVECLASS_BIND:-127.0.0.1:8080} (API docs: /docs)"
+	@echo "Get a token in another terminal:"
+	@echo "  $(SERVER) token --sub teacher-1 --tenant acme --role training_manager"
+	@echo ""
+	LIVECLASS_DEV_MODE=1 $(SERVER)
+
+build:
+	$(CARGO) build --bin server
+
+## test: unit, adapter and end-to-end tests (PostgreSQL ones too when LIVECLASS_TEST_POSTGRES_URL is set)
+test:
+	$(CARGO) test --workspace
+
+## lint: formatting and clippy, warnings denied
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+## openapi: regenerate the checked-in OpenAPI document
+openapi:
+	$(CARGO) run --quiet --bin server -- openapi > openapi/openapi.json
+
+clean:
+	$(CARGO) clean
+	rm -f liveclass.db liveclass.db-shm liveclass.db-wal
