@@ -10,7 +10,7 @@ mod connection;
 mod migrations;
 mod repository;
 mod rows;
-mod schema;
+pub mod schema;
 pub mod testing;
 
 pub use connection::{AnyConnection, Backend, ConnectError, DbPool, PoolOptions, connect};

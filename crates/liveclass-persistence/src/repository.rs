@@ -8,25 +8,38 @@
 //! `BEGIN IMMEDIATE` transaction that takes the database's write lock up front
 //! (a deferred one could fail with "database is locked" when it upgrades).
 //!
-//! Lock order: every transaction that writes participations locks the class
-//! row first, so join, leave and end never deadlock one another.
+//! Capacity is held by seats (see the `class_seats` migration): while a class
+//! is live it has one seat row per place; a join takes a free seat with
+//! `FOR UPDATE SKIP LOCKED` (PostgreSQL) and an active participation must
+//! hold one, so concurrent joins of one class lock different rows and commit
+//! side by side. On PostgreSQL the whole admission is one call of the
+//! `liveclass_admit` function: one round trip.
+//!
+//! Lock order: every transaction that writes participations first locks the
+//! class row, `FOR SHARE` for joins and leaves (they do not block each other),
+//! by an `UPDATE` for start and end (which wait for them), so nothing
+//! deadlocks and no join slips past an end.
 
 use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
-use diesel::dsl::exists;
+use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, ClassStatus, LiveClass,
-    PageRequest, Participation, ParticipationRepository, RecordingOutcome, RecordingUrl, RepoError,
-    TransitionOutcome,
+    PageRequest, ParticipantRole, Participation, ParticipationRepository, RecordingOutcome,
+    RecordingUrl, RepoError, TransitionOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use time::OffsetDateTime;
 
 use crate::connection::{AnyConnection, Backend, DbPool};
-use crate::rows::{ClassRow, ParticipationRow, parse_status, to_db_time};
-use crate::schema::{live_classes, participations};
+use crate::rows::{
+    ClassRow, CountedClassRow, NewParticipationRow, ParticipationRow, from_db_time, parse_status,
+    to_db_time,
+};
+use crate::schema::{class_seats, live_classes, participations};
 
 /// The Diesel implementation of the domain's repository ports.
 #[derive(Clone)]
@@ -110,6 +123,23 @@ fn write_transaction<T>(
     }
 }
 
+// The participation counts of the class in the current row of `live_classes`,
+// derived from the participations (both are served by their indexes).
+const ACTIVE_COUNT_SQL: &str = "(SELECT COUNT(*) FROM participations p \
+     WHERE p.class_id = live_classes.id AND p.left_at IS NULL)";
+const PARTICIPANT_COUNT_SQL: &str = "(SELECT COUNT(DISTINCT p.user_id) FROM participations p \
+     WHERE p.class_id = live_classes.id)";
+
+fn counted(row: (ClassRow, i64, i64)) -> Result<LiveClass, DieselError> {
+    let (row, active_count, participant_count) = row;
+    LiveClass::try_from(CountedClassRow {
+        row,
+        active_count,
+        participant_count,
+    })
+    .map_err(corrupt)
+}
+
 fn load_class(
     conn: &mut AnyConnection,
     tenant: &str,
@@ -118,12 +148,15 @@ fn load_class(
     live_classes::table
         .filter(live_classes::id.eq(id))
         .filter(live_classes::tenant_id.eq(tenant))
-        .select(ClassRow::as_select())
-        .first(conn)
+        .select((
+            ClassRow::as_select(),
+            sql::<BigInt>(ACTIVE_COUNT_SQL),
+            sql::<BigInt>(PARTICIPANT_COUNT_SQL),
+        ))
+        .first::<(ClassRow, i64, i64)>(conn)
         .optional()?
-        .map(LiveClass::try_from)
+        .map(counted)
         .transpose()
-        .map_err(corrupt)
 }
 
 fn load_status(
@@ -182,6 +215,44 @@ fn changed(
     })
 }
 
+/// Takes a `FOR SHARE` lock on the class row on PostgreSQL (SQLite's
+/// immediate transaction already excludes every other writer). `false` when
+/// the class does not exist in the tenant.
+fn lock_class_shared(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+) -> Result<bool, DieselError> {
+    let query = live_classes::table
+        .filter(live_classes::id.eq(id))
+        .filter(live_classes::tenant_id.eq(tenant))
+        .select(live_classes::id);
+    let found: Option<String> = match conn {
+        AnyConnection::Postgresql(c) => query.for_share().first(c).optional()?,
+        AnyConnection::Sqlite(c) => query.first(c).optional()?,
+    };
+    Ok(found.is_some())
+}
+
+/// Makes seats 1..=max_participants for a class that just went live.
+fn create_seats(conn: &mut AnyConnection, id: &str) -> Result<(), DieselError> {
+    let statement = match conn.backend() {
+        Backend::Postgres => {
+            "INSERT INTO class_seats (class_id, seat_no) \
+             SELECT id, generate_series(1, max_participants) FROM live_classes WHERE id = $1"
+        }
+        Backend::Sqlite => {
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n \
+               WHERE x < (SELECT max_participants FROM live_classes WHERE id = ?1)) \
+             INSERT INTO class_seats (class_id, seat_no) SELECT ?1, x FROM n"
+        }
+    };
+    diesel::sql_query(statement)
+        .bind::<Text, _>(id)
+        .execute(conn)
+        .map(drop)
+}
+
 fn is_unique_violation(e: &DieselError) -> bool {
     matches!(
         e,
@@ -227,17 +298,20 @@ impl ClassRepository for DieselStore {
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
-            let rows: Vec<ClassRow> = query()
+            let rows: Vec<(ClassRow, i64, i64)> = query()
                 .order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
                 .limit(i64::from(page.limit()))
                 .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
-                .select(ClassRow::as_select())
+                .select((
+                    ClassRow::as_select(),
+                    sql::<BigInt>(ACTIVE_COUNT_SQL),
+                    sql::<BigInt>(PARTICIPANT_COUNT_SQL),
+                ))
                 .load(conn)?;
             let classes = rows
                 .into_iter()
-                .map(LiveClass::try_from)
-                .collect::<anyhow::Result<Vec<_>>>()
-                .map_err(corrupt)?;
+                .map(counted)
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(ClassPage {
                 total: u64::try_from(total).unwrap_or(0),
                 page,
@@ -269,6 +343,7 @@ impl ClassRepository for DieselStore {
                 if updated == 0 {
                     return transition_refusal(conn, &tenant, &id);
                 }
+                create_seats(conn, &id)?;
                 changed(conn, &tenant, &id)
             })
         })
@@ -292,7 +367,6 @@ impl ClassRepository for DieselStore {
                     .set((
                         live_classes::status.eq(ClassStatus::Ended.as_str()),
                         live_classes::ended_at.eq(at),
-                        live_classes::active_count.eq(0),
                         live_classes::updated_at.eq(at),
                     ))
                     .execute(conn)?;
@@ -305,10 +379,18 @@ impl ClassRepository for DieselStore {
                 // A participation stamped a moment after `at` by a server with
                 // a slightly faster clock leaves when it joined, never before.
                 diesel::update(open.filter(participations::joined_at.gt(at)))
-                    .set(participations::left_at.eq(participations::joined_at.nullable()))
+                    .set((
+                        participations::left_at.eq(participations::joined_at.nullable()),
+                        participations::seat_no.eq(None::<i32>),
+                    ))
                     .execute(conn)?;
                 diesel::update(open)
-                    .set(participations::left_at.eq(at))
+                    .set((
+                        participations::left_at.eq(at),
+                        participations::seat_no.eq(None::<i32>),
+                    ))
+                    .execute(conn)?;
+                diesel::delete(class_seats::table.filter(class_seats::class_id.eq(&id)))
                     .execute(conn)?;
                 changed(conn, &tenant, &id)
             })
@@ -365,20 +447,20 @@ impl ClassRepository for DieselStore {
 impl ParticipationRepository for DieselStore {
     async fn admit(&self, request: &AdmitRequest) -> Result<AdmitOutcome, RepoError> {
         let request = request.clone();
-        self.run("admit participant", move |conn| {
-            let class_id = request.class_id.to_string();
-            let user_id = request.user_id.as_str().to_owned();
-            let result = write_transaction(conn, |conn| admit(conn, &request));
-            match result {
-                // A concurrent join of the same user won the race for the one
-                // active participation; that participation is the answer.
-                Err(e) if is_unique_violation(&e) => {
-                    match active_participation(conn, &class_id, &user_id)? {
-                        Some(p) => Ok(AdmitOutcome::AlreadyActive(p)),
-                        None => Err(e),
+        self.run("admit participant", move |conn| match conn {
+            AnyConnection::Postgresql(c) => admit_postgres(c, &request),
+            AnyConnection::Sqlite(_) => {
+                let result = write_transaction(conn, |conn| admit_sqlite(conn, &request));
+                match result {
+                    Err(e) if is_unique_violation(&e) => {
+                        let class_id = request.class_id.to_string();
+                        match active_participation(conn, &class_id, request.user_id.as_str())? {
+                            Some(p) => Ok(AdmitOutcome::AlreadyActive(p)),
+                            None => Err(e),
+                        }
                     }
+                    other => other,
                 }
-                other => other,
             }
         })
         .await
@@ -395,13 +477,7 @@ impl ParticipationRepository for DieselStore {
         let user_id = user_id.as_str().to_owned();
         self.run("release participant", move |conn| {
             write_transaction(conn, |conn| {
-                // Lock the class row first (see the lock order above).
-                let found = diesel::update(live_classes::table)
-                    .filter(live_classes::id.eq(&class_id))
-                    .filter(live_classes::tenant_id.eq(&tenant))
-                    .set(live_classes::active_count.eq(live_classes::active_count))
-                    .execute(conn)?;
-                if found == 0 {
+                if !lock_class_shared(conn, &tenant, &class_id)? {
                     return Ok(None);
                 }
                 let Some(mut participation) = active_participation(conn, &class_id, &user_id)?
@@ -409,13 +485,22 @@ impl ParticipationRepository for DieselStore {
                     return Ok(None);
                 };
                 let left_at = at.max(participation.joined_at);
-                diesel::update(participations::table)
-                    .filter(participations::id.eq(participation.id.to_string()))
-                    .set(participations::left_at.eq(to_db_time(left_at)))
+                let id = participation.id.to_string();
+                // A concurrent leave of the same participation finds it closed.
+                let closed = diesel::update(participations::table)
+                    .filter(participations::id.eq(&id))
+                    .filter(participations::left_at.is_null())
+                    .set((
+                        participations::left_at.eq(to_db_time(left_at)),
+                        participations::seat_no.eq(None::<i32>),
+                    ))
                     .execute(conn)?;
-                diesel::update(live_classes::table)
-                    .filter(live_classes::id.eq(&class_id))
-                    .set(live_classes::active_count.eq(live_classes::active_count - 1))
+                if closed == 0 {
+                    return Ok(None);
+                }
+                diesel::update(class_seats::table)
+                    .filter(class_seats::participation_id.eq(&id))
+                    .set(class_seats::participation_id.eq(None::<String>))
                     .execute(conn)?;
                 participation.left_at = Some(left_at);
                 Ok(Some(participation))
@@ -452,55 +537,67 @@ impl ParticipationRepository for DieselStore {
     }
 }
 
-/// The admission transaction: the seat is taken by one conditional UPDATE of
-/// the class row (`status = 'live' AND active_count < max_participants`), which
-/// on PostgreSQL also locks the row until commit, so concurrent admissions to
-/// one class are counted one at a time and the capacity holds exactly.
-fn admit(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutcome, DieselError> {
-    let tenant = r.tenant_id.as_str();
-    let class_id = r.class_id.to_string();
-    let user_id = r.user_id.as_str();
+/// One row of `liveclass_admit` (see the `class_seats` migration).
+#[derive(QueryableByName)]
+struct AdmitRow {
+    #[diesel(sql_type = Text)]
+    outcome: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    class_status: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    capacity: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    participation_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    role: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    user_name: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    joined_at: Option<time::PrimitiveDateTime>,
+}
 
-    if let Some(existing) = active_participation(conn, &class_id, user_id)? {
-        return Ok(AdmitOutcome::AlreadyActive(existing));
-    }
-    let returning: bool = diesel::select(exists(
-        participations::table
-            .filter(participations::class_id.eq(&class_id))
-            .filter(participations::user_id.eq(user_id)),
-    ))
-    .get_result(conn)?;
-    let newcomer = i32::from(!returning);
+/// PostgreSQL: the whole admission is one statement, so one round trip and an
+/// implicit transaction.
+fn admit_postgres(
+    conn: &mut diesel::PgConnection,
+    r: &AdmitRequest,
+) -> Result<AdmitOutcome, DieselError> {
+    let row: AdmitRow =
+        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7)")
+            .bind::<Text, _>(r.tenant_id.as_str())
+            .bind::<Text, _>(r.class_id.to_string())
+            .bind::<Text, _>(r.user_id.as_str())
+            .bind::<Nullable<Text>, _>(r.user_name.as_deref())
+            .bind::<Text, _>(r.role.as_str())
+            .bind::<Text, _>(r.participation_id.to_string())
+            .bind::<Timestamp, _>(to_db_time(r.at))
+            .get_result(conn)?;
+    let status = || {
+        row.class_status
+            .as_deref()
+            .map(parse_status)
+            .transpose()
+            .map_err(corrupt)?
+            .ok_or_else(|| corrupt(anyhow::anyhow!("liveclass_admit returned no status")))
+    };
+    Ok(match row.outcome.as_str() {
+        "admitted" => AdmitOutcome::Admitted(admitted(r)),
+        "already_active" => AdmitOutcome::AlreadyActive(existing(r, &row)?),
+        "full" => AdmitOutcome::Full {
+            capacity: u32::try_from(row.capacity.unwrap_or(0)).unwrap_or(0),
+        },
+        "not_live" => AdmitOutcome::NotLive(status()?),
+        "not_found" => AdmitOutcome::NotFound,
+        other => {
+            return Err(corrupt(anyhow::anyhow!(
+                "liveclass_admit returned the unknown outcome `{other}`"
+            )));
+        }
+    })
+}
 
-    let seat_taken = diesel::update(live_classes::table)
-        .filter(live_classes::id.eq(&class_id))
-        .filter(live_classes::tenant_id.eq(tenant))
-        .filter(live_classes::status.eq(ClassStatus::Live.as_str()))
-        .filter(live_classes::active_count.lt(live_classes::max_participants))
-        .set((
-            live_classes::active_count.eq(live_classes::active_count + 1),
-            live_classes::participant_count.eq(live_classes::participant_count + newcomer),
-        ))
-        .execute(conn)?;
-    if seat_taken == 0 {
-        let found: Option<(String, i32)> = live_classes::table
-            .filter(live_classes::id.eq(&class_id))
-            .filter(live_classes::tenant_id.eq(tenant))
-            .select((live_classes::status, live_classes::max_participants))
-            .first(conn)
-            .optional()?;
-        return Ok(match found {
-            None => AdmitOutcome::NotFound,
-            Some((status, capacity)) => match parse_status(&status).map_err(corrupt)? {
-                ClassStatus::Live => AdmitOutcome::Full {
-                    capacity: u32::try_from(capacity).unwrap_or(0),
-                },
-                other => AdmitOutcome::NotLive(other),
-            },
-        });
-    }
-
-    let participation = Participation {
+fn admitted(r: &AdmitRequest) -> Participation {
+    Participation {
         id: r.participation_id,
         class_id: r.class_id,
         tenant_id: r.tenant_id.clone(),
@@ -509,9 +606,76 @@ fn admit(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutcome, Die
         role: r.role,
         joined_at: r.at,
         left_at: None,
+    }
+}
+
+fn existing(r: &AdmitRequest, row: &AdmitRow) -> Result<Participation, DieselError> {
+    let missing = || {
+        corrupt(anyhow::anyhow!(
+            "liveclass_admit returned an incomplete participation"
+        ))
     };
+    let id = row.participation_id.as_deref().ok_or_else(missing)?;
+    Ok(Participation {
+        id: liveclass_domain::ids::ParticipationId::from_uuid(
+            uuid::Uuid::try_parse(id).map_err(|e| corrupt(e.into()))?,
+        ),
+        role: row
+            .role
+            .as_deref()
+            .and_then(ParticipantRole::parse)
+            .ok_or_else(missing)?,
+        user_name: row.user_name.clone(),
+        joined_at: from_db_time(row.joined_at.ok_or_else(missing)?),
+        ..admitted(r)
+    })
+}
+
+/// SQLite: the same steps as `liveclass_admit`, inside an immediate
+/// transaction (one writer at a time, so no seat needs skipping).
+fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutcome, DieselError> {
+    let tenant = r.tenant_id.as_str();
+    let class_id = r.class_id.to_string();
+
+    let found: Option<(String, i32)> = live_classes::table
+        .filter(live_classes::id.eq(&class_id))
+        .filter(live_classes::tenant_id.eq(tenant))
+        .select((live_classes::status, live_classes::max_participants))
+        .first(conn)
+        .optional()?;
+    let Some((status, capacity)) = found else {
+        return Ok(AdmitOutcome::NotFound);
+    };
+    if let Some(existing) = active_participation(conn, &class_id, r.user_id.as_str())? {
+        return Ok(AdmitOutcome::AlreadyActive(existing));
+    }
+    let status = parse_status(&status).map_err(corrupt)?;
+    if status != ClassStatus::Live {
+        return Ok(AdmitOutcome::NotLive(status));
+    }
+    let seat: Option<i32> = class_seats::table
+        .filter(class_seats::class_id.eq(&class_id))
+        .filter(class_seats::participation_id.is_null())
+        .order(class_seats::seat_no.asc())
+        .select(class_seats::seat_no)
+        .first(conn)
+        .optional()?;
+    let Some(seat_no) = seat else {
+        return Ok(AdmitOutcome::Full {
+            capacity: u32::try_from(capacity).unwrap_or(0),
+        });
+    };
+    let participation = admitted(r);
+    diesel::update(class_seats::table)
+        .filter(class_seats::class_id.eq(&class_id))
+        .filter(class_seats::seat_no.eq(seat_no))
+        .set(class_seats::participation_id.eq(participation.id.to_string()))
+        .execute(conn)?;
     diesel::insert_into(participations::table)
-        .values(ParticipationRow::from(&participation))
+        .values(NewParticipationRow {
+            participation: ParticipationRow::from(&participation),
+            seat_no,
+        })
         .execute(conn)?;
     Ok(AdmitOutcome::Admitted(participation))
 }

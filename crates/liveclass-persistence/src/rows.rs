@@ -42,8 +42,6 @@ pub(crate) struct ClassRow {
     pub started_at: Option<PrimitiveDateTime>,
     pub ended_at: Option<PrimitiveDateTime>,
     pub max_participants: i32,
-    pub active_count: i32,
-    pub participant_count: i32,
     pub recording_url: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
@@ -68,8 +66,6 @@ impl From<&LiveClass> for ClassRow {
             started_at: c.started_at.map(to_db_time),
             ended_at: c.ended_at.map(to_db_time),
             max_participants: i32::try_from(c.max_participants.get()).unwrap_or(i32::MAX),
-            active_count: i32::try_from(c.active_count).unwrap_or(i32::MAX),
-            participant_count: i32::try_from(c.participant_count).unwrap_or(i32::MAX),
             recording_url: c.recording_url.as_ref().map(|u| u.as_str().to_owned()),
             created_at: to_db_time(c.created_at),
             updated_at: to_db_time(c.updated_at),
@@ -81,8 +77,21 @@ fn uuid(raw: &str, what: &str) -> anyhow::Result<Uuid> {
     Uuid::try_parse(raw).with_context(|| format!("stored {what} `{raw}` is not a UUID"))
 }
 
-fn count(v: i32, what: &str) -> anyhow::Result<u32> {
-    u32::try_from(v).with_context(|| format!("stored {what} {v} is negative"))
+fn count<T: Copy + std::fmt::Display>(v: T, what: &str) -> anyhow::Result<u32>
+where
+    u32: TryFrom<T>,
+{
+    u32::try_from(v)
+        .ok()
+        .with_context(|| format!("stored {what} {v} is out of range"))
+}
+
+/// A class row with its participation counts, which are derived from the
+/// participations (see [`crate::repository`]), not stored.
+pub(crate) struct CountedClassRow {
+    pub row: ClassRow,
+    pub active_count: i64,
+    pub participant_count: i64,
 }
 
 pub(crate) fn parse_status(raw: &str) -> anyhow::Result<ClassStatus> {
@@ -90,10 +99,11 @@ pub(crate) fn parse_status(raw: &str) -> anyhow::Result<ClassStatus> {
         .map_err(|_| anyhow!("stored status `{raw}` is unknown"))
 }
 
-impl TryFrom<ClassRow> for LiveClass {
+impl TryFrom<CountedClassRow> for LiveClass {
     type Error = anyhow::Error;
 
-    fn try_from(r: ClassRow) -> anyhow::Result<Self> {
+    fn try_from(counted: CountedClassRow) -> anyhow::Result<Self> {
+        let r = counted.row;
         Ok(Self {
             id: ClassId::from_uuid(uuid(&r.id, "class id")?),
             tenant_id: TenantId::parse(&r.tenant_id)?,
@@ -117,8 +127,8 @@ impl TryFrom<ClassRow> for LiveClass {
             started_at: r.started_at.map(from_db_time),
             ended_at: r.ended_at.map(from_db_time),
             max_participants: Capacity::from_stored(count(r.max_participants, "capacity")?),
-            active_count: count(r.active_count, "active count")?,
-            participant_count: count(r.participant_count, "participant count")?,
+            active_count: count(counted.active_count, "active count")?,
+            participant_count: count(counted.participant_count, "participant count")?,
             recording_url: r
                 .recording_url
                 .as_deref()
@@ -141,6 +151,15 @@ pub(crate) struct ParticipationRow {
     pub role: String,
     pub joined_at: PrimitiveDateTime,
     pub left_at: Option<PrimitiveDateTime>,
+}
+
+/// A participation to insert, with the seat it takes.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = participations)]
+pub(crate) struct NewParticipationRow {
+    #[diesel(embed)]
+    pub participation: ParticipationRow,
+    pub seat_no: i32,
 }
 
 impl From<&Participation> for ParticipationRow {

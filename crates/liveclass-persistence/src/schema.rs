@@ -1,4 +1,4 @@
-// The shared schema of migrations/postgres and migrations/sqlite.
+//! The shared schema of migrations/postgres and migrations/sqlite.
 
 diesel::table! {
     live_classes (id) {
@@ -18,8 +18,6 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         ended_at -> Nullable<Timestamp>,
         max_participants -> Integer,
-        active_count -> Integer,
-        participant_count -> Integer,
         recording_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -36,8 +34,20 @@ diesel::table! {
         role -> Text,
         joined_at -> Timestamp,
         left_at -> Nullable<Timestamp>,
+        /// The seat an active participation holds; NULL once it has left.
+        seat_no -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    /// One row per place of a live class (1..max_participants).
+    class_seats (class_id, seat_no) {
+        class_id -> Text,
+        seat_no -> Integer,
+        participation_id -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(participations -> live_classes (class_id));
-diesel::allow_tables_to_appear_in_same_query!(live_classes, participations);
+diesel::joinable!(class_seats -> live_classes (class_id));
+diesel::allow_tables_to_appear_in_same_query!(live_classes, participations, class_seats);

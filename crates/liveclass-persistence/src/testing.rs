@@ -6,6 +6,9 @@ use diesel::{Connection, PgConnection};
 
 use crate::{DbPool, PoolOptions, connect, run_migrations};
 
+/// The tables, for tests that check what the database holds.
+pub use crate::schema;
+
 /// The variable naming a PostgreSQL server for tests, e.g.
 /// `postgres://postgres@127.0.0.1:5432/test`. Each test gets a database of its
 /// own on that server.

@@ -399,8 +399,8 @@ async fn the_database_allows_one_active_participation_per_user(db: TestDatabase)
     store.admit(&admit_request(&class, "a", T0)).await.unwrap();
     let mut conn = db.pool.get().unwrap();
     let sql = format!(
-        "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at) \
-         VALUES ('{}', '{}', 'tenant-a', 'a', 'participant', '2030-03-01 14:00:00')",
+        "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at, seat_no) \
+         VALUES ('{}', '{}', 'tenant-a', 'a', 'participant', '2030-03-01 14:00:00', 5)",
         RandomIds.new_uuid(),
         class.id
     );
@@ -408,15 +408,68 @@ async fn the_database_allows_one_active_participation_per_user(db: TestDatabase)
     assert!(err.to_string().to_lowercase().contains("unique"), "{err}");
 }
 
-async fn the_database_refuses_more_active_seats_than_capacity(db: TestDatabase) {
+async fn the_database_seats_every_active_participation_within_capacity(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 1).await;
+    let class = live_class(&store, 2).await;
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
     let mut conn = db.pool.get().unwrap();
-    let sql = format!(
-        "UPDATE live_classes SET active_count = 2 WHERE id = '{}'",
-        class.id
-    );
-    assert!(diesel::sql_query(sql).execute(&mut *conn).is_err());
+    let insert = |user: &str, seat: &str| {
+        format!(
+            "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at, seat_no) \
+             VALUES ('{}', '{}', 'tenant-a', '{user}', 'participant', '2030-03-01 14:00:00', {seat})",
+            RandomIds.new_uuid(),
+            class.id
+        )
+    };
+    // Active without a seat, on a seat past the capacity, on a taken seat.
+    let taken: i32 = {
+        use diesel::prelude::*;
+        liveclass_persistence::testing::schema::class_seats::table
+            .filter(
+                liveclass_persistence::testing::schema::class_seats::participation_id.is_not_null(),
+            )
+            .select(liveclass_persistence::testing::schema::class_seats::seat_no)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    for seat in ["NULL".to_owned(), "3".to_owned(), taken.to_string()] {
+        let result = diesel::sql_query(insert("intruder", &seat)).execute(&mut *conn);
+        assert!(
+            result.is_err(),
+            "an active participation on seat {seat} was accepted"
+        );
+    }
+    let free = if taken == 1 { 2 } else { 1 };
+    diesel::sql_query(insert("seated", &free.to_string()))
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+async fn seats_exist_only_while_the_class_is_live(db: TestDatabase) {
+    use diesel::prelude::*;
+    use liveclass_persistence::testing::schema::class_seats;
+    let store = DieselStore::new(db.pool.clone());
+    let class = new_class("tenant-a", 7, T0);
+    store.insert(&class).await.unwrap();
+    let seats = |pool: &liveclass_persistence::DbPool| -> i64 {
+        class_seats::table
+            .filter(class_seats::class_id.eq(class.id.to_string()))
+            .count()
+            .get_result(&mut *pool.get().unwrap())
+            .unwrap()
+    };
+    assert_eq!(seats(&db.pool), 0);
+    store
+        .mark_started(&class.tenant_id, class.id, T0)
+        .await
+        .unwrap();
+    assert_eq!(seats(&db.pool), 7);
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    store
+        .mark_ended(&class.tenant_id, class.id, T0)
+        .await
+        .unwrap();
+    assert_eq!(seats(&db.pool), 0);
 }
 
 async fn recordings_are_set_once_on_ended_classes(db: TestDatabase) {
@@ -595,7 +648,8 @@ on_both_backends!(
     leaving_frees_the_seat_and_a_rejoin_is_a_new_stay,
     a_leave_never_predates_the_join,
     the_database_allows_one_active_participation_per_user,
-    the_database_refuses_more_active_seats_than_capacity,
+    the_database_seats_every_active_participation_within_capacity,
+    seats_exist_only_while_the_class_is_live,
     recordings_are_set_once_on_ended_classes,
     concurrent_admissions_never_exceed_capacity,
     concurrent_joins_of_one_user_take_one_seat,
