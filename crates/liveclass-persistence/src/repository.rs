@@ -27,17 +27,16 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
-    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, ClassStatus, LiveClass,
-    PageRequest, ParticipantRole, Participation, ParticipationRepository, RecordingOutcome,
-    RecordingUrl, RepoError, TransitionOutcome,
+    AdmitOutcome, AdmitRequest, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
+    LiveClass, PageRequest, ParticipantRole, Participation, ParticipationRepository,
+    RecordingOutcome, RecordingUrl, RepoError, TransitionOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use time::OffsetDateTime;
 
 use crate::connection::{AnyConnection, Backend, DbPool};
 use crate::rows::{
-    ClassRow, CountedClassRow, NewParticipationRow, ParticipationRow, from_db_time, parse_status,
-    to_db_time,
+    ClassRow, NewParticipationRow, ParticipationRow, count, from_db_time, parse_status, to_db_time,
 };
 use crate::schema::{class_seats, live_classes, participations};
 
@@ -124,20 +123,21 @@ fn write_transaction<T>(
 }
 
 // The participation counts of the class in the current row of `live_classes`,
-// derived from the participations (both are served by their indexes).
+// derived from the participations (both are served by their indexes). Only
+// the list reads them; the paths of join, leave, start and end do not.
 const ACTIVE_COUNT_SQL: &str = "(SELECT COUNT(*) FROM participations p \
      WHERE p.class_id = live_classes.id AND p.left_at IS NULL)";
 const PARTICIPANT_COUNT_SQL: &str = "(SELECT COUNT(DISTINCT p.user_id) FROM participations p \
      WHERE p.class_id = live_classes.id)";
 
-fn counted(row: (ClassRow, i64, i64)) -> Result<LiveClass, DieselError> {
-    let (row, active_count, participant_count) = row;
-    LiveClass::try_from(CountedClassRow {
-        row,
-        active_count,
-        participant_count,
-    })
-    .map_err(corrupt)
+fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCounts), DieselError> {
+    let (row, active, participants) = row;
+    let class = LiveClass::try_from(row).map_err(corrupt)?;
+    let counts = ClassCounts {
+        active: count(active, "active count").map_err(corrupt)?,
+        participants: count(participants, "participant count").map_err(corrupt)?,
+    };
+    Ok((class, counts))
 }
 
 fn load_class(
@@ -148,15 +148,12 @@ fn load_class(
     live_classes::table
         .filter(live_classes::id.eq(id))
         .filter(live_classes::tenant_id.eq(tenant))
-        .select((
-            ClassRow::as_select(),
-            sql::<BigInt>(ACTIVE_COUNT_SQL),
-            sql::<BigInt>(PARTICIPANT_COUNT_SQL),
-        ))
-        .first::<(ClassRow, i64, i64)>(conn)
+        .select(ClassRow::as_select())
+        .first(conn)
         .optional()?
-        .map(counted)
+        .map(LiveClass::try_from)
         .transpose()
+        .map_err(corrupt)
 }
 
 fn load_status(

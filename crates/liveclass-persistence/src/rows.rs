@@ -77,7 +77,7 @@ fn uuid(raw: &str, what: &str) -> anyhow::Result<Uuid> {
     Uuid::try_parse(raw).with_context(|| format!("stored {what} `{raw}` is not a UUID"))
 }
 
-fn count<T: Copy + std::fmt::Display>(v: T, what: &str) -> anyhow::Result<u32>
+pub(crate) fn count<T: Copy + std::fmt::Display>(v: T, what: &str) -> anyhow::Result<u32>
 where
     u32: TryFrom<T>,
 {
@@ -86,24 +86,15 @@ where
         .with_context(|| format!("stored {what} {v} is out of range"))
 }
 
-/// A class row with its participation counts, which are derived from the
-/// participations (see [`crate::repository`]), not stored.
-pub(crate) struct CountedClassRow {
-    pub row: ClassRow,
-    pub active_count: i64,
-    pub participant_count: i64,
-}
-
 pub(crate) fn parse_status(raw: &str) -> anyhow::Result<ClassStatus> {
     raw.parse()
         .map_err(|_| anyhow!("stored status `{raw}` is unknown"))
 }
 
-impl TryFrom<CountedClassRow> for LiveClass {
+impl TryFrom<ClassRow> for LiveClass {
     type Error = anyhow::Error;
 
-    fn try_from(counted: CountedClassRow) -> anyhow::Result<Self> {
-        let r = counted.row;
+    fn try_from(r: ClassRow) -> anyhow::Result<Self> {
         Ok(Self {
             id: ClassId::from_uuid(uuid(&r.id, "class id")?),
             tenant_id: TenantId::parse(&r.tenant_id)?,
@@ -127,8 +118,6 @@ impl TryFrom<CountedClassRow> for LiveClass {
             started_at: r.started_at.map(from_db_time),
             ended_at: r.ended_at.map(from_db_time),
             max_participants: Capacity::from_stored(count(r.max_participants, "capacity")?),
-            active_count: count(counted.active_count, "active count")?,
-            participant_count: count(counted.participant_count, "participant count")?,
             recording_url: r
                 .recording_url
                 .as_deref()

@@ -11,7 +11,7 @@ mod service;
 
 pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
 pub use lifecycle::TransitionError;
-pub use model::{ClassStatus, Description, LiveClass, RecordingUrl, Title};
+pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use participation::{ParticipantRole, Participation};
 pub use ports::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, PageRequest,

@@ -157,8 +157,8 @@ impl RecordingUrl {
     }
 }
 
-/// A live class as stored. `active_count` and `participant_count` are kept by
-/// the repository together with the participations, in the same transaction.
+/// A live class as stored. How many are in it is derived data: see
+/// [`ClassCounts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveClass {
     pub id: ClassId,
@@ -175,10 +175,6 @@ pub struct LiveClass {
     pub started_at: Option<OffsetDateTime>,
     pub ended_at: Option<OffsetDateTime>,
     pub max_participants: Capacity,
-    /// Participations with no `left_at`.
-    pub active_count: u32,
-    /// Distinct users who have ever joined.
-    pub participant_count: u32,
     pub recording_url: Option<RecordingUrl>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -188,10 +184,16 @@ impl LiveClass {
     pub fn is_creator(&self, user: &UserId) -> bool {
         &self.created_by == user
     }
+}
 
-    pub fn is_full(&self) -> bool {
-        self.active_count >= self.max_participants.get()
-    }
+/// How many are in a class, counted from its participations when asked for
+/// (reads that do not show them do not pay for them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClassCounts {
+    /// Participations with no `left_at`.
+    pub active: u32,
+    /// Distinct users who have ever joined.
+    pub participants: u32,
 }
 
 #[cfg(test)]

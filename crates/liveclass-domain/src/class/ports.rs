@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::model::{ClassStatus, LiveClass, RecordingUrl};
+use super::model::{ClassCounts, ClassStatus, LiveClass, RecordingUrl};
 use super::participation::{ParticipantRole, Participation};
 use crate::ids::{ClassId, ParticipationId, TenantId, UserId};
 use crate::validation::ValidationError;
@@ -74,12 +74,13 @@ impl Default for PageRequest {
     }
 }
 
-/// One page of classes and the number of classes matching the filter.
+/// One page of classes, each with its counts, and the number of classes
+/// matching the filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassPage {
     pub total: u64,
     pub page: PageRequest,
-    pub classes: Vec<LiveClass>,
+    pub classes: Vec<(LiveClass, ClassCounts)>,
 }
 
 /// The result of a conditional status change.

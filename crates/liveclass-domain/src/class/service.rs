@@ -12,7 +12,7 @@ use super::errors::{
     SetRecordingError, TransitionClassError,
 };
 use super::lifecycle::{TransitionError, ensure_edge};
-use super::model::{ClassStatus, Description, LiveClass, RecordingUrl, Title};
+use super::model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 use super::participation::{ParticipantRole, Participation};
 use super::ports::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, PageRequest,
@@ -35,10 +35,11 @@ pub struct NewClass {
     pub max_participants: Option<i64>,
 }
 
-/// A class with all its participations, oldest first.
+/// A class with its counts and all its participations, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassDetails {
     pub class: LiveClass,
+    pub counts: ClassCounts,
     pub participations: Vec<Participation>,
 }
 
@@ -157,8 +158,6 @@ impl LiveClassService {
             started_at: None,
             ended_at: None,
             max_participants,
-            active_count: 0,
-            participant_count: 0,
             recording_url: None,
             created_at: now,
             updated_at: now,
@@ -205,8 +204,17 @@ impl LiveClassService {
             .participations
             .list_for_class(&caller.tenant_id, id, false)
             .await?;
+        // Counted from the list just read, so the numbers match what is shown.
+        let mut users: Vec<&str> = participations.iter().map(|p| p.user_id.as_str()).collect();
+        users.sort_unstable();
+        users.dedup();
+        let counts = ClassCounts {
+            active: count(participations.iter().filter(|p| p.is_active()).count()),
+            participants: count(users.len()),
+        };
         Ok(ClassDetails {
             class,
+            counts,
             participations,
         })
     }
@@ -409,6 +417,10 @@ impl LiveClassService {
     ) -> Result<Option<LiveClass>, super::ports::RepoError> {
         self.classes.find(&caller.tenant_id, id).await
     }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

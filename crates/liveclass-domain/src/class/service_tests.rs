@@ -5,6 +5,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::caller::Role;
+use crate::class::ClassCounts;
 use crate::class::ports::{MockClassRepository, MockParticipationRepository, RepoError};
 use crate::clock::FixedClock;
 use crate::ids::{ParticipationId, RoomId, SequentialIds, TenantId, UserId};
@@ -53,8 +54,6 @@ fn class(status: ClassStatus) -> LiveClass {
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),
-        active_count: 0,
-        participant_count: 0,
         recording_url: None,
         created_at: NOW,
         updated_at: NOW,
@@ -365,6 +364,13 @@ async fn details_carry_every_participation() {
         .await
         .unwrap();
     assert_eq!(details.participations.len(), 1);
+    assert_eq!(
+        details.counts,
+        ClassCounts {
+            active: 1,
+            participants: 1
+        }
+    );
 }
 
 #[tokio::test]

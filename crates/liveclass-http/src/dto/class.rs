@@ -1,5 +1,5 @@
 use liveclass_domain::caller::Caller;
-use liveclass_domain::class::{ClassPage, ClassStatus, LiveClass};
+use liveclass_domain::class::{ClassCounts, ClassPage, ClassStatus, LiveClass};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -106,7 +106,7 @@ pub struct ClassResponse {
 
 impl ClassResponse {
     /// The class as `viewer` may see it: the host link only for its creator.
-    pub fn for_viewer(class: LiveClass, viewer: &Caller) -> Self {
+    pub fn for_viewer(class: LiveClass, counts: ClassCounts, viewer: &Caller) -> Self {
         let host_url = if class.is_creator(&viewer.user_id) {
             class.room.host_url.clone()
         } else {
@@ -127,8 +127,8 @@ impl ClassResponse {
             started_at: class.started_at,
             ended_at: class.ended_at,
             max_participants: class.max_participants.get(),
-            participant_count: class.participant_count,
-            active_participants: class.active_count,
+            participant_count: counts.participants,
+            active_participants: counts.active,
             recording_url: class.recording_url.map(|u| u.as_str().to_owned()),
             created_at: class.created_at,
             updated_at: class.updated_at,
@@ -183,7 +183,7 @@ impl ClassListResponse {
             live_classes: page
                 .classes
                 .into_iter()
-                .map(|c| ClassResponse::for_viewer(c, viewer))
+                .map(|(class, counts)| ClassResponse::for_viewer(class, counts, viewer))
                 .collect(),
         }
     }

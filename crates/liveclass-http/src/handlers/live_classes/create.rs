@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use liveclass_domain::LiveClassService;
-use liveclass_domain::class::NewClass;
+use liveclass_domain::class::{ClassCounts, NewClass};
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, CreateClassBody};
@@ -37,5 +37,9 @@ pub async fn create_class(
         max_participants: body.max_participants,
     };
     let class = service.create(&caller, input).await?;
-    Ok(HttpResponse::Created().json(ClassResponse::for_viewer(class, &caller)))
+    Ok(HttpResponse::Created().json(ClassResponse::for_viewer(
+        class,
+        ClassCounts::default(),
+        &caller,
+    )))
 }

@@ -26,7 +26,7 @@ pub async fn get_class(
 ) -> Result<HttpResponse, ApiError> {
     let details = service.get(&caller, class_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(ClassDetailsResponse {
-        class: ClassResponse::for_viewer(details.class, &caller),
+        class: ClassResponse::for_viewer(details.class, details.counts, &caller),
         participants: details.participations.into_iter().map(Into::into).collect(),
     }))
 }
