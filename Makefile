@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SERVER := target/debug/server
 
-.PHONY: run build test lint fmt openapi clean
+.PHONY: run build test lint fmt openapi bench clean
 
 ## run: build, then serve on http://127.0.0.1:8080 with a SQLite file (liveclass.db) in development mode
 run: build
@@ -27,6 +27,12 @@ lint:
 
 fmt:
 	$(CARGO) fmt --all
+
+## bench: load-test a release build against PostgreSQL (LIVECLASS_BENCH_POSTGRES_URL,
+## default postgres://postgres@127.0.0.1:5432/postgres); writes bench-results/report.{json,md}
+bench:
+	$(CARGO) build --release --bin server --bin liveclass-bench
+	target/release/liveclass-bench --server-bin target/release/server $(BENCH_ARGS)
 
 ## openapi: regenerate the checked-in OpenAPI document
 openapi:

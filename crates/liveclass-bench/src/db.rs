@@ -1,0 +1,100 @@
+//! A database per scenario, and the invariants read back from it.
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use liveclass_persistence::testing::with_database;
+
+/// A fresh database, dropped with this value.
+pub struct ScenarioDb {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl ScenarioDb {
+    pub fn create(admin_url: &str, scenario: &str) -> anyhow::Result<Self> {
+        let name = format!(
+            "liveclass_bench_{}_{}",
+            scenario.replace('-', "_"),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let mut admin = PgConnection::establish(admin_url).context("cannot reach PostgreSQL")?;
+        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        Ok(Self {
+            admin_url: admin_url.to_owned(),
+            url: with_database(admin_url, &name),
+            name,
+        })
+    }
+
+    pub fn connect(&self) -> anyhow::Result<PgConnection> {
+        PgConnection::establish(&self.url).context("cannot reach the scenario database")
+    }
+}
+
+impl Drop for ScenarioDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct ClassOccupancy {
+    #[diesel(sql_type = Text)]
+    class_id: String,
+    #[diesel(sql_type = BigInt)]
+    capacity: i64,
+    #[diesel(sql_type = BigInt)]
+    active: i64,
+}
+
+#[derive(QueryableByName)]
+struct ActiveRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    class_id: String,
+    #[diesel(sql_type = Text)]
+    user_id: String,
+}
+
+/// What the database holds after a scenario.
+pub struct Snapshot {
+    /// class id → (capacity, active participations)
+    pub occupancy: std::collections::HashMap<String, (i64, i64)>,
+    /// (class id, user id) → participation ids, active ones only
+    pub active: std::collections::HashMap<(String, String), Vec<String>>,
+}
+
+pub fn snapshot(conn: &mut PgConnection) -> anyhow::Result<Snapshot> {
+    let occupancy: Vec<ClassOccupancy> = diesel::sql_query(
+        "SELECT c.id AS class_id, c.max_participants::BIGINT AS capacity, \
+         (SELECT COUNT(*) FROM participations p WHERE p.class_id = c.id AND p.left_at IS NULL) AS active \
+         FROM live_classes c",
+    )
+    .load(conn)?;
+    let rows: Vec<ActiveRow> =
+        diesel::sql_query("SELECT id, class_id, user_id FROM participations WHERE left_at IS NULL")
+            .load(conn)?;
+    let mut active: std::collections::HashMap<(String, String), Vec<String>> = Default::default();
+    for r in rows {
+        active
+            .entry((r.class_id, r.user_id))
+            .or_default()
+            .push(r.id);
+    }
+    Ok(Snapshot {
+        occupancy: occupancy
+            .into_iter()
+            .map(|o| (o.class_id, (o.capacity, o.active)))
+            .collect(),
+        active,
+    })
+}
