@@ -49,10 +49,24 @@ pub fn tps(
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    stdout
+    parse_tps(&stdout).ok_or_else(|| anyhow!("no tps in pgbench's output: {stdout}"))
+}
+
+fn parse_tps(output: &str) -> Option<f64> {
+    output
         .lines()
         .find_map(|l| l.strip_prefix("tps = "))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
-        .ok_or_else(|| anyhow!("no tps in pgbench's output: {stdout}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_tps_line_is_read_from_pgbench_output() {
+        let output = "number of failed transactions: 0 (0.000%)\nlatency average = 84.570 ms\n\
+                      initial connection time = 31.2 ms\ntps = 756.772833 (without initial connection time)\n";
+        assert_eq!(super::parse_tps(output), Some(756.772833));
+        assert_eq!(super::parse_tps("pgbench: error"), None);
+    }
 }

@@ -101,3 +101,28 @@ pub struct OpSummary {
     pub max_ms: f64,
     pub statuses: BTreeMap<String, u64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_give_percentiles_rates_and_status_counts() {
+        let mut r = Recorder::default();
+        for ms in 1..=100u64 {
+            r.record(
+                "join",
+                if ms <= 90 { 200 } else { 409 },
+                Duration::from_millis(ms),
+            );
+        }
+        let s = &r.summaries(Duration::from_secs(2))[0];
+        assert_eq!((s.op.as_str(), s.requests), ("join", 100));
+        assert!((s.per_second - 50.0).abs() < 1e-9);
+        assert!((s.p50_ms - 50.0).abs() < 0.1, "{}", s.p50_ms);
+        assert!((s.p99_ms - 99.0).abs() < 0.1, "{}", s.p99_ms);
+        assert!((s.max_ms - 100.0).abs() < 0.1, "{}", s.max_ms);
+        assert_eq!(s.statuses["200"], 90);
+        assert_eq!(s.statuses["409"], 10);
+    }
+}
