@@ -529,9 +529,9 @@ async fn lifecycle_refusals_are_403_and_400() {
 async fn an_unreachable_database_is_503_and_a_bug_is_an_opaque_500() {
     let mut mocks = Mocks::new();
     mocks
-        .classes
-        .expect_find()
-        .returning(|_, _| Err(RepoError::Unavailable(anyhow::anyhow!("pool timed out"))));
+        .participations
+        .expect_roster()
+        .returning(|_, _, _| Err(RepoError::Unavailable(anyhow::anyhow!("pool timed out"))));
     mocks.classes.expect_list().returning(|_, _, _| {
         Err(RepoError::Unexpected(anyhow::anyhow!(
             "secret internal detail"
@@ -577,8 +577,8 @@ async fn the_host_url_is_shown_to_the_creator_only() {
     let mut mocks = Mocks::new().finding(live_class());
     mocks
         .participations
-        .expect_list_for_class()
-        .returning(|_, _, _| Ok(vec![]));
+        .expect_roster()
+        .returning(|_, _, _| Ok(Some((live_class(), vec![]))));
     let app = test_app(mocks, hs256()).await;
     for (who, shown) in [("teacher", true), ("student", false)] {
         let res = atest::call_service(

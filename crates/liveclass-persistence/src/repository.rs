@@ -32,7 +32,10 @@ use liveclass_domain::class::{
     RecordingOutcome, RecordingUrl, RepoError, TransitionOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
+use std::sync::Arc;
+
 use time::OffsetDateTime;
+use tokio::sync::Semaphore;
 
 use crate::connection::{AnyConnection, Backend, DbPool};
 use crate::rows::{
@@ -44,11 +47,18 @@ use crate::schema::{class_seats, live_classes, participations};
 #[derive(Clone)]
 pub struct DieselStore {
     pool: DbPool,
+    /// One permit per pooled connection: a call waits here, asynchronously,
+    /// rather than on a blocking thread parked on the pool.
+    permits: Arc<Semaphore>,
 }
 
 impl DieselStore {
     pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+        let size = usize::try_from(pool.max_size()).unwrap_or(1);
+        Self {
+            pool,
+            permits: Arc::new(Semaphore::new(size)),
+        }
     }
 
     pub fn pool(&self) -> &DbPool {
@@ -62,7 +72,14 @@ impl DieselStore {
         F: FnOnce(&mut AnyConnection) -> Result<T, DieselError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| RepoError::Unexpected(anyhow::Error::new(e).context(what)))?;
         let joined = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool
                 .get()
                 .map_err(|e| RepoError::Unavailable(anyhow::Error::new(e).context(what)))?;
@@ -506,6 +523,23 @@ impl ParticipationRepository for DieselStore {
         .await
     }
 
+    async fn roster(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        active_only: bool,
+    ) -> Result<Option<(LiveClass, Vec<Participation>)>, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        self.run("read roster", move |conn| {
+            let Some(class) = load_class(conn, &tenant, &class_id)? else {
+                return Ok(None);
+            };
+            let participations = load_participations(conn, &tenant, &class_id, active_only)?;
+            Ok(Some((class, participations)))
+        })
+        .await
+    }
+
     async fn list_for_class(
         &self,
         tenant: &TenantId,
@@ -514,24 +548,33 @@ impl ParticipationRepository for DieselStore {
     ) -> Result<Vec<Participation>, RepoError> {
         let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
         self.run("list participations", move |conn| {
-            let mut query = participations::table
-                .filter(participations::class_id.eq(&class_id))
-                .filter(participations::tenant_id.eq(&tenant))
-                .into_boxed();
-            if active_only {
-                query = query.filter(participations::left_at.is_null());
-            }
-            query
-                .order((participations::joined_at.asc(), participations::id.asc()))
-                .select(ParticipationRow::as_select())
-                .load(conn)?
-                .into_iter()
-                .map(Participation::try_from)
-                .collect::<anyhow::Result<Vec<_>>>()
-                .map_err(corrupt)
+            load_participations(conn, &tenant, &class_id, active_only)
         })
         .await
     }
+}
+
+fn load_participations(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    class_id: &str,
+    active_only: bool,
+) -> Result<Vec<Participation>, DieselError> {
+    let mut query = participations::table
+        .filter(participations::class_id.eq(class_id))
+        .filter(participations::tenant_id.eq(tenant))
+        .into_boxed();
+    if active_only {
+        query = query.filter(participations::left_at.is_null());
+    }
+    query
+        .order((participations::joined_at.asc(), participations::id.asc()))
+        .select(ParticipationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Participation::try_from)
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map_err(corrupt)
 }
 
 /// One row of `liveclass_admit` (see the `class_seats` migration).

@@ -612,6 +612,47 @@ async fn an_end_racing_joins_leaves_no_one_inside(db: TestDatabase) {
     );
 }
 
+async fn a_roster_is_the_class_with_its_participations(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 5).await;
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    store
+        .admit(&admit_request(&class, "b", T0 + Duration::seconds(1)))
+        .await
+        .unwrap();
+    store
+        .release(
+            &class.tenant_id,
+            class.id,
+            &user("a"),
+            T0 + Duration::seconds(2),
+        )
+        .await
+        .unwrap();
+    let (found, all) = store
+        .roster(&class.tenant_id, class.id, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, class.id);
+    let users: Vec<&str> = all.iter().map(|p| p.user_id.as_str()).collect();
+    assert_eq!(users, ["a", "b"]);
+    let (_, active) = store
+        .roster(&class.tenant_id, class.id, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].user_id.as_str(), "b");
+    assert!(
+        store
+            .roster(&tenant("tenant-b"), class.id, false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 async fn migrations_are_idempotent(db: TestDatabase) {
     assert_eq!(run_migrations(&db.pool).unwrap(), Vec::<String>::new());
     DieselStore::new(db.pool.clone()).ping().await.unwrap();
@@ -657,6 +698,7 @@ on_both_backends!(
     concurrent_admissions_never_exceed_capacity,
     concurrent_joins_of_one_user_take_one_seat,
     an_end_racing_joins_leaves_no_one_inside,
+    a_roster_is_the_class_with_its_participations,
     migrations_are_idempotent,
 );
 

@@ -209,6 +209,16 @@ pub trait ParticipationRepository: Send + Sync {
         at: OffsetDateTime,
     ) -> Result<Option<Participation>, RepoError>;
 
+    /// The class with its participations ordered by `joined_at` (only active
+    /// ones when `active_only`), read together on one connection; `None` for
+    /// an unknown class or another tenant's.
+    async fn roster(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        active_only: bool,
+    ) -> Result<Option<(LiveClass, Vec<Participation>)>, RepoError>;
+
     /// The class's participations ordered by `joined_at`; only active ones
     /// when `active_only`.
     async fn list_for_class(

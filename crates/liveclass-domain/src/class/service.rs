@@ -196,14 +196,11 @@ impl LiveClassService {
     /// # Errors
     /// `NotFound` (also for another tenant's class), `Store`.
     pub async fn get(&self, caller: &Caller, id: ClassId) -> Result<ClassDetails, GetClassError> {
-        let class = self
-            .find(caller, id)
+        let (class, participations) = self
+            .participations
+            .roster(&caller.tenant_id, id, false)
             .await?
             .ok_or(GetClassError::NotFound)?;
-        let participations = self
-            .participations
-            .list_for_class(&caller.tenant_id, id, false)
-            .await?;
         // Counted from the list just read, so the numbers match what is shown.
         let mut users: Vec<&str> = participations.iter().map(|p| p.user_id.as_str()).collect();
         users.sort_unstable();
@@ -228,14 +225,11 @@ impl LiveClassService {
         caller: &Caller,
         id: ClassId,
     ) -> Result<ParticipantsView, GetClassError> {
-        let class = self
-            .find(caller, id)
+        let (class, active) = self
+            .participations
+            .roster(&caller.tenant_id, id, true)
             .await?
             .ok_or(GetClassError::NotFound)?;
-        let active = self
-            .participations
-            .list_for_class(&caller.tenant_id, id, true)
-            .await?;
         Ok(ParticipantsView { class, active })
     }
 

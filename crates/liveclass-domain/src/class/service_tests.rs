@@ -333,8 +333,11 @@ async fn list_reads_the_callers_tenant_only() {
 
 #[tokio::test]
 async fn another_tenants_class_is_not_found() {
-    let err = Mocks::new()
-        .finding(None)
+    let mut m = Mocks::new();
+    m.participations
+        .expect_roster()
+        .returning(|_, _, _| Ok(None));
+    let err = m
         .service()
         .get(&student(), class(ClassStatus::Live).id)
         .await
@@ -344,19 +347,19 @@ async fn another_tenants_class_is_not_found() {
 
 #[tokio::test]
 async fn details_carry_every_participation() {
-    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    let mut m = Mocks::new();
     m.participations
-        .expect_list_for_class()
+        .expect_roster()
         .with(
             mockall::predicate::always(),
             mockall::predicate::always(),
             eq(false),
         )
         .returning(|_, _, _| {
-            Ok(vec![participation(
-                &student(),
-                ParticipantRole::Participant,
-            )])
+            Ok(Some((
+                class(ClassStatus::Live),
+                vec![participation(&student(), ParticipantRole::Participant)],
+            )))
         });
     let details = m
         .service()
@@ -375,15 +378,15 @@ async fn details_carry_every_participation() {
 
 #[tokio::test]
 async fn participants_are_the_active_ones() {
-    let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    let mut m = Mocks::new();
     m.participations
-        .expect_list_for_class()
+        .expect_roster()
         .with(
             mockall::predicate::always(),
             mockall::predicate::always(),
             eq(true),
         )
-        .returning(|_, _, _| Ok(vec![]));
+        .returning(|_, _, _| Ok(Some((class(ClassStatus::Live), vec![]))));
     let view = m
         .service()
         .participants(&student(), class(ClassStatus::Live).id)
@@ -789,7 +792,9 @@ async fn a_malformed_recording_url_is_refused_before_writing() {
 #[tokio::test]
 async fn storage_failures_surface_as_store_errors() {
     let mut m = Mocks::new();
-    m.classes.expect_find().returning(|_, _| Err(unexpected()));
+    m.participations
+        .expect_roster()
+        .returning(|_, _, _| Err(unexpected()));
     let err = m
         .service()
         .get(&student(), class(ClassStatus::Live).id)
