@@ -20,9 +20,6 @@ use std::time::Duration;
 
 use clap::Parser;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "liveclass-bench",

@@ -72,12 +72,14 @@ impl DieselStore {
         F: FnOnce(&mut AnyConnection) -> Result<T, DieselError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| RepoError::Unexpected(anyhow::Error::new(e).context(what)))?;
+        // Bounded like the pool's own wait: past it the store is unavailable.
+        let permit = tokio::time::timeout(
+            self.pool.connection_timeout(),
+            self.permits.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|e| RepoError::Unavailable(anyhow::Error::new(e).context(what)))?
+        .map_err(|e| RepoError::Unexpected(anyhow::Error::new(e).context(what)))?;
         let joined = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut conn = pool

@@ -8,11 +8,6 @@ use liveclass_http::TokenIssuer;
 use liveclass_persistence::PoolOptions;
 use liveclass_server::{Application, DEV_JWT_SECRET, Settings, startup, telemetry};
 
-// glibc's allocator spent a third of the server's CPU on the participant list
-// (fastbin consolidation across threads); mimalloc does not.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "server",
