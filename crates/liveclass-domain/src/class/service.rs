@@ -135,6 +135,7 @@ impl LiveClassService {
             tenant_id: caller.tenant_id.clone(),
             room_id: room_id.clone(),
             title: title.as_str().to_owned(),
+            description: description.as_ref().map(|d| d.as_str().to_owned()),
             scheduled_at: input.scheduled_at,
             max_participants: max_participants.get(),
         };
