@@ -17,9 +17,9 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use liveclass_domain::class::{
-    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, ClassStatus, LiveClass,
-    PageRequest, Participation, ParticipationRepository, RecordingOutcome, RecordingUrl, RepoError,
-    TransitionOutcome,
+    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, ClassStatus,
+    DetailsUpdate, LiveClass, PageRequest, Participation, ParticipationRepository,
+    RecordingOutcome, RecordingUrl, RepoError, TransitionOutcome, UpdateOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use time::OffsetDateTime;
@@ -44,7 +44,7 @@ impl DieselStore {
     }
 
     /// Runs `f` with a pooled connection on the blocking pool.
-    async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
+    pub(crate) async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, DieselError> + Send + 'static,
@@ -80,7 +80,7 @@ fn repo_error(e: DieselError, what: &'static str) -> RepoError {
 
 /// A conversion failure inside a Diesel closure, carried as a Diesel error so
 /// that the closure can use `?` throughout; the message survives.
-fn corrupt(e: anyhow::Error) -> DieselError {
+pub(crate) fn corrupt(e: anyhow::Error) -> DieselError {
     DieselError::DeserializationError(e.into())
 }
 
@@ -311,6 +311,86 @@ impl ClassRepository for DieselStore {
                     .set(participations::left_at.eq(at))
                     .execute(conn)?;
                 changed(conn, &tenant, &id)
+            })
+        })
+        .await
+    }
+
+    async fn mark_cancelled(
+        &self,
+        tenant: &TenantId,
+        id: ClassId,
+        at: OffsetDateTime,
+    ) -> Result<TransitionOutcome, RepoError> {
+        let (tenant, id, at) = (tenant.as_str().to_owned(), id.to_string(), to_db_time(at));
+        self.run("cancel class", move |conn| {
+            write_transaction(conn, |conn| {
+                let updated = diesel::update(live_classes::table)
+                    .filter(live_classes::id.eq(&id))
+                    .filter(live_classes::tenant_id.eq(&tenant))
+                    .filter(live_classes::status.eq(ClassStatus::Scheduled.as_str()))
+                    .set((
+                        live_classes::status.eq(ClassStatus::Cancelled.as_str()),
+                        live_classes::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                if updated == 0 {
+                    return transition_refusal(conn, &tenant, &id);
+                }
+                changed(conn, &tenant, &id)
+            })
+        })
+        .await
+    }
+
+    async fn update_details(
+        &self,
+        tenant: &TenantId,
+        id: ClassId,
+        update: &DetailsUpdate,
+        at: OffsetDateTime,
+    ) -> Result<UpdateOutcome, RepoError> {
+        let (tenant, id, at) = (tenant.as_str().to_owned(), id.to_string(), to_db_time(at));
+        let update = update.clone();
+        self.run("update class", move |conn| {
+            write_transaction(conn, |conn| {
+                let capacity = i32::try_from(update.max_participants.get()).unwrap_or(i32::MAX);
+                // The conditions and the write are one statement: a join
+                // that took a seat first makes it match nothing.
+                let updated = diesel::update(live_classes::table)
+                    .filter(live_classes::id.eq(&id))
+                    .filter(live_classes::tenant_id.eq(&tenant))
+                    .filter(
+                        live_classes::status
+                            .eq_any([ClassStatus::Scheduled.as_str(), ClassStatus::Live.as_str()]),
+                    )
+                    .filter(live_classes::active_count.le(capacity))
+                    .set((
+                        live_classes::title.eq(update.title.as_str()),
+                        live_classes::description
+                            .eq(update.description.as_ref().map(|d| d.as_str())),
+                        live_classes::scheduled_at.eq(to_db_time(update.scheduled_at)),
+                        live_classes::max_participants.eq(capacity),
+                        live_classes::video_provider.eq(&update.room.provider),
+                        live_classes::video_room_ref.eq(&update.room.external_id),
+                        live_classes::join_url.eq(&update.room.join_url),
+                        live_classes::host_url.eq(update.room.host_url.as_deref()),
+                        live_classes::room_password.eq(update.room.password.as_deref()),
+                        live_classes::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                Ok(match load_class(conn, &tenant, &id)? {
+                    None => UpdateOutcome::NotFound,
+                    Some(class) if updated == 1 => UpdateOutcome::Updated(Box::new(class)),
+                    Some(class)
+                        if matches!(class.status, ClassStatus::Scheduled | ClassStatus::Live) =>
+                    {
+                        UpdateOutcome::TooManyActive {
+                            active: class.active_count,
+                        }
+                    }
+                    Some(class) => UpdateOutcome::StatusWas(class.status),
+                })
             })
         })
         .await

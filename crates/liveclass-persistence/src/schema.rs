@@ -39,5 +39,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    video_cleanups (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        action -> Text,
+        video_provider -> Text,
+        video_room_ref -> Text,
+        join_url -> Text,
+        host_url -> Nullable<Text>,
+        room_password -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
-diesel::allow_tables_to_appear_in_same_query!(live_classes, participations);
+diesel::allow_tables_to_appear_in_same_query!(live_classes, participations, video_cleanups);
