@@ -23,7 +23,7 @@ use crate::Secret;
 use crate::client::{ApiClient, CallError, HttpOptions, Idempotency};
 
 /// Settings of the Daily adapter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyConfig {
     /// The domain's API key (`DAILY_API_KEY`).
     pub api_key: Secret,

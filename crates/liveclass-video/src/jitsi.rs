@@ -18,7 +18,7 @@ use time::Duration;
 use crate::Secret;
 
 /// The app credentials of a self-hosted Jitsi with `authentication = "token"`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JitsiTokenAuth {
     /// Prosody's `app_id`: the tokens' `iss`.
     pub app_id: String,

@@ -28,7 +28,7 @@ use crate::Secret;
 use crate::client::{Answer, ApiClient, CallError, HttpOptions, Idempotency};
 
 /// Settings of the Zoom adapter (a server-to-server OAuth app).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoomConfig {
     pub account_id: String,
     pub client_id: String,

@@ -452,7 +452,8 @@ impl LiveClassService {
             attempts: 1,
             last_error: Some(error.to_string()),
         };
-        let due = self.clock.now() + time::Duration::seconds(30);
+        // Due at once: the background retrier's interval paces the retries.
+        let due = self.clock.now();
         if let Err(e) = queue.enqueue(&pending, due).await {
             tracing::error!(class_id = %class.id, error = %e, "could not store a failed clean-up; it will not be retried");
         }

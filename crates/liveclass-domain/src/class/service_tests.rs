@@ -853,7 +853,7 @@ mod video_lifecycle {
                 c.action == CleanupAction::EndMeeting
                     && c.room == room()
                     && c.attempts == 1
-                    && *due == NOW + time::Duration::seconds(30)
+                    && *due == NOW
             })
             .times(1)
             .returning(|_, _| Ok(()));
