@@ -112,9 +112,12 @@ pub struct CleanupPolicy {
 
 impl Default for CleanupPolicy {
     fn default() -> Self {
+        // A clean-up takes at most ~35 s (10 s timeout, three attempts,
+        // backoff): five of them fit well inside the lease, so a slow run
+        // does not lose its rows to another process mid-way.
         Self {
-            lease: Duration::minutes(2),
-            batch: 20,
+            lease: Duration::minutes(5),
+            batch: 5,
             first_delay: Duration::seconds(30),
             max_delay: Duration::hours(1),
         }
@@ -280,7 +283,7 @@ mod tests {
         let mut queue = MockCleanupQueue::new();
         queue
             .expect_claim_due()
-            .with(eq(NOW), eq(Duration::minutes(2)), eq(20))
+            .with(eq(NOW), eq(Duration::minutes(5)), eq(5))
             .returning(|_, _, _| Ok(vec![pending(2)]));
         queue
             .expect_complete()

@@ -14,7 +14,8 @@ use async_trait::async_trait;
 use liveclass_domain::class::ParticipantRole;
 use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::video::{
-    Capabilities, JoinCredentials, JoinRequest, Room, RoomSpec, VideoError, VideoProvider,
+    Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec, VideoError,
+    VideoProvider,
 };
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -121,6 +122,25 @@ struct TokenAnswer {
     token: String,
 }
 
+#[derive(Debug, Deserialize)]
+struct AccessLinkAnswer {
+    download_link: String,
+    /// Unix seconds.
+    expires: Option<i64>,
+}
+
+/// Daily limits `user_id` to 36 characters; our user ids may have up to
+/// 128. A longer id is replaced by a UUIDv5 of it: stable per user, 36
+/// characters, and distinct for distinct ids.
+fn daily_user_id(user_id: &str) -> String {
+    const MAX: usize = 36;
+    if user_id.len() <= MAX {
+        user_id.to_owned()
+    } else {
+        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, user_id.as_bytes()).to_string()
+    }
+}
+
 /// `{"error": "<stable code>", "info": "<text>"}`.
 #[derive(Debug, Deserialize)]
 struct DailyErrorBody {
@@ -224,7 +244,9 @@ impl VideoProvider for DailyVideoProvider {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             end_meeting: true,
-            ..Capabilities::default()
+            recording: true,
+            recording_link: true,
+            attendance: false,
         }
     }
 
@@ -290,11 +312,12 @@ impl VideoProvider for DailyVideoProvider {
         who: &JoinRequest,
     ) -> Result<JoinCredentials, VideoError> {
         let expires_at: OffsetDateTime = self.clock.now() + self.config.token_ttl;
+        let user_id = daily_user_id(who.user_id.as_str());
         let body = to_json(&MeetingTokenBody {
             properties: MeetingTokenProperties {
                 room_name: &room.external_id,
                 exp: expires_at.unix_timestamp(),
-                user_id: who.user_id.as_str(),
+                user_id: &user_id,
                 user_name: who.name.as_deref(),
                 is_owner: who.role == ParticipantRole::Teacher,
             },
@@ -320,5 +343,67 @@ impl VideoProvider for DailyVideoProvider {
     /// and an ended class needs its room no more (recordings are kept).
     async fn end_meeting(&self, room: &Room) -> Result<(), VideoError> {
         self.delete_room(room).await
+    }
+
+    /// Asks Daily to start a cloud recording; Daily answers at once and
+    /// confirms through its webhooks. Needs `enable_recording` on the room
+    /// (`DailyConfig::recording`).
+    async fn start_recording(&self, room: &Room) -> Result<(), VideoError> {
+        // Not retried on 5xx: a second start could start a second recording.
+        self.call(
+            Idempotency::NotIdempotent,
+            reqwest::Method::POST,
+            &format!("{}/recordings/start", room_path(room)),
+            Some(serde_json::json!({})),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn stop_recording(&self, room: &Room) -> Result<(), VideoError> {
+        self.call(
+            Idempotency::Idempotent,
+            reqwest::Method::POST,
+            &format!("{}/recordings/stop", room_path(room)),
+            // Daily's OpenAPI document defines no body for stop.
+            None,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// A signed, short-lived download link: hand it out as is, never store
+    /// or rebuild it.
+    async fn recording_link(
+        &self,
+        _room: &Room,
+        recording_id: &str,
+    ) -> Result<RecordingLink, VideoError> {
+        // The id goes into the path: accept Daily's id alphabet only.
+        if recording_id.is_empty()
+            || !recording_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(VideoError::Invalid(format!(
+                "`{recording_id}` is not a Daily recording id"
+            )));
+        }
+        let answer = self
+            .call(
+                Idempotency::Idempotent,
+                reqwest::Method::GET,
+                &format!("/recordings/{recording_id}/access-link"),
+                None,
+            )
+            .await?;
+        let link: AccessLinkAnswer = parse(&answer, "access link")?;
+        Ok(RecordingLink {
+            url: link.download_link,
+            expires_at: link
+                .expires
+                .filter(|e| *e > 0)
+                .and_then(|e| OffsetDateTime::from_unix_timestamp(e).ok()),
+        })
     }
 }

@@ -16,7 +16,7 @@ use liveclass_domain::video::{Room, VideoError, VideoProvider};
 use liveclass_video::{DailyConfig, DailyVideoProvider, Secret};
 use serde_json::{Value, json};
 use time::macros::datetime;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_json, header, method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const KEY: &str = "daily-test-key";
@@ -396,7 +396,16 @@ fn spec_path(path: &str) -> &'static str {
     match path {
         "/rooms" => "/rooms",
         "/meeting-tokens" => "/meeting-tokens",
+        p if p.starts_with("/rooms/") && p.ends_with("/recordings/start") => {
+            "/rooms/{room_name}/recordings/start"
+        }
+        p if p.starts_with("/rooms/") && p.ends_with("/recordings/stop") => {
+            "/rooms/{room_name}/recordings/stop"
+        }
         p if p.starts_with("/rooms/") => "/rooms/{room_name}",
+        p if p.starts_with("/recordings/") && p.ends_with("/access-link") => {
+            "/recordings/{recording_id}/access-link"
+        }
         p => panic!("no spec path known for {p}"),
     }
 }
@@ -404,12 +413,35 @@ fn spec_path(path: &str) -> &'static str {
 fn assert_matches_spec(spec: &Value, request: &Request) {
     let method = request.method.as_str().to_lowercase();
     let template = spec_path(request.url.path());
+    let operation = &spec["paths"][template][&method];
     assert!(
-        spec["paths"][template][&method].is_object(),
+        operation.is_object(),
         "{method} {template} is not in Daily's spec"
     );
+    // The spec's only security scheme is HTTP bearer.
+    assert_eq!(
+        operation["security"][0]["bearerAuth"],
+        json!([]),
+        "{method} {template}"
+    );
+    assert_eq!(
+        spec["components"]["securitySchemes"]["bearerAuth"]["scheme"],
+        "bearer"
+    );
+    let auth = request
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_eq!(auth, format!("Bearer {KEY}"), "{method} {template}");
     let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
         assert!(request.body.is_empty(), "a body that is not JSON");
+        assert_ne!(
+            operation["requestBody"]["required"],
+            json!(true),
+            "{method} {template} needs a body"
+        );
         return;
     };
     let validator = request_validator(spec, &method, template);
@@ -445,6 +477,20 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deleted": true})))
         .mount(&server)
         .await;
+    Mock::given(method("POST"))
+        .and(path_regex("/recordings/(start|stop)$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "sent"})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/recordings/[0-9a-f-]+/access-link$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "download_link": "https://daily-meeting-recordings.s3.amazonaws.com/x?Signature=abc%2F",
+            "expires": 1_893_500_000
+        })))
+        .mount(&server)
+        .await;
 
     let mut config = DailyConfig::new(Secret::new(KEY));
     config.base_url = server.uri();
@@ -458,12 +504,26 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
         .await
         .unwrap();
     p.join_credentials(&room, &anonymous).await.unwrap();
+    p.start_recording(&room).await.unwrap();
+    p.stop_recording(&room).await.unwrap();
+    let link = p
+        .recording_link(&room, "d61cd7b2-a273-42b4-89bd-be763fd562c1")
+        .await
+        .unwrap();
+    assert_eq!(
+        link.url,
+        "https://daily-meeting-recordings.s3.amazonaws.com/x?Signature=abc%2F"
+    );
+    assert_eq!(
+        link.expires_at.map(|t| t.unix_timestamp()),
+        Some(1_893_500_000)
+    );
     p.end_meeting(&room).await.unwrap();
     p.delete_room(&room).await.unwrap();
 
     let spec = daily_spec();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 6);
+    assert_eq!(requests.len(), 9);
     for request in &requests {
         assert_matches_spec(&spec, request);
     }
@@ -485,4 +545,58 @@ fn the_spec_validator_rejects_a_body_daily_would_refuse() {
     let mut bad_recording = create_body();
     bad_recording["properties"]["enable_recording"] = json!("youtube");
     assert!(!validator.is_valid(&bad_recording));
+}
+
+#[tokio::test]
+async fn a_user_id_longer_than_dailys_36_characters_is_replaced_by_a_stable_uuid() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/meeting-tokens"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "t"})))
+        .mount(&server)
+        .await;
+    let p = provider(&server);
+    let mut long = who(ParticipantRole::Participant);
+    long.user_id = liveclass_domain::ids::UserId::parse(&"u".repeat(100)).unwrap();
+    p.join_credentials(&room(&server), &long).await.unwrap();
+    p.join_credentials(&room(&server), &long).await.unwrap();
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            body["properties"]["user_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(sent[0].len(), 36);
+    assert_eq!(sent[0], sent[1]);
+    assert_ne!(sent[0], "u".repeat(36));
+}
+
+#[tokio::test]
+async fn a_recording_id_that_is_not_dailys_is_refused_before_any_call() {
+    let server = MockServer::start().await;
+    let err = provider(&server)
+        .recording_link(&room(&server), "../rooms")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::Invalid(_)), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_recording_start_is_not_retried_after_a_server_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let err = provider(&server)
+        .start_recording(&room(&server))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::Unavailable(_)), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
