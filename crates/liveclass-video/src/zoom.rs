@@ -123,10 +123,27 @@ struct MeetingSettings<'a> {
     auto_recording: &'a str,
 }
 
+/// Zoom sends meeting ids as int64 numbers; its 2021 API document types
+/// them as strings. Both are accepted.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum MeetingId {
+    Number(i64),
+    Text(String),
+}
+
+impl MeetingId {
+    fn into_string(self) -> String {
+        match self {
+            Self::Number(n) => n.to_string(),
+            Self::Text(s) => s,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct MeetingAnswer {
-    /// Zoom's meeting ids are int64.
-    id: i64,
+    id: MeetingId,
     join_url: String,
     start_url: String,
     password: Option<String>,
@@ -380,7 +397,7 @@ impl VideoProvider for ZoomVideoProvider {
             .map_err(|e| unexpected(e, "unexpected Zoom meeting"))?;
         Ok(Room {
             provider: self.name().to_owned(),
-            external_id: meeting.id.to_string(),
+            external_id: meeting.id.into_string(),
             join_url: meeting.join_url,
             host_url: Some(meeting.start_url),
             password: meeting.password,

@@ -463,3 +463,166 @@ fn debug_output_does_not_show_the_client_secret() {
     let debug = format!("{:?}", ZoomVideoProvider::new(config).unwrap());
     assert!(!debug.contains("very-secret-value"), "{debug}");
 }
+
+// --- Zoom's (2021, Swagger 2.0) API document ---------------------------------
+
+fn zoom_spec() -> Value {
+    serde_json::from_str(include_str!("specs/zoom-openapi-v2-2021.json")).unwrap()
+}
+
+/// The spec's path template for a request we sent (its basePath is `/v2`).
+fn zoom_template(path: &str) -> &'static str {
+    let path = path.strip_prefix("/v2").unwrap();
+    match path {
+        p if p.starts_with("/users/") && p.ends_with("/meetings") => "/users/{userId}/meetings",
+        p if p.starts_with("/meetings/") && p.ends_with("/status") => {
+            "/meetings/{meetingId}/status"
+        }
+        p if p.starts_with("/meetings/") => "/meetings/{meetingId}",
+        p => panic!("no spec path known for {p}"),
+    }
+}
+
+fn body_validator(spec: &Value, operation: &Value) -> Option<jsonschema::Validator> {
+    let param = operation["parameters"]
+        .as_array()?
+        .iter()
+        .find(|p| p["in"] == "body")?;
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "allOf": [param["schema"]],
+        "definitions": spec["definitions"],
+    });
+    Some(jsonschema::validator_for(&schema).unwrap())
+}
+
+/// The property names `definition` (and what it `allOf`s) declares.
+fn declared(spec: &Value, definition: &str) -> Vec<String> {
+    let def = &spec["definitions"][definition];
+    let mut names: Vec<String> = def["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for part in def["allOf"].as_array().into_iter().flatten() {
+        if let Some(r) = part["$ref"].as_str() {
+            names.extend(declared(spec, r.trim_start_matches("#/definitions/")));
+        }
+    }
+    names
+}
+
+#[tokio::test]
+async fn every_meeting_request_matches_zooms_api_document() {
+    let server = MockServer::start().await;
+    mount_oauth(&server, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/v2/users/host@example.com/meetings"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(meeting()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(meeting()))
+        .mount(&server)
+        .await;
+    for verb in ["PATCH", "DELETE", "PUT"] {
+        Mock::given(method(verb))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+    }
+    let mut config = config(&server);
+    config.auto_recording = "cloud".into();
+    let p = ZoomVideoProvider::new(config).unwrap();
+    let room = p.create_room(&spec()).await.unwrap();
+    p.update_room(&room, &spec()).await.unwrap();
+    p.join_credentials(&room, &who(ParticipantRole::Teacher))
+        .await
+        .unwrap();
+    p.end_meeting(&room).await.unwrap();
+    p.delete_room(&room).await.unwrap();
+
+    let spec = zoom_spec();
+    assert_eq!(spec["basePath"], "/v2");
+    let mut checked = 0;
+    for request in server.received_requests().await.unwrap() {
+        if request.url.path() == "/oauth/token" {
+            continue;
+        }
+        let template = zoom_template(request.url.path());
+        let verb = request.method.as_str().to_lowercase();
+        let operation = &spec["paths"][template][&verb];
+        assert!(
+            operation.is_object(),
+            "{verb} {template} is not in Zoom's spec"
+        );
+        if let Ok(body) = serde_json::from_slice::<Value>(&request.body) {
+            let validator = body_validator(&spec, operation)
+                .unwrap_or_else(|| panic!("{verb} {template} takes no body in the spec"));
+            let errors: Vec<String> = validator
+                .iter_errors(&body)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{verb} {template} {body}: {errors:?}");
+            // The schemas allow unknown fields; we do not send any.
+            let (meeting_def, settings_def) = match verb.as_str() {
+                "post" => ("Meeting", "MeetingSettings"),
+                _ => ("MeetingUpdate", "MeetingSettings"),
+            };
+            if template != "/meetings/{meetingId}/status" {
+                let known = declared(&spec, meeting_def);
+                for key in body.as_object().unwrap().keys() {
+                    assert!(
+                        known.contains(key),
+                        "{verb} {template}: `{key}` is not in the spec"
+                    );
+                }
+                let known = declared(&spec, settings_def);
+                for key in body["settings"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                {
+                    assert!(known.contains(key), "settings.{key} is not in the spec");
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
+
+#[test]
+fn the_zoom_spec_check_rejects_what_zoom_would_refuse() {
+    let spec = zoom_spec();
+    let create = &spec["paths"]["/users/{userId}/meetings"]["post"];
+    let validator = body_validator(&spec, create).unwrap();
+    assert!(validator.is_valid(&json!({"topic": "x", "type": 2, "duration": 60})));
+    assert!(!validator.is_valid(&json!({"topic": "x", "type": 5})));
+    assert!(!validator.is_valid(&json!({"topic": "x", "duration": "an hour"})));
+    assert!(!validator.is_valid(&json!({"settings": {"auto_recording": "youtube"}})));
+    let end = &spec["paths"]["/meetings/{meetingId}/status"]["put"];
+    assert!(
+        !body_validator(&spec, end)
+            .unwrap()
+            .is_valid(&json!({"action": "stop"}))
+    );
+    assert!(!declared(&spec, "MeetingSettings").contains(&"auto_record".to_owned()));
+}
+
+#[tokio::test]
+async fn a_meeting_id_sent_as_a_string_as_the_2021_document_types_it_is_accepted() {
+    let server = MockServer::start().await;
+    mount_oauth(&server, 1).await;
+    let mut answer = meeting();
+    answer["id"] = json!("85746065432");
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .mount(&server)
+        .await;
+    let room = provider(&server, &clock())
+        .create_room(&spec())
+        .await
+        .unwrap();
+    assert_eq!(room.external_id, "85746065432");
+}
