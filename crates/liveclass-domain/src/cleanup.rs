@@ -108,6 +108,10 @@ pub struct CleanupPolicy {
     /// The delay after the first failure; it doubles per attempt.
     pub first_delay: Duration,
     pub max_delay: Duration,
+    /// After this many failed attempts a clean-up is dropped with an error
+    /// log: a failure that outlives a day of retries (30 s doubling to
+    /// hourly) is not transient, and needs a person.
+    pub max_attempts: u32,
 }
 
 impl Default for CleanupPolicy {
@@ -120,6 +124,7 @@ impl Default for CleanupPolicy {
             batch: 5,
             first_delay: Duration::seconds(30),
             max_delay: Duration::hours(1),
+            max_attempts: 36,
         }
     }
 }
@@ -138,6 +143,8 @@ impl CleanupPolicy {
 pub struct CleanupReport {
     pub done: usize,
     pub failed: usize,
+    /// Given up after `max_attempts`.
+    pub abandoned: usize,
 }
 
 /// Runs due clean-ups against the video provider.
@@ -185,6 +192,19 @@ impl ProviderCleanups {
                         "video provider clean-up done"
                     );
                     report.done += 1;
+                }
+                Err(e) if cleanup.attempts >= self.policy.max_attempts => {
+                    tracing::error!(
+                        class_id = %cleanup.class_id,
+                        room = %cleanup.room.external_id,
+                        provider = %cleanup.room.provider,
+                        action = cleanup.action.as_str(),
+                        attempts = cleanup.attempts,
+                        error = %e,
+                        "giving up on a video provider clean-up; clean the room up by hand"
+                    );
+                    self.queue.complete(cleanup.id).await?;
+                    report.abandoned += 1;
                 }
                 Err(e) => {
                     let due = self.clock.now() + self.policy.delay_after(cleanup.attempts);
@@ -291,7 +311,13 @@ mod tests {
             .times(1)
             .returning(|_| Ok(()));
         let report = cleanups(queue, video(|| Ok(()))).run_once().await.unwrap();
-        assert_eq!(report, CleanupReport { done: 1, failed: 0 });
+        assert_eq!(
+            report,
+            CleanupReport {
+                done: 1,
+                ..CleanupReport::default()
+            }
+        );
     }
 
     #[tokio::test]
@@ -330,7 +356,27 @@ mod tests {
         .run_once()
         .await
         .unwrap();
-        assert_eq!(report, CleanupReport { done: 0, failed: 1 });
+        assert_eq!(
+            report,
+            CleanupReport {
+                failed: 1,
+                ..CleanupReport::default()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_clean_up_failing_for_its_last_allowed_attempt_is_given_up() {
+        let mut queue = MockCleanupQueue::new();
+        queue
+            .expect_claim_due()
+            .returning(|_, _, _| Ok(vec![pending(36)]));
+        queue.expect_complete().times(1).returning(|_| Ok(()));
+        let report = cleanups(queue, video(|| Err(VideoError::Invalid("no".into()))))
+            .run_once()
+            .await
+            .unwrap();
+        assert_eq!(report.abandoned, 1);
     }
 
     #[test]

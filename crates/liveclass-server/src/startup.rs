@@ -198,10 +198,11 @@ async fn retry_cleanups(cleanups: Arc<ProviderCleanups>, interval: std::time::Du
     loop {
         ticker.tick().await;
         match cleanups.run_once().await {
-            Ok(report) if report.done + report.failed > 0 => {
+            Ok(report) if report.done + report.failed + report.abandoned > 0 => {
                 tracing::info!(
                     done = report.done,
                     failed = report.failed,
+                    abandoned = report.abandoned,
                     "video clean-ups run"
                 );
             }
