@@ -205,6 +205,11 @@ fn video_settings(
             if let Some(url) = lookup("DAILY_API_URL") {
                 config.base_url = url;
             }
+            config.recording = one_of(
+                lookup,
+                "DAILY_ENABLE_RECORDING",
+                &["cloud", "cloud-audio-only", "local", "raw-tracks"],
+            )?;
             VideoSettings::Daily(config)
         }
         Some("zoom") => {
@@ -224,6 +229,10 @@ fn video_settings(
             if let Some(user) = lookup("ZOOM_USER_ID") {
                 config.user_id = user;
             }
+            if let Some(mode) = one_of(lookup, "ZOOM_AUTO_RECORDING", &["none", "local", "cloud"])?
+            {
+                config.auto_recording = mode;
+            }
             VideoSettings::Zoom(config)
         }
         Some("none") => VideoSettings::None,
@@ -234,6 +243,22 @@ fn video_settings(
             ));
         }
     })
+}
+
+/// The variable's value if it is one of `allowed`; `None` when unset.
+fn one_of(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    allowed: &[&str],
+) -> Result<Option<String>, SettingsError> {
+    match lookup(var) {
+        None => Ok(None),
+        Some(v) if allowed.contains(&v.as_str()) => Ok(Some(v)),
+        Some(v) => Err(invalid(
+            var,
+            format!("expected one of {}, got `{v}`", allowed.join(", ")),
+        )),
+    }
 }
 
 fn jwt_settings(
@@ -448,6 +473,27 @@ mod tests {
             panic!("{:?}", s.video)
         };
         assert_eq!(daily.api_key.expose(), "dk");
+        assert_eq!(daily.recording, None);
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "daily"),
+            ("DAILY_API_KEY", "dk"),
+            ("DAILY_ENABLE_RECORDING", "cloud"),
+        ])
+        .unwrap();
+        assert!(
+            matches!(&s.video, VideoSettings::Daily(d) if d.recording.as_deref() == Some("cloud"))
+        );
+        let err = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "zoom"),
+            ("ZOOM_ACCOUNT_ID", "a"),
+            ("ZOOM_CLIENT_ID", "c"),
+            ("ZOOM_CLIENT_SECRET", "s"),
+            ("ZOOM_AUTO_RECORDING", "always"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("ZOOM_AUTO_RECORDING"), "{err}");
         assert_eq!(daily.base_url, "http://127.0.0.1:9/v1");
 
         let s = settings(&[
