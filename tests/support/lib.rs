@@ -48,7 +48,11 @@ pub async fn spawn_app_with(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
-        client: reqwest::Client::new(),
+        client: {
+            // reqwest is built without a default TLS provider (see liveclass-video).
+            liveclass_video::install_crypto_provider();
+            reqwest::Client::new()
+        },
         db,
         issuer: TokenIssuer::hs256(SECRET.as_bytes(), None, None),
         handle,

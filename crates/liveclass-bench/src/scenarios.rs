@@ -58,6 +58,8 @@ const TEACHER: &str = "bench-teacher";
 
 impl Api {
     fn new(server: &ServerProcess) -> anyhow::Result<Self> {
+        // reqwest is built without a default TLS provider (see liveclass-video).
+        liveclass_video::install_crypto_provider();
         Ok(Self {
             base: server.base_url(),
             http: reqwest::Client::builder()

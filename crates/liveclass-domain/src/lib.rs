@@ -3,6 +3,8 @@
 //! - [`class`]: the `LiveClass` and `Participation` entities, their lifecycle
 //!   and capacity rules, the repository ports and the use-case service.
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
+//! - [`cleanup`]: provider clean-ups (delete a room, end a meeting) that
+//!   failed, stored and retried later so they never block a class's state.
 //! - [`ids`], [`clock`], [`caller`]: identifiers, time and the authenticated
 //!   caller, injected so every rule with time or identity in it is testable.
 //!
@@ -11,6 +13,7 @@
 
 pub mod caller;
 pub mod class;
+pub mod cleanup;
 pub mod clock;
 pub mod ids;
 pub mod validation;

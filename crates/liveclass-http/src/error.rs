@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, ResponseError};
 use liveclass_domain::class::RepoError;
 use liveclass_domain::class::TransitionError;
 use liveclass_domain::class::errors::{
-    CreateClassError, GetClassError, JoinClassError, LeaveClassError, ListClassesError,
-    SetRecordingError, TransitionClassError,
+    CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
+    ListClassesError, SetRecordingError, TransitionClassError, UpdateClassError,
 };
 use liveclass_domain::validation::ValidationError;
 use liveclass_domain::video::VideoError;
@@ -238,6 +238,38 @@ impl From<SetRecordingError> for ApiError {
                 Self::new(StatusCode::CONFLICT, "recording_already_set", e.to_string())
             }
             SetRecordingError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<UpdateClassError> for ApiError {
+    fn from(e: UpdateClassError) -> Self {
+        match e {
+            UpdateClassError::Invalid(v) => v.into(),
+            UpdateClassError::NotFound => class_not_found(),
+            UpdateClassError::NotCreator => {
+                Self::new(StatusCode::FORBIDDEN, "not_class_creator", e.to_string())
+            }
+            UpdateClassError::Finished(_) => Self::bad_request("class_finished", e.to_string()),
+            UpdateClassError::BelowActive { .. } => {
+                Self::new(StatusCode::CONFLICT, "capacity_below_active", e.to_string())
+            }
+            UpdateClassError::Video(v) => video_error(&v),
+            UpdateClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<IssueTokenError> for ApiError {
+    fn from(e: IssueTokenError) -> Self {
+        match e {
+            IssueTokenError::NotFound => class_not_found(),
+            IssueTokenError::NotLive(_) => Self::bad_request("class_not_live", e.to_string()),
+            IssueTokenError::NotAdmitted => {
+                Self::new(StatusCode::FORBIDDEN, "not_admitted", e.to_string())
+            }
+            IssueTokenError::Video(v) => video_error(&v),
+            IssueTokenError::Store(s) => s.into(),
         }
     }
 }

@@ -27,6 +27,9 @@ use crate::handlers::{health, live_classes as lc};
         lc::leave::leave_class,
         lc::participants::list_participants,
         lc::recording::set_recording,
+        lc::update::update_class,
+        lc::cancel::cancel_class,
+        lc::token::issue_token,
     ),
     components(schemas(
         ErrorBody,
@@ -46,6 +49,8 @@ use crate::handlers::{health, live_classes as lc};
         dto::ActiveParticipant,
         dto::RecordingBody,
         dto::RecordingResponse,
+        dto::UpdateClassBody,
+        dto::TokenResponse,
     )),
     modifiers(&BearerAuth),
     tags(

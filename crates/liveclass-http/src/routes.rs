@@ -29,6 +29,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lc::leave::leave_class)
         .service(lc::participants::list_participants)
         .service(lc::recording::set_recording)
+        .service(lc::update::update_class)
+        .service(lc::cancel::cancel_class)
+        .service(lc::token::issue_token)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
         .route(
             "/docs",

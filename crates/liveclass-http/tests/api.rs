@@ -15,10 +15,11 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::class::ports::{MockClassRepository, MockParticipationRepository};
 use liveclass_domain::class::{
-    AdmitOutcome, Capacity, ClassPolicy, ClassStatus, LiveClass, RepoError, Title,
+    AdmitOutcome, Capacity, ClassPolicy, ClassStatus, LiveClass, ParticipantRole, Participation,
+    RepoError, Title,
 };
 use liveclass_domain::clock::FixedClock;
-use liveclass_domain::ids::{ClassId, RandomIds, RoomId, TenantId, UserId};
+use liveclass_domain::ids::{ClassId, ParticipationId, RandomIds, RoomId, TenantId, UserId};
 use liveclass_domain::video::{MockVideoProvider, Room, VideoError};
 use liveclass_http::{Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer, middleware, routes};
 use serde_json::{Value, json};
@@ -40,6 +41,14 @@ impl Mocks {
             participations: MockParticipationRepository::new(),
             video: MockVideoProvider::new(),
         }
+    }
+
+    /// `roster` (what update and the reads use) answers `class` with nobody in it.
+    fn rostering(mut self, class: LiveClass) -> Self {
+        self.participations
+            .expect_roster()
+            .returning(move |_, _, _| Ok(Some((class.clone(), vec![]))));
+        self
     }
 
     fn finding(mut self, class: LiveClass) -> Self {
@@ -637,5 +646,261 @@ fn the_checked_in_openapi_document_is_what_the_code_generates() {
     assert!(
         checked_in == generated,
         "openapi/openapi.json is stale: run `make openapi` and commit the result"
+    );
+}
+
+// ---- PATCH, DELETE and the token endpoint (issue 3) ----
+
+fn patch(path: &str) -> atest::TestRequest {
+    atest::TestRequest::patch().uri(path)
+}
+
+fn delete(path: &str) -> atest::TestRequest {
+    atest::TestRequest::delete().uri(path)
+}
+
+fn scheduled_class() -> LiveClass {
+    LiveClass {
+        status: ClassStatus::Scheduled,
+        started_at: None,
+        ..live_class()
+    }
+}
+
+#[actix_web::test]
+async fn the_creator_patches_a_class_and_its_room_follows() {
+    use liveclass_domain::class::UpdateOutcome;
+    let mut mocks = Mocks::new().rostering(scheduled_class());
+    mocks
+        .video
+        .expect_update_room()
+        .withf(|_, spec| spec.title == "Rust 2" && spec.max_participants == 20)
+        .times(1)
+        .returning(|room, _| Ok(room.clone()));
+    mocks
+        .classes
+        .expect_update_details()
+        .returning(|_, _, u, _| {
+            Ok(UpdateOutcome::Updated(Box::new(LiveClass {
+                title: u.title.clone(),
+                description: u.description.clone(),
+                max_participants: u.max_participants,
+                scheduled_at: u.scheduled_at,
+                ..scheduled_class()
+            })))
+        });
+    let app = test_app(mocks, hs256()).await;
+    let req = bearer(
+        patch(&format!("/live-classes/{CLASS}")),
+        &token("teacher", &[]),
+    )
+    .set_json(
+        json!({"title": "Rust 2", "maxParticipants": 20, "description": null,
+               "scheduledAt": "2030-02-01T09:00:00Z"}),
+    );
+    let res = atest::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = atest::read_body_json(res).await;
+    assert_eq!(body["title"], "Rust 2");
+    assert_eq!(body["maxParticipants"], 20);
+    assert_eq!(body["scheduledAt"], "2030-02-01T09:00:00Z");
+    assert_eq!(body["description"], Value::Null);
+    assert_eq!(body["hostUrl"], "https://host/r");
+}
+
+#[actix_web::test]
+async fn patch_refusals_use_the_error_shape() {
+    // Below the 150 participants in the class now.
+    let in_class: Vec<Participation> = (0..150u128)
+        .map(|i| Participation {
+            id: ParticipationId::from_uuid(uuid::Uuid::from_u128(1000 + i)),
+            class_id: live_class().id,
+            tenant_id: TenantId::parse("tenant-a").unwrap(),
+            user_id: UserId::parse(&format!("student-{i}")).unwrap(),
+            user_name: None,
+            role: ParticipantRole::Participant,
+            joined_at: datetime!(2030-01-01 10:01 UTC),
+            left_at: None,
+        })
+        .collect();
+    let mut mocks = Mocks::new();
+    mocks
+        .participations
+        .expect_roster()
+        .returning(move |_, _, _| Ok(Some((live_class(), in_class.clone()))));
+    let app = test_app(mocks, hs256()).await;
+    let (status, body) = error_of(
+        &app,
+        bearer(
+            patch(&format!("/live-classes/{CLASS}")),
+            &token("teacher", &[]),
+        )
+        .set_json(json!({"maxParticipants": 100})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("capacity_below_active"))
+    );
+    let (status, body) = error_of(
+        &app,
+        bearer(
+            patch(&format!("/live-classes/{CLASS}")),
+            &token("teacher", &[]),
+        )
+        .set_json(json!({"maxParticipant": 100})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_body"))
+    );
+    let (status, body) = error_of(
+        &app,
+        bearer(
+            patch(&format!("/live-classes/{CLASS}")),
+            &token("student", &[]),
+        )
+        .set_json(json!({"title": "Mine now"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_class_creator"))
+    );
+}
+
+#[actix_web::test]
+async fn a_provider_failure_on_patch_is_502_and_changes_nothing() {
+    let mut mocks = Mocks::new().rostering(scheduled_class());
+    mocks
+        .video
+        .expect_update_room()
+        .returning(|_, _| Err(VideoError::RateLimited { retry_after: None }));
+    let app = test_app(mocks, hs256()).await;
+    let (status, body) = error_of(
+        &app,
+        bearer(
+            patch(&format!("/live-classes/{CLASS}")),
+            &token("teacher", &[]),
+        )
+        .set_json(json!({"title": "Rust 2"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_GATEWAY, Some("video_provider_unavailable"))
+    );
+}
+
+#[actix_web::test]
+async fn delete_cancels_a_scheduled_class_and_deletes_its_room() {
+    use liveclass_domain::class::TransitionOutcome;
+    let mut mocks = Mocks::new().finding(scheduled_class());
+    mocks.classes.expect_mark_cancelled().returning(|_, _, _| {
+        Ok(TransitionOutcome::Changed(Box::new(LiveClass {
+            status: ClassStatus::Cancelled,
+            ..scheduled_class()
+        })))
+    });
+    mocks
+        .video
+        .expect_delete_room()
+        .times(1)
+        .returning(|_| Ok(()));
+    let app = test_app(mocks, hs256()).await;
+    let res = atest::call_service(
+        &app,
+        bearer(
+            delete(&format!("/live-classes/{CLASS}")),
+            &token("teacher", &[]),
+        )
+        .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = atest::read_body_json(res).await;
+    assert_eq!(body["status"], "cancelled");
+}
+
+#[actix_web::test]
+async fn a_live_class_cannot_be_deleted() {
+    let app = test_app(Mocks::new().finding(live_class()), hs256()).await;
+    let (status, body) = error_of(
+        &app,
+        bearer(
+            delete(&format!("/live-classes/{CLASS}")),
+            &token("teacher", &[]),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_status_transition"))
+    );
+    assert_eq!(body["message"], "Cannot cancel class with status: live");
+}
+
+#[actix_web::test]
+async fn the_token_endpoint_reissues_credentials_to_an_admitted_caller_only() {
+    use liveclass_domain::class::{ParticipantRole, Participation};
+    use liveclass_domain::ids::ParticipationId;
+    use liveclass_domain::video::JoinCredentials;
+    let mut mocks = Mocks::new().finding(live_class());
+    mocks
+        .participations
+        .expect_list_for_class()
+        .returning(|_, _, _| {
+            Ok(vec![Participation {
+                id: ParticipationId::from_uuid(uuid::Uuid::from_u128(5)),
+                class_id: live_class().id,
+                tenant_id: live_class().tenant_id,
+                user_id: UserId::parse("student").unwrap(),
+                user_name: None,
+                role: ParticipantRole::Participant,
+                joined_at: datetime!(2030-01-01 10:01 UTC),
+                left_at: None,
+            }])
+        });
+    mocks.video.expect_join_credentials().returning(|room, _| {
+        Ok(JoinCredentials {
+            url: room.join_url.clone(),
+            token: Some("fresh".into()),
+            expires_at: Some(datetime!(2030-01-01 14:00 UTC)),
+        })
+    });
+    let app = test_app(mocks, hs256()).await;
+    let res = atest::call_service(
+        &app,
+        bearer(
+            post(&format!("/live-classes/{CLASS}/token")),
+            &token("student", &[]),
+        )
+        .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = atest::read_body_json(res).await;
+    assert_eq!(
+        body,
+        json!({
+            "liveClassId": CLASS,
+            "role": "participant",
+            "joinUrl": "https://meet.jit.si/r",
+            "token": "fresh",
+            "tokenExpiresAt": "2030-01-01T14:00:00Z"
+        })
+    );
+    let (status, body) = error_of(
+        &app,
+        bearer(
+            post(&format!("/live-classes/{CLASS}/token")),
+            &token("outsider", &[]),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_admitted"))
     );
 }

@@ -28,8 +28,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
-    LiveClass, PageRequest, ParticipantRole, Participation, ParticipationRepository,
-    RecordingOutcome, RecordingUrl, RepoError, TransitionOutcome,
+    DetailsUpdate, LiveClass, PageRequest, ParticipantRole, Participation, ParticipationRepository,
+    RecordingOutcome, RecordingUrl, RepoError, TransitionOutcome, UpdateOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use std::sync::Arc;
@@ -66,7 +66,7 @@ impl DieselStore {
     }
 
     /// Runs `f` with a pooled connection on the blocking pool.
-    async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
+    pub(crate) async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, DieselError> + Send + 'static,
@@ -111,7 +111,7 @@ fn repo_error(e: DieselError, what: &'static str) -> RepoError {
 
 /// A conversion failure inside a Diesel closure, carried as a Diesel error so
 /// that the closure can use `?` throughout; the message survives.
-fn corrupt(e: anyhow::Error) -> DieselError {
+pub(crate) fn corrupt(e: anyhow::Error) -> DieselError {
     DieselError::DeserializationError(e.into())
 }
 
@@ -248,6 +248,112 @@ fn lock_class_shared(
         AnyConnection::Sqlite(c) => query.first(c).optional()?,
     };
     Ok(found.is_some())
+}
+
+/// Locks the class row for writing (PostgreSQL `FOR UPDATE`; SQLite's
+/// immediate transaction already excludes other writers) and returns its
+/// status, or `None` when the class is not in the tenant.
+fn lock_class_exclusive(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<ClassStatus>, DieselError> {
+    let query = live_classes::table
+        .filter(live_classes::id.eq(id))
+        .filter(live_classes::tenant_id.eq(tenant))
+        .select(live_classes::status);
+    let status: Option<String> = match conn {
+        AnyConnection::Postgresql(c) => query.for_update().first(c).optional()?,
+        AnyConnection::Sqlite(c) => query.first(c).optional()?,
+    };
+    status
+        .map(|s| parse_status(&s))
+        .transpose()
+        .map_err(corrupt)
+}
+
+fn active_count(conn: &mut AnyConnection, class_id: &str) -> Result<i64, DieselError> {
+    participations::table
+        .filter(participations::class_id.eq(class_id))
+        .filter(participations::left_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Gives a live class exactly `capacity` seats, 1..=capacity. Growing adds
+/// seats; shrinking first moves anyone seated past the new capacity to a free
+/// seat within it (the caller checked there are enough), then drops the rest.
+/// The caller holds the class row exclusively.
+fn resize_seats(
+    conn: &mut AnyConnection,
+    class_id: &str,
+    capacity: i32,
+) -> Result<(), DieselError> {
+    let seats: i64 = class_seats::table
+        .filter(class_seats::class_id.eq(class_id))
+        .count()
+        .get_result(conn)?;
+    let seats = i32::try_from(seats).unwrap_or(i32::MAX);
+    if capacity > seats {
+        let added: Vec<(String, i32)> = (seats + 1..=capacity)
+            .map(|n| (class_id.to_owned(), n))
+            .collect();
+        for chunk in added.chunks(500) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(c, n)| (class_seats::class_id.eq(c), class_seats::seat_no.eq(n)))
+                .collect();
+            match conn {
+                AnyConnection::Postgresql(c) => diesel::insert_into(class_seats::table)
+                    .values(&rows)
+                    .execute(c)?,
+                AnyConnection::Sqlite(c) => diesel::insert_into(class_seats::table)
+                    .values(&rows)
+                    .execute(c)?,
+            };
+        }
+        return Ok(());
+    }
+    let displaced: Vec<(i32, String)> = class_seats::table
+        .filter(class_seats::class_id.eq(class_id))
+        .filter(class_seats::seat_no.gt(capacity))
+        .filter(class_seats::participation_id.is_not_null())
+        .select((
+            class_seats::seat_no,
+            class_seats::participation_id.assume_not_null(),
+        ))
+        .load(conn)?;
+    let free: Vec<i32> = class_seats::table
+        .filter(class_seats::class_id.eq(class_id))
+        .filter(class_seats::seat_no.le(capacity))
+        .filter(class_seats::participation_id.is_null())
+        .order(class_seats::seat_no.asc())
+        .limit(i64::try_from(displaced.len()).unwrap_or(i64::MAX))
+        .select(class_seats::seat_no)
+        .load(conn)?;
+    for ((from, participation), to) in displaced.into_iter().zip(free) {
+        diesel::update(class_seats::table)
+            .filter(class_seats::class_id.eq(class_id))
+            .filter(class_seats::seat_no.eq(from))
+            .set(class_seats::participation_id.eq(None::<String>))
+            .execute(conn)?;
+        diesel::update(class_seats::table)
+            .filter(class_seats::class_id.eq(class_id))
+            .filter(class_seats::seat_no.eq(to))
+            .set(class_seats::participation_id.eq(&participation))
+            .execute(conn)?;
+        diesel::update(participations::table)
+            .filter(participations::id.eq(&participation))
+            .set(participations::seat_no.eq(to))
+            .execute(conn)?;
+    }
+    diesel::delete(
+        class_seats::table
+            .filter(class_seats::class_id.eq(class_id))
+            .filter(class_seats::seat_no.gt(capacity)),
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Makes seats 1..=max_participants for a class that just went live.
@@ -409,6 +515,87 @@ impl ClassRepository for DieselStore {
                 diesel::delete(class_seats::table.filter(class_seats::class_id.eq(&id)))
                     .execute(conn)?;
                 changed(conn, &tenant, &id)
+            })
+        })
+        .await
+    }
+
+    async fn mark_cancelled(
+        &self,
+        tenant: &TenantId,
+        id: ClassId,
+        at: OffsetDateTime,
+    ) -> Result<TransitionOutcome, RepoError> {
+        let (tenant, id, at) = (tenant.as_str().to_owned(), id.to_string(), to_db_time(at));
+        self.run("cancel class", move |conn| {
+            write_transaction(conn, |conn| {
+                let updated = diesel::update(live_classes::table)
+                    .filter(live_classes::id.eq(&id))
+                    .filter(live_classes::tenant_id.eq(&tenant))
+                    .filter(live_classes::status.eq(ClassStatus::Scheduled.as_str()))
+                    .set((
+                        live_classes::status.eq(ClassStatus::Cancelled.as_str()),
+                        live_classes::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                if updated == 0 {
+                    return transition_refusal(conn, &tenant, &id);
+                }
+                changed(conn, &tenant, &id)
+            })
+        })
+        .await
+    }
+
+    async fn update_details(
+        &self,
+        tenant: &TenantId,
+        id: ClassId,
+        update: &DetailsUpdate,
+        at: OffsetDateTime,
+    ) -> Result<UpdateOutcome, RepoError> {
+        let (tenant, id, at) = (tenant.as_str().to_owned(), id.to_string(), to_db_time(at));
+        let update = update.clone();
+        self.run("update class", move |conn| {
+            write_transaction(conn, |conn| {
+                // Exclusive: joins and leaves under way finish first, later
+                // ones wait, so the active count below cannot move.
+                let Some(status) = lock_class_exclusive(conn, &tenant, &id)? else {
+                    return Ok(UpdateOutcome::NotFound);
+                };
+                if !matches!(status, ClassStatus::Scheduled | ClassStatus::Live) {
+                    return Ok(UpdateOutcome::StatusWas(status));
+                }
+                let capacity = i32::try_from(update.max_participants.get()).unwrap_or(i32::MAX);
+                let active = active_count(conn, &id)?;
+                if active > i64::from(capacity) {
+                    return Ok(UpdateOutcome::TooManyActive {
+                        active: count(active, "active count").map_err(corrupt)?,
+                    });
+                }
+                diesel::update(live_classes::table)
+                    .filter(live_classes::id.eq(&id))
+                    .set((
+                        live_classes::title.eq(update.title.as_str()),
+                        live_classes::description
+                            .eq(update.description.as_ref().map(|d| d.as_str())),
+                        live_classes::scheduled_at.eq(to_db_time(update.scheduled_at)),
+                        live_classes::max_participants.eq(capacity),
+                        live_classes::video_provider.eq(&update.room.provider),
+                        live_classes::video_room_ref.eq(&update.room.external_id),
+                        live_classes::join_url.eq(&update.room.join_url),
+                        live_classes::host_url.eq(update.room.host_url.as_deref()),
+                        live_classes::room_password.eq(update.room.password.as_deref()),
+                        live_classes::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                if status == ClassStatus::Live {
+                    resize_seats(conn, &id, capacity)?;
+                }
+                Ok(match load_class(conn, &tenant, &id)? {
+                    Some(class) => UpdateOutcome::Updated(Box::new(class)),
+                    None => UpdateOutcome::NotFound,
+                })
             })
         })
         .await

@@ -48,6 +48,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    video_cleanups (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        action -> Text,
+        video_provider -> Text,
+        video_room_ref -> Text,
+        join_url -> Text,
+        host_url -> Nullable<Text>,
+        room_password -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
-diesel::allow_tables_to_appear_in_same_query!(live_classes, participations, class_seats);
+diesel::allow_tables_to_appear_in_same_query!(
+    live_classes,
+    participations,
+    class_seats,
+    video_cleanups
+);

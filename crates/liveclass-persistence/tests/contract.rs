@@ -653,6 +653,67 @@ async fn a_roster_is_the_class_with_its_participations(db: TestDatabase) {
     );
 }
 
+async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabase) {
+    use diesel::prelude::*;
+    use liveclass_domain::class::{DetailsUpdate, UpdateOutcome};
+    use liveclass_persistence::testing::schema::{class_seats, participations};
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 8).await;
+    for who in ["a", "b", "c"] {
+        store.admit(&admit_request(&class, who, T0)).await.unwrap();
+    }
+    let resize = |capacity: u32| DetailsUpdate {
+        title: class.title.clone(),
+        description: None,
+        scheduled_at: class.scheduled_at,
+        max_participants: Capacity::from_stored(capacity),
+        room: class.room.clone(),
+    };
+    assert_eq!(
+        store
+            .update_details(&class.tenant_id, class.id, &resize(2), T0)
+            .await
+            .unwrap(),
+        UpdateOutcome::TooManyActive { active: 3 }
+    );
+    let shrunk = store
+        .update_details(&class.tenant_id, class.id, &resize(3), T0)
+        .await
+        .unwrap();
+    assert!(matches!(shrunk, UpdateOutcome::Updated(c) if c.max_participants.get() == 3));
+    // Everyone kept a seat within the new capacity, and there are 3 seats.
+    let mut conn = db.pool.get().unwrap();
+    let seats: Vec<(i32, Option<String>)> = class_seats::table
+        .filter(class_seats::class_id.eq(class.id.to_string()))
+        .order(class_seats::seat_no.asc())
+        .select((class_seats::seat_no, class_seats::participation_id))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(seats.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(seats.iter().all(|s| s.1.is_some()));
+    let held: Vec<Option<i32>> = participations::table
+        .filter(participations::class_id.eq(class.id.to_string()))
+        .filter(participations::left_at.is_null())
+        .select(participations::seat_no)
+        .load(&mut *conn)
+        .unwrap();
+    assert!(held.iter().all(|s| matches!(s, Some(1..=3))), "{held:?}");
+    drop(conn);
+    assert_eq!(
+        store.admit(&admit_request(&class, "d", T0)).await.unwrap(),
+        AdmitOutcome::Full { capacity: 3 }
+    );
+    store
+        .update_details(&class.tenant_id, class.id, &resize(4), T0)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.admit(&admit_request(&class, "d", T0)).await.unwrap(),
+        AdmitOutcome::Admitted(_)
+    ));
+    assert_eq!(counts_of(&store, &class).await.active, 4);
+}
+
 async fn migrations_are_idempotent(db: TestDatabase) {
     assert_eq!(run_migrations(&db.pool).unwrap(), Vec::<String>::new());
     DieselStore::new(db.pool.clone()).ping().await.unwrap();
@@ -699,6 +760,7 @@ on_both_backends!(
     concurrent_joins_of_one_user_take_one_seat,
     an_end_racing_joins_leaves_no_one_inside,
     a_roster_is_the_class_with_its_participations,
+    a_live_class_can_shrink_to_its_occupants_and_grow_again,
     migrations_are_idempotent,
 );
 

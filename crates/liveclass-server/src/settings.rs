@@ -8,6 +8,7 @@ use std::time::Duration;
 use liveclass_domain::class::ClassPolicy;
 use liveclass_http::{JwtConfig, JwtKey};
 use liveclass_persistence::PoolOptions;
+use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 
 /// The HS256 secret development mode uses. Public by design: a server that
 /// accepts it accepts tokens anyone can mint, so it is used only when
@@ -21,6 +22,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub jwt: JwtSettings,
     pub video: VideoSettings,
+    /// How often failed video-provider clean-ups are retried
+    /// (`LIVECLASS_VIDEO_CLEANUP_INTERVAL_SECS`, default 30).
+    pub video_cleanup_interval: Duration,
     pub policy: ClassPolicy,
     pub pool: PoolOptions,
     /// actix worker threads; default: one per core.
@@ -35,9 +39,17 @@ pub struct JwtSettings {
     pub development: bool,
 }
 
+/// The video provider and its settings. Secrets are [`Secret`]s: `Debug`
+/// (and so the start-up log line) never shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VideoSettings {
-    Jitsi { domain: String },
+    /// `auth` when `JITSI_APP_ID` and `JITSI_APP_SECRET` are set.
+    Jitsi {
+        domain: String,
+        auth: Option<JitsiTokenAuth>,
+    },
+    Daily(DailyConfig),
+    Zoom(ZoomConfig),
     None,
 }
 
@@ -82,18 +94,18 @@ impl Settings {
             .map_err(|e| invalid("LIVECLASS_BIND", format!("expected host:port, {e}")))?;
         let development = flag(&lookup, "LIVECLASS_DEV_MODE")?;
         let jwt = jwt_settings(&lookup, development)?;
-        let video = match lookup("LIVECLASS_VIDEO_PROVIDER").as_deref() {
-            None | Some("jitsi") => VideoSettings::Jitsi {
-                domain: lookup("JITSI_DOMAIN").unwrap_or_else(|| "meet.jit.si".into()),
-            },
-            Some("none") => VideoSettings::None,
-            Some(other) => {
-                return Err(invalid(
-                    "LIVECLASS_VIDEO_PROVIDER",
-                    format!("expected jitsi or none, got `{other}`"),
-                ));
-            }
-        };
+        let video = video_settings(&lookup)?;
+        let video_cleanup_interval = Duration::from_secs(number(
+            &lookup,
+            "LIVECLASS_VIDEO_CLEANUP_INTERVAL_SECS",
+            30u64,
+        )?);
+        if video_cleanup_interval.is_zero() {
+            return Err(invalid(
+                "LIVECLASS_VIDEO_CLEANUP_INTERVAL_SECS",
+                "must be at least 1",
+            ));
+        }
         let max_capacity = number(&lookup, "LIVECLASS_MAX_PARTICIPANTS_LIMIT", 500u32)?;
         let default_capacity = number(
             &lookup,
@@ -134,6 +146,7 @@ impl Settings {
             bind,
             jwt,
             video,
+            video_cleanup_interval,
             policy: ClassPolicy {
                 max_capacity,
                 default_capacity,
@@ -145,6 +158,106 @@ impl Settings {
             workers,
             log_json,
         })
+    }
+}
+
+/// `LIVECLASS_VIDEO_PROVIDER` and the chosen provider's own variables. A
+/// provider whose required variables are missing is refused, naming them all.
+fn video_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<VideoSettings, SettingsError> {
+    const VAR: &str = "LIVECLASS_VIDEO_PROVIDER";
+    let require = |provider: &str, names: &[&str]| -> Result<Vec<String>, SettingsError> {
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| lookup(n).is_none())
+            .collect();
+        if missing.is_empty() {
+            Ok(names.iter().filter_map(|n| lookup(n)).collect())
+        } else {
+            Err(invalid(
+                VAR,
+                format!("{provider} needs {} to be set", missing.join(", ")),
+            ))
+        }
+    };
+    Ok(match lookup(VAR).as_deref() {
+        None | Some("jitsi") => {
+            let auth = match (lookup("JITSI_APP_ID"), lookup("JITSI_APP_SECRET")) {
+                (None, None) => None,
+                (Some(id), Some(secret)) => Some(JitsiTokenAuth::new(id, Secret::new(secret))),
+                (Some(_), None) => {
+                    return Err(invalid("JITSI_APP_SECRET", "must be set with JITSI_APP_ID"));
+                }
+                (None, Some(_)) => {
+                    return Err(invalid("JITSI_APP_ID", "must be set with JITSI_APP_SECRET"));
+                }
+            };
+            VideoSettings::Jitsi {
+                domain: lookup("JITSI_DOMAIN").unwrap_or_else(|| "meet.jit.si".into()),
+                auth,
+            }
+        }
+        Some("daily") => {
+            let values = require("daily", &["DAILY_API_KEY"])?;
+            let mut config = DailyConfig::new(Secret::new(values.concat()));
+            if let Some(url) = lookup("DAILY_API_URL") {
+                config.base_url = url;
+            }
+            config.recording = one_of(
+                lookup,
+                "DAILY_ENABLE_RECORDING",
+                &["cloud", "cloud-audio-only", "local", "raw-tracks"],
+            )?;
+            VideoSettings::Daily(config)
+        }
+        Some("zoom") => {
+            let v = require(
+                "zoom",
+                &["ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"],
+            )?;
+            let [account, client, secret] = <[String; 3]>::try_from(v)
+                .map_err(|_| invalid(VAR, "zoom settings could not be read"))?;
+            let mut config = ZoomConfig::new(account, client, Secret::new(secret));
+            if let Some(url) = lookup("ZOOM_API_URL") {
+                config.api_url = url;
+            }
+            if let Some(url) = lookup("ZOOM_OAUTH_URL") {
+                config.oauth_url = url;
+            }
+            if let Some(user) = lookup("ZOOM_USER_ID") {
+                config.user_id = user;
+            }
+            if let Some(mode) = one_of(lookup, "ZOOM_AUTO_RECORDING", &["none", "local", "cloud"])?
+            {
+                config.auto_recording = mode;
+            }
+            VideoSettings::Zoom(config)
+        }
+        Some("none") => VideoSettings::None,
+        Some(other) => {
+            return Err(invalid(
+                VAR,
+                format!("expected jitsi, daily, zoom or none, got `{other}`"),
+            ));
+        }
+    })
+}
+
+/// The variable's value if it is one of `allowed`; `None` when unset.
+fn one_of(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    allowed: &[&str],
+) -> Result<Option<String>, SettingsError> {
+    match lookup(var) {
+        None => Ok(None),
+        Some(v) if allowed.contains(&v.as_str()) => Ok(Some(v)),
+        Some(v) => Err(invalid(
+            var,
+            format!("expected one of {}, got `{v}`", allowed.join(", ")),
+        )),
     }
 }
 
@@ -254,9 +367,11 @@ mod tests {
         assert_eq!(
             s.video,
             VideoSettings::Jitsi {
-                domain: "meet.jit.si".into()
+                domain: "meet.jit.si".into(),
+                auth: None,
             }
         );
+        assert_eq!(s.video_cleanup_interval, Duration::from_secs(30));
         assert_eq!(s.policy, ClassPolicy::default());
     }
 
@@ -318,5 +433,104 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(s.policy.default_capacity, 100);
+    }
+
+    #[test]
+    fn a_provider_with_missing_settings_is_refused_naming_them() {
+        let err = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "daily"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "LIVECLASS_VIDEO_PROVIDER: daily needs DAILY_API_KEY to be set"
+        );
+        let err = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "zoom"),
+            ("ZOOM_CLIENT_ID", "cid"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "LIVECLASS_VIDEO_PROVIDER: zoom needs ZOOM_ACCOUNT_ID, ZOOM_CLIENT_SECRET to be set"
+        );
+        let err = settings(&[("LIVECLASS_DEV_MODE", "1"), ("JITSI_APP_ID", "app")]).unwrap_err();
+        assert!(err.to_string().starts_with("JITSI_APP_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn each_provider_reads_its_settings_and_base_url_overrides() {
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "daily"),
+            ("DAILY_API_KEY", "dk"),
+            ("DAILY_API_URL", "http://127.0.0.1:9/v1"),
+        ])
+        .unwrap();
+        let VideoSettings::Daily(daily) = &s.video else {
+            panic!("{:?}", s.video)
+        };
+        assert_eq!(daily.api_key.expose(), "dk");
+        assert_eq!(daily.recording, None);
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "daily"),
+            ("DAILY_API_KEY", "dk"),
+            ("DAILY_ENABLE_RECORDING", "cloud"),
+        ])
+        .unwrap();
+        assert!(
+            matches!(&s.video, VideoSettings::Daily(d) if d.recording.as_deref() == Some("cloud"))
+        );
+        let err = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "zoom"),
+            ("ZOOM_ACCOUNT_ID", "a"),
+            ("ZOOM_CLIENT_ID", "c"),
+            ("ZOOM_CLIENT_SECRET", "s"),
+            ("ZOOM_AUTO_RECORDING", "always"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("ZOOM_AUTO_RECORDING"), "{err}");
+        assert_eq!(daily.base_url, "http://127.0.0.1:9/v1");
+
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_VIDEO_PROVIDER", "zoom"),
+            ("ZOOM_ACCOUNT_ID", "acc"),
+            ("ZOOM_CLIENT_ID", "cid"),
+            ("ZOOM_CLIENT_SECRET", "zoom-secret-value"),
+        ])
+        .unwrap();
+        let VideoSettings::Zoom(zoom) = &s.video else {
+            panic!("{:?}", s.video)
+        };
+        assert_eq!(
+            (
+                zoom.account_id.as_str(),
+                zoom.client_id.as_str(),
+                zoom.client_secret.expose()
+            ),
+            ("acc", "cid", "zoom-secret-value")
+        );
+        assert_eq!(zoom.api_url, "https://api.zoom.us/v2");
+        assert_eq!(zoom.oauth_url, "https://zoom.us/oauth/token");
+        assert!(!format!("{s:?}").contains("zoom-secret-value"));
+
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("JITSI_DOMAIN", "meet.example.org"),
+            ("JITSI_APP_ID", "app"),
+            ("JITSI_APP_SECRET", "jitsi-secret-value"),
+        ])
+        .unwrap();
+        let VideoSettings::Jitsi { domain, auth } = &s.video else {
+            panic!("{:?}", s.video)
+        };
+        assert_eq!(domain, "meet.example.org");
+        assert_eq!(auth.as_ref().map(|a| a.app_id.as_str()), Some("app"));
+        assert!(!format!("{s:?}").contains("jitsi-secret-value"));
     }
 }

@@ -8,12 +8,13 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
+use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
 use liveclass_domain::video::VideoProvider;
 use liveclass_http::{JwtVerifier, middleware, routes};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
-use liveclass_video::{JitsiVideoProvider, NoVideoProvider};
+use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
 use tracing_actix_web::TracingLogger;
 
 use crate::settings::{Settings, VideoSettings};
@@ -40,6 +41,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    cleanups: Arc<ProviderCleanups>,
+    cleanup_interval: std::time::Duration,
 }
 
 impl Application {
@@ -50,6 +53,7 @@ impl Application {
     /// When the database cannot be reached or migrated, the JWT key is
     /// invalid, or the address cannot be bound.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        liveclass_video::install_crypto_provider();
         let pool = open_database(&settings.database_url, settings.pool).await?;
         let verifier = JwtVerifier::new(&settings.jwt.config)?;
         if settings.jwt.development {
@@ -59,17 +63,24 @@ impl Application {
             );
         }
         let store = Arc::new(DieselStore::new(pool.clone()));
-        let video: Arc<dyn VideoProvider> = match &settings.video {
-            VideoSettings::Jitsi { domain } => Arc::new(JitsiVideoProvider::new(domain)),
-            VideoSettings::None => Arc::new(NoVideoProvider),
-        };
-        let service = web::Data::new(LiveClassService::new(
-            store.clone() as Arc<dyn ClassRepository>,
-            store as Arc<dyn ParticipationRepository>,
+        let video = video_provider(&settings.video)?;
+        let queue = store.clone() as Arc<dyn CleanupQueue>;
+        let service = web::Data::new(
+            LiveClassService::new(
+                store.clone() as Arc<dyn ClassRepository>,
+                store as Arc<dyn ParticipationRepository>,
+                video.clone(),
+                Arc::new(SystemClock),
+                Arc::new(RandomIds),
+                settings.policy,
+            )
+            .with_cleanup_queue(queue.clone()),
+        );
+        let cleanups = Arc::new(ProviderCleanups::new(
+            queue,
             video,
             Arc::new(SystemClock),
-            Arc::new(RandomIds),
-            settings.policy,
+            CleanupPolicy::default(),
         ));
         let verifier = web::Data::new(verifier);
 
@@ -108,7 +119,13 @@ impl Application {
             video = ?settings.video,
             "LiveClass is listening"
         );
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            cleanups,
+            cleanup_interval: settings.video_cleanup_interval,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -124,13 +141,74 @@ impl Application {
     ///
     /// # Errors
     /// When the server fails.
+    ///
+    /// While serving, a background task retries failed video-provider
+    /// clean-ups every `LIVECLASS_VIDEO_CLEANUP_INTERVAL_SECS`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = tokio::spawn(retry_cleanups(self.cleanups, self.cleanup_interval));
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+
+    /// The clean-up retrier this application runs in the background (tests
+    /// run it by hand).
+    pub fn cleanups(&self) -> Arc<ProviderCleanups> {
+        self.cleanups.clone()
     }
 
     /// A handle that stops the server (for tests and embedding).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// The configured video provider.
+///
+/// # Errors
+/// When a provider's HTTP client cannot be built or a URL is invalid.
+pub fn video_provider(settings: &VideoSettings) -> Result<Arc<dyn VideoProvider>, StartupError> {
+    let provider: Arc<dyn VideoProvider> = match settings {
+        VideoSettings::Jitsi { domain, auth } => {
+            let jitsi = JitsiVideoProvider::new(domain);
+            Arc::new(match auth {
+                Some(auth) => jitsi.with_token_auth(auth.clone()),
+                None => jitsi,
+            })
+        }
+        VideoSettings::Daily(config) => Arc::new(
+            DailyVideoProvider::new(config.clone())
+                .map_err(|e| StartupError::Other(format!("Daily client: {e:#}")))?,
+        ),
+        VideoSettings::Zoom(config) => {
+            Arc::new(ZoomVideoProvider::new(config.clone()).map_err(|e| {
+                StartupError::Other(format!("Zoom client (ZOOM_OAUTH_URL?): {e:#}"))
+            })?)
+        }
+        VideoSettings::None => Arc::new(NoVideoProvider),
+    };
+    Ok(provider)
+}
+
+/// Runs due clean-ups every `interval`, for as long as the server runs.
+/// Every process does this; the queue's claims keep them from colliding.
+async fn retry_cleanups(cleanups: Arc<ProviderCleanups>, interval: std::time::Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match cleanups.run_once().await {
+            Ok(report) if report.done + report.failed + report.abandoned > 0 => {
+                tracing::info!(
+                    done = report.done,
+                    failed = report.failed,
+                    abandoned = report.abandoned,
+                    "video clean-ups run"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read the video clean-up queue"),
+        }
     }
 }
 

@@ -60,6 +60,24 @@ fn without_a_jwt_key_the_server_refuses_to_start_and_says_why() {
 }
 
 #[test]
+fn a_video_provider_without_its_settings_stops_start_up_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = server(&dir)
+        .env("LIVECLASS_DEV_MODE", "1")
+        .env("LIVECLASS_VIDEO_PROVIDER", "zoom")
+        .env("ZOOM_CLIENT_SECRET", "never-printed-secret")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("never-printed-secret"), "{stderr}");
+}
+
+#[test]
 fn a_bad_database_url_fails_start_up_with_the_cause() {
     let dir = tempfile::tempdir().unwrap();
     let output = server(&dir)

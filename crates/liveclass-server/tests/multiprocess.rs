@@ -28,6 +28,8 @@ async fn burst(db: &TestDatabase, servers: &[ServerProcess]) -> BTreeMap<u16, us
     let teacher = issuer
         .mint("teacher", "acme", &["training_manager"], None, 600)
         .unwrap();
+    // reqwest is built without a default TLS provider (see liveclass-video).
+    liveclass_video::install_crypto_provider();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()

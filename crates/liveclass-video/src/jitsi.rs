@@ -1,20 +1,98 @@
+//! Jitsi Meet: no network calls. A room exists as soon as someone opens its
+//! URL, so "creating" one is choosing an unguessable name. With an app id and
+//! secret (self-hosted Jitsi with token authentication) every user gets an
+//! HS256 JWT scoped to the room, with moderator rights for the teacher only.
+
+use std::sync::Arc;
+
 use async_trait::async_trait;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use liveclass_domain::class::ParticipantRole;
+use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::video::{
     JoinCredentials, JoinRequest, Room, RoomSpec, VideoError, VideoProvider,
 };
+use serde::Serialize;
+use time::Duration;
 
-/// Jitsi Meet without token authentication (meet.jit.si or an open
-/// self-hosted instance).
-#[derive(Debug, Clone)]
+use crate::Secret;
+
+/// The app credentials of a self-hosted Jitsi with `authentication = "token"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JitsiTokenAuth {
+    /// Prosody's `app_id`: the tokens' `iss`.
+    pub app_id: String,
+    /// Prosody's `app_secret`: the HS256 key.
+    pub app_secret: Secret,
+    /// How long a token is valid; default 4 hours.
+    pub token_ttl: Duration,
+}
+
+impl JitsiTokenAuth {
+    pub const DEFAULT_TOKEN_TTL: Duration = Duration::hours(4);
+
+    pub fn new(app_id: impl Into<String>, app_secret: Secret) -> Self {
+        Self {
+            app_id: app_id.into(),
+            app_secret,
+            token_ttl: Self::DEFAULT_TOKEN_TTL,
+        }
+    }
+}
+
+/// Jitsi Meet (meet.jit.si or self-hosted).
+#[derive(Clone)]
 pub struct JitsiVideoProvider {
     base_url: String,
+    /// The host name: the tokens' `sub`.
+    host: String,
+    auth: Option<JitsiTokenAuth>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for JitsiVideoProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JitsiVideoProvider")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The token's claims, as Prosody's `token_verification` reads them.
+#[derive(Debug, Serialize)]
+struct JitsiClaims<'a> {
+    aud: &'static str,
+    iss: &'a str,
+    sub: &'a str,
+    room: &'a str,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+    context: JitsiContext<'a>,
+    /// Read by the `token_moderation` plugin.
+    moderator: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct JitsiContext<'a> {
+    user: JitsiUser<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct JitsiUser<'a> {
+    id: &'a str,
+    /// Jitsi requires strings here (a null makes it throw).
+    name: &'a str,
+    /// Read by the `token_affiliation` plugin.
+    affiliation: &'static str,
 }
 
 impl JitsiVideoProvider {
     pub const DEFAULT_DOMAIN: &'static str = "meet.jit.si";
 
     /// `domain` is a host name (`meet.example.org`) or a base URL
-    /// (`https://meet.example.org/prefix`).
+    /// (`https://meet.example.org/prefix`). No token authentication.
     pub fn new(domain: &str) -> Self {
         let trimmed = domain.trim().trim_end_matches('/');
         let base_url = if trimmed.contains("://") {
@@ -22,7 +100,33 @@ impl JitsiVideoProvider {
         } else {
             format!("https://{trimmed}")
         };
-        Self { base_url }
+        let host = base_url
+            .split_once("://")
+            .map_or(base_url.as_str(), |(_, rest)| rest)
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Self {
+            base_url,
+            host,
+            auth: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Signs a JWT for every join with the app's secret.
+    #[must_use]
+    pub fn with_token_auth(mut self, auth: JitsiTokenAuth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Reads token times from `clock` (tests).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -51,6 +155,11 @@ impl VideoProvider for JitsiVideoProvider {
         })
     }
 
+    async fn update_room(&self, room: &Room, _spec: &RoomSpec) -> Result<Room, VideoError> {
+        // A Jitsi room has no settings of its own to update.
+        Ok(room.clone())
+    }
+
     async fn delete_room(&self, _room: &Room) -> Result<(), VideoError> {
         // Jitsi rooms vanish when empty; there is nothing to delete.
         Ok(())
@@ -59,19 +168,55 @@ impl VideoProvider for JitsiVideoProvider {
     async fn join_credentials(
         &self,
         room: &Room,
-        _who: &JoinRequest,
+        who: &JoinRequest,
     ) -> Result<JoinCredentials, VideoError> {
+        let Some(auth) = &self.auth else {
+            return Ok(JoinCredentials {
+                url: room.join_url.clone(),
+                token: None,
+                expires_at: None,
+            });
+        };
+        let now = self.clock.now();
+        let expires_at = now + auth.token_ttl;
+        let teacher = who.role == ParticipantRole::Teacher;
+        let claims = JitsiClaims {
+            aud: "jitsi",
+            iss: &auth.app_id,
+            sub: &self.host,
+            room: &room.external_id,
+            iat: now.unix_timestamp(),
+            nbf: now.unix_timestamp(),
+            exp: expires_at.unix_timestamp(),
+            context: JitsiContext {
+                user: JitsiUser {
+                    id: who.user_id.as_str(),
+                    name: who.name.as_deref().unwrap_or(who.user_id.as_str()),
+                    affiliation: if teacher { "owner" } else { "member" },
+                },
+            },
+            moderator: teacher,
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(auth.app_secret.expose().as_bytes()),
+        )
+        .map_err(|e| {
+            VideoError::Unexpected(anyhow::Error::new(e).context("signing a Jitsi JWT"))
+        })?;
         Ok(JoinCredentials {
-            url: room.join_url.clone(),
-            token: None,
-            expires_at: None,
+            url: format!("{}?jwt={token}", room.join_url),
+            token: Some(token),
+            expires_at: Some(expires_at),
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use liveclass_domain::class::ParticipantRole;
+    use jsonwebtoken::{DecodingKey, Validation};
+    use liveclass_domain::clock::FixedClock;
     use liveclass_domain::ids::{ClassId, RoomId, TenantId, UserId};
     use time::macros::datetime;
     use uuid::Uuid;
@@ -84,8 +229,17 @@ mod tests {
             tenant_id: TenantId::parse("t").unwrap(),
             room_id: RoomId::from_uuid(Uuid::from_u128(2)),
             title: "Rust".into(),
+            description: None,
             scheduled_at: datetime!(2030-01-01 10:00 UTC),
             max_participants: 10,
+        }
+    }
+
+    fn who(role: ParticipantRole, name: Option<&str>) -> JoinRequest {
+        JoinRequest {
+            user_id: UserId::parse("u1").unwrap(),
+            name: name.map(str::to_owned),
+            role,
         }
     }
 
@@ -122,17 +276,114 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn everyone_joins_through_the_room_url() {
+    async fn without_token_auth_everyone_joins_through_the_room_url() {
         let provider = JitsiVideoProvider::default();
         let room = provider.create_room(&spec()).await.unwrap();
-        let who = JoinRequest {
-            user_id: UserId::parse("u").unwrap(),
-            name: None,
-            role: ParticipantRole::Participant,
-        };
-        let creds = provider.join_credentials(&room, &who).await.unwrap();
+        let creds = provider
+            .join_credentials(&room, &who(ParticipantRole::Teacher, None))
+            .await
+            .unwrap();
         assert_eq!(creds.url, room.join_url);
         assert_eq!(creds.token, None);
+        assert_eq!(provider.update_room(&room, &spec()).await.unwrap(), room);
         provider.delete_room(&room).await.unwrap();
+        assert!(matches!(
+            provider.end_meeting(&room).await,
+            Err(VideoError::Unsupported)
+        ));
+    }
+
+    fn decode(token: &str, secret: &str) -> serde_json::Value {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&["jitsi"]);
+        validation.set_issuer(&["my_app_id"]);
+        // The fixed clock is in the past; expiry is asserted by value below.
+        validation.validate_exp = false;
+        jsonwebtoken::decode::<serde_json::Value>(
+            token,
+            &DecodingKey::from_secret(secret.as_bytes()),
+            &validation,
+        )
+        .unwrap()
+        .claims
+    }
+
+    fn provider_with_auth() -> JitsiVideoProvider {
+        JitsiVideoProvider::new("https://meet.example.com")
+            .with_token_auth(JitsiTokenAuth::new(
+                "my_app_id",
+                Secret::new("my_app_secret"),
+            ))
+            .with_clock(Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC))))
+    }
+
+    #[tokio::test]
+    async fn with_token_auth_the_teacher_gets_a_signed_moderator_token_for_the_room() {
+        let provider = provider_with_auth();
+        let room = provider.create_room(&spec()).await.unwrap();
+        let creds = provider
+            .join_credentials(&room, &who(ParticipantRole::Teacher, Some("Teacher")))
+            .await
+            .unwrap();
+        let token = creds.token.unwrap();
+        assert_eq!(creds.url, format!("{}?jwt={token}", room.join_url));
+        assert_eq!(creds.expires_at, Some(datetime!(2030-01-01 14:00 UTC)));
+        let claims = decode(&token, "my_app_secret");
+        assert_eq!(claims["aud"], "jitsi");
+        assert_eq!(claims["iss"], "my_app_id");
+        assert_eq!(claims["sub"], "meet.example.com");
+        assert_eq!(claims["room"], room.external_id.as_str());
+        assert_eq!(
+            claims["exp"],
+            datetime!(2030-01-01 14:00 UTC).unix_timestamp()
+        );
+        assert_eq!(claims["context"]["user"]["id"], "u1");
+        assert_eq!(claims["context"]["user"]["name"], "Teacher");
+        assert_eq!(claims["context"]["user"]["affiliation"], "owner");
+        assert_eq!(claims["moderator"], true);
+    }
+
+    #[tokio::test]
+    async fn a_participant_token_has_no_moderator_rights_and_a_string_name() {
+        let provider = provider_with_auth();
+        let room = provider.create_room(&spec()).await.unwrap();
+        let creds = provider
+            .join_credentials(&room, &who(ParticipantRole::Participant, None))
+            .await
+            .unwrap();
+        let claims = decode(&creds.token.unwrap(), "my_app_secret");
+        assert_eq!(claims["moderator"], false);
+        assert_eq!(claims["context"]["user"]["affiliation"], "member");
+        // Jitsi throws on a null name; the user id stands in.
+        assert_eq!(claims["context"]["user"]["name"], "u1");
+    }
+
+    #[tokio::test]
+    async fn a_token_signed_with_another_secret_does_not_verify() {
+        let provider = provider_with_auth();
+        let room = provider.create_room(&spec()).await.unwrap();
+        let token = provider
+            .join_credentials(&room, &who(ParticipantRole::Participant, None))
+            .await
+            .unwrap()
+            .token
+            .unwrap();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&["jitsi"]);
+        validation.validate_exp = false;
+        assert!(
+            jsonwebtoken::decode::<serde_json::Value>(
+                &token,
+                &DecodingKey::from_secret(b"another"),
+                &validation
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn debug_output_does_not_show_the_app_secret() {
+        let debug = format!("{:?}", provider_with_auth());
+        assert!(!debug.contains("my_app_secret"), "{debug}");
     }
 }

@@ -24,6 +24,10 @@ impl VideoProvider for NoVideoProvider {
         })
     }
 
+    async fn update_room(&self, room: &Room, _spec: &RoomSpec) -> Result<Room, VideoError> {
+        Ok(room.clone())
+    }
+
     async fn delete_room(&self, _room: &Room) -> Result<(), VideoError> {
         Ok(())
     }

@@ -88,3 +88,37 @@ pub enum SetRecordingError {
     #[error(transparent)]
     Store(#[from] RepoError),
 }
+
+/// Editing a class (`PATCH`).
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateClassError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("Live class not found")]
+    NotFound,
+    #[error("Only the class creator can update the class")]
+    NotCreator,
+    #[error("Cannot update class with status: {0}")]
+    Finished(ClassStatus),
+    #[error("maxParticipants cannot be below the {active} participants in the class now")]
+    BelowActive { active: u32 },
+    #[error("could not update the video room")]
+    Video(#[source] VideoError),
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}
+
+/// Re-issuing join credentials to an admitted caller.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueTokenError {
+    #[error("Live class not found")]
+    NotFound,
+    #[error("Cannot issue a token for class with status: {0}")]
+    NotLive(ClassStatus),
+    #[error("Join the live class before asking for a token")]
+    NotAdmitted,
+    #[error("could not issue join credentials")]
+    Video(#[source] VideoError),
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}

@@ -14,7 +14,8 @@ pub use lifecycle::TransitionError;
 pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use participation::{ParticipantRole, Participation};
 pub use ports::{
-    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, PageRequest,
-    ParticipationRepository, RecordingOutcome, RepoError, TransitionOutcome,
+    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, DetailsUpdate,
+    PageRequest, ParticipationRepository, RecordingOutcome, RepoError, TransitionOutcome,
+    UpdateOutcome,
 };
-pub use service::{ClassDetails, Joined, LiveClassService, NewClass, ParticipantsView};
+pub use service::{ClassDetails, ClassEdit, Joined, LiveClassService, NewClass, ParticipantsView};

@@ -4,10 +4,12 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::model::{ClassCounts, ClassStatus, LiveClass, RecordingUrl};
+use super::capacity::Capacity;
+use super::model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 use super::participation::{ParticipantRole, Participation};
 use crate::ids::{ClassId, ParticipationId, TenantId, UserId};
 use crate::validation::ValidationError;
+use crate::video::Room;
 
 /// A storage failure with no business meaning.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +106,31 @@ pub enum RecordingOutcome {
     NotFound,
 }
 
+/// A class's editable details as they should be after an update: every
+/// field is written, so the service fills in the unchanged ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsUpdate {
+    pub title: Title,
+    pub description: Option<Description>,
+    pub scheduled_at: OffsetDateTime,
+    pub max_participants: Capacity,
+    /// The room as the provider returned it after its own update.
+    pub room: Room,
+}
+
+/// The result of a conditional details update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateOutcome {
+    Updated(Box<LiveClass>),
+    /// The class is ended or cancelled (the status found); nothing changed.
+    StatusWas(ClassStatus),
+    /// More participants are in the class right now than the new capacity.
+    TooManyActive {
+        active: u32,
+    },
+    NotFound,
+}
+
 /// Everything the repository needs to admit a user into a class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdmitRequest {
@@ -172,6 +199,26 @@ pub trait ClassRepository: Send + Sync {
         id: ClassId,
         at: OffsetDateTime,
     ) -> Result<TransitionOutcome, RepoError>;
+
+    /// `scheduled → cancelled`, only if the class is still scheduled when the
+    /// write happens.
+    async fn mark_cancelled(
+        &self,
+        tenant: &TenantId,
+        id: ClassId,
+        at: OffsetDateTime,
+    ) -> Result<TransitionOutcome, RepoError>;
+
+    /// Writes `update` atomically, only if the class is scheduled or live and
+    /// no more than `update.max_participants` participants are active when
+    /// the write happens (a join racing the update cannot overfill it).
+    async fn update_details(
+        &self,
+        tenant: &TenantId,
+        id: ClassId,
+        update: &DetailsUpdate,
+        at: OffsetDateTime,
+    ) -> Result<UpdateOutcome, RepoError>;
 
     /// Sets the recording URL of an ended class that has none yet, atomically.
     async fn set_recording(

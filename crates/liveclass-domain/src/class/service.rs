@@ -8,20 +8,21 @@ use time::OffsetDateTime;
 
 use super::capacity::{Capacity, ClassPolicy};
 use super::errors::{
-    CreateClassError, GetClassError, JoinClassError, LeaveClassError, ListClassesError,
-    SetRecordingError, TransitionClassError,
+    CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
+    ListClassesError, SetRecordingError, TransitionClassError, UpdateClassError,
 };
 use super::lifecycle::{TransitionError, ensure_edge};
 use super::model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 use super::participation::{ParticipantRole, Participation};
 use super::ports::{
-    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, PageRequest,
-    ParticipationRepository, RecordingOutcome, TransitionOutcome,
+    AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, DetailsUpdate,
+    PageRequest, ParticipationRepository, RecordingOutcome, TransitionOutcome, UpdateOutcome,
 };
 use crate::caller::Caller;
+use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
 use crate::ids::{ClassId, IdGenerator};
-use crate::video::{JoinCredentials, JoinRequest, RoomSpec, VideoProvider};
+use crate::video::{JoinCredentials, JoinRequest, RoomSpec, VideoError, VideoProvider};
 
 /// Input of [`LiveClassService::create`], as received: the service parses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,16 @@ pub struct NewClass {
     pub description: Option<String>,
     pub scheduled_at: OffsetDateTime,
     /// Defaults to the policy's default capacity.
+    pub max_participants: Option<i64>,
+}
+
+/// Input of [`LiveClassService::update`]: `None` leaves a field unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClassEdit {
+    pub title: Option<String>,
+    /// `Some(None)` or a blank text removes the description.
+    pub description: Option<Option<String>>,
+    pub scheduled_at: Option<OffsetDateTime>,
     pub max_participants: Option<i64>,
 }
 
@@ -68,6 +79,7 @@ pub struct LiveClassService {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
     policy: ClassPolicy,
+    cleanups: Option<Arc<dyn CleanupQueue>>,
 }
 
 impl LiveClassService {
@@ -86,7 +98,17 @@ impl LiveClassService {
             clock,
             ids,
             policy,
+            cleanups: None,
         }
+    }
+
+    /// Stores provider clean-ups that fail (room deletion, meeting end) in
+    /// `queue` for [`crate::cleanup::ProviderCleanups`] to retry. Without a
+    /// queue such failures are only logged.
+    #[must_use]
+    pub fn with_cleanup_queue(mut self, queue: Arc<dyn CleanupQueue>) -> Self {
+        self.cleanups = Some(queue);
+        self
     }
 
     pub fn policy(&self) -> ClassPolicy {
@@ -136,6 +158,7 @@ impl LiveClassService {
             tenant_id: caller.tenant_id.clone(),
             room_id: room_id.clone(),
             title: title.as_str().to_owned(),
+            description: description.as_ref().map(|d| d.as_str().to_owned()),
             scheduled_at: input.scheduled_at,
             max_participants: max_participants.get(),
         };
@@ -163,14 +186,7 @@ impl LiveClassService {
             updated_at: now,
         };
         if let Err(store_error) = self.classes.insert(&class).await {
-            if let Err(video_error) = self.video.delete_room(&class.room).await {
-                tracing::warn!(
-                    class_id = %class.id,
-                    room = %class.room.external_id,
-                    error = %video_error,
-                    "the room of a class that could not be stored was not deleted"
-                );
-            }
+            self.clean_up(&class, CleanupAction::DeleteRoom).await;
             return Err(store_error.into());
         }
         Ok(class)
@@ -202,13 +218,7 @@ impl LiveClassService {
             .await?
             .ok_or(GetClassError::NotFound)?;
         // Counted from the list just read, so the numbers match what is shown.
-        let mut users: Vec<&str> = participations.iter().map(|p| p.user_id.as_str()).collect();
-        users.sort_unstable();
-        users.dedup();
-        let counts = ClassCounts {
-            active: count(participations.iter().filter(|p| p.is_active()).count()),
-            participants: count(users.len()),
-        };
+        let counts = counts_of(&participations);
         Ok(ClassDetails {
             class,
             counts,
@@ -249,12 +259,206 @@ impl LiveClassService {
     ///
     /// # Errors
     /// `NotFound`, `Refused` (not the creator, or not live), `Store`.
+    ///
+    /// Then ends the provider's meeting where the provider can; a provider
+    /// failure does not undo the end: the meeting end is retried later.
     pub async fn end(
         &self,
         caller: &Caller,
         id: ClassId,
     ) -> Result<LiveClass, TransitionClassError> {
-        self.transition(caller, id, ClassStatus::Ended).await
+        let class = self.transition(caller, id, ClassStatus::Ended).await?;
+        if self.video.capabilities().end_meeting {
+            self.clean_up(&class, CleanupAction::EndMeeting).await;
+        }
+        Ok(class)
+    }
+
+    /// `scheduled → cancelled` (`DELETE`), by the creator only, then deletes
+    /// the class's room. A provider failure does not undo the cancellation:
+    /// the deletion is retried later.
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
+    pub async fn cancel(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<LiveClass, TransitionClassError> {
+        let class = self.transition(caller, id, ClassStatus::Cancelled).await?;
+        self.clean_up(&class, CleanupAction::DeleteRoom).await;
+        Ok(class)
+    }
+
+    /// Edits a scheduled or live class (its creator only) and brings its
+    /// room in line. The provider is updated first: if it fails, nothing
+    /// changes. The capacity can not go below the participants in the class
+    /// at the moment of the write.
+    ///
+    /// # Errors
+    /// `Invalid` input, `NotFound`, `NotCreator`, `Finished` (ended or
+    /// cancelled), `BelowActive`, `Video`, `Store`.
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+        edit: ClassEdit,
+    ) -> Result<(LiveClass, ClassCounts), UpdateClassError> {
+        let (class, participations) = self
+            .participations
+            .roster(&caller.tenant_id, id, false)
+            .await?
+            .ok_or(UpdateClassError::NotFound)?;
+        if !class.is_creator(&caller.user_id) {
+            return Err(UpdateClassError::NotCreator);
+        }
+        // As read before the write; the store re-checks capacity at the write.
+        let counts = counts_of(&participations);
+        let active_count = counts.active;
+        if matches!(class.status, ClassStatus::Ended | ClassStatus::Cancelled) {
+            return Err(UpdateClassError::Finished(class.status));
+        }
+        let title = match &edit.title {
+            Some(t) => Title::parse(t)?,
+            None => class.title.clone(),
+        };
+        let description = match &edit.description {
+            None => class.description.clone(),
+            Some(d) => d
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(Description::parse)
+                .transpose()?,
+        };
+        let max_participants = match edit.max_participants {
+            Some(n) => Capacity::parse(n, &self.policy)?,
+            None => class.max_participants,
+        };
+        // Checked again by the store at the write; checked here first so the
+        // provider is never told a capacity the store would refuse.
+        if max_participants.get() < active_count {
+            return Err(UpdateClassError::BelowActive {
+                active: active_count,
+            });
+        }
+        let scheduled_at = edit
+            .scheduled_at
+            .map_or(class.scheduled_at, crate::clock::truncate_to_micros);
+        let spec = RoomSpec {
+            class_id: class.id,
+            tenant_id: class.tenant_id.clone(),
+            room_id: class.room_id.clone(),
+            title: title.as_str().to_owned(),
+            description: description.as_ref().map(|d| d.as_str().to_owned()),
+            scheduled_at,
+            max_participants: max_participants.get(),
+        };
+        let room = self
+            .video
+            .update_room(&class.room, &spec)
+            .await
+            .map_err(UpdateClassError::Video)?;
+        let update = DetailsUpdate {
+            title,
+            description,
+            scheduled_at,
+            max_participants,
+            room,
+        };
+        let outcome = self
+            .classes
+            .update_details(&caller.tenant_id, id, &update, self.clock.now())
+            .await?;
+        let refusal = match outcome {
+            UpdateOutcome::Updated(class) => return Ok((*class, counts)),
+            UpdateOutcome::StatusWas(status) => UpdateClassError::Finished(status),
+            UpdateOutcome::TooManyActive { active } => UpdateClassError::BelowActive { active },
+            UpdateOutcome::NotFound => UpdateClassError::NotFound,
+        };
+        // A concurrent change won: put the room back as the class still is.
+        if let Err(e) = self
+            .video
+            .update_room(&class.room, &class_spec(&class))
+            .await
+        {
+            tracing::warn!(class_id = %class.id, error = %e, "could not restore a room after a refused update");
+        }
+        Err(refusal)
+    }
+
+    /// New join credentials for a caller who is in the live class now (the
+    /// seed-002 token endpoint): tokens expire, seats do not.
+    ///
+    /// # Errors
+    /// `NotFound`, `NotLive`, `NotAdmitted`, `Video`, `Store`.
+    pub async fn issue_token(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<(LiveClass, Participation, JoinCredentials), IssueTokenError> {
+        let class = self
+            .find(caller, id)
+            .await?
+            .ok_or(IssueTokenError::NotFound)?;
+        if class.status != ClassStatus::Live {
+            return Err(IssueTokenError::NotLive(class.status));
+        }
+        let participation = self
+            .participations
+            .list_for_class(&caller.tenant_id, id, true)
+            .await?
+            .into_iter()
+            .find(|p| p.user_id == caller.user_id)
+            .ok_or(IssueTokenError::NotAdmitted)?;
+        let who = JoinRequest {
+            user_id: caller.user_id.clone(),
+            name: caller.name.clone(),
+            role: participation.role,
+        };
+        let credentials = self
+            .video
+            .join_credentials(&class.room, &who)
+            .await
+            .map_err(IssueTokenError::Video)?;
+        Ok((class, participation, credentials))
+    }
+
+    /// Runs `action` on the class's room now; on failure stores it for a
+    /// later retry (or logs it when there is no queue). Never fails.
+    async fn clean_up(&self, class: &LiveClass, action: CleanupAction) {
+        let result = match action {
+            CleanupAction::DeleteRoom => self.video.delete_room(&class.room).await,
+            CleanupAction::EndMeeting => self.video.end_meeting(&class.room).await,
+        };
+        let error = match result {
+            Ok(()) | Err(VideoError::NotFound | VideoError::Unsupported) => return,
+            Err(e) => e,
+        };
+        tracing::warn!(
+            class_id = %class.id,
+            room = %class.room.external_id,
+            action = action.as_str(),
+            error = %error,
+            "video provider clean-up failed"
+        );
+        let Some(queue) = &self.cleanups else {
+            tracing::error!(class_id = %class.id, "no clean-up queue: the clean-up will not be retried");
+            return;
+        };
+        let pending = PendingCleanup {
+            id: self.ids.new_uuid(),
+            tenant_id: class.tenant_id.clone(),
+            class_id: class.id,
+            action,
+            room: class.room.clone(),
+            attempts: 1,
+            last_error: Some(error.to_string()),
+        };
+        // Due at once: the background retrier's interval paces the retries.
+        let due = self.clock.now();
+        if let Err(e) = queue.enqueue(&pending, due).await {
+            tracing::error!(class_id = %class.id, error = %e, "could not store a failed clean-up; it will not be retried");
+        }
     }
 
     async fn transition(
@@ -273,6 +477,11 @@ impl LiveClassService {
             ClassStatus::Live => {
                 self.classes
                     .mark_started(&caller.tenant_id, id, now)
+                    .await?
+            }
+            ClassStatus::Cancelled => {
+                self.classes
+                    .mark_cancelled(&caller.tenant_id, id, now)
                     .await?
             }
             _ => self.classes.mark_ended(&caller.tenant_id, id, now).await?,
@@ -415,6 +624,30 @@ impl LiveClassService {
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Active participations and distinct users among `participations`.
+fn counts_of(participations: &[Participation]) -> ClassCounts {
+    let mut users: Vec<&str> = participations.iter().map(|p| p.user_id.as_str()).collect();
+    users.sort_unstable();
+    users.dedup();
+    ClassCounts {
+        active: count(participations.iter().filter(|p| p.is_active()).count()),
+        participants: count(users.len()),
+    }
+}
+
+/// The room spec of a class as it is.
+fn class_spec(class: &LiveClass) -> RoomSpec {
+    RoomSpec {
+        class_id: class.id,
+        tenant_id: class.tenant_id.clone(),
+        room_id: class.room_id.clone(),
+        title: class.title.as_str().to_owned(),
+        description: class.description.as_ref().map(|d| d.as_str().to_owned()),
+        scheduled_at: class.scheduled_at,
+        max_participants: class.max_participants.get(),
+    }
 }
 
 #[cfg(test)]

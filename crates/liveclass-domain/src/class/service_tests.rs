@@ -103,6 +103,13 @@ impl Mocks {
         self
     }
 
+    fn rostering(mut self, class: LiveClass, participations: Vec<Participation>) -> Self {
+        self.participations
+            .expect_roster()
+            .returning(move |_, _, _| Ok(Some((class.clone(), participations.clone()))));
+        self
+    }
+
     fn service(self) -> LiveClassService {
         LiveClassService::new(
             Arc::new(self.classes),
@@ -493,6 +500,9 @@ async fn a_start_that_loses_a_race_reports_the_status_it_found() {
 #[tokio::test]
 async fn the_creator_ends_a_live_class() {
     let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+    m.video
+        .expect_capabilities()
+        .returning(crate::video::Capabilities::default);
     m.classes
         .expect_mark_ended()
         .withf(|_, _, at| *at == NOW)
@@ -804,4 +814,322 @@ async fn storage_failures_surface_as_store_errors() {
         err,
         GetClassError::Store(RepoError::Unexpected(_))
     ));
+}
+
+// ---- the video room through the lifecycle (issue 3) ----
+
+mod video_lifecycle {
+    use super::*;
+    use crate::class::errors::{IssueTokenError, UpdateClassError};
+    use crate::class::ports::UpdateOutcome;
+    use crate::cleanup::{CleanupAction, MockCleanupQueue};
+    use crate::video::Capabilities;
+
+    fn ending(mut m: Mocks) -> Mocks {
+        m.classes.expect_mark_ended().returning(|_, _, at| {
+            Ok(TransitionOutcome::Changed(Box::new(LiveClass {
+                ended_at: Some(at),
+                ..class(ClassStatus::Ended)
+            })))
+        });
+        m.video.expect_capabilities().returning(|| Capabilities {
+            end_meeting: true,
+            ..Capabilities::default()
+        });
+        m
+    }
+
+    fn service_with_queue(m: Mocks, queue: MockCleanupQueue) -> LiveClassService {
+        m.service().with_cleanup_queue(Arc::new(queue))
+    }
+
+    #[tokio::test]
+    async fn ending_a_class_ends_the_providers_meeting() {
+        let mut m = ending(Mocks::new().finding(Some(class(ClassStatus::Live))));
+        m.video
+            .expect_end_meeting()
+            .withf(|r| *r == room())
+            .times(1)
+            .returning(|_| Ok(()));
+        let ended = service_with_queue(m, MockCleanupQueue::new())
+            .end(&teacher(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+        assert_eq!(ended.status, ClassStatus::Ended);
+    }
+
+    #[tokio::test]
+    async fn a_provider_failure_on_end_is_queued_and_the_class_still_ends() {
+        let mut m = ending(Mocks::new().finding(Some(class(ClassStatus::Live))));
+        m.video
+            .expect_end_meeting()
+            .returning(|_| Err(VideoError::Unavailable("down".into())));
+        let mut queue = MockCleanupQueue::new();
+        queue
+            .expect_enqueue()
+            .withf(|c, due| {
+                c.action == CleanupAction::EndMeeting
+                    && c.room == room()
+                    && c.attempts == 1
+                    && *due == NOW
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let ended = service_with_queue(m, queue)
+            .end(&teacher(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+        assert_eq!(ended.status, ClassStatus::Ended);
+    }
+
+    #[tokio::test]
+    async fn a_provider_without_end_meeting_is_not_asked_to_end_it() {
+        let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+        m.classes.expect_mark_ended().returning(|_, _, _| {
+            Ok(TransitionOutcome::Changed(Box::new(class(
+                ClassStatus::Ended,
+            ))))
+        });
+        m.video
+            .expect_capabilities()
+            .returning(Capabilities::default);
+        // No expect_end_meeting: a call would panic.
+        m.service()
+            .end(&teacher(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+    }
+
+    fn cancelling(mut m: Mocks) -> Mocks {
+        m.classes.expect_mark_cancelled().returning(|_, _, _| {
+            Ok(TransitionOutcome::Changed(Box::new(class(
+                ClassStatus::Cancelled,
+            ))))
+        });
+        m
+    }
+
+    #[tokio::test]
+    async fn cancelling_a_class_deletes_its_room() {
+        let mut m = cancelling(Mocks::new().finding(Some(class(ClassStatus::Scheduled))));
+        m.video.expect_delete_room().times(1).returning(|_| Ok(()));
+        let cancelled = m
+            .service()
+            .cancel(&teacher(), class(ClassStatus::Scheduled).id)
+            .await
+            .unwrap();
+        assert_eq!(cancelled.status, ClassStatus::Cancelled);
+    }
+
+    #[tokio::test]
+    async fn a_room_that_cannot_be_deleted_is_queued_and_the_class_still_cancelled() {
+        let mut m = cancelling(Mocks::new().finding(Some(class(ClassStatus::Scheduled))));
+        m.video
+            .expect_delete_room()
+            .returning(|_| Err(VideoError::RateLimited { retry_after: None }));
+        let mut queue = MockCleanupQueue::new();
+        queue
+            .expect_enqueue()
+            .withf(|c, _| c.action == CleanupAction::DeleteRoom)
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let cancelled = service_with_queue(m, queue)
+            .cancel(&teacher(), class(ClassStatus::Scheduled).id)
+            .await
+            .unwrap();
+        assert_eq!(cancelled.status, ClassStatus::Cancelled);
+    }
+
+    #[tokio::test]
+    async fn only_the_creator_cancels_and_a_live_class_cannot_be_cancelled() {
+        let err = Mocks::new()
+            .finding(Some(class(ClassStatus::Scheduled)))
+            .service()
+            .cancel(&student(), class(ClassStatus::Scheduled).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            TransitionClassError::Refused(TransitionError::NotCreator { .. })
+        ));
+        let err = Mocks::new()
+            .finding(Some(class(ClassStatus::Live)))
+            .service()
+            .cancel(&teacher(), class(ClassStatus::Live).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            TransitionClassError::Refused(TransitionError::InvalidTransition { .. })
+        ));
+    }
+
+    fn edit() -> ClassEdit {
+        ClassEdit {
+            title: Some("Rust 2".into()),
+            max_participants: Some(5),
+            ..ClassEdit::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn an_update_changes_the_room_then_the_class() {
+        let mut m = Mocks::new().rostering(class(ClassStatus::Scheduled), vec![]);
+        m.video
+            .expect_update_room()
+            .withf(|r, spec| *r == room() && spec.title == "Rust 2" && spec.max_participants == 5)
+            .times(1)
+            .returning(|r, _| Ok(r.clone()));
+        m.classes
+            .expect_update_details()
+            .withf(|_, _, u, at| {
+                u.title.as_str() == "Rust 2" && u.max_participants.get() == 5 && *at == NOW
+            })
+            .times(1)
+            .returning(|_, _, u, _| {
+                Ok(UpdateOutcome::Updated(Box::new(LiveClass {
+                    title: u.title.clone(),
+                    max_participants: u.max_participants,
+                    ..class(ClassStatus::Scheduled)
+                })))
+            });
+        let updated = m
+            .service()
+            .update(&teacher(), class(ClassStatus::Scheduled).id, edit())
+            .await
+            .unwrap();
+        assert_eq!(updated.0.title.as_str(), "Rust 2");
+    }
+
+    #[tokio::test]
+    async fn a_provider_failure_on_update_changes_nothing() {
+        let mut m = Mocks::new().rostering(class(ClassStatus::Scheduled), vec![]);
+        m.video
+            .expect_update_room()
+            .returning(|_, _| Err(VideoError::Unavailable("down".into())));
+        // No expect_update_details: a write would panic.
+        let err = m
+            .service()
+            .update(&teacher(), class(ClassStatus::Scheduled).id, edit())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UpdateClassError::Video(_)));
+    }
+
+    #[tokio::test]
+    async fn capacity_cannot_go_below_the_participants_in_the_class() {
+        let err = Mocks::new()
+            .rostering(
+                LiveClass {
+                    max_participants: Capacity::from_stored(10),
+                    ..class(ClassStatus::Live)
+                },
+                (0..6)
+                    .map(|i| Participation {
+                        id: ParticipationId::from_uuid(uuid::Uuid::from_u128(1000 + i)),
+                        user_id: UserId::parse(&format!("s{i}")).unwrap(),
+                        ..participation(&student(), ParticipantRole::Participant)
+                    })
+                    .collect(),
+            )
+            .service()
+            .update(&teacher(), class(ClassStatus::Live).id, edit())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UpdateClassError::BelowActive { active: 6 }));
+    }
+
+    #[tokio::test]
+    async fn a_join_racing_the_update_is_caught_by_the_conditional_write() {
+        let mut m = Mocks::new().rostering(class(ClassStatus::Live), vec![]);
+        m.video
+            .expect_update_room()
+            .times(2)
+            .returning(|r, _| Ok(r.clone()));
+        m.classes
+            .expect_update_details()
+            .returning(|_, _, _, _| Ok(UpdateOutcome::TooManyActive { active: 7 }));
+        let err = m
+            .service()
+            .update(&teacher(), class(ClassStatus::Live).id, edit())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UpdateClassError::BelowActive { active: 7 }));
+    }
+
+    #[tokio::test]
+    async fn only_the_creator_updates_and_finished_classes_are_frozen() {
+        let err = Mocks::new()
+            .rostering(class(ClassStatus::Scheduled), vec![])
+            .service()
+            .update(&student(), class(ClassStatus::Scheduled).id, edit())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UpdateClassError::NotCreator));
+        let err = Mocks::new()
+            .rostering(class(ClassStatus::Ended), vec![])
+            .service()
+            .update(&teacher(), class(ClassStatus::Ended).id, edit())
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            UpdateClassError::Finished(ClassStatus::Ended)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_token_is_reissued_to_an_admitted_caller_with_their_role() {
+        let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+        m.participations
+            .expect_list_for_class()
+            .with(
+                eq(teacher().tenant_id),
+                eq(class(ClassStatus::Live).id),
+                eq(true),
+            )
+            .returning(|_, _, _| {
+                Ok(vec![participation(
+                    &student(),
+                    ParticipantRole::Participant,
+                )])
+            });
+        m.video
+            .expect_join_credentials()
+            .withf(|_, who| {
+                who.role == ParticipantRole::Participant && who.user_id.as_str() == "student-1"
+            })
+            .returning(|_, _| Ok(credentials()));
+        let (_, p, creds) = m
+            .service()
+            .issue_token(&student(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+        assert_eq!(p.role, ParticipantRole::Participant);
+        assert_eq!(creds, credentials());
+    }
+
+    #[tokio::test]
+    async fn a_caller_who_is_not_in_the_class_gets_no_token() {
+        let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+        m.participations
+            .expect_list_for_class()
+            .returning(|_, _, _| Ok(vec![participation(&teacher(), ParticipantRole::Teacher)]));
+        let err = m
+            .service()
+            .issue_token(&student(), class(ClassStatus::Live).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, IssueTokenError::NotAdmitted));
+        let err = Mocks::new()
+            .finding(Some(class(ClassStatus::Scheduled)))
+            .service()
+            .issue_token(&student(), class(ClassStatus::Scheduled).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            IssueTokenError::NotLive(ClassStatus::Scheduled)
+        ));
+    }
 }

@@ -5,7 +5,9 @@
 mod class;
 mod health;
 mod participation;
+mod video;
 
 pub use class::*;
 pub use health::*;
 pub use participation::*;
+pub use video::*;

@@ -1,5 +1,6 @@
 //! `/live-classes`: the seed-000 API.
 
+pub mod cancel;
 pub mod create;
 pub mod end;
 pub mod get;
@@ -9,6 +10,8 @@ pub mod list;
 pub mod participants;
 pub mod recording;
 pub mod start;
+pub mod token;
+pub mod update;
 
 use liveclass_domain::ids::ClassId;
 

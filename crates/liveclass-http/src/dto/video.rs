@@ -1,0 +1,60 @@
+//! Bodies of the endpoints added with video providers: `PATCH` and the
+//! token re-issue.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use super::participation::RoleDto;
+
+/// `PATCH /live-classes/{id}`: every field is optional; absent fields keep
+/// their value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateClassBody {
+    /// 1 to 200 characters; surrounding white space is trimmed.
+    #[schema(
+        example = "Advanced JavaScript Session (part 2)",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub title: Option<String>,
+    /// At most 5000 characters; `null` or a blank text removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
+    pub description: Option<Option<String>>,
+    /// The new planned start (RFC 3339).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2030-11-21T14:00:00Z")]
+    pub scheduled_at: Option<OffsetDateTime>,
+    /// 1 to 500 (the deployment's limit), and not below the participants in
+    /// the class right now.
+    #[schema(example = 100, minimum = 1, maximum = 500)]
+    pub max_participants: Option<i64>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// New credentials for the video room.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    pub live_class_id: String,
+    /// The role the credentials carry: `teacher` has host rights.
+    pub role: RoleDto,
+    /// Where to enter the video room (for Zoom's teacher: the host link).
+    #[schema(example = "https://acme.daily.co/room-789f0123-e89b-12d3-a456-426614174000")]
+    pub join_url: String,
+    /// A per-user token for the room, for providers that use them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub token_expires_at: Option<OffsetDateTime>,
+}

@@ -1,0 +1,163 @@
+//! [`DieselStore`] as the domain's [`CleanupQueue`].
+//!
+//! A claim is a conditional `UPDATE … SET due_at = now + lease WHERE id = ?
+//! AND due_at <= now`: of several processes racing for one row, exactly one
+//! updates it (the others' condition no longer holds), with no lock held
+//! beyond that statement.
+
+use anyhow::Context;
+use async_trait::async_trait;
+use diesel::prelude::*;
+use liveclass_domain::class::RepoError;
+use liveclass_domain::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
+use liveclass_domain::ids::{ClassId, TenantId};
+use liveclass_domain::video::Room;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::repository::{DieselStore, corrupt};
+use crate::rows::to_db_time;
+use crate::schema::video_cleanups;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = video_cleanups)]
+struct CleanupRow {
+    id: String,
+    tenant_id: String,
+    class_id: String,
+    action: String,
+    video_provider: String,
+    video_room_ref: String,
+    join_url: String,
+    host_url: Option<String>,
+    room_password: Option<String>,
+    attempts: i32,
+    last_error: Option<String>,
+    due_at: time::PrimitiveDateTime,
+    created_at: time::PrimitiveDateTime,
+}
+
+impl TryFrom<CleanupRow> for PendingCleanup {
+    type Error = anyhow::Error;
+
+    fn try_from(r: CleanupRow) -> anyhow::Result<Self> {
+        Ok(Self {
+            id: Uuid::try_parse(&r.id).context("video_cleanups.id")?,
+            tenant_id: TenantId::parse(&r.tenant_id).context("video_cleanups.tenant_id")?,
+            class_id: ClassId::from_uuid(
+                Uuid::try_parse(&r.class_id).context("video_cleanups.class_id")?,
+            ),
+            action: CleanupAction::parse(&r.action)
+                .with_context(|| format!("video_cleanups.action `{}`", r.action))?,
+            room: Room {
+                provider: r.video_provider,
+                external_id: r.video_room_ref,
+                join_url: r.join_url,
+                host_url: r.host_url,
+                password: r.room_password,
+            },
+            attempts: u32::try_from(r.attempts).unwrap_or(0),
+            last_error: r.last_error,
+        })
+    }
+}
+
+#[async_trait]
+impl CleanupQueue for DieselStore {
+    async fn enqueue(
+        &self,
+        cleanup: &PendingCleanup,
+        due_at: OffsetDateTime,
+    ) -> Result<(), RepoError> {
+        let row = CleanupRow {
+            id: cleanup.id.to_string(),
+            tenant_id: cleanup.tenant_id.as_str().to_owned(),
+            class_id: cleanup.class_id.to_string(),
+            action: cleanup.action.as_str().to_owned(),
+            video_provider: cleanup.room.provider.clone(),
+            video_room_ref: cleanup.room.external_id.clone(),
+            join_url: cleanup.room.join_url.clone(),
+            host_url: cleanup.room.host_url.clone(),
+            room_password: cleanup.room.password.clone(),
+            attempts: i32::try_from(cleanup.attempts).unwrap_or(i32::MAX),
+            last_error: cleanup.last_error.clone(),
+            due_at: to_db_time(due_at),
+            created_at: to_db_time(due_at),
+        };
+        self.run("enqueue video clean-up", move |conn| {
+            diesel::insert_into(video_cleanups::table)
+                .values(&row)
+                .execute(conn)
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn claim_due(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<PendingCleanup>, RepoError> {
+        let (now, until) = (to_db_time(now), to_db_time(now + lease));
+        self.run("claim video clean-ups", move |conn| {
+            let candidates: Vec<String> = video_cleanups::table
+                .filter(video_cleanups::due_at.le(now))
+                .order(video_cleanups::due_at.asc())
+                .limit(i64::from(limit))
+                .select(video_cleanups::id)
+                .load(conn)?;
+            let mut claimed = Vec::new();
+            for id in candidates {
+                let won = diesel::update(video_cleanups::table)
+                    .filter(video_cleanups::id.eq(&id))
+                    .filter(video_cleanups::due_at.le(now))
+                    .set((
+                        video_cleanups::due_at.eq(until),
+                        video_cleanups::attempts.eq(video_cleanups::attempts + 1),
+                    ))
+                    .execute(conn)?;
+                if won == 1 {
+                    let row: CleanupRow = video_cleanups::table
+                        .find(&id)
+                        .select(CleanupRow::as_select())
+                        .first(conn)?;
+                    claimed.push(PendingCleanup::try_from(row).map_err(corrupt)?);
+                }
+            }
+            Ok(claimed)
+        })
+        .await
+    }
+
+    async fn complete(&self, id: Uuid) -> Result<(), RepoError> {
+        let id = id.to_string();
+        self.run("complete video clean-up", move |conn| {
+            diesel::delete(video_cleanups::table.find(&id))
+                .execute(conn)
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn reschedule(
+        &self,
+        id: Uuid,
+        due_at: OffsetDateTime,
+        error: &str,
+    ) -> Result<(), RepoError> {
+        let (id, due_at) = (id.to_string(), to_db_time(due_at));
+        // Provider messages are short, but a body echoed into one is not.
+        let error: String = error.chars().take(1000).collect();
+        self.run("reschedule video clean-up", move |conn| {
+            diesel::update(video_cleanups::table.find(&id))
+                .set((
+                    video_cleanups::due_at.eq(due_at),
+                    video_cleanups::last_error.eq(Some(error)),
+                ))
+                .execute(conn)
+                .map(drop)
+        })
+        .await
+    }
+}
