@@ -10,6 +10,8 @@ mod connection;
 mod migrations;
 mod repository;
 mod rows;
+mod schedule_rows;
+mod schedules;
 mod schema;
 pub mod testing;
 

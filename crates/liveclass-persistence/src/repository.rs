@@ -44,7 +44,7 @@ impl DieselStore {
     }
 
     /// Runs `f` with a pooled connection on the blocking pool.
-    async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
+    pub(crate) async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, DieselError> + Send + 'static,
@@ -80,12 +80,12 @@ fn repo_error(e: DieselError, what: &'static str) -> RepoError {
 
 /// A conversion failure inside a Diesel closure, carried as a Diesel error so
 /// that the closure can use `?` throughout; the message survives.
-fn corrupt(e: anyhow::Error) -> DieselError {
+pub(crate) fn corrupt(e: anyhow::Error) -> DieselError {
     DieselError::DeserializationError(e.into())
 }
 
 /// Runs `f` in a write transaction (see the module docs).
-fn write_transaction<T>(
+pub(crate) fn write_transaction<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, DieselError>,
 ) -> Result<T, DieselError> {

@@ -23,6 +23,34 @@ diesel::table! {
         recording_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        scheduled_end -> Nullable<Timestamp>,
+        course_id -> Nullable<Text>,
+        schedule_id -> Nullable<Text>,
+        occurrence_date -> Nullable<Text>,
+        join_hash -> Text,
+        ical_sequence -> Integer,
+    }
+}
+
+diesel::table! {
+    schedules (id) {
+        id -> Text,
+        tenant_id -> Text,
+        course_id -> Text,
+        title -> Text,
+        teacher_id -> Text,
+        max_participants -> Integer,
+        timezone -> Text,
+        start_time -> Text,
+        duration_minutes -> Integer,
+        frequency -> Text,
+        interval_count -> Integer,
+        weekdays -> Text,
+        starts_on -> Text,
+        ends_on -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -40,4 +68,4 @@ diesel::table! {
 }
 
 diesel::joinable!(participations -> live_classes (class_id));
-diesel::allow_tables_to_appear_in_same_query!(live_classes, participations);
+diesel::allow_tables_to_appear_in_same_query!(live_classes, participations, schedules);

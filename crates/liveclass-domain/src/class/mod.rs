@@ -3,6 +3,7 @@
 
 mod capacity;
 pub mod errors;
+mod join_link;
 mod lifecycle;
 mod model;
 mod participation;
@@ -10,6 +11,7 @@ pub mod ports;
 mod service;
 
 pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
+pub use join_link::JoinHash;
 pub use lifecycle::TransitionError;
 pub use model::{ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use participation::{ParticipantRole, Participation};
