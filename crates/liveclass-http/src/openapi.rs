@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto;
 use crate::error::ErrorBody;
-use crate::handlers::{health, live_classes as lc};
+use crate::handlers::{health, live_classes as lc, schedules};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,11 @@ use crate::handlers::{health, live_classes as lc};
         lc::leave::leave_class,
         lc::participants::list_participants,
         lc::recording::set_recording,
+        schedules::create::create_schedule,
+        schedules::list::list_schedules,
+        schedules::get::get_schedule,
+        schedules::update::update_schedule,
+        schedules::delete::delete_schedule,
     ),
     components(schemas(
         ErrorBody,
@@ -46,10 +51,21 @@ use crate::handlers::{health, live_classes as lc};
         dto::ActiveParticipant,
         dto::RecordingBody,
         dto::RecordingResponse,
+        dto::RecurrenceBody,
+        dto::CreateScheduleBody,
+        dto::RecurrencePatchBody,
+        dto::UpdateScheduleBody,
+        dto::RecurrenceResponse,
+        dto::ScheduleResponse,
+        dto::GenerationResponse,
+        dto::ScheduleDetailsResponse,
+        dto::ScheduleListResponse,
+        dto::ScheduleDeletedResponse,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "live-classes", description = "Classes, their lifecycle, and who is in them"),
+        (name = "schedules", description = "Recurring schedules that generate classes, across time zones"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

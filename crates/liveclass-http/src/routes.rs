@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
-use crate::handlers::{health, live_classes as lc};
+use crate::handlers::{health, live_classes as lc, schedules};
 use crate::openapi::ApiDoc;
 
 /// Everything but the middleware and the app data (`LiveClassService`,
@@ -29,6 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lc::leave::leave_class)
         .service(lc::participants::list_participants)
         .service(lc::recording::set_recording)
+        .service(schedules::create::create_schedule)
+        .service(schedules::list::list_schedules)
+        .service(schedules::get::get_schedule)
+        .service(schedules::update::update_schedule)
+        .service(schedules::delete::delete_schedule)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
         .route(
             "/docs",

@@ -71,6 +71,11 @@ impl Application {
             Arc::new(RandomIds),
             settings.policy,
         ));
+        let schedules = web::Data::new(crate::jobs::schedule_service(
+            Arc::new(DieselStore::new(pool.clone())),
+            crate::jobs::video_provider(&settings.video),
+            &settings,
+        ));
         let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -87,6 +92,7 @@ impl Application {
                 .wrap(from_fn(middleware::request_id_header))
                 .wrap(TracingLogger::default())
                 .app_data(service.clone())
+                .app_data(schedules.clone())
                 .app_data(verifier.clone())
                 .configure(routes::configure)
         })

@@ -5,7 +5,9 @@
 mod class;
 mod health;
 mod participation;
+mod schedule;
 
 pub use class::*;
 pub use health::*;
 pub use participation::*;
+pub use schedule::*;

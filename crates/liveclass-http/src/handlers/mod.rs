@@ -2,3 +2,4 @@
 
 pub mod health;
 pub mod live_classes;
+pub mod schedules;

@@ -1,0 +1,73 @@
+//! Settings of schedules, join links and the auto-end worker.
+
+use liveclass_domain::class::ClassPolicy;
+use liveclass_domain::schedule::SchedulePolicy;
+
+use crate::settings::{SettingsError, invalid, number};
+
+/// | variable | default | meaning |
+/// | --- | --- | --- |
+/// | `LIVECLASS_SCHEDULE_MAX_OCCURRENCES` | 500 | most classes one schedule may generate |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleSettings {
+    pub policy: SchedulePolicy,
+}
+
+impl ScheduleSettings {
+    pub(crate) fn from_lookup(
+        lookup: &impl Fn(&str) -> Option<String>,
+        max_capacity: u32,
+        default_capacity: u32,
+    ) -> Result<Self, SettingsError> {
+        let max_occurrences = number(lookup, "LIVECLASS_SCHEDULE_MAX_OCCURRENCES", 500u32)?;
+        if max_occurrences == 0 {
+            return Err(invalid(
+                "LIVECLASS_SCHEDULE_MAX_OCCURRENCES",
+                "must be at least 1",
+            ));
+        }
+        Ok(Self {
+            policy: SchedulePolicy {
+                max_occurrences,
+                classes: ClassPolicy {
+                    max_capacity,
+                    default_capacity,
+                },
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<ScheduleSettings, SettingsError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        ScheduleSettings::from_lookup(
+            &|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            500,
+            200,
+        )
+    }
+
+    #[test]
+    fn schedules_default_to_500_occurrences() {
+        assert_eq!(read(&[]).unwrap().policy.max_occurrences, 500);
+    }
+
+    #[test]
+    fn a_bad_occurrence_cap_names_its_variable() {
+        for bad in ["0", "many", "-1"] {
+            let err = read(&[("LIVECLASS_SCHEDULE_MAX_OCCURRENCES", bad)]).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("LIVECLASS_SCHEDULE_MAX_OCCURRENCES"),
+                "{err}"
+            );
+        }
+    }
+}
