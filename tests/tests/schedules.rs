@@ -227,7 +227,65 @@ async fn generate_classes_is_idempotent(db: TestDatabase) {
     assert_eq!(got.body["upcomingClasses"].as_array().unwrap().len(), 8);
 }
 
+async fn class_lists_filter_by_course_schedule_teacher_and_window(db: TestDatabase) {
+    let app = spawn_app(db).await;
+    let s = create(&app, &weekly_body()).await;
+    let mut other = weekly_body();
+    other["courseId"] = json!("data-science");
+    other["teacherId"] = json!("teacher-2");
+    create(&app, &other).await;
+    let student = app.token("student-1", TENANT, &[]);
+    let total = |path: String| {
+        let app = &app;
+        let student = student.clone();
+        async move {
+            let r = app.get(&path, &student).await;
+            assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+            r.body["total"].as_u64().unwrap()
+        }
+    };
+    let id = s["id"].as_str().unwrap();
+    assert_eq!(total("/live-classes".into()).await, 16);
+    assert_eq!(total("/live-classes?courseId=data-science".into()).await, 8);
+    assert_eq!(total(format!("/live-classes?scheduleId={id}")).await, 8);
+    assert_eq!(total("/live-classes?createdBy=teacher-2".into()).await, 8);
+    assert_eq!(
+        total(
+            "/live-classes?from=2030-03-11T18:00:00Z&to=2030-03-13T18:00:00Z&courseId=web-dev-ft-2030"
+                .into()
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        total("/live-classes?upcoming=true&status=scheduled".into()).await,
+        16
+    );
+    let latest = app
+        .get("/live-classes?sort=-scheduledAt&limit=1", &student)
+        .await;
+    assert_eq!(
+        latest.body["liveClasses"][0]["scheduledAt"],
+        "2030-03-27T18:00:00Z"
+    );
+    for bad in [
+        "from=yesterday",
+        "scheduleId=nope",
+        "sort=title",
+        "upcoming=maybe",
+        "from=2030-03-02T00:00:00Z&to=2030-03-01T00:00:00Z",
+    ] {
+        let r = app.get(&format!("/live-classes?{bad}"), &student).await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (400, Some("validation_failed")),
+            "{bad}"
+        );
+    }
+}
+
 on_both_backends!(
+    class_lists_filter_by_course_schedule_teacher_and_window,
     a_weekly_schedule_generates_classes_at_local_time,
     changing_a_schedule_moves_only_untouched_future_classes,
     schedule_refusals_are_clear,

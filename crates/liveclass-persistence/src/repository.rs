@@ -19,7 +19,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, ClassStatus, LiveClass,
     PageRequest, Participation, ParticipationRepository, RecordingOutcome, RecordingUrl, RepoError,
-    TransitionOutcome,
+    SortOrder, TransitionOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use time::OffsetDateTime;
@@ -215,20 +215,51 @@ impl ClassRepository for DieselStore {
         page: PageRequest,
     ) -> Result<ClassPage, RepoError> {
         let tenant = tenant.as_str().to_owned();
-        let status = filter.status.map(ClassStatus::as_str);
+        let filter = filter.clone();
         self.run("list classes", move |conn| {
+            // Each criterion has an index led by (tenant_id, <criterion>,
+            // scheduled_at); see the migrations.
             let query = || {
                 let mut q = live_classes::table
                     .filter(live_classes::tenant_id.eq(tenant.clone()))
                     .into_boxed();
-                if let Some(status) = status {
-                    q = q.filter(live_classes::status.eq(status));
+                if let Some(status) = filter.status {
+                    q = q.filter(live_classes::status.eq(status.as_str()));
+                }
+                if let Some(course) = &filter.course_id {
+                    q = q.filter(live_classes::course_id.eq(course.as_str().to_owned()));
+                }
+                if let Some(schedule) = filter.schedule_id {
+                    q = q.filter(live_classes::schedule_id.eq(schedule.to_string()));
+                }
+                if let Some(teacher) = &filter.created_by {
+                    q = q.filter(live_classes::created_by.eq(teacher.as_str().to_owned()));
+                }
+                if let Some(from) = filter.from {
+                    q = q.filter(live_classes::scheduled_at.ge(to_db_time(from)));
+                }
+                if let Some(to) = filter.to {
+                    q = q.filter(live_classes::scheduled_at.le(to_db_time(to)));
+                }
+                if filter.upcoming {
+                    q =
+                        q.filter(live_classes::status.ne_all([
+                            ClassStatus::Ended.as_str(),
+                            ClassStatus::Cancelled.as_str(),
+                        ]));
                 }
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
-            let rows: Vec<ClassRow> = query()
-                .order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
+            let ordered = match filter.sort {
+                SortOrder::Ascending => {
+                    query().order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
+                }
+                SortOrder::Descending => {
+                    query().order((live_classes::scheduled_at.desc(), live_classes::id.desc()))
+                }
+            };
+            let rows: Vec<ClassRow> = ordered
                 .limit(i64::from(page.limit()))
                 .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
                 .select(ClassRow::as_select())

@@ -167,6 +167,7 @@ async fn lists_filter_by_status_order_by_schedule_and_page(db: TestDatabase) {
             &tenant("tenant-a"),
             &ClassFilter {
                 status: Some(ClassStatus::Live),
+                ..ClassFilter::default()
             },
             PageRequest::default(),
         )

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use liveclass_domain::class::{
-    AdmitRequest, Capacity, ClassRepository, ClassStatus, LiveClass, ParticipantRole,
-    ParticipationRepository, Title, TransitionOutcome,
+    AdmitRequest, Capacity, ClassFilter, ClassRepository, ClassStatus, LiveClass, PageRequest,
+    ParticipantRole, ParticipationRepository, SortOrder, Title, TransitionOutcome,
 };
 use liveclass_domain::ids::{IdGenerator, ParticipationId, RandomIds, TenantId, UserId};
 use liveclass_domain::schedule::{
@@ -328,6 +328,91 @@ async fn regeneration_changes_only_future_untouched_classes(db: TestDatabase) {
     );
 }
 
+async fn lists_filter_by_course_schedule_teacher_window_and_sort(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let a = schedule("web-dev");
+    let mut b = schedule("data-science");
+    b.spec.teacher_id = UserId::parse("teacher-2").unwrap();
+    for s in [&a, &b] {
+        ScheduleRepository::insert(&store, s).await.unwrap();
+        store
+            .apply_generation(&plan(s, s.spec.occurrences(500).unwrap(), NOW))
+            .await
+            .unwrap();
+    }
+    let list = |filter: ClassFilter| {
+        let store = store.clone();
+        async move {
+            ClassRepository::list(&store, &tenant(), &filter, PageRequest::default())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(list(ClassFilter::default()).await.total, 16);
+    let web = list(ClassFilter {
+        course_id: Some(CourseId::parse("web-dev").unwrap()),
+        ..ClassFilter::default()
+    })
+    .await;
+    assert_eq!(web.total, 8);
+    assert!(
+        web.classes
+            .iter()
+            .all(|c| c.occurrence.unwrap().schedule_id == a.id)
+    );
+    let by_schedule = list(ClassFilter {
+        schedule_id: Some(b.id),
+        ..ClassFilter::default()
+    })
+    .await;
+    assert_eq!(by_schedule.total, 8);
+    let by_teacher = list(ClassFilter {
+        created_by: Some(UserId::parse("teacher-2").unwrap()),
+        ..ClassFilter::default()
+    })
+    .await;
+    assert_eq!(by_teacher.total, 8);
+    assert!(
+        by_teacher
+            .classes
+            .iter()
+            .all(|c| c.created_by.as_str() == "teacher-2")
+    );
+
+    // 2030-03-11..=2030-03-13 18:00Z: the Monday and Wednesday of both.
+    let window = list(ClassFilter {
+        from: Some(datetime!(2030-03-11 18:00 UTC)),
+        to: Some(datetime!(2030-03-13 18:00 UTC)),
+        ..ClassFilter::default()
+    })
+    .await;
+    assert_eq!(window.total, 4);
+
+    let first = window.classes[0].id;
+    store.mark_started(&tenant(), first, NOW).await.unwrap();
+    store.mark_ended(&tenant(), first, NOW).await.unwrap();
+    let upcoming = list(ClassFilter {
+        upcoming: true,
+        ..ClassFilter::default()
+    })
+    .await;
+    assert_eq!(upcoming.total, 15);
+    assert!(upcoming.classes.iter().all(|c| c.id != first));
+
+    let descending = list(ClassFilter {
+        sort: SortOrder::Descending,
+        course_id: Some(CourseId::parse("web-dev").unwrap()),
+        ..ClassFilter::default()
+    })
+    .await;
+    assert!(
+        descending
+            .classes
+            .windows(2)
+            .all(|w| w[0].scheduled_at > w[1].scheduled_at)
+    );
+}
+
 trait InsertClass {
     async fn insert_class(&self, class: &LiveClass);
 }
@@ -367,4 +452,5 @@ on_both_backends!(
     the_database_refuses_a_second_class_for_one_occurrence,
     concurrent_generations_create_each_class_once,
     regeneration_changes_only_future_untouched_classes,
+    lists_filter_by_course_schedule_teacher_window_and_sort,
 );

@@ -17,6 +17,6 @@ pub use model::{ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use participation::{ParticipantRole, Participation};
 pub use ports::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, PageRequest,
-    ParticipationRepository, RecordingOutcome, RepoError, TransitionOutcome,
+    ParticipationRepository, RecordingOutcome, RepoError, SortOrder, TransitionOutcome,
 };
 pub use service::{ClassDetails, Joined, LiveClassService, NewClass, ParticipantsView};

@@ -194,6 +194,7 @@ impl LiveClassService {
         offset: Option<i64>,
     ) -> Result<ClassPage, ListClassesError> {
         let page = PageRequest::new(limit, offset)?;
+        filter.check()?;
         Ok(self.classes.list(&caller.tenant_id, &filter, page).await?)
     }
 

@@ -331,6 +331,7 @@ async fn list_reads_the_callers_tenant_only() {
         });
     let filter = ClassFilter {
         status: Some(ClassStatus::Live),
+        ..ClassFilter::default()
     };
     let page = m
         .service()
