@@ -13,6 +13,7 @@ pub mod caller;
 pub mod class;
 pub mod clock;
 pub mod ids;
+pub mod join_link;
 pub mod schedule;
 pub mod validation;
 pub mod video;

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto;
 use crate::error::ErrorBody;
-use crate::handlers::{health, live_classes as lc, schedules};
+use crate::handlers::{health, join_links, live_classes as lc, schedules};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +32,7 @@ use crate::handlers::{health, live_classes as lc, schedules};
         schedules::get::get_schedule,
         schedules::update::update_schedule,
         schedules::delete::delete_schedule,
+        join_links::follow::follow_join_link,
     ),
     components(schemas(
         ErrorBody,
@@ -61,11 +62,13 @@ use crate::handlers::{health, live_classes as lc, schedules};
         dto::ScheduleDetailsResponse,
         dto::ScheduleListResponse,
         dto::ScheduleDeletedResponse,
+        dto::JoinCountdownResponse,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "live-classes", description = "Classes, their lifecycle, and who is in them"),
         (name = "schedules", description = "Recurring schedules that generate classes, across time zones"),
+        (name = "join-links", description = "One link per class: countdown, teacher start, join"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

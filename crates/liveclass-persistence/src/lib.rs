@@ -7,6 +7,7 @@
 //! lock around migrations) branch on the backend explicitly.
 
 mod connection;
+mod join_links;
 mod migrations;
 mod repository;
 mod rows;

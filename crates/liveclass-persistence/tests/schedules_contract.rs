@@ -413,6 +413,37 @@ async fn lists_filter_by_course_schedule_teacher_window_and_sort(db: TestDatabas
     );
 }
 
+async fn classes_are_found_by_join_hash_in_their_tenant_only(db: TestDatabase) {
+    use liveclass_domain::join_link::JoinLinkRepository;
+    let store = DieselStore::new(db.pool.clone());
+    let s = schedule("web-dev");
+    let class = class_for(&s, &s.spec.occurrences(500).unwrap()[0]);
+    store.insert_class(&class).await;
+    assert_eq!(
+        store
+            .find_by_join_hash(&tenant(), &class.join_hash)
+            .await
+            .unwrap()
+            .map(|c| c.id),
+        Some(class.id)
+    );
+    let other = TenantId::parse("tenant-b").unwrap();
+    assert_eq!(
+        store
+            .find_by_join_hash(&other, &class.join_hash)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .find_by_join_hash(&tenant(), &RandomIds.join_hash())
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 trait InsertClass {
     async fn insert_class(&self, class: &LiveClass);
 }
@@ -453,4 +484,5 @@ on_both_backends!(
     concurrent_generations_create_each_class_once,
     regeneration_changes_only_future_untouched_classes,
     lists_filter_by_course_schedule_teacher_window_and_sort,
+    classes_are_found_by_join_hash_in_their_tenant_only,
 );

@@ -1,16 +1,20 @@
 //! Settings of schedules, join links and the auto-end worker.
 
 use liveclass_domain::class::ClassPolicy;
+use liveclass_domain::join_link::JoinLinkPolicy;
 use liveclass_domain::schedule::SchedulePolicy;
+use time::Duration;
 
 use crate::settings::{SettingsError, invalid, number};
 
 /// | variable | default | meaning |
 /// | --- | --- | --- |
 /// | `LIVECLASS_SCHEDULE_MAX_OCCURRENCES` | 500 | most classes one schedule may generate |
+/// | `LIVECLASS_JOIN_START_WINDOW_MINUTES` | 15 | how early the teacher's join link starts a class |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScheduleSettings {
     pub policy: SchedulePolicy,
+    pub join_links: JoinLinkPolicy,
 }
 
 impl ScheduleSettings {
@@ -26,7 +30,11 @@ impl ScheduleSettings {
                 "must be at least 1",
             ));
         }
+        let window = number(lookup, "LIVECLASS_JOIN_START_WINDOW_MINUTES", 15u32)?;
         Ok(Self {
+            join_links: JoinLinkPolicy {
+                start_window: Duration::minutes(i64::from(window)),
+            },
             policy: SchedulePolicy {
                 max_occurrences,
                 classes: ClassPolicy {
@@ -55,8 +63,12 @@ mod tests {
     }
 
     #[test]
-    fn schedules_default_to_500_occurrences() {
-        assert_eq!(read(&[]).unwrap().policy.max_occurrences, 500);
+    fn schedules_default_to_500_occurrences_and_a_15_minute_start_window() {
+        let s = read(&[]).unwrap();
+        assert_eq!(s.policy.max_occurrences, 500);
+        assert_eq!(s.join_links.start_window, Duration::minutes(15));
+        let s = read(&[("LIVECLASS_JOIN_START_WINDOW_MINUTES", "5")]).unwrap();
+        assert_eq!(s.join_links.start_window, Duration::minutes(5));
     }
 
     #[test]

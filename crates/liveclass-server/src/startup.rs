@@ -10,6 +10,7 @@ use liveclass_domain::LiveClassService;
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
+use liveclass_domain::join_link::{JoinLinkRepository, JoinLinkService};
 use liveclass_domain::video::VideoProvider;
 use liveclass_http::{JwtVerifier, middleware, routes};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
@@ -76,6 +77,12 @@ impl Application {
             crate::jobs::video_provider(&settings.video),
             &settings,
         ));
+        let join_links = web::Data::new(JoinLinkService::new(
+            Arc::new(DieselStore::new(pool.clone())) as Arc<dyn JoinLinkRepository>,
+            service.clone().into_inner(),
+            Arc::new(SystemClock),
+            settings.schedules.join_links,
+        ));
         let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -93,6 +100,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(service.clone())
                 .app_data(schedules.clone())
+                .app_data(join_links.clone())
                 .app_data(verifier.clone())
                 .configure(routes::configure)
         })

@@ -4,10 +4,12 @@
 
 mod class;
 mod health;
+mod join_link;
 mod participation;
 mod schedule;
 
 pub use class::*;
 pub use health::*;
+pub use join_link::*;
 pub use participation::*;
 pub use schedule::*;
