@@ -9,6 +9,7 @@
 //! Adapters (persistence, video, HTTP) depend on this crate; it depends on none
 //! of them. With the `mocks` feature every port has a `mockall` mock.
 
+pub mod actual_times;
 pub mod caller;
 pub mod class;
 pub mod clock;

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto;
 use crate::error::ErrorBody;
-use crate::handlers::{health, join_links, live_classes as lc, schedules};
+use crate::handlers::{actual_times, health, join_links, live_classes as lc, schedules};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,6 +33,7 @@ use crate::handlers::{health, join_links, live_classes as lc, schedules};
         schedules::update::update_schedule,
         schedules::delete::delete_schedule,
         join_links::follow::follow_join_link,
+        actual_times::record::record_actual_time,
     ),
     components(schemas(
         ErrorBody,
@@ -63,6 +64,7 @@ use crate::handlers::{health, join_links, live_classes as lc, schedules};
         dto::ScheduleListResponse,
         dto::ScheduleDeletedResponse,
         dto::JoinCountdownResponse,
+        dto::ActualTimesBody,
     )),
     modifiers(&BearerAuth),
     tags(

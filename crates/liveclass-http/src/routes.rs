@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
-use crate::handlers::{health, join_links, live_classes as lc, schedules};
+use crate::handlers::{actual_times, health, join_links, live_classes as lc, schedules};
 use crate::openapi::ApiDoc;
 
 /// Everything but the middleware and the app data (`LiveClassService`,
@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(schedules::update::update_schedule)
         .service(schedules::delete::delete_schedule)
         .service(join_links::follow::follow_join_link)
+        .service(actual_times::record::record_actual_time)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
         .route(
             "/docs",

@@ -1,5 +1,6 @@
 //! Settings of schedules, join links and the auto-end worker.
 
+use liveclass_domain::actual_times::ActualTimesPolicy;
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::join_link::JoinLinkPolicy;
 use liveclass_domain::schedule::SchedulePolicy;
@@ -11,10 +12,12 @@ use crate::settings::{SettingsError, invalid, number};
 /// | --- | --- | --- |
 /// | `LIVECLASS_SCHEDULE_MAX_OCCURRENCES` | 500 | most classes one schedule may generate |
 /// | `LIVECLASS_JOIN_START_WINDOW_MINUTES` | 15 | how early the teacher's join link starts a class |
+/// | `LIVECLASS_MIN_CLASS_MINUTES` | 30 | shortest class staff may record (`endedAt - startedAt`) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScheduleSettings {
     pub policy: SchedulePolicy,
     pub join_links: JoinLinkPolicy,
+    pub actual_times: ActualTimesPolicy,
 }
 
 impl ScheduleSettings {
@@ -31,7 +34,11 @@ impl ScheduleSettings {
             ));
         }
         let window = number(lookup, "LIVECLASS_JOIN_START_WINDOW_MINUTES", 15u32)?;
+        let min_class = number(lookup, "LIVECLASS_MIN_CLASS_MINUTES", 30u32)?;
         Ok(Self {
+            actual_times: ActualTimesPolicy {
+                min_duration: Duration::minutes(i64::from(min_class)),
+            },
             join_links: JoinLinkPolicy {
                 start_window: Duration::minutes(i64::from(window)),
             },
@@ -67,6 +74,7 @@ mod tests {
         let s = read(&[]).unwrap();
         assert_eq!(s.policy.max_occurrences, 500);
         assert_eq!(s.join_links.start_window, Duration::minutes(15));
+        assert_eq!(s.actual_times.min_duration, Duration::minutes(30));
         let s = read(&[("LIVECLASS_JOIN_START_WINDOW_MINUTES", "5")]).unwrap();
         assert_eq!(s.join_links.start_window, Duration::minutes(5));
     }

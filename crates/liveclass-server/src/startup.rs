@@ -7,6 +7,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use liveclass_domain::LiveClassService;
+use liveclass_domain::actual_times::ActualTimesService;
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
@@ -83,6 +84,11 @@ impl Application {
             Arc::new(SystemClock),
             settings.schedules.join_links,
         ));
+        let actual_times = web::Data::new(ActualTimesService::new(
+            Arc::new(DieselStore::new(pool.clone())) as Arc<dyn ClassRepository>,
+            Arc::new(SystemClock),
+            settings.schedules.actual_times,
+        ));
         let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -101,6 +107,7 @@ impl Application {
                 .app_data(service.clone())
                 .app_data(schedules.clone())
                 .app_data(join_links.clone())
+                .app_data(actual_times.clone())
                 .app_data(verifier.clone())
                 .configure(routes::configure)
         })

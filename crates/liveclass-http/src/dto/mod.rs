@@ -2,12 +2,14 @@
 //! UTC instants). Converted from domain types here; the domain derives none of
 //! serde or utoipa.
 
+mod actual_times;
 mod class;
 mod health;
 mod join_link;
 mod participation;
 mod schedule;
 
+pub use actual_times::*;
 pub use class::*;
 pub use health::*;
 pub use join_link::*;

@@ -1,5 +1,6 @@
 //! One handler per file, grouped by resource.
 
+pub mod actual_times;
 pub mod health;
 pub mod join_links;
 pub mod live_classes;
