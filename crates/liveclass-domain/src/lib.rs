@@ -10,6 +10,7 @@
 //! of them. With the `mocks` feature every port has a `mockall` mock.
 
 pub mod actual_times;
+pub mod auto_end;
 pub mod caller;
 pub mod class;
 pub mod clock;

@@ -6,6 +6,7 @@
 //! (transactions that take SQLite's write lock up front, PostgreSQL's advisory
 //! lock around migrations) branch on the backend explicitly.
 
+mod auto_end;
 mod connection;
 mod join_links;
 mod migrations;

@@ -444,6 +444,104 @@ async fn classes_are_found_by_join_hash_in_their_tenant_only(db: TestDatabase) {
     );
 }
 
+async fn concurrent_auto_end_workers_end_each_overdue_class_once(db: TestDatabase) {
+    use liveclass_domain::auto_end::{AutoEndPolicy, AutoEndRepository, AutoEndService};
+    use liveclass_domain::clock::FixedClock;
+
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let s = schedule("web-dev");
+    let occurrences = s.spec.occurrences(500).unwrap();
+    let mut live = Vec::new();
+    for o in &occurrences[..3] {
+        let c = class_for(&s, o);
+        store.insert_class(&c).await;
+        store.mark_started(&tenant(), c.id, NOW).await.unwrap();
+        live.push(c);
+    }
+    // Another tenant's overdue class, and a live class with no planned end.
+    let mut foreign = class_for(&schedule("x"), &occurrences[0]);
+    foreign.tenant_id = TenantId::parse("tenant-b").unwrap();
+    store.insert_class(&foreign).await;
+    store
+        .mark_started(&foreign.tenant_id, foreign.id, NOW)
+        .await
+        .unwrap();
+    let mut open_ended = class_for(&schedule("y"), &occurrences[0]);
+    open_ended.scheduled_end = None;
+    open_ended.occurrence = None;
+    store.insert_class(&open_ended).await;
+    store
+        .mark_started(&tenant(), open_ended.id, NOW)
+        .await
+        .unwrap();
+    // A scheduled class past its end is not live: left alone.
+    store.insert_class(&class_for(&s, &occurrences[3])).await;
+    store
+        .admit(&AdmitRequest {
+            tenant_id: tenant(),
+            class_id: live[0].id,
+            user_id: UserId::parse("student").unwrap(),
+            user_name: None,
+            role: ParticipantRole::Participant,
+            participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
+            at: NOW,
+        })
+        .await
+        .unwrap();
+
+    let later = datetime!(2030-04-01 00:00 UTC);
+    let overdue = store.overdue_live_classes(later, 100).await.unwrap();
+    assert_eq!(overdue.len(), 4);
+    // Not yet overdue: the grace period has not passed for any of them.
+    assert!(
+        store
+            .overdue_live_classes(occurrences[0].ends_at, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let service = AutoEndService::new(
+                store.clone(),
+                store.clone(),
+                Arc::new(FixedClock::at(later)),
+                AutoEndPolicy::default(),
+            );
+            tokio::spawn(async move { service.run_once().await.unwrap() })
+        })
+        .collect();
+    let mut ended = 0;
+    for w in workers {
+        ended += w.await.unwrap();
+    }
+    assert_eq!(
+        ended, 4,
+        "each overdue class is ended by exactly one worker"
+    );
+    for c in &live {
+        let now = ClassRepository::find(&*store, &tenant(), c.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (now.status, now.ended_at),
+            (ClassStatus::Ended, Some(later))
+        );
+    }
+    let stays = store
+        .list_for_class(&tenant(), live[0].id, false)
+        .await
+        .unwrap();
+    assert_eq!(stays[0].left_at, Some(later));
+    let still = ClassRepository::find(&*store, &tenant(), open_ended.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.status, ClassStatus::Live);
+}
+
 trait InsertClass {
     async fn insert_class(&self, class: &LiveClass);
 }
@@ -485,4 +583,5 @@ on_both_backends!(
     regeneration_changes_only_future_untouched_classes,
     lists_filter_by_course_schedule_teacher_window_and_sort,
     classes_are_found_by_join_hash_in_their_tenant_only,
+    concurrent_auto_end_workers_end_each_overdue_class_once,
 );

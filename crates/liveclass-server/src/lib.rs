@@ -6,6 +6,7 @@ mod schedule_settings;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod workers;
 
 pub use settings::{
     DEV_JWT_SECRET, JwtSettings, ScheduleSettings, Settings, SettingsError, VideoSettings,

@@ -1,6 +1,7 @@
 //! Settings of schedules, join links and the auto-end worker.
 
 use liveclass_domain::actual_times::ActualTimesPolicy;
+use liveclass_domain::auto_end::AutoEndPolicy;
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::join_link::JoinLinkPolicy;
 use liveclass_domain::schedule::SchedulePolicy;
@@ -13,8 +14,13 @@ use crate::settings::{SettingsError, invalid, number};
 /// | `LIVECLASS_SCHEDULE_MAX_OCCURRENCES` | 500 | most classes one schedule may generate |
 /// | `LIVECLASS_JOIN_START_WINDOW_MINUTES` | 15 | how early the teacher's join link starts a class |
 /// | `LIVECLASS_MIN_CLASS_MINUTES` | 30 | shortest class staff may record (`endedAt - startedAt`) |
+/// | `LIVECLASS_AUTO_END_AFTER_MINUTES` | 30 | live classes are ended this long after their planned end |
+/// | `LIVECLASS_AUTO_END_INTERVAL_SECONDS` | 60 | how often the auto-end worker looks; 0 turns it off |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScheduleSettings {
+    pub auto_end: AutoEndPolicy,
+    /// `None`: the worker does not run.
+    pub auto_end_every: Option<std::time::Duration>,
     pub policy: SchedulePolicy,
     pub join_links: JoinLinkPolicy,
     pub actual_times: ActualTimesPolicy,
@@ -35,7 +41,14 @@ impl ScheduleSettings {
         }
         let window = number(lookup, "LIVECLASS_JOIN_START_WINDOW_MINUTES", 15u32)?;
         let min_class = number(lookup, "LIVECLASS_MIN_CLASS_MINUTES", 30u32)?;
+        let grace = number(lookup, "LIVECLASS_AUTO_END_AFTER_MINUTES", 30u32)?;
+        let every = number(lookup, "LIVECLASS_AUTO_END_INTERVAL_SECONDS", 60u64)?;
         Ok(Self {
+            auto_end: AutoEndPolicy {
+                grace: Duration::minutes(i64::from(grace)),
+                ..AutoEndPolicy::default()
+            },
+            auto_end_every: (every > 0).then(|| std::time::Duration::from_secs(every)),
             actual_times: ActualTimesPolicy {
                 min_duration: Duration::minutes(i64::from(min_class)),
             },
@@ -75,6 +88,10 @@ mod tests {
         assert_eq!(s.policy.max_occurrences, 500);
         assert_eq!(s.join_links.start_window, Duration::minutes(15));
         assert_eq!(s.actual_times.min_duration, Duration::minutes(30));
+        assert_eq!(s.auto_end.grace, Duration::minutes(30));
+        assert_eq!(s.auto_end_every, Some(std::time::Duration::from_secs(60)));
+        let off = read(&[("LIVECLASS_AUTO_END_INTERVAL_SECONDS", "0")]).unwrap();
+        assert_eq!(off.auto_end_every, None);
         let s = read(&[("LIVECLASS_JOIN_START_WINDOW_MINUTES", "5")]).unwrap();
         assert_eq!(s.join_links.start_window, Duration::minutes(5));
     }

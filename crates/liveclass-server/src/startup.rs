@@ -8,6 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::actual_times::ActualTimesService;
+use liveclass_domain::auto_end::{AutoEndRepository, AutoEndService};
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
@@ -89,6 +90,16 @@ impl Application {
             Arc::new(SystemClock),
             settings.schedules.actual_times,
         ));
+        if let Some(every) = settings.schedules.auto_end_every {
+            let store = Arc::new(DieselStore::new(pool.clone()));
+            let auto_end = AutoEndService::new(
+                store.clone() as Arc<dyn AutoEndRepository>,
+                store as Arc<dyn ClassRepository>,
+                Arc::new(SystemClock),
+                settings.schedules.auto_end,
+            );
+            crate::workers::spawn_auto_end(Arc::new(auto_end), every);
+        }
         let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
