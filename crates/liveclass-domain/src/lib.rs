@@ -11,6 +11,7 @@
 
 pub mod actual_times;
 pub mod auto_end;
+pub mod calendar;
 pub mod caller;
 pub mod class;
 pub mod clock;

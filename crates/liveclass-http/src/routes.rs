@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
-use crate::handlers::{actual_times, health, join_links, live_classes as lc, schedules};
+use crate::handlers::{actual_times, calendar, health, join_links, live_classes as lc, schedules};
 use crate::openapi::ApiDoc;
 
 /// Everything but the middleware and the app data (`LiveClassService`,
@@ -36,6 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(schedules::delete::delete_schedule)
         .service(join_links::follow::follow_join_link)
         .service(actual_times::record::record_actual_time)
+        .service(calendar::issue_token::issue_calendar_token)
+        .service(calendar::revoke_tokens::revoke_calendar_tokens)
+        .service(calendar::course_feed::course_calendar)
+        .service(calendar::user_feed::user_calendar)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
         .route(
             "/docs",

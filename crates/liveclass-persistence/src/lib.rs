@@ -7,6 +7,7 @@
 //! lock around migrations) branch on the backend explicitly.
 
 mod auto_end;
+mod calendar_tokens;
 mod connection;
 mod join_links;
 mod migrations;

@@ -55,6 +55,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_tokens (token_hash) {
+        token_hash -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     participations (id) {
         id -> Text,
         class_id -> Text,
@@ -68,4 +78,9 @@ diesel::table! {
 }
 
 diesel::joinable!(participations -> live_classes (class_id));
-diesel::allow_tables_to_appear_in_same_query!(live_classes, participations, schedules);
+diesel::allow_tables_to_appear_in_same_query!(
+    live_classes,
+    participations,
+    schedules,
+    calendar_tokens
+);

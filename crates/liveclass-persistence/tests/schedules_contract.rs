@@ -542,6 +542,46 @@ async fn concurrent_auto_end_workers_end_each_overdue_class_once(db: TestDatabas
     assert_eq!(still.status, ClassStatus::Live);
 }
 
+async fn calendar_tokens_resolve_to_their_owner_until_revoked(db: TestDatabase) {
+    use liveclass_domain::calendar::{CalendarToken, CalendarTokenRepository, TokenOwner};
+    let store = DieselStore::new(db.pool.clone());
+    let owner = TokenOwner {
+        tenant_id: tenant(),
+        user_id: UserId::parse("student-1").unwrap(),
+    };
+    let other = TokenOwner {
+        user_id: UserId::parse("student-2").unwrap(),
+        ..owner.clone()
+    };
+    let (a, b, c) = (
+        CalendarToken::generate(&RandomIds),
+        CalendarToken::generate(&RandomIds),
+        CalendarToken::generate(&RandomIds),
+    );
+    CalendarTokenRepository::insert(&store, &a.hash(), &owner, NOW)
+        .await
+        .unwrap();
+    CalendarTokenRepository::insert(&store, &b.hash(), &owner, NOW)
+        .await
+        .unwrap();
+    CalendarTokenRepository::insert(&store, &c.hash(), &other, NOW)
+        .await
+        .unwrap();
+    assert_eq!(store.owner(&a.hash()).await.unwrap(), Some(owner.clone()));
+    assert_eq!(
+        store
+            .owner(&CalendarToken::generate(&RandomIds).hash())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.revoke_all(&owner, NOW).await.unwrap(), 2);
+    assert_eq!(store.owner(&a.hash()).await.unwrap(), None);
+    assert_eq!(store.owner(&b.hash()).await.unwrap(), None);
+    assert_eq!(store.owner(&c.hash()).await.unwrap(), Some(other));
+    assert_eq!(store.revoke_all(&owner, NOW).await.unwrap(), 0);
+}
+
 trait InsertClass {
     async fn insert_class(&self, class: &LiveClass);
 }
@@ -584,4 +624,5 @@ on_both_backends!(
     lists_filter_by_course_schedule_teacher_window_and_sort,
     classes_are_found_by_join_hash_in_their_tenant_only,
     concurrent_auto_end_workers_end_each_overdue_class_once,
+    calendar_tokens_resolve_to_their_owner_until_revoked,
 );

@@ -5,6 +5,7 @@ use liveclass_domain::auto_end::AutoEndPolicy;
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::join_link::JoinLinkPolicy;
 use liveclass_domain::schedule::SchedulePolicy;
+use liveclass_http::ical::FeedSettings;
 use time::Duration;
 
 use crate::settings::{SettingsError, invalid, number};
@@ -16,8 +17,10 @@ use crate::settings::{SettingsError, invalid, number};
 /// | `LIVECLASS_MIN_CLASS_MINUTES` | 30 | shortest class staff may record (`endedAt - startedAt`) |
 /// | `LIVECLASS_AUTO_END_AFTER_MINUTES` | 30 | live classes are ended this long after their planned end |
 /// | `LIVECLASS_AUTO_END_INTERVAL_SECONDS` | 60 | how often the auto-end worker looks; 0 turns it off |
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// | `LIVECLASS_PUBLIC_URL` | `http://<LIVECLASS_BIND>` | the API's outside address, for links in calendar feeds |
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleSettings {
+    pub feeds: FeedSettings,
     pub auto_end: AutoEndPolicy,
     /// `None`: the worker does not run.
     pub auto_end_every: Option<std::time::Duration>,
@@ -31,7 +34,15 @@ impl ScheduleSettings {
         lookup: &impl Fn(&str) -> Option<String>,
         max_capacity: u32,
         default_capacity: u32,
+        bind: std::net::SocketAddr,
     ) -> Result<Self, SettingsError> {
+        let public_url = lookup("LIVECLASS_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid(
+                "LIVECLASS_PUBLIC_URL",
+                format!("expected an http:// or https:// URL, got `{public_url}`"),
+            ));
+        }
         let max_occurrences = number(lookup, "LIVECLASS_SCHEDULE_MAX_OCCURRENCES", 500u32)?;
         if max_occurrences == 0 {
             return Err(invalid(
@@ -44,6 +55,9 @@ impl ScheduleSettings {
         let grace = number(lookup, "LIVECLASS_AUTO_END_AFTER_MINUTES", 30u32)?;
         let every = number(lookup, "LIVECLASS_AUTO_END_INTERVAL_SECONDS", 60u64)?;
         Ok(Self {
+            feeds: FeedSettings {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+            },
             auto_end: AutoEndPolicy {
                 grace: Duration::minutes(i64::from(grace)),
                 ..AutoEndPolicy::default()
@@ -79,6 +93,7 @@ mod tests {
             &|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
             500,
             200,
+            "127.0.0.1:8080".parse().unwrap(),
         )
     }
 
@@ -90,6 +105,10 @@ mod tests {
         assert_eq!(s.actual_times.min_duration, Duration::minutes(30));
         assert_eq!(s.auto_end.grace, Duration::minutes(30));
         assert_eq!(s.auto_end_every, Some(std::time::Duration::from_secs(60)));
+        assert_eq!(s.feeds.public_url, "http://127.0.0.1:8080");
+        let url = read(&[("LIVECLASS_PUBLIC_URL", "https://lc.example.com/")]).unwrap();
+        assert_eq!(url.feeds.public_url, "https://lc.example.com");
+        assert!(read(&[("LIVECLASS_PUBLIC_URL", "lc.example.com")]).is_err());
         let off = read(&[("LIVECLASS_AUTO_END_INTERVAL_SECONDS", "0")]).unwrap();
         assert_eq!(off.auto_end_every, None);
         let s = read(&[("LIVECLASS_JOIN_START_WINDOW_MINUTES", "5")]).unwrap();

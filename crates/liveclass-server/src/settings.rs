@@ -164,7 +164,12 @@ impl Settings {
             },
             workers,
             log_json,
-            schedules: ScheduleSettings::from_lookup(&lookup, max_capacity, default_capacity)?,
+            schedules: ScheduleSettings::from_lookup(
+                &lookup,
+                max_capacity,
+                default_capacity,
+                bind,
+            )?,
         })
     }
 }

@@ -9,6 +9,7 @@ use actix_web::{App, HttpServer, web};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::actual_times::ActualTimesService;
 use liveclass_domain::auto_end::{AutoEndRepository, AutoEndService};
+use liveclass_domain::calendar::{CalendarService, CalendarTokenRepository};
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
@@ -100,6 +101,13 @@ impl Application {
             );
             crate::workers::spawn_auto_end(Arc::new(auto_end), every);
         }
+        let calendar = web::Data::new(CalendarService::new(
+            Arc::new(DieselStore::new(pool.clone())) as Arc<dyn CalendarTokenRepository>,
+            Arc::new(DieselStore::new(pool.clone())) as Arc<dyn ClassRepository>,
+            Arc::new(SystemClock),
+            Arc::new(RandomIds),
+        ));
+        let feeds = web::Data::new(settings.schedules.feeds.clone());
         let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -119,6 +127,8 @@ impl Application {
                 .app_data(schedules.clone())
                 .app_data(join_links.clone())
                 .app_data(actual_times.clone())
+                .app_data(calendar.clone())
+                .app_data(feeds.clone())
                 .app_data(verifier.clone())
                 .configure(routes::configure)
         })

@@ -49,3 +49,14 @@ CREATE INDEX live_classes_tenant_schedule_scheduled ON live_classes (tenant_id, 
 CREATE INDEX live_classes_tenant_creator_scheduled ON live_classes (tenant_id, created_by, scheduled_at, id);
 -- The auto-end worker: live classes by planned end.
 CREATE INDEX live_classes_status_scheduled_end ON live_classes (status, scheduled_end);
+
+-- Calendar feed tokens: calendar apps cannot send bearer headers, so feeds
+-- take a per-user token in the URL. Only its SHA-256 is stored.
+CREATE TABLE calendar_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    tenant_id   TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    revoked_at  TIMESTAMP
+);
+CREATE INDEX calendar_tokens_user ON calendar_tokens (tenant_id, user_id);

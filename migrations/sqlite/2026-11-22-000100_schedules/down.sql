@@ -1,3 +1,4 @@
+DROP TABLE calendar_tokens;
 DROP INDEX live_classes_status_scheduled_end;
 DROP INDEX live_classes_tenant_creator_scheduled;
 DROP INDEX live_classes_tenant_schedule_scheduled;

@@ -3,6 +3,7 @@
 //! serde or utoipa.
 
 mod actual_times;
+mod calendar;
 mod class;
 mod health;
 mod join_link;
@@ -10,6 +11,7 @@ mod participation;
 mod schedule;
 
 pub use actual_times::*;
+pub use calendar::*;
 pub use class::*;
 pub use health::*;
 pub use join_link::*;
