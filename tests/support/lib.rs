@@ -108,6 +108,21 @@ impl TestApp {
             .await
     }
 
+    pub async fn patch_json(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send(
+            self.client
+                .patch(self.url(path))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.send(self.client.delete(self.url(path)).bearer_auth(token))
+            .await
+    }
+
     pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Reply {
         self.send(
             self.client

@@ -130,6 +130,13 @@ pub trait IdGenerator: Send + Sync {
     fn room_id(&self) -> RoomId {
         RoomId::from_uuid(self.new_uuid())
     }
+    fn schedule_id(&self) -> crate::schedule::ScheduleId {
+        crate::schedule::ScheduleId::from_uuid(self.new_uuid())
+    }
+    /// A class's join hash. Unguessable only when `new_uuid` is random.
+    fn join_hash(&self) -> crate::class::JoinHash {
+        crate::class::JoinHash::from_uuids(self.new_uuid(), self.new_uuid())
+    }
 }
 
 /// Random (v4) UUIDs from the operating system's CSPRNG.

@@ -11,11 +11,16 @@
 //! Adapters (persistence, video, HTTP) depend on this crate; it depends on none
 //! of them. With the `mocks` feature every port has a `mockall` mock.
 
+pub mod actual_times;
+pub mod auto_end;
+pub mod calendar;
 pub mod caller;
 pub mod class;
 pub mod cleanup;
 pub mod clock;
 pub mod ids;
+pub mod join_link;
+pub mod schedule;
 pub mod validation;
 pub mod video;
 

@@ -11,6 +11,7 @@ mod dto;
 pub mod error;
 mod extract;
 mod handlers;
+pub mod ical;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;

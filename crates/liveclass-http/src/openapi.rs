@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::dto;
 use crate::error::ErrorBody;
-use crate::handlers::{health, live_classes as lc};
+use crate::handlers::{actual_times, calendar, health, join_links, live_classes as lc, schedules};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,17 @@ use crate::handlers::{health, live_classes as lc};
         lc::update::update_class,
         lc::cancel::cancel_class,
         lc::token::issue_token,
+        schedules::create::create_schedule,
+        schedules::list::list_schedules,
+        schedules::get::get_schedule,
+        schedules::update::update_schedule,
+        schedules::delete::delete_schedule,
+        join_links::follow::follow_join_link,
+        actual_times::record::record_actual_time,
+        calendar::issue_token::issue_calendar_token,
+        calendar::revoke_tokens::revoke_calendar_tokens,
+        calendar::course_feed::course_calendar,
+        calendar::user_feed::user_calendar,
     ),
     components(schemas(
         ErrorBody,
@@ -51,10 +62,27 @@ use crate::handlers::{health, live_classes as lc};
         dto::RecordingResponse,
         dto::UpdateClassBody,
         dto::TokenResponse,
+        dto::RecurrenceBody,
+        dto::CreateScheduleBody,
+        dto::RecurrencePatchBody,
+        dto::UpdateScheduleBody,
+        dto::RecurrenceResponse,
+        dto::ScheduleResponse,
+        dto::GenerationResponse,
+        dto::ScheduleDetailsResponse,
+        dto::ScheduleListResponse,
+        dto::ScheduleDeletedResponse,
+        dto::JoinCountdownResponse,
+        dto::ActualTimesBody,
+        dto::CalendarTokenResponse,
+        dto::CalendarTokensRevokedResponse,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "live-classes", description = "Classes, their lifecycle, and who is in them"),
+        (name = "schedules", description = "Recurring schedules that generate classes, across time zones"),
+        (name = "join-links", description = "One link per class: countdown, teacher start, join"),
+        (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
-use crate::handlers::{health, live_classes as lc};
+use crate::handlers::{actual_times, calendar, health, join_links, live_classes as lc, schedules};
 use crate::openapi::ApiDoc;
 
 /// Everything but the middleware and the app data (`LiveClassService`,
@@ -32,6 +32,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)
         .service(lc::token::issue_token)
+        .service(schedules::create::create_schedule)
+        .service(schedules::list::list_schedules)
+        .service(schedules::get::get_schedule)
+        .service(schedules::update::update_schedule)
+        .service(schedules::delete::delete_schedule)
+        .service(join_links::follow::follow_join_link)
+        .service(actual_times::record::record_actual_time)
+        .service(calendar::issue_token::issue_calendar_token)
+        .service(calendar::revoke_tokens::revoke_calendar_tokens)
+        .service(calendar::course_feed::course_calendar)
+        .service(calendar::user_feed::user_calendar)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
         .route(
             "/docs",

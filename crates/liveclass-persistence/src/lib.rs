@@ -6,11 +6,16 @@
 //! (transactions that take SQLite's write lock up front, PostgreSQL's advisory
 //! lock around migrations) branch on the backend explicitly.
 
+mod auto_end;
+mod calendar_tokens;
 mod cleanups;
 mod connection;
+mod join_links;
 mod migrations;
 mod repository;
 mod rows;
+mod schedule_rows;
+mod schedules;
 pub mod schema;
 pub mod testing;
 

@@ -29,7 +29,7 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
     DetailsUpdate, LiveClass, PageRequest, ParticipantRole, Participation, ParticipationRepository,
-    RecordingOutcome, RecordingUrl, RepoError, TransitionOutcome, UpdateOutcome,
+    RecordingOutcome, RecordingUrl, RepoError, SortOrder, TransitionOutcome, UpdateOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use std::sync::Arc;
@@ -116,7 +116,7 @@ pub(crate) fn corrupt(e: anyhow::Error) -> DieselError {
 }
 
 /// Runs `f` in a write transaction (see the module docs).
-fn write_transaction<T>(
+pub(crate) fn write_transaction<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, DieselError>,
 ) -> Result<T, DieselError> {
@@ -144,12 +144,12 @@ fn write_transaction<T>(
 // The participation counts of the class in the current row of `live_classes`,
 // derived from the participations (both are served by their indexes). Only
 // the list reads them; the paths of join, leave, start and end do not.
-const ACTIVE_COUNT_SQL: &str = "(SELECT COUNT(*) FROM participations p \
+pub(crate) const ACTIVE_COUNT_SQL: &str = "(SELECT COUNT(*) FROM participations p \
      WHERE p.class_id = live_classes.id AND p.left_at IS NULL)";
-const PARTICIPANT_COUNT_SQL: &str = "(SELECT COUNT(DISTINCT p.user_id) FROM participations p \
+pub(crate) const PARTICIPANT_COUNT_SQL: &str = "(SELECT COUNT(DISTINCT p.user_id) FROM participations p \
      WHERE p.class_id = live_classes.id)";
 
-fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCounts), DieselError> {
+pub(crate) fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCounts), DieselError> {
     let (row, active, participants) = row;
     let class = LiveClass::try_from(row).map_err(corrupt)?;
     let counts = ClassCounts {
@@ -408,20 +408,51 @@ impl ClassRepository for DieselStore {
         page: PageRequest,
     ) -> Result<ClassPage, RepoError> {
         let tenant = tenant.as_str().to_owned();
-        let status = filter.status.map(ClassStatus::as_str);
+        let filter = filter.clone();
         self.run("list classes", move |conn| {
+            // Each criterion has an index led by (tenant_id, <criterion>,
+            // scheduled_at); see the migrations.
             let query = || {
                 let mut q = live_classes::table
                     .filter(live_classes::tenant_id.eq(tenant.clone()))
                     .into_boxed();
-                if let Some(status) = status {
-                    q = q.filter(live_classes::status.eq(status));
+                if let Some(status) = filter.status {
+                    q = q.filter(live_classes::status.eq(status.as_str()));
+                }
+                if let Some(course) = &filter.course_id {
+                    q = q.filter(live_classes::course_id.eq(course.as_str().to_owned()));
+                }
+                if let Some(schedule) = filter.schedule_id {
+                    q = q.filter(live_classes::schedule_id.eq(schedule.to_string()));
+                }
+                if let Some(teacher) = &filter.created_by {
+                    q = q.filter(live_classes::created_by.eq(teacher.as_str().to_owned()));
+                }
+                if let Some(from) = filter.from {
+                    q = q.filter(live_classes::scheduled_at.ge(to_db_time(from)));
+                }
+                if let Some(to) = filter.to {
+                    q = q.filter(live_classes::scheduled_at.le(to_db_time(to)));
+                }
+                if filter.upcoming {
+                    q =
+                        q.filter(live_classes::status.ne_all([
+                            ClassStatus::Ended.as_str(),
+                            ClassStatus::Cancelled.as_str(),
+                        ]));
                 }
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
-            let rows: Vec<(ClassRow, i64, i64)> = query()
-                .order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
+            let ordered = match filter.sort {
+                SortOrder::Ascending => {
+                    query().order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
+                }
+                SortOrder::Descending => {
+                    query().order((live_classes::scheduled_at.desc(), live_classes::id.desc()))
+                }
+            };
+            let rows: Vec<(ClassRow, i64, i64)> = ordered
                 .limit(i64::from(page.limit()))
                 .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
                 .select((

@@ -3,11 +3,13 @@
 
 use anyhow::{Context, anyhow};
 use diesel::prelude::*;
+use liveclass_domain::class::JoinHash;
 use liveclass_domain::class::{
     Capacity, ClassStatus, Description, LiveClass, ParticipantRole, Participation, RecordingUrl,
     Title,
 };
 use liveclass_domain::ids::{ClassId, ParticipationId, RoomId, TenantId, UserId};
+use liveclass_domain::schedule::{CourseId, OccurrenceRef, ScheduleId, format_date, parse_date};
 use liveclass_domain::video::Room;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 use uuid::Uuid;
@@ -45,6 +47,12 @@ pub(crate) struct ClassRow {
     pub recording_url: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub scheduled_end: Option<PrimitiveDateTime>,
+    pub course_id: Option<String>,
+    pub schedule_id: Option<String>,
+    pub occurrence_date: Option<String>,
+    pub join_hash: String,
+    pub ical_sequence: i32,
 }
 
 impl From<&LiveClass> for ClassRow {
@@ -69,11 +77,17 @@ impl From<&LiveClass> for ClassRow {
             recording_url: c.recording_url.as_ref().map(|u| u.as_str().to_owned()),
             created_at: to_db_time(c.created_at),
             updated_at: to_db_time(c.updated_at),
+            scheduled_end: c.scheduled_end.map(to_db_time),
+            course_id: c.course_id.as_ref().map(|id| id.as_str().to_owned()),
+            schedule_id: c.occurrence.map(|o| o.schedule_id.to_string()),
+            occurrence_date: c.occurrence.map(|o| format_date(o.date)),
+            join_hash: c.join_hash.as_str().to_owned(),
+            ical_sequence: i32::try_from(c.ical_sequence).unwrap_or(i32::MAX),
         }
     }
 }
 
-fn uuid(raw: &str, what: &str) -> anyhow::Result<Uuid> {
+pub(crate) fn uuid(raw: &str, what: &str) -> anyhow::Result<Uuid> {
     Uuid::try_parse(raw).with_context(|| format!("stored {what} `{raw}` is not a UUID"))
 }
 
@@ -125,6 +139,17 @@ impl TryFrom<ClassRow> for LiveClass {
                 .transpose()?,
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
+            scheduled_end: r.scheduled_end.map(from_db_time),
+            course_id: r.course_id.as_deref().map(CourseId::parse).transpose()?,
+            occurrence: match (r.schedule_id, r.occurrence_date) {
+                (Some(schedule_id), Some(date)) => Some(OccurrenceRef {
+                    schedule_id: ScheduleId::from_uuid(uuid(&schedule_id, "schedule id")?),
+                    date: parse_date("occurrenceDate", &date)?,
+                }),
+                _ => None,
+            },
+            join_hash: JoinHash::parse(&r.join_hash)?,
+            ical_sequence: count(r.ical_sequence, "iCal sequence")?,
         })
     }
 }

@@ -21,6 +21,44 @@ diesel::table! {
         recording_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        scheduled_end -> Nullable<Timestamp>,
+        course_id -> Nullable<Text>,
+        schedule_id -> Nullable<Text>,
+        occurrence_date -> Nullable<Text>,
+        join_hash -> Text,
+        ical_sequence -> Integer,
+    }
+}
+
+diesel::table! {
+    schedules (id) {
+        id -> Text,
+        tenant_id -> Text,
+        course_id -> Text,
+        title -> Text,
+        teacher_id -> Text,
+        max_participants -> Integer,
+        timezone -> Text,
+        start_time -> Text,
+        duration_minutes -> Integer,
+        frequency -> Text,
+        interval_count -> Integer,
+        weekdays -> Text,
+        starts_on -> Text,
+        ends_on -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (token_hash) {
+        token_hash -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -72,5 +110,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     live_classes,
     participations,
     class_seats,
-    video_cleanups
+    video_cleanups,
+    schedules,
+    calendar_tokens
 );

@@ -48,6 +48,11 @@ fn new_class(tenant_name: &str, capacity: u32, scheduled_at: OffsetDateTime) -> 
         room_id,
         status: ClassStatus::Scheduled,
         scheduled_at,
+        scheduled_end: None,
+        course_id: None,
+        occurrence: None,
+        join_hash: RandomIds.join_hash(),
+        ical_sequence: 0,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(capacity),
@@ -177,6 +182,7 @@ async fn lists_filter_by_status_order_by_schedule_and_page(db: TestDatabase) {
             &tenant("tenant-a"),
             &ClassFilter {
                 status: Some(ClassStatus::Live),
+                ..ClassFilter::default()
             },
             PageRequest::default(),
         )

@@ -48,6 +48,11 @@ fn new_class(capacity: u32) -> LiveClass {
         ended_at: None,
         max_participants: Capacity::from_stored(capacity),
         recording_url: None,
+        scheduled_end: None,
+        course_id: None,
+        occurrence: None,
+        join_hash: RandomIds.join_hash(),
+        ical_sequence: 0,
         created_at: T0,
         updated_at: T0,
     }

@@ -1,9 +1,14 @@
 //! The LiveClass server: configuration from the environment, telemetry, and
 //! the wiring of the domain service to its adapters and the HTTP shell.
 
+pub mod jobs;
+mod schedule_settings;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod workers;
 
-pub use settings::{DEV_JWT_SECRET, JwtSettings, Settings, SettingsError, VideoSettings};
+pub use settings::{
+    DEV_JWT_SECRET, JwtSettings, ScheduleSettings, Settings, SettingsError, VideoSettings,
+};
 pub use startup::{Application, StartupError};

@@ -46,6 +46,9 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Regenerate the future classes of every schedule (idempotent; safe
+    /// while servers run).
+    GenerateClasses,
 }
 
 #[actix_web::main]
@@ -110,6 +113,16 @@ async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             eprintln!("migrations are up to date");
+            Ok(())
+        }
+        Command::GenerateClasses => {
+            let settings = Settings::from_env_for_jobs().map_err(|e| e.to_string())?;
+            telemetry::init(settings.log_json);
+            let report = liveclass_server::jobs::generate_classes(&settings).await?;
+            eprintln!(
+                "classes generated: {} created, {} updated, {} removed",
+                report.created, report.updated, report.removed
+            );
             Ok(())
         }
         Command::Serve => {

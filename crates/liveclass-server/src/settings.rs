@@ -10,6 +10,8 @@ use liveclass_http::{JwtConfig, JwtKey};
 use liveclass_persistence::PoolOptions;
 use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 
+pub use crate::schedule_settings::ScheduleSettings;
+
 /// The HS256 secret development mode uses. Public by design: a server that
 /// accepts it accepts tokens anyone can mint, so it is used only when
 /// `LIVECLASS_DEV_MODE` is set and no key is configured.
@@ -30,6 +32,8 @@ pub struct Settings {
     /// actix worker threads; default: one per core.
     pub workers: Option<usize>,
     pub log_json: bool,
+    /// Schedules, join links and the auto-end worker.
+    pub schedules: ScheduleSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -65,7 +69,7 @@ pub enum SettingsError {
     NoJwtKey,
 }
 
-fn invalid(var: &'static str, message: impl Into<String>) -> SettingsError {
+pub(crate) fn invalid(var: &'static str, message: impl Into<String>) -> SettingsError {
     SettingsError::Invalid {
         var,
         message: message.into(),
@@ -79,6 +83,22 @@ impl Settings {
     /// A variable that does not parse, or no JWT key outside development mode.
     pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the process environment for a command-line job, which verifies
+    /// no tokens: without a configured JWT key the development key stands in
+    /// (and is never used).
+    ///
+    /// # Errors
+    /// A variable that does not parse.
+    pub fn from_env_for_jobs() -> Result<Self, SettingsError> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let has_key =
+            env("LIVECLASS_JWT_SECRET").is_some() || env("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some();
+        Self::from_lookup(|name| match name {
+            "LIVECLASS_DEV_MODE" if !has_key => Some("1".to_owned()),
+            _ => env(name),
+        })
     }
 
     /// Reads settings through `lookup` (the environment, or a map in tests).
@@ -157,6 +177,12 @@ impl Settings {
             },
             workers,
             log_json,
+            schedules: ScheduleSettings::from_lookup(
+                &lookup,
+                max_capacity,
+                default_capacity,
+                bind,
+            )?,
         })
     }
 }
@@ -324,7 +350,7 @@ fn flag(
     }
 }
 
-fn number<T: std::str::FromStr>(
+pub(crate) fn number<T: std::str::FromStr>(
     lookup: &impl Fn(&str) -> Option<String>,
     var: &'static str,
     default: T,

@@ -7,10 +7,14 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use liveclass_domain::LiveClassService;
+use liveclass_domain::actual_times::ActualTimesService;
+use liveclass_domain::auto_end::{AutoEndRepository, AutoEndService};
+use liveclass_domain::calendar::{CalendarService, CalendarTokenRepository};
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
+use liveclass_domain::join_link::{JoinLinkRepository, JoinLinkService};
 use liveclass_domain::video::VideoProvider;
 use liveclass_http::{JwtVerifier, middleware, routes};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
@@ -62,13 +66,14 @@ impl Application {
                  never run like this in production"
             );
         }
+        // One store for everything: its semaphore is sized to the pool.
         let store = Arc::new(DieselStore::new(pool.clone()));
         let video = video_provider(&settings.video)?;
         let queue = store.clone() as Arc<dyn CleanupQueue>;
         let service = web::Data::new(
             LiveClassService::new(
                 store.clone() as Arc<dyn ClassRepository>,
-                store as Arc<dyn ParticipationRepository>,
+                store.clone() as Arc<dyn ParticipationRepository>,
                 video.clone(),
                 Arc::new(SystemClock),
                 Arc::new(RandomIds),
@@ -78,10 +83,43 @@ impl Application {
         );
         let cleanups = Arc::new(ProviderCleanups::new(
             queue,
-            video,
+            video.clone(),
             Arc::new(SystemClock),
             CleanupPolicy::default(),
         ));
+        let schedules = web::Data::new(crate::jobs::schedule_service(
+            store.clone(),
+            video.clone(),
+            &settings,
+        ));
+        let join_links = web::Data::new(JoinLinkService::new(
+            store.clone() as Arc<dyn JoinLinkRepository>,
+            service.clone().into_inner(),
+            Arc::new(SystemClock),
+            settings.schedules.join_links,
+        ));
+        let actual_times = web::Data::new(ActualTimesService::new(
+            store.clone() as Arc<dyn ClassRepository>,
+            Arc::new(SystemClock),
+            settings.schedules.actual_times,
+        ));
+        if let Some(every) = settings.schedules.auto_end_every {
+            let store = store.clone();
+            let auto_end = AutoEndService::new(
+                store.clone() as Arc<dyn AutoEndRepository>,
+                store as Arc<dyn ClassRepository>,
+                Arc::new(SystemClock),
+                settings.schedules.auto_end,
+            );
+            crate::workers::spawn_auto_end(Arc::new(auto_end), every);
+        }
+        let calendar = web::Data::new(CalendarService::new(
+            store.clone() as Arc<dyn CalendarTokenRepository>,
+            store.clone() as Arc<dyn ClassRepository>,
+            Arc::new(SystemClock),
+            Arc::new(RandomIds),
+        ));
+        let feeds = web::Data::new(settings.schedules.feeds.clone());
         let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
@@ -98,6 +136,11 @@ impl Application {
                 .wrap(from_fn(middleware::request_id_header))
                 .wrap(TracingLogger::default())
                 .app_data(service.clone())
+                .app_data(schedules.clone())
+                .app_data(join_links.clone())
+                .app_data(actual_times.clone())
+                .app_data(calendar.clone())
+                .app_data(feeds.clone())
                 .app_data(verifier.clone())
                 .configure(routes::configure)
         })

@@ -188,3 +188,17 @@ fn openapi_prints_the_generated_document() {
         liveclass_http::openapi::document_json()
     );
 }
+
+#[test]
+fn generate_classes_needs_no_jwt_key_and_reports_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let output = server(&dir).arg("generate-classes").output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("classes generated: 0 created, 0 updated, 0 removed"),
+            "{stderr}"
+        );
+    }
+}

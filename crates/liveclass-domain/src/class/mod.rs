@@ -3,6 +3,7 @@
 
 mod capacity;
 pub mod errors;
+mod join_link;
 mod lifecycle;
 mod model;
 mod participation;
@@ -10,12 +11,13 @@ pub mod ports;
 mod service;
 
 pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
+pub use join_link::JoinHash;
 pub use lifecycle::TransitionError;
 pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use participation::{ParticipantRole, Participation};
 pub use ports::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, DetailsUpdate,
-    PageRequest, ParticipationRepository, RecordingOutcome, RepoError, TransitionOutcome,
-    UpdateOutcome,
+    PageRequest, ParticipationRepository, RecordingOutcome, RepoError, SortOrder,
+    TransitionOutcome, UpdateOutcome,
 };
 pub use service::{ClassDetails, ClassEdit, Joined, LiveClassService, NewClass, ParticipantsView};

@@ -8,6 +8,7 @@ use super::capacity::Capacity;
 use super::model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 use super::participation::{ParticipantRole, Participation};
 use crate::ids::{ClassId, ParticipationId, TenantId, UserId};
+use crate::schedule::{CourseId, ScheduleId};
 use crate::validation::ValidationError;
 use crate::video::Room;
 
@@ -22,10 +23,59 @@ pub enum RepoError {
     Unexpected(#[from] anyhow::Error),
 }
 
-/// Which classes to list.
+/// Which classes to list. Every criterion given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClassFilter {
     pub status: Option<ClassStatus>,
+    pub course_id: Option<CourseId>,
+    pub schedule_id: Option<ScheduleId>,
+    /// The teacher (seed 002's "instructor sessions").
+    pub created_by: Option<UserId>,
+    /// `scheduled_at >= from`.
+    pub from: Option<OffsetDateTime>,
+    /// `scheduled_at <= to`.
+    pub to: Option<OffsetDateTime>,
+    /// Only classes neither ended nor cancelled.
+    pub upcoming: bool,
+    pub sort: SortOrder,
+}
+
+impl ClassFilter {
+    /// # Errors
+    /// `from` after `to`.
+    pub fn check(&self) -> Result<(), ValidationError> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from > to => {
+                Err(ValidationError::new("from", "must not be after `to`"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The order of a class list by `scheduled_at` (then id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+impl SortOrder {
+    /// `scheduledAt` (ascending) or `-scheduledAt` (descending).
+    ///
+    /// # Errors
+    /// Anything else.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        match raw {
+            "scheduledAt" => Ok(Self::Ascending),
+            "-scheduledAt" => Ok(Self::Descending),
+            other => Err(ValidationError::new(
+                "sort",
+                format!("must be scheduledAt or -scheduledAt (got `{other}`)"),
+            )),
+        }
+    }
 }
 
 /// A page window: `limit` 1..=100 (default 50), `offset` ≥ 0.
@@ -173,7 +223,8 @@ pub trait ClassRepository: Send + Sync {
     /// The class with this id in this tenant; `None` for another tenant's class.
     async fn find(&self, tenant: &TenantId, id: ClassId) -> Result<Option<LiveClass>, RepoError>;
 
-    /// The tenant's classes matching `filter`, ordered by `scheduled_at` then id.
+    /// The tenant's classes matching `filter`, ordered by `scheduled_at` then
+    /// id, ascending or descending as `filter.sort` says.
     async fn list(
         &self,
         tenant: &TenantId,
@@ -279,6 +330,29 @@ pub trait ParticipationRepository: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_that_ends_before_it_starts_is_refused() {
+        use time::macros::datetime;
+        let filter = ClassFilter {
+            from: Some(datetime!(2030-01-02 0:00 UTC)),
+            to: Some(datetime!(2030-01-01 0:00 UTC)),
+            ..ClassFilter::default()
+        };
+        assert_eq!(filter.check().unwrap_err().field, "from");
+        let same = ClassFilter {
+            to: filter.from,
+            ..filter
+        };
+        assert!(same.check().is_ok());
+    }
+
+    #[test]
+    fn sort_orders_parse_from_the_field_name_with_an_optional_minus() {
+        assert_eq!(SortOrder::parse("scheduledAt"), Ok(SortOrder::Ascending));
+        assert_eq!(SortOrder::parse("-scheduledAt"), Ok(SortOrder::Descending));
+        assert_eq!(SortOrder::parse("title").unwrap_err().field, "sort");
+    }
 
     #[test]
     fn pages_default_to_fifty_and_refuse_out_of_range_values() {

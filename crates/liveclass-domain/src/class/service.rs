@@ -178,6 +178,11 @@ impl LiveClassService {
             room,
             status: ClassStatus::Scheduled,
             scheduled_at: crate::clock::truncate_to_micros(input.scheduled_at),
+            scheduled_end: None,
+            course_id: None,
+            occurrence: None,
+            join_hash: self.ids.join_hash(),
+            ical_sequence: 0,
             started_at: None,
             ended_at: None,
             max_participants,
@@ -204,6 +209,7 @@ impl LiveClassService {
         offset: Option<i64>,
     ) -> Result<ClassPage, ListClassesError> {
         let page = PageRequest::new(limit, offset)?;
+        filter.check()?;
         Ok(self.classes.list(&caller.tenant_id, &filter, page).await?)
     }
 

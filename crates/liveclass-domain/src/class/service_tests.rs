@@ -51,6 +51,14 @@ fn class(status: ClassStatus) -> LiveClass {
         room: room(),
         status,
         scheduled_at: NOW,
+        scheduled_end: None,
+        course_id: None,
+        occurrence: None,
+        join_hash: crate::class::JoinHash::from_uuids(
+            uuid::Uuid::from_u128(90),
+            uuid::Uuid::from_u128(91),
+        ),
+        ical_sequence: 0,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),
@@ -329,6 +337,7 @@ async fn list_reads_the_callers_tenant_only() {
         });
     let filter = ClassFilter {
         status: Some(ClassStatus::Live),
+        ..ClassFilter::default()
     };
     let page = m
         .service()

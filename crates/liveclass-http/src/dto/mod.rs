@@ -2,12 +2,20 @@
 //! UTC instants). Converted from domain types here; the domain derives none of
 //! serde or utoipa.
 
+mod actual_times;
+mod calendar;
 mod class;
 mod health;
+mod join_link;
 mod participation;
+mod schedule;
 mod video;
 
+pub use actual_times::*;
+pub use calendar::*;
 pub use class::*;
 pub use health::*;
+pub use join_link::*;
 pub use participation::*;
+pub use schedule::*;
 pub use video::*;

@@ -1,4 +1,8 @@
 //! One handler per file, grouped by resource.
 
+pub mod actual_times;
+pub mod calendar;
 pub mod health;
+pub mod join_links;
 pub mod live_classes;
+pub mod schedules;

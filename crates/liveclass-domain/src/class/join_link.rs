@@ -1,0 +1,69 @@
+//! Join links: every class has an unguessable hash that identifies it in
+//! `/join/{hash}` URLs without revealing its id.
+
+use std::fmt;
+
+use crate::validation::ValidationError;
+
+/// 64 lower-case hex characters: two random (v4) UUIDs' 122 random bits
+/// each, 244 bits in all, URL-safe as they stand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JoinHash(String);
+
+impl JoinHash {
+    pub const LEN: usize = 64;
+
+    /// Builds a hash from two random UUIDs (see [`crate::ids::IdGenerator::join_hash`]).
+    pub fn from_uuids(a: uuid::Uuid, b: uuid::Uuid) -> Self {
+        Self(format!("{}{}", a.simple(), b.simple()))
+    }
+
+    /// # Errors
+    /// Anything but 64 lower-case hex characters.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        if raw.len() == Self::LEN
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(ValidationError::new(
+                "joinHash",
+                "must be 64 lower-case hexadecimal characters",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for JoinHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{IdGenerator, RandomIds};
+
+    #[test]
+    fn join_hashes_are_long_url_safe_and_distinct() {
+        let a = RandomIds.join_hash();
+        let b = RandomIds.join_hash();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 64);
+        assert_eq!(JoinHash::parse(a.as_str()), Ok(a));
+    }
+
+    #[test]
+    fn malformed_join_hashes_are_refused() {
+        for bad in ["", "abc", &"G".repeat(64), &"a".repeat(63), &"A".repeat(64)] {
+            assert!(JoinHash::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

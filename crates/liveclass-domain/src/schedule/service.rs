@@ -1,0 +1,414 @@
+//! The schedule use cases: CRUD, and the generation of each schedule's
+//! classes (in the request that changes the schedule, and for every schedule
+//! from `server generate-classes`).
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use super::errors::{
+    CreateScheduleError, DeleteScheduleError, GenerateClassesError, GenerationFailure,
+    GetScheduleError, ListSchedulesError, UpdateScheduleError,
+};
+use super::model::{
+    CourseId, Frequency, OccurrenceRef, Schedule, ScheduleId, ScheduleInput, SchedulePolicy,
+    ScheduleSpec,
+};
+use super::ports::{ClassTemplate, GenerationPlan, ScheduleRepository};
+use crate::caller::Caller;
+use crate::class::{ClassCounts, ClassStatus, LiveClass};
+use crate::clock::Clock;
+use crate::ids::IdGenerator;
+use crate::video::{Room, RoomSpec, VideoProvider};
+
+/// How many upcoming classes a schedule's view shows.
+pub const UPCOMING_LIMIT: u32 = 50;
+
+/// Fields to change; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchedulePatch {
+    pub course_id: Option<String>,
+    pub title: Option<String>,
+    pub teacher_id: Option<String>,
+    pub max_participants: Option<i64>,
+    pub timezone: Option<String>,
+    pub start_time: Option<String>,
+    pub duration_minutes: Option<i64>,
+    pub frequency: Option<String>,
+    pub interval: Option<i64>,
+    pub weekdays: Option<Vec<String>>,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+}
+
+/// What a generation did, in counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GenerationReport {
+    pub created: u32,
+    pub updated: u32,
+    pub removed: u32,
+}
+
+impl std::ops::AddAssign for GenerationReport {
+    fn add_assign(&mut self, other: Self) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.removed += other.removed;
+    }
+}
+
+/// A schedule with its upcoming classes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleView {
+    pub schedule: Schedule,
+    pub upcoming: Vec<(LiveClass, ClassCounts)>,
+    /// What the request generated; all zero for reads.
+    pub generation: GenerationReport,
+}
+
+/// The schedule use cases.
+pub struct ScheduleService {
+    schedules: Arc<dyn ScheduleRepository>,
+    video: Arc<dyn VideoProvider>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGenerator>,
+    policy: SchedulePolicy,
+}
+
+impl ScheduleService {
+    pub fn new(
+        schedules: Arc<dyn ScheduleRepository>,
+        video: Arc<dyn VideoProvider>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+        policy: SchedulePolicy,
+    ) -> Self {
+        Self {
+            schedules,
+            video,
+            clock,
+            ids,
+            policy,
+        }
+    }
+
+    pub fn policy(&self) -> SchedulePolicy {
+        self.policy
+    }
+
+    /// Creates a schedule and generates its future classes.
+    ///
+    /// # Errors
+    /// `Forbidden`, `Invalid`, `TooManyOccurrences`, `Video`, `Store`.
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        input: ScheduleInput,
+    ) -> Result<ScheduleView, CreateScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(CreateScheduleError::Forbidden);
+        }
+        let spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
+        spec.occurrences(self.policy.max_occurrences)?;
+        let now = self.clock.now();
+        let schedule = Schedule {
+            id: self.ids.schedule_id(),
+            tenant_id: caller.tenant_id.clone(),
+            spec,
+            created_by: caller.user_id.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        self.schedules.insert(&schedule).await?;
+        let generation = self.generate(&schedule, now).await?;
+        self.view(schedule, now, generation)
+            .await
+            .map_err(Into::into)
+    }
+
+    /// The caller's tenant's schedules, of one course when given.
+    ///
+    /// # Errors
+    /// `Forbidden`, `Invalid` course id, `Store`.
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        course_id: Option<&str>,
+    ) -> Result<Vec<Schedule>, ListSchedulesError> {
+        if !caller.can_manage_classes() {
+            return Err(ListSchedulesError::Forbidden);
+        }
+        let course = course_id.map(CourseId::parse).transpose()?;
+        Ok(self.schedules.list(&caller.tenant_id, course).await?)
+    }
+
+    /// One schedule with its upcoming classes.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound` (also another tenant's), `Store`.
+    pub async fn get(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+    ) -> Result<ScheduleView, GetScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(GetScheduleError::Forbidden);
+        }
+        let schedule = self
+            .schedules
+            .find(&caller.tenant_id, id)
+            .await?
+            .ok_or(GetScheduleError::NotFound)?;
+        Ok(self
+            .view(schedule, self.clock.now(), GenerationReport::default())
+            .await?)
+    }
+
+    /// Changes a schedule and regenerates its future classes: those not
+    /// started and without participants are moved, updated, created or
+    /// removed to match; no other class is touched.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid`, `TooManyOccurrences`, `Video`,
+    /// `Store`.
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+        patch: SchedulePatch,
+    ) -> Result<ScheduleView, UpdateScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(UpdateScheduleError::Forbidden);
+        }
+        let mut schedule = self
+            .schedules
+            .find(&caller.tenant_id, id)
+            .await?
+            .ok_or(UpdateScheduleError::NotFound)?;
+        let input = apply_patch(schedule.spec.to_input(), patch);
+        schedule.spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
+        schedule.spec.occurrences(self.policy.max_occurrences)?;
+        let now = self.clock.now();
+        schedule.updated_at = now;
+        if !self.schedules.update(&schedule).await? {
+            return Err(UpdateScheduleError::NotFound);
+        }
+        let generation = self.generate(&schedule, now).await?;
+        Ok(self.view(schedule, now, generation).await?)
+    }
+
+    /// Removes a schedule and its future classes that have not started and
+    /// have no participants; every other class stays.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Store`.
+    pub async fn delete(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+    ) -> Result<GenerationReport, DeleteScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(DeleteScheduleError::Forbidden);
+        }
+        let schedule = self
+            .schedules
+            .find(&caller.tenant_id, id)
+            .await?
+            .ok_or(DeleteScheduleError::NotFound)?;
+        let now = self.clock.now();
+        let plan = GenerationPlan {
+            tenant_id: schedule.tenant_id.clone(),
+            schedule_id: schedule.id,
+            now,
+            template: template(&schedule),
+            occurrences: Vec::new(),
+            new_classes: Vec::new(),
+        };
+        let report = self.apply(plan).await?;
+        if !self.schedules.delete(&caller.tenant_id, id).await? {
+            return Err(DeleteScheduleError::NotFound);
+        }
+        Ok(report)
+    }
+
+    /// Regenerates the classes of every schedule of every tenant (the seed's
+    /// `build_live_classes`). Safe to run while servers run, and twice.
+    ///
+    /// # Errors
+    /// The first failure; schedules before it were regenerated.
+    pub async fn generate_all(&self) -> Result<GenerationReport, GenerateClassesError> {
+        let now = self.clock.now();
+        let mut total = GenerationReport::default();
+        for schedule in self.schedules.list_all().await? {
+            total += self.generate(&schedule, now).await?;
+        }
+        Ok(total)
+    }
+
+    async fn view(
+        &self,
+        schedule: Schedule,
+        now: OffsetDateTime,
+        generation: GenerationReport,
+    ) -> Result<ScheduleView, crate::class::RepoError> {
+        let upcoming = self
+            .schedules
+            .upcoming_classes(&schedule.tenant_id, schedule.id, now, UPCOMING_LIMIT)
+            .await?;
+        Ok(ScheduleView {
+            schedule,
+            upcoming,
+            generation,
+        })
+    }
+
+    /// Makes the schedule's future classes match its definition.
+    async fn generate(
+        &self,
+        schedule: &Schedule,
+        now: OffsetDateTime,
+    ) -> Result<GenerationReport, GenerationFailure> {
+        let occurrences: Vec<_> = schedule
+            .spec
+            .occurrences(self.policy.max_occurrences)
+            .map_err(GenerationFailure::TooMany)?
+            .into_iter()
+            .filter(|o| o.starts_at > now)
+            .collect();
+        let existing = self
+            .schedules
+            .occurrence_dates(&schedule.tenant_id, schedule.id)
+            .await
+            .map_err(GenerationFailure::Store)?;
+        let mut new_classes = Vec::new();
+        for occurrence in occurrences.iter().filter(|o| !existing.contains(&o.date)) {
+            let class_id = self.ids.class_id();
+            let room_id = self.ids.room_id();
+            let spec = RoomSpec {
+                class_id,
+                tenant_id: schedule.tenant_id.clone(),
+                room_id: room_id.clone(),
+                title: schedule.spec.title.as_str().to_owned(),
+                description: None,
+                scheduled_at: occurrence.starts_at,
+                max_participants: schedule.spec.max_participants.get(),
+            };
+            let room = match self.video.create_room(&spec).await {
+                Ok(room) => room,
+                Err(e) => {
+                    // Nothing was stored for this plan: give the rooms back.
+                    let made: Vec<Room> =
+                        new_classes.into_iter().map(|c: LiveClass| c.room).collect();
+                    self.delete_rooms(&made).await;
+                    return Err(GenerationFailure::Video(e));
+                }
+            };
+            new_classes.push(LiveClass {
+                id: class_id,
+                tenant_id: schedule.tenant_id.clone(),
+                created_by: schedule.spec.teacher_id.clone(),
+                title: schedule.spec.title.clone(),
+                description: None,
+                room_id,
+                room,
+                status: ClassStatus::Scheduled,
+                scheduled_at: occurrence.starts_at,
+                scheduled_end: Some(occurrence.ends_at),
+                course_id: Some(schedule.spec.course_id.clone()),
+                occurrence: Some(OccurrenceRef {
+                    schedule_id: schedule.id,
+                    date: occurrence.date,
+                }),
+                join_hash: self.ids.join_hash(),
+                ical_sequence: 0,
+                started_at: None,
+                ended_at: None,
+                max_participants: schedule.spec.max_participants,
+                recording_url: None,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        let plan = GenerationPlan {
+            tenant_id: schedule.tenant_id.clone(),
+            schedule_id: schedule.id,
+            now,
+            template: template(schedule),
+            occurrences,
+            new_classes,
+        };
+        self.apply(plan).await
+    }
+
+    async fn apply(&self, plan: GenerationPlan) -> Result<GenerationReport, GenerationFailure> {
+        let rooms: Vec<Room> = plan.new_classes.iter().map(|c| c.room.clone()).collect();
+        let outcome = match self.schedules.apply_generation(&plan).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.delete_rooms(&rooms).await;
+                return Err(GenerationFailure::Store(e));
+            }
+        };
+        self.delete_rooms(&outcome.unused).await;
+        self.delete_rooms(&outcome.removed).await;
+        Ok(GenerationReport {
+            created: outcome.created,
+            updated: outcome.updated,
+            removed: u32::try_from(outcome.removed.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Best effort: a room left behind costs nothing but a log line.
+    async fn delete_rooms(&self, rooms: &[Room]) {
+        for room in rooms {
+            if let Err(e) = self.video.delete_room(room).await {
+                tracing::warn!(room = %room.external_id, error = %e, "a room was not deleted");
+            }
+        }
+    }
+}
+
+fn template(schedule: &Schedule) -> ClassTemplate {
+    ClassTemplate {
+        title: schedule.spec.title.clone(),
+        teacher_id: schedule.spec.teacher_id.clone(),
+        max_participants: schedule.spec.max_participants,
+        course_id: schedule.spec.course_id.clone(),
+    }
+}
+
+fn apply_patch(mut input: ScheduleInput, patch: SchedulePatch) -> ScheduleInput {
+    macro_rules! set {
+        ($($field:ident),*) => { $( if let Some(v) = patch.$field { input.$field = v; } )* };
+    }
+    macro_rules! set_opt {
+        ($($field:ident),*) => { $( if let Some(v) = patch.$field { input.$field = Some(v); } )* };
+    }
+    if let Some(f) = &patch.frequency
+        && f != Frequency::Weekly.as_str()
+        && patch.weekdays.is_none()
+    {
+        // Weekdays belong to weekly schedules only.
+        input.weekdays = None;
+    }
+    set!(
+        course_id,
+        title,
+        timezone,
+        start_time,
+        duration_minutes,
+        frequency,
+        starts_on
+    );
+    set_opt!(teacher_id, max_participants, interval, weekdays, ends_on);
+    if input.frequency != Frequency::Weekly.as_str()
+        && input.weekdays.as_ref().is_some_and(Vec::is_empty)
+    {
+        input.weekdays = None;
+    }
+    input
+}
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;

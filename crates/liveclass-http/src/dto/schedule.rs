@@ -1,0 +1,278 @@
+use liveclass_domain::caller::Caller;
+use liveclass_domain::schedule::{
+    GenerationReport, Schedule, ScheduleInput, SchedulePatch, ScheduleView, format_date,
+    weekday_code,
+};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+use super::class::ClassResponse;
+
+/// How a schedule repeats.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurrenceBody {
+    /// `once`, `daily`, `weekly` or `monthly`. Monthly schedules repeat on the
+    /// day of the month of `startsOn` and skip months without that day.
+    #[schema(example = "weekly")]
+    pub frequency: String,
+    /// Every n-th day, week or month, 1 to 99; default 1.
+    #[schema(example = 1, minimum = 1, maximum = 99)]
+    pub interval: Option<i64>,
+    /// Weekly only: RFC 5545 day codes `MO` … `SU`.
+    #[schema(example = json!(["MO", "WE"]))]
+    pub weekdays: Option<Vec<String>>,
+}
+
+/// `POST /schedules`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateScheduleBody {
+    /// The course (cohort) the classes belong to.
+    #[schema(example = "web-dev-ft-2030")]
+    pub course_id: String,
+    /// The title of every generated class, 1 to 200 characters.
+    #[schema(example = "Web Dev live class")]
+    pub title: String,
+    /// The teacher (creator) of the generated classes; default: you.
+    #[schema(example = "teacher-1")]
+    pub teacher_id: Option<String>,
+    /// 1 to 500 (the deployment's limit); default 200.
+    #[schema(example = 120)]
+    pub max_participants: Option<i64>,
+    /// IANA time zone the start time is in.
+    #[schema(example = "America/New_York")]
+    pub timezone: String,
+    /// Local wall-clock start, `HH:MM` (24-hour). A time that does not exist
+    /// on a DST spring-forward day moves forward by the gap; one that exists
+    /// twice on a fall-back day is the first.
+    #[schema(example = "14:00")]
+    pub start_time: String,
+    /// 1 to 1440.
+    #[schema(example = 120)]
+    pub duration_minutes: i64,
+    pub recurrence: RecurrenceBody,
+    /// First local date, `YYYY-MM-DD`.
+    #[schema(example = "2030-03-01")]
+    pub starts_on: String,
+    /// Last local date (inclusive); required unless `once`.
+    #[schema(example = "2030-06-30")]
+    pub ends_on: Option<String>,
+}
+
+impl From<CreateScheduleBody> for ScheduleInput {
+    fn from(b: CreateScheduleBody) -> Self {
+        Self {
+            course_id: b.course_id,
+            title: b.title,
+            teacher_id: b.teacher_id,
+            max_participants: b.max_participants,
+            timezone: b.timezone,
+            start_time: b.start_time,
+            duration_minutes: b.duration_minutes,
+            frequency: b.recurrence.frequency,
+            interval: b.recurrence.interval,
+            weekdays: b.recurrence.weekdays,
+            starts_on: b.starts_on,
+            ends_on: b.ends_on,
+        }
+    }
+}
+
+/// Recurrence fields to change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurrencePatchBody {
+    pub frequency: Option<String>,
+    pub interval: Option<i64>,
+    pub weekdays: Option<Vec<String>>,
+}
+
+/// `PATCH /schedules/{scheduleId}`: the fields to change; absent ones keep
+/// their value.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateScheduleBody {
+    pub course_id: Option<String>,
+    pub title: Option<String>,
+    pub teacher_id: Option<String>,
+    pub max_participants: Option<i64>,
+    pub timezone: Option<String>,
+    #[schema(example = "15:00")]
+    pub start_time: Option<String>,
+    pub duration_minutes: Option<i64>,
+    pub recurrence: Option<RecurrencePatchBody>,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+}
+
+impl From<UpdateScheduleBody> for SchedulePatch {
+    fn from(b: UpdateScheduleBody) -> Self {
+        let r = b.recurrence.unwrap_or_default();
+        Self {
+            course_id: b.course_id,
+            title: b.title,
+            teacher_id: b.teacher_id,
+            max_participants: b.max_participants,
+            timezone: b.timezone,
+            start_time: b.start_time,
+            duration_minutes: b.duration_minutes,
+            frequency: r.frequency,
+            interval: r.interval,
+            weekdays: r.weekdays,
+            starts_on: b.starts_on,
+            ends_on: b.ends_on,
+        }
+    }
+}
+
+/// `GET /schedules` query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct ListSchedulesQuery {
+    /// Only the schedules of this course.
+    pub course_id: Option<String>,
+}
+
+/// A schedule's recurrence.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurrenceResponse {
+    #[schema(example = "weekly")]
+    pub frequency: &'static str,
+    #[schema(example = 1)]
+    pub interval: u32,
+    #[schema(example = json!(["MO", "WE"]))]
+    pub weekdays: Vec<&'static str>,
+}
+
+/// A schedule.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleResponse {
+    pub id: String,
+    pub tenant_id: String,
+    #[schema(example = "web-dev-ft-2030")]
+    pub course_id: String,
+    pub title: String,
+    pub teacher_id: String,
+    pub max_participants: u32,
+    #[schema(example = "America/New_York")]
+    pub timezone: String,
+    #[schema(example = "14:00")]
+    pub start_time: String,
+    #[schema(example = 120)]
+    pub duration_minutes: u16,
+    pub recurrence: RecurrenceResponse,
+    #[schema(example = "2030-03-01")]
+    pub starts_on: String,
+    #[schema(example = "2030-06-30")]
+    pub ends_on: Option<String>,
+    pub created_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<Schedule> for ScheduleResponse {
+    fn from(s: Schedule) -> Self {
+        let spec = s.spec;
+        Self {
+            id: s.id.to_string(),
+            tenant_id: s.tenant_id.to_string(),
+            course_id: spec.course_id.to_string(),
+            title: spec.title.as_str().to_owned(),
+            teacher_id: spec.teacher_id.to_string(),
+            max_participants: spec.max_participants.get(),
+            timezone: spec.timezone.name().to_owned(),
+            start_time: spec.start_time.to_string(),
+            duration_minutes: spec.duration.minutes(),
+            recurrence: RecurrenceResponse {
+                frequency: spec.recurrence.frequency().as_str(),
+                interval: spec.recurrence.interval(),
+                weekdays: spec
+                    .recurrence
+                    .weekdays()
+                    .iter()
+                    .map(|d| weekday_code(*d))
+                    .collect(),
+            },
+            starts_on: format_date(spec.starts_on),
+            ends_on: spec.ends_on.map(format_date),
+            created_by: s.created_by.to_string(),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// What a request generated.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerationResponse {
+    /// Classes created.
+    pub created: u32,
+    /// Future classes moved or changed (their iCal SEQUENCE grew).
+    pub updated: u32,
+    /// Future classes removed (not started, no participants).
+    pub removed: u32,
+}
+
+impl From<GenerationReport> for GenerationResponse {
+    fn from(r: GenerationReport) -> Self {
+        Self {
+            created: r.created,
+            updated: r.updated,
+            removed: r.removed,
+        }
+    }
+}
+
+/// A schedule with its upcoming classes (at most 50).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleDetailsResponse {
+    #[serde(flatten)]
+    pub schedule: ScheduleResponse,
+    pub upcoming_classes: Vec<ClassResponse>,
+    /// What this request generated (zeros for a read).
+    pub generated: GenerationResponse,
+}
+
+impl ScheduleDetailsResponse {
+    pub fn new(view: ScheduleView, viewer: &Caller) -> Self {
+        Self {
+            schedule: view.schedule.into(),
+            upcoming_classes: view
+                .upcoming
+                .into_iter()
+                .map(|(class, counts)| ClassResponse::for_viewer(class, counts, viewer))
+                .collect(),
+            generated: view.generation.into(),
+        }
+    }
+}
+
+/// The tenant's schedules.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleListResponse {
+    pub schedules: Vec<ScheduleResponse>,
+}
+
+/// The answer to a delete.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleDeletedResponse {
+    pub id: String,
+    /// Future classes removed with it; started, ended, cancelled and attended
+    /// classes stay.
+    pub removed_classes: u32,
+    #[schema(example = "Schedule deleted")]
+    pub message: &'static str,
+}

@@ -1,0 +1,41 @@
+//! `/calendar`: iCalendar feeds opened by revocable per-user tokens.
+
+pub mod course_feed;
+pub mod issue_token;
+pub mod revoke_tokens;
+pub mod user_feed;
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use liveclass_domain::calendar::CalendarFeedError;
+use liveclass_domain::class::LiveClass;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::ApiError;
+use crate::ical::{FeedSettings, render};
+
+impl From<CalendarFeedError> for ApiError {
+    fn from(e: CalendarFeedError) -> Self {
+        match e {
+            CalendarFeedError::NotFound => Self::not_found("calendar_not_found", e.to_string()),
+            CalendarFeedError::Invalid(v) => v.into(),
+            CalendarFeedError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// The feed's token, in the query (calendar apps cannot send headers).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// A calendar token from `POST /calendar/tokens`.
+    pub token: String,
+}
+
+fn ics(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .body(render(name, classes, settings))
+}

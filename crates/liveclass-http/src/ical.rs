@@ -1,0 +1,125 @@
+//! Renders classes as an RFC 5545 calendar.
+//!
+//! - One `VEVENT` per class, `UID:<class id>@liveclass`: stable for the
+//!   class's life, also when its schedule moves it.
+//! - `SEQUENCE` is the class's iCal sequence, which grows each time a
+//!   schedule change moves or changes the class, so calendar apps update it.
+//! - `STATUS:CANCELLED` for cancelled classes, `CONFIRMED` otherwise.
+//! - Times are UTC (`…Z`); `DTEND` is the planned end, else the actual end,
+//!   else one hour after the start.
+//! - The join link (`<public URL>/join/<joinHash>`) is in `DESCRIPTION` and
+//!   `URL`; it needs the viewer's own login, so it carries no credential.
+
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use liveclass_domain::class::{ClassStatus, LiveClass};
+use time::OffsetDateTime;
+
+/// Where the API is reachable from outside, for links in feeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSettings {
+    /// E.g. `https://liveclass.example.com`, without a trailing slash.
+    pub public_url: String,
+}
+
+fn utc(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(t.unix_timestamp(), 0).unwrap_or_default()
+}
+
+/// The calendar named `name` with one event per class.
+pub fn render(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(name);
+    for class in classes {
+        let link = format!("{}/join/{}", settings.public_url, class.join_hash);
+        let end = class
+            .scheduled_end
+            .or(class.ended_at)
+            .unwrap_or(class.scheduled_at + time::Duration::hours(1));
+        let mut description = String::new();
+        if let Some(d) = &class.description {
+            description.push_str(d.as_str());
+            description.push_str("\n\n");
+        }
+        description.push_str(&format!("Join: {link}"));
+        let event = Event::new()
+            .uid(&format!("{}@liveclass", class.id))
+            .summary(class.title.as_str())
+            .description(&description)
+            .url(&link)
+            .starts(utc(class.scheduled_at))
+            .ends(utc(end))
+            .sequence(class.ical_sequence)
+            .timestamp(utc(class.updated_at))
+            .last_modified(utc(class.updated_at))
+            .status(if class.status == ClassStatus::Cancelled {
+                EventStatus::Cancelled
+            } else {
+                EventStatus::Confirmed
+            })
+            .done();
+        calendar.push(event);
+    }
+    calendar.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use icalendar::parser::{read_calendar, unfold};
+    use liveclass_domain::class::{Capacity, JoinHash, Title};
+    use liveclass_domain::ids::{ClassId, RoomId, TenantId, UserId};
+    use liveclass_domain::video::Room;
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn class(status: ClassStatus) -> LiveClass {
+        LiveClass {
+            id: ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+            tenant_id: TenantId::parse("t").unwrap(),
+            created_by: UserId::parse("u").unwrap(),
+            title: Title::parse("Rust, ownership; and; commas").unwrap(),
+            description: None,
+            room_id: RoomId::from_uuid(uuid::Uuid::from_u128(2)),
+            room: Room {
+                provider: "jitsi".into(),
+                external_id: "r".into(),
+                join_url: "https://meet.example/r".into(),
+                host_url: None,
+                password: None,
+            },
+            status,
+            scheduled_at: datetime!(2030-03-04 19:00 UTC),
+            scheduled_end: None,
+            course_id: None,
+            occurrence: None,
+            join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
+            ical_sequence: 3,
+            started_at: None,
+            ended_at: None,
+            max_participants: Capacity::from_stored(5),
+            recording_url: None,
+            created_at: datetime!(2030-01-01 0:00 UTC),
+            updated_at: datetime!(2030-01-02 0:00 UTC),
+        }
+    }
+
+    #[test]
+    fn cancelled_classes_are_cancelled_events_and_an_unknown_end_is_an_hour_later() {
+        let settings = FeedSettings {
+            public_url: "https://lc.example".into(),
+        };
+        let text = render("c", &[class(ClassStatus::Cancelled)], &settings);
+        let unfolded = unfold(&text);
+        let calendar = read_calendar(&unfolded).unwrap();
+        let event = &calendar.components[0];
+        let prop = |name: &str| event.find_prop(name).unwrap().val.as_str().to_owned();
+        assert_eq!(prop("STATUS"), "CANCELLED");
+        assert_eq!(prop("SEQUENCE"), "3");
+        assert_eq!(prop("DTEND"), "20300304T200000Z");
+        assert_eq!(
+            prop("UID"),
+            "00000000-0000-0000-0000-000000000001@liveclass"
+        );
+        assert!(prop("URL").starts_with("https://lc.example/join/"));
+    }
+}

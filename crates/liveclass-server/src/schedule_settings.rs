@@ -1,0 +1,129 @@
+//! Settings of schedules, join links and the auto-end worker.
+
+use liveclass_domain::actual_times::ActualTimesPolicy;
+use liveclass_domain::auto_end::AutoEndPolicy;
+use liveclass_domain::class::ClassPolicy;
+use liveclass_domain::join_link::JoinLinkPolicy;
+use liveclass_domain::schedule::SchedulePolicy;
+use liveclass_http::ical::FeedSettings;
+use time::Duration;
+
+use crate::settings::{SettingsError, invalid, number};
+
+/// | variable | default | meaning |
+/// | --- | --- | --- |
+/// | `LIVECLASS_SCHEDULE_MAX_OCCURRENCES` | 500 | most classes one schedule may generate |
+/// | `LIVECLASS_JOIN_START_WINDOW_MINUTES` | 15 | how early the teacher's join link starts a class |
+/// | `LIVECLASS_MIN_CLASS_MINUTES` | 30 | shortest class staff may record (`endedAt - startedAt`) |
+/// | `LIVECLASS_AUTO_END_AFTER_MINUTES` | 30 | live classes are ended this long after their planned end |
+/// | `LIVECLASS_AUTO_END_INTERVAL_SECONDS` | 60 | how often the auto-end worker looks; 0 turns it off |
+/// | `LIVECLASS_PUBLIC_URL` | `http://<LIVECLASS_BIND>` | the API's outside address, for links in calendar feeds |
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleSettings {
+    pub feeds: FeedSettings,
+    pub auto_end: AutoEndPolicy,
+    /// `None`: the worker does not run.
+    pub auto_end_every: Option<std::time::Duration>,
+    pub policy: SchedulePolicy,
+    pub join_links: JoinLinkPolicy,
+    pub actual_times: ActualTimesPolicy,
+}
+
+impl ScheduleSettings {
+    pub(crate) fn from_lookup(
+        lookup: &impl Fn(&str) -> Option<String>,
+        max_capacity: u32,
+        default_capacity: u32,
+        bind: std::net::SocketAddr,
+    ) -> Result<Self, SettingsError> {
+        let public_url = lookup("LIVECLASS_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid(
+                "LIVECLASS_PUBLIC_URL",
+                format!("expected an http:// or https:// URL, got `{public_url}`"),
+            ));
+        }
+        let max_occurrences = number(lookup, "LIVECLASS_SCHEDULE_MAX_OCCURRENCES", 500u32)?;
+        if max_occurrences == 0 {
+            return Err(invalid(
+                "LIVECLASS_SCHEDULE_MAX_OCCURRENCES",
+                "must be at least 1",
+            ));
+        }
+        let window = number(lookup, "LIVECLASS_JOIN_START_WINDOW_MINUTES", 15u32)?;
+        let min_class = number(lookup, "LIVECLASS_MIN_CLASS_MINUTES", 30u32)?;
+        let grace = number(lookup, "LIVECLASS_AUTO_END_AFTER_MINUTES", 30u32)?;
+        let every = number(lookup, "LIVECLASS_AUTO_END_INTERVAL_SECONDS", 60u64)?;
+        Ok(Self {
+            feeds: FeedSettings {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+            },
+            auto_end: AutoEndPolicy {
+                grace: Duration::minutes(i64::from(grace)),
+                ..AutoEndPolicy::default()
+            },
+            auto_end_every: (every > 0).then(|| std::time::Duration::from_secs(every)),
+            actual_times: ActualTimesPolicy {
+                min_duration: Duration::minutes(i64::from(min_class)),
+            },
+            join_links: JoinLinkPolicy {
+                start_window: Duration::minutes(i64::from(window)),
+            },
+            policy: SchedulePolicy {
+                max_occurrences,
+                classes: ClassPolicy {
+                    max_capacity,
+                    default_capacity,
+                },
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<ScheduleSettings, SettingsError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        ScheduleSettings::from_lookup(
+            &|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            500,
+            200,
+            "127.0.0.1:8080".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn schedules_default_to_500_occurrences_and_a_15_minute_start_window() {
+        let s = read(&[]).unwrap();
+        assert_eq!(s.policy.max_occurrences, 500);
+        assert_eq!(s.join_links.start_window, Duration::minutes(15));
+        assert_eq!(s.actual_times.min_duration, Duration::minutes(30));
+        assert_eq!(s.auto_end.grace, Duration::minutes(30));
+        assert_eq!(s.auto_end_every, Some(std::time::Duration::from_secs(60)));
+        assert_eq!(s.feeds.public_url, "http://127.0.0.1:8080");
+        let url = read(&[("LIVECLASS_PUBLIC_URL", "https://lc.example.com/")]).unwrap();
+        assert_eq!(url.feeds.public_url, "https://lc.example.com");
+        assert!(read(&[("LIVECLASS_PUBLIC_URL", "lc.example.com")]).is_err());
+        let off = read(&[("LIVECLASS_AUTO_END_INTERVAL_SECONDS", "0")]).unwrap();
+        assert_eq!(off.auto_end_every, None);
+        let s = read(&[("LIVECLASS_JOIN_START_WINDOW_MINUTES", "5")]).unwrap();
+        assert_eq!(s.join_links.start_window, Duration::minutes(5));
+    }
+
+    #[test]
+    fn a_bad_occurrence_cap_names_its_variable() {
+        for bad in ["0", "many", "-1"] {
+            let err = read(&[("LIVECLASS_SCHEDULE_MAX_OCCURRENCES", bad)]).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("LIVECLASS_SCHEDULE_MAX_OCCURRENCES"),
+                "{err}"
+            );
+        }
+    }
+}

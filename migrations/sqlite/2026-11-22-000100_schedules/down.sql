@@ -1,0 +1,14 @@
+DROP TABLE calendar_tokens;
+DROP INDEX live_classes_status_scheduled_end;
+DROP INDEX live_classes_tenant_creator_scheduled;
+DROP INDEX live_classes_tenant_schedule_scheduled;
+DROP INDEX live_classes_tenant_course_scheduled;
+DROP INDEX live_classes_schedule_occurrence;
+DROP INDEX live_classes_join_hash;
+ALTER TABLE live_classes DROP COLUMN ical_sequence;
+ALTER TABLE live_classes DROP COLUMN join_hash;
+ALTER TABLE live_classes DROP COLUMN occurrence_date;
+ALTER TABLE live_classes DROP COLUMN schedule_id;
+ALTER TABLE live_classes DROP COLUMN course_id;
+ALTER TABLE live_classes DROP COLUMN scheduled_end;
+DROP TABLE schedules;
