@@ -27,6 +27,7 @@ diesel::table! {
         occurrence_date -> Nullable<Text>,
         join_hash -> Text,
         ical_sequence -> Integer,
+        auto_end_claimed_until -> Nullable<Timestamp>,
     }
 }
 

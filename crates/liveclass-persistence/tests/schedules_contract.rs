@@ -494,12 +494,26 @@ async fn concurrent_auto_end_workers_end_each_overdue_class_once(db: TestDatabas
         .unwrap();
 
     let later = datetime!(2030-04-01 00:00 UTC);
-    let overdue = store.overdue_live_classes(later, 100).await.unwrap();
-    assert_eq!(overdue.len(), 4);
+    let lease = time::Duration::minutes(5);
     // Not yet overdue: the grace period has not passed for any of them.
     assert!(
         store
-            .overdue_live_classes(occurrences[0].ends_at, 100)
+            .claim_overdue_classes(occurrences[0].ends_at, later, lease, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A claim an hour ago, long expired: the four are overdue.
+    let hour_ago = later - time::Duration::hours(1);
+    let claimed = store
+        .claim_overdue_classes(later, hour_ago, lease, 100)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 4);
+    // While a claim holds, nobody else gets those classes: no double work.
+    assert!(
+        store
+            .claim_overdue_classes(later, hour_ago + time::Duration::minutes(1), lease, 100)
             .await
             .unwrap()
             .is_empty()

@@ -21,15 +21,19 @@ use crate::ids::{ClassId, TenantId};
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait AutoEndRepository: Send + Sync {
-    /// Live classes whose `scheduled_end` is before `cutoff`, oldest planned
-    /// end first, at most `limit`. Classes without a planned end are never
-    /// returned.
+    /// Claims live classes whose `scheduled_end` is before `cutoff`, oldest
+    /// planned end first, at most `limit`, for `lease` from `now`: a class
+    /// claimed by one caller (in any process) is not returned to another
+    /// until its lease has expired, so several servers never do the same
+    /// work. Classes without a planned end are never returned.
     ///
     /// # Errors
     /// `Unavailable`, `Unexpected`.
-    async fn overdue_live_classes(
+    async fn claim_overdue_classes(
         &self,
         cutoff: OffsetDateTime,
+        now: OffsetDateTime,
+        lease: Duration,
         limit: u32,
     ) -> Result<Vec<(TenantId, ClassId)>, RepoError>;
 }
@@ -41,6 +45,9 @@ pub struct AutoEndPolicy {
     pub grace: Duration,
     /// Classes handled per pass.
     pub batch: u32,
+    /// How long a pass owns the classes it claimed; should a process die
+    /// mid-pass, another takes them over after this.
+    pub lease: Duration,
 }
 
 impl Default for AutoEndPolicy {
@@ -48,6 +55,7 @@ impl Default for AutoEndPolicy {
         Self {
             grace: Duration::minutes(30),
             batch: 100,
+            lease: Duration::minutes(5),
         }
     }
 }
@@ -85,7 +93,12 @@ impl AutoEndService {
         let now = self.clock.now();
         let candidates = self
             .overdue
-            .overdue_live_classes(now - self.policy.grace, self.policy.batch)
+            .claim_overdue_classes(
+                now - self.policy.grace,
+                now,
+                self.policy.lease,
+                self.policy.batch,
+            )
             .await?;
         let mut ended = 0;
         for (tenant, id) in candidates {
@@ -121,9 +134,14 @@ mod tests {
     async fn overdue_classes_are_ended_through_the_teachers_end_path_at_now() {
         let mut overdue = MockAutoEndRepository::new();
         overdue
-            .expect_overdue_live_classes()
-            .withf(|cutoff, limit| *cutoff == NOW - Duration::minutes(30) && *limit == 100)
-            .returning(|_, _| {
+            .expect_claim_overdue_classes()
+            .withf(|cutoff, now, lease, limit| {
+                *cutoff == NOW - Duration::minutes(30)
+                    && *now == NOW
+                    && *lease == Duration::minutes(5)
+                    && *limit == 100
+            })
+            .returning(|_, _, _, _| {
                 let t = TenantId::parse("t").unwrap();
                 Ok(vec![(t.clone(), id(1)), (t, id(2))])
             });
