@@ -226,6 +226,7 @@ async fn burst(
             ((class, user, status, id), latency)
         }));
     }
+    s.db.checkpoint()?;
     barrier.wait().await;
     let started = Instant::now();
     let mut recorder = Recorder::default();
@@ -340,6 +341,7 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
             .collect(),
     );
     let next = Arc::new(AtomicUsize::new(0));
+    s.db.checkpoint()?;
     let started = Instant::now();
     let workers: Vec<_> = (0..args.concurrency)
         .map(|_| {
@@ -386,6 +388,7 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
         // server stopped: the two never share the machine or the connections.
         let Setup { db, server, .. } = s;
         drop(server);
+        db.checkpoint()?;
         let per_client = joins / args.concurrency.max(1);
         let tps = pgbench::tps(
             &db.url,
@@ -412,7 +415,7 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
     Ok(ScenarioResult {
         name: "hot".into(),
         description: format!(
-            "{joins} joins into one class of capacity {joins} by {} clients",
+            "{joins} joins into one class of capacity {capacity} by {} clients",
             args.concurrency
         ),
         wall_seconds: wall.as_secs_f64(),
@@ -454,6 +457,7 @@ async fn participants(args: &Args) -> anyhow::Result<ScenarioResult> {
     let s = setup(args, "participants", 500)?;
     let users: Vec<String> = (0..500).map(|i| format!("p-{i}")).collect();
     let class = full_class(&s.api, "poll", &users).await?;
+    s.db.checkpoint()?;
     let deadline = Instant::now() + args.duration();
     let started = Instant::now();
     let wrong_counts = Arc::new(AtomicUsize::new(0));
@@ -513,6 +517,7 @@ async fn participants(args: &Args) -> anyhow::Result<ScenarioResult> {
     if !args.no_pgbench {
         let Setup { db, server, .. } = s;
         drop(server);
+        db.checkpoint()?;
         let tps = pgbench::tps(
             &db.url,
             &script("participants.sql"),
@@ -556,6 +561,7 @@ async fn steady(args: &Args) -> anyhow::Result<ScenarioResult> {
         .flat_map(|u| u[..u.len() / 2].to_vec())
         .collect();
     let class = full_class(&s.api, "steady", &first_half).await?;
+    s.db.checkpoint()?;
     let deadline = Instant::now() + args.duration();
     let started = Instant::now();
     let workers: Vec<_> = owned
