@@ -142,29 +142,4 @@ impl Drop for TestApp {
     }
 }
 
-/// Runs each named `async fn(TestDatabase)` as two tests, `sqlite::name` and
-/// `postgres::name`; the PostgreSQL one prints a notice and returns when
-/// `LIVECLASS_TEST_POSTGRES_URL` is not set.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::testing::TestDatabase::sqlite()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(db) = $crate::testing::TestDatabase::postgres(stringify!($name)) {
-                        super::$name(db).await;
-                    }
-                }
-            )*
-        }
-    };
-}
+pub use liveclass_persistence::on_both_backends;

@@ -103,6 +103,34 @@ pub fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+/// Runs each named `async fn(TestDatabase)` as two tests, `sqlite::name` and
+/// `postgres::name`, in the calling module; the PostgreSQL one prints a notice
+/// and returns when [`POSTGRES_URL_VAR`] is not set, and fails when it is set
+/// but the server cannot be reached.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name($crate::testing::TestDatabase::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(db) = $crate::testing::TestDatabase::postgres(stringify!($name)) {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

@@ -13,6 +13,7 @@ use liveclass_domain::class::{
 };
 use liveclass_domain::ids::{IdGenerator, ParticipationId, RandomIds, TenantId, UserId};
 use liveclass_domain::video::Room;
+use liveclass_persistence::on_both_backends;
 use liveclass_persistence::testing::TestDatabase;
 use liveclass_persistence::{DieselStore, run_migrations};
 use time::macros::datetime;
@@ -723,29 +724,6 @@ async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabas
 async fn migrations_are_idempotent(db: TestDatabase) {
     assert_eq!(run_migrations(&db.pool).unwrap(), Vec::<String>::new());
     DieselStore::new(db.pool.clone()).ping().await.unwrap();
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(super::TestDatabase::sqlite()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if let Some(db) = super::TestDatabase::postgres(stringify!($name)) {
-                        super::$name(db).await;
-                    }
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

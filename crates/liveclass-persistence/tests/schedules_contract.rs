@@ -15,6 +15,7 @@ use liveclass_domain::schedule::{
 };
 use liveclass_domain::video::Room;
 use liveclass_persistence::DieselStore;
+use liveclass_persistence::on_both_backends;
 use liveclass_persistence::testing::TestDatabase;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -608,29 +609,6 @@ impl InsertClass for DieselStore {
     async fn insert_class(&self, class: &LiveClass) {
         ClassRepository::insert(self, class).await.unwrap();
     }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(super::TestDatabase::sqlite()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if let Some(db) = super::TestDatabase::postgres(stringify!($name)) {
-                        super::$name(db).await;
-                    }
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

@@ -15,6 +15,7 @@ use liveclass_domain::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use liveclass_domain::ids::{ClassId, IdGenerator, ParticipationId, RandomIds, TenantId, UserId};
 use liveclass_domain::video::Room;
 use liveclass_persistence::DieselStore;
+use liveclass_persistence::on_both_backends;
 use liveclass_persistence::testing::TestDatabase;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -293,29 +294,6 @@ async fn concurrent_claimers_never_get_the_same_clean_up(db: TestDatabase) {
         }
     }
     assert_eq!(total, 30);
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(super::TestDatabase::sqlite()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if let Some(db) = super::TestDatabase::postgres(stringify!($name)) {
-                        super::$name(db).await;
-                    }
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(
