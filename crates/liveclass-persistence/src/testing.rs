@@ -18,12 +18,31 @@ pub const POSTGRES_URL_VAR: &str = "LIVECLASS_TEST_POSTGRES_URL";
 pub struct TestDatabase {
     pub url: String,
     pub pool: DbPool,
+    /// Held for its `Drop`, which runs after the pool is closed.
+    #[allow(dead_code)]
     cleanup: Cleanup,
 }
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres(#[allow(dead_code)] DroppedDatabase),
+}
+
+/// Drops a PostgreSQL test database when dropped, also while a panic unwinds.
+struct DroppedDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DroppedDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
 }
 
 impl TestDatabase {
@@ -64,23 +83,16 @@ impl TestDatabase {
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap();
         let url = with_database(&admin_url, &name);
+        // From here on the database is dropped whatever happens, even if
+        // connecting or migrating panics.
+        let guard = DroppedDatabase { admin_url, name };
         let pool = connect(&url, PoolOptions::default()).unwrap();
         run_migrations(&pool).unwrap();
         Some(Self {
             url,
             pool,
-            cleanup: Cleanup::Postgres { admin_url, name },
+            cleanup: Cleanup::Postgres(guard),
         })
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup
-            && let Ok(mut admin) = PgConnection::establish(admin_url)
-        {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-        }
     }
 }
 
