@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, put, web};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::actual_times::{ActualTime, ActualTimesService};
-use liveclass_domain::ids::ClassId;
 
 use crate::auth::Authenticated;
 use crate::dto::{ActualTimesBody, ClassResponse};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::JsonBody;
+use crate::handlers::live_classes::class_id;
 
 /// Record a class's actual start or end (training managers and org admins),
 /// one field per request, with the seed's rules: `startedAt` once and within
@@ -35,14 +35,7 @@ pub async fn record_actual_time(
     path: web::Path<String>,
     JsonBody(body): JsonBody<ActualTimesBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = uuid::Uuid::try_parse(&path)
-        .map(ClassId::from_uuid)
-        .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_id",
-                format!("liveClassId must be a UUID (got `{path}`)"),
-            )
-        })?;
+    let id = class_id(&path)?;
     let time = match (body.started_at, body.ended_at) {
         (Some(at), None) => ActualTime::StartedAt(at),
         (None, Some(at)) => ActualTime::EndedAt(at),

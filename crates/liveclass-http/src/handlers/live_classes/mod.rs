@@ -18,7 +18,7 @@ use liveclass_domain::ids::ClassId;
 use crate::error::ApiError;
 
 /// Parses the `{liveClassId}` path segment.
-fn class_id(raw: &str) -> Result<ClassId, ApiError> {
+pub(crate) fn class_id(raw: &str) -> Result<ClassId, ApiError> {
     uuid::Uuid::try_parse(raw)
         .map(ClassId::from_uuid)
         .map_err(|_| {
