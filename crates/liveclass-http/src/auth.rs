@@ -16,7 +16,8 @@ use liveclass_domain::caller::{Caller, Role};
 use liveclass_domain::ids::{TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 /// The claims of a LiveClass token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,28 +143,26 @@ impl JwtVerifier {
         let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation).map_err(
             |e| match e.kind() {
                 ErrorKind::ExpiredSignature => {
-                    ApiError::unauthorized("token_expired", "The bearer token has expired")
+                    ApiError::new(ErrorCode::TokenExpired, "The bearer token has expired")
                 }
-                ErrorKind::InvalidIssuer => ApiError::unauthorized(
-                    "invalid_token",
+                ErrorKind::InvalidIssuer => ApiError::new(
+                    ErrorCode::InvalidToken,
                     "The bearer token's issuer is not accepted",
                 ),
-                ErrorKind::InvalidAudience => ApiError::unauthorized(
-                    "invalid_token",
+                ErrorKind::InvalidAudience => ApiError::new(
+                    ErrorCode::InvalidToken,
                     "The bearer token's audience is not accepted",
                 ),
-                ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => {
-                    ApiError::unauthorized(
-                        "invalid_token",
-                        "The bearer token's signature is not valid",
-                    )
-                }
-                ErrorKind::MissingRequiredClaim(claim) => ApiError::unauthorized(
-                    "invalid_token",
+                ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => ApiError::new(
+                    ErrorCode::InvalidToken,
+                    "The bearer token's signature is not valid",
+                ),
+                ErrorKind::MissingRequiredClaim(claim) => ApiError::new(
+                    ErrorCode::InvalidToken,
                     format!("The bearer token has no `{claim}` claim"),
                 ),
-                _ => ApiError::unauthorized(
-                    "invalid_token",
+                _ => ApiError::new(
+                    ErrorCode::InvalidToken,
                     format!("The bearer token is malformed: {e}"),
                 ),
             },
@@ -179,8 +178,8 @@ fn caller_from(claims: Claims) -> Result<Caller, ApiError> {
         } else {
             "tenant_id"
         };
-        ApiError::unauthorized(
-            "invalid_token",
+        ApiError::new(
+            ErrorCode::InvalidToken,
             format!("The bearer token's `{claim}` claim {}", e.message),
         )
     };
@@ -266,18 +265,20 @@ impl FromRequest for Authenticated {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let Some(verifier) = req.app_data::<web::Data<JwtVerifier>>() else {
+    // Always present: `crate::app` registers the state.
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return Err(ApiError::internal(&std::io::Error::other(
-            "no JwtVerifier registered in the app",
+            "the app state is not registered",
         )));
     };
+    let verifier = &state.verifier;
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing_token", "Missing bearer token"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::MissingToken, "Missing bearer token"))?;
     let value = header.to_str().map_err(|_| {
-        ApiError::unauthorized(
-            "invalid_token",
+        ApiError::new(
+            ErrorCode::InvalidToken,
             "The Authorization header is not valid text",
         )
     })?;
@@ -287,8 +288,8 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
-            ApiError::unauthorized(
-                "invalid_token",
+            ApiError::new(
+                ErrorCode::InvalidToken,
                 "The Authorization header must be `Bearer <token>`",
             )
         })?;

@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -31,21 +31,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "The request body must be JSON (Content-Type: application/json)",
                 ));
             }
             let bytes = bytes.await.map_err(|e| {
                 if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
+                        ErrorCode::PayloadTooLarge,
                         format!("The request body must be at most {MAX_BODY_BYTES} bytes"),
                     )
                 } else {
-                    ApiError::bad_request(
-                        "invalid_body",
+                    ApiError::new(
+                        ErrorCode::InvalidBody,
                         format!("The request body could not be read: {e}"),
                     )
                 }
@@ -61,7 +59,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     } else {
                         format!("Invalid JSON body at `{path}`: {inner}")
                     };
-                    ApiError::bad_request("invalid_body", message)
+                    ApiError::new(ErrorCode::InvalidBody, message)
                 })
         })
     }

@@ -2,9 +2,9 @@
 //! service, bearer-JWT authentication, one error shape for every failure, and
 //! the OpenAPI document generated from the handlers.
 //!
-//! The server builds the `App`: `App::new().wrap(middleware::json_errors())
-//! .wrap(middleware::request_id_header()).wrap(TracingLogger::default())
-//! .app_data(service).app_data(verifier).configure(routes::configure)`.
+//! The server (and every test) builds the whole application with
+//! [`app`]`(`[`AppState`]`)`: one state, one registration list
+//! ([`routes`]) from which the OpenAPI document also comes.
 
 pub mod auth;
 mod dto;
@@ -15,6 +15,9 @@ pub mod ical;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
+mod state;
 
 pub use auth::{Authenticated, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
-pub use error::{ApiError, ErrorBody};
+pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use routes::app;
+pub use state::AppState;

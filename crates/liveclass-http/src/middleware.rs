@@ -8,7 +8,7 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpMessage, HttpResponse};
 use tracing_actix_web::RequestId;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Rewrites any error response that is not already JSON (actix's own 404,
 /// 405, 413, payload and routing errors) into the project's error shape, so a
@@ -43,19 +43,22 @@ pub fn json_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
 
 fn generic_error(status: StatusCode) -> ApiError {
     let (code, message) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "No such route"),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "Method not allowed on this route")
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "No such route"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "Method not allowed on this route",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            (ErrorCode::PayloadTooLarge, "The request body is too large")
         }
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "The request body must be application/json",
         ),
-        s if s.is_server_error() => ("internal_error", "Internal server error"),
-        _ => ("bad_request", "The request could not be understood"),
+        s if s.is_server_error() => (ErrorCode::InternalError, "Internal server error"),
+        _ => (ErrorCode::BadRequest, "The request could not be understood"),
     };
-    ApiError::new(status, code, message)
+    ApiError::with_status(status, code, message)
 }
 
 /// Echoes the request id tracing-actix-web assigned as `x-request-id`, so a

@@ -1,24 +1,31 @@
-//! Registers every route, the body and query limits, the OpenAPI document
-//! and Swagger UI, and a JSON 404 for everything else.
+//! The one registration list, and the application built from it.
+//!
+//! Registering a handler in [`register`] serves it and documents it: the
+//! OpenAPI paths are collected from the same calls (utoipa-actix-web), so an
+//! operation can be neither served undocumented nor documented unserved.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, web};
+use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{actual_times, calendar, health, join_links, live_classes as lc, schedules};
+use crate::middleware;
 use crate::openapi::ApiDoc;
+use crate::state::AppState;
 
-/// Everything but the middleware and the app data (`LiveClassService`,
-/// `JwtVerifier`), which the caller provides.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-        .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::bad_request("invalid_query", format!("Invalid query string: {e}")).into()
-        }))
-        .service(health::healthz)
+/// Every operation of the API. Add a handler here and it is served and in
+/// the OpenAPI document.
+fn register(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
         .service(health::readyz)
         .service(lc::create::create_class)
         .service(lc::list::list_classes)
@@ -32,18 +39,58 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)
         .service(lc::token::issue_token)
+        .service(actual_times::record::record_actual_time)
         .service(schedules::create::create_schedule)
         .service(schedules::list::list_schedules)
         .service(schedules::get::get_schedule)
         .service(schedules::update::update_schedule)
         .service(schedules::delete::delete_schedule)
         .service(join_links::follow::follow_join_link)
-        .service(actual_times::record::record_actual_time)
         .service(calendar::issue_token::issue_calendar_token)
         .service(calendar::revoke_tokens::revoke_calendar_tokens)
         .service(calendar::course_feed::course_calendar)
-        .service(calendar::user_feed::user_calendar)
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .service(calendar::user_feed::user_calendar);
+}
+
+/// The OpenAPI document of [`register`]'s operations.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(register)
+        .split_for_parts();
+    api
+}
+
+/// The whole application: middleware, the state, every operation, the
+/// OpenAPI document at `/openapi.json`, Swagger UI at `/docs`, and a JSON 404
+/// for everything else. The server and every test build the app with this.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(web::Data::new(state))
+        .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            ApiError::new(
+                ErrorCode::InvalidQuery,
+                format!("Invalid query string: {e}"),
+            )
+            .into()
+        }))
+        .configure(register)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route(
             "/docs",
             web::get().to(|| async {
@@ -52,13 +99,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .finish()
             }),
         )
-        .default_service(web::to(not_found));
+        .default_service(web::to(not_found))
+        .wrap(middleware::json_errors())
+        .wrap(from_fn(middleware::request_id_header))
+        .wrap(TracingLogger::default())
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
-    ApiError::not_found(
-        "not_found",
+    ApiError::new(
+        ErrorCode::NotFound,
         format!("No route for {} {}", req.method(), req.path()),
     )
     .error_response()

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::middleware::from_fn;
 use actix_web::test as atest;
-use actix_web::{App, web};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use liveclass_domain::LiveClassService;
+use liveclass_domain::actual_times::{ActualTimesPolicy, ActualTimesService};
+use liveclass_domain::calendar::{CalendarService, MockCalendarTokenRepository};
 use liveclass_domain::class::ports::{MockClassRepository, MockParticipationRepository};
 use liveclass_domain::class::{
     AdmitOutcome, Capacity, ClassPolicy, ClassStatus, LiveClass, ParticipantRole, Participation,
@@ -20,8 +20,12 @@ use liveclass_domain::class::{
 };
 use liveclass_domain::clock::FixedClock;
 use liveclass_domain::ids::{ClassId, ParticipationId, RandomIds, RoomId, TenantId, UserId};
+use liveclass_domain::join_link::{JoinLinkPolicy, JoinLinkService, MockJoinLinkRepository};
+use liveclass_domain::schedule::ports::MockScheduleRepository;
+use liveclass_domain::schedule::{SchedulePolicy, ScheduleService};
 use liveclass_domain::video::{MockVideoProvider, Room, VideoError};
-use liveclass_http::{Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer, middleware, routes};
+use liveclass_http::ical::FeedSettings;
+use liveclass_http::{AppState, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -75,24 +79,47 @@ async fn test_app(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
-    let service = LiveClassService::new(
+    let clock = Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC)));
+    let service = Arc::new(LiveClassService::new(
         Arc::new(mocks.classes),
         Arc::new(mocks.participations),
         Arc::new(mocks.video),
-        Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC))),
+        clock.clone(),
         Arc::new(RandomIds),
         ClassPolicy::default(),
-    );
-    atest::init_service(
-        App::new()
-            .wrap(middleware::json_errors())
-            .wrap(from_fn(middleware::request_id_header))
-            .wrap(tracing_actix_web::TracingLogger::default())
-            .app_data(web::Data::new(service))
-            .app_data(web::Data::new(JwtVerifier::new(&jwt).unwrap()))
-            .configure(routes::configure),
-    )
-    .await
+    ));
+    let state = AppState {
+        schedules: Arc::new(ScheduleService::new(
+            Arc::new(MockScheduleRepository::new()),
+            Arc::new(MockVideoProvider::new()),
+            clock.clone(),
+            Arc::new(RandomIds),
+            SchedulePolicy::default(),
+        )),
+        join_links: Arc::new(JoinLinkService::new(
+            Arc::new(MockJoinLinkRepository::new()),
+            service.clone(),
+            clock.clone(),
+            JoinLinkPolicy::default(),
+        )),
+        actual_times: Arc::new(ActualTimesService::new(
+            Arc::new(MockClassRepository::new()),
+            clock.clone(),
+            ActualTimesPolicy::default(),
+        )),
+        calendar: Arc::new(CalendarService::new(
+            Arc::new(MockCalendarTokenRepository::new()),
+            Arc::new(MockClassRepository::new()),
+            clock,
+            Arc::new(RandomIds),
+        )),
+        classes: service,
+        verifier: Arc::new(JwtVerifier::new(&jwt).unwrap()),
+        feeds: FeedSettings {
+            public_url: "https://lc.example".into(),
+        },
+    };
+    atest::init_service(liveclass_http::app(state)).await
 }
 
 fn token(sub: &str, roles: &[&str]) -> String {
@@ -779,26 +806,62 @@ async fn patch_refusals_use_the_error_shape() {
 }
 
 #[actix_web::test]
-async fn a_provider_failure_on_patch_is_502_and_changes_nothing() {
-    let mut mocks = Mocks::new().rostering(scheduled_class());
-    mocks
-        .video
-        .expect_update_room()
-        .returning(|_, _| Err(VideoError::RateLimited { retry_after: None }));
-    let app = test_app(mocks, hs256()).await;
-    let (status, body) = error_of(
-        &app,
-        bearer(
-            patch(&format!("/live-classes/{CLASS}")),
-            &token("teacher", &[]),
+async fn provider_failures_map_in_one_place_and_never_echo_the_provider() {
+    let cases = [
+        (
+            VideoError::RateLimited {
+                retry_after: Some(std::time::Duration::from_secs(7)),
+            },
+            StatusCode::SERVICE_UNAVAILABLE,
+            "video_provider_rate_limited",
+            Some("7"),
+        ),
+        (
+            VideoError::Unavailable("secret-account-detail 500".into()),
+            StatusCode::BAD_GATEWAY,
+            "video_provider_unavailable",
+            None,
+        ),
+        (
+            VideoError::Invalid("secret-account-detail bad field".into()),
+            StatusCode::BAD_GATEWAY,
+            "video_provider_unavailable",
+            None,
+        ),
+    ];
+    for (error, status, code, retry_after) in cases {
+        let mut mocks = Mocks::new().rostering(scheduled_class());
+        let error = std::sync::Mutex::new(Some(error));
+        mocks
+            .video
+            .expect_update_room()
+            .returning(move |_, _| Err(error.lock().unwrap().take().unwrap()));
+        let app = test_app(mocks, hs256()).await;
+        let res = atest::call_service(
+            &app,
+            bearer(
+                patch(&format!("/live-classes/{CLASS}")),
+                &token("teacher", &[]),
+            )
+            .set_json(json!({"title": "Rust 2"}))
+            .to_request(),
         )
-        .set_json(json!({"title": "Rust 2"})),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_GATEWAY, Some("video_provider_unavailable"))
-    );
+        .await;
+        assert_eq!(res.status(), status);
+        assert_eq!(
+            res.headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .as_deref(),
+            retry_after
+        );
+        let body: Value = atest::read_body_json(res).await;
+        assert_eq!(body["code"], code);
+        assert!(
+            !body["message"].as_str().unwrap().contains("secret-account-detail"),
+            "{body}"
+        );
+    }
 }
 
 #[actix_web::test]

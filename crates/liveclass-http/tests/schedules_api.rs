@@ -9,7 +9,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test as atest;
-use actix_web::{App, web};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::actual_times::{ActualTimesPolicy, ActualTimesService};
 use liveclass_domain::calendar::{CalendarService, MockCalendarTokenRepository};
@@ -22,7 +21,7 @@ use liveclass_domain::schedule::ports::MockScheduleRepository;
 use liveclass_domain::schedule::{SchedulePolicy, ScheduleService};
 use liveclass_domain::video::MockVideoProvider;
 use liveclass_http::ical::FeedSettings;
-use liveclass_http::{JwtConfig, JwtKey, JwtVerifier, TokenIssuer, middleware, routes};
+use liveclass_http::{AppState, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -51,50 +50,47 @@ async fn app(
         Arc::new(RandomIds),
         ClassPolicy::default(),
     ));
-    let schedules = ScheduleService::new(
+    let schedules = Arc::new(ScheduleService::new(
         Arc::new(mocks.schedules.unwrap_or_default()),
         Arc::new(MockVideoProvider::new()),
         clock.clone(),
         Arc::new(RandomIds),
         SchedulePolicy::default(),
-    );
-    let links = JoinLinkService::new(
+    ));
+    let links = Arc::new(JoinLinkService::new(
         Arc::new(mocks.links.unwrap_or_default()),
         classes.clone(),
         clock.clone(),
         JoinLinkPolicy::default(),
-    );
-    let times = ActualTimesService::new(
+    ));
+    let times = Arc::new(ActualTimesService::new(
         Arc::new(MockClassRepository::new()),
         clock.clone(),
         ActualTimesPolicy::default(),
-    );
-    let calendar = CalendarService::new(
+    ));
+    let calendar = Arc::new(CalendarService::new(
         Arc::new(mocks.tokens.unwrap_or_default()),
         Arc::new(MockClassRepository::new()),
         clock,
         Arc::new(RandomIds),
-    );
+    ));
     let jwt = JwtConfig {
         key: JwtKey::Hs256Secret(SECRET.to_vec()),
         issuer: None,
         audience: None,
     };
-    atest::init_service(
-        App::new()
-            .wrap(middleware::json_errors())
-            .app_data(web::Data::from(classes.clone()))
-            .app_data(web::Data::new(schedules))
-            .app_data(web::Data::new(links))
-            .app_data(web::Data::new(times))
-            .app_data(web::Data::new(calendar))
-            .app_data(web::Data::new(FeedSettings {
-                public_url: "https://lc.example".into(),
-            }))
-            .app_data(web::Data::new(JwtVerifier::new(&jwt).unwrap()))
-            .configure(routes::configure),
-    )
-    .await
+    let state = AppState {
+        classes,
+        schedules,
+        join_links: links,
+        actual_times: times,
+        calendar,
+        verifier: Arc::new(JwtVerifier::new(&jwt).unwrap()),
+        feeds: FeedSettings {
+            public_url: "https://lc.example".into(),
+        },
+    };
+    atest::init_service(liveclass_http::app(state)).await
 }
 
 fn token(roles: &[&str]) -> String {

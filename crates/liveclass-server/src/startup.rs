@@ -3,23 +3,21 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_web::HttpServer;
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
 use liveclass_domain::LiveClassService;
 use liveclass_domain::actual_times::ActualTimesService;
 use liveclass_domain::auto_end::{AutoEndRepository, AutoEndService};
 use liveclass_domain::calendar::{CalendarService, CalendarTokenRepository};
 use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
-use liveclass_domain::clock::SystemClock;
+use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::RandomIds;
 use liveclass_domain::join_link::{JoinLinkRepository, JoinLinkService};
 use liveclass_domain::video::VideoProvider;
-use liveclass_http::{JwtVerifier, middleware, routes};
+use liveclass_http::{AppState, JwtVerifier};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
-use tracing_actix_web::TracingLogger;
 
 use crate::settings::{Settings, VideoSettings};
 
@@ -69,58 +67,24 @@ impl Application {
         // One store for everything: its semaphore is sized to the pool.
         let store = Arc::new(DieselStore::new(pool.clone()));
         let video = video_provider(&settings.video)?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let queue = store.clone() as Arc<dyn CleanupQueue>;
-        let service = web::Data::new(
-            LiveClassService::new(
-                store.clone() as Arc<dyn ClassRepository>,
-                store.clone() as Arc<dyn ParticipationRepository>,
-                video.clone(),
-                Arc::new(SystemClock),
-                Arc::new(RandomIds),
-                settings.policy,
-            )
-            .with_cleanup_queue(queue.clone()),
-        );
+        let state = app_state(&store, &video, &clock, &settings, verifier);
         let cleanups = Arc::new(ProviderCleanups::new(
             queue,
             video.clone(),
-            Arc::new(SystemClock),
+            clock.clone(),
             CleanupPolicy::default(),
         ));
-        let schedules = web::Data::new(crate::jobs::schedule_service(
-            store.clone(),
-            video.clone(),
-            &settings,
-        ));
-        let join_links = web::Data::new(JoinLinkService::new(
-            store.clone() as Arc<dyn JoinLinkRepository>,
-            service.clone().into_inner(),
-            Arc::new(SystemClock),
-            settings.schedules.join_links,
-        ));
-        let actual_times = web::Data::new(ActualTimesService::new(
-            store.clone() as Arc<dyn ClassRepository>,
-            Arc::new(SystemClock),
-            settings.schedules.actual_times,
-        ));
         if let Some(every) = settings.schedules.auto_end_every {
-            let store = store.clone();
             let auto_end = AutoEndService::new(
                 store.clone() as Arc<dyn AutoEndRepository>,
-                store as Arc<dyn ClassRepository>,
-                Arc::new(SystemClock),
+                store.clone() as Arc<dyn ClassRepository>,
+                clock.clone(),
                 settings.schedules.auto_end,
             );
             crate::workers::spawn_auto_end(Arc::new(auto_end), every);
         }
-        let calendar = web::Data::new(CalendarService::new(
-            store.clone() as Arc<dyn CalendarTokenRepository>,
-            store.clone() as Arc<dyn ClassRepository>,
-            Arc::new(SystemClock),
-            Arc::new(RandomIds),
-        ));
-        let feeds = web::Data::new(settings.schedules.feeds.clone());
-        let verifier = web::Data::new(verifier);
 
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind,
@@ -130,21 +94,8 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError::Other(e.to_string()))?
             .port();
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::json_errors())
-                .wrap(from_fn(middleware::request_id_header))
-                .wrap(TracingLogger::default())
-                .app_data(service.clone())
-                .app_data(schedules.clone())
-                .app_data(join_links.clone())
-                .app_data(actual_times.clone())
-                .app_data(calendar.clone())
-                .app_data(feeds.clone())
-                .app_data(verifier.clone())
-                .configure(routes::configure)
-        })
-        .shutdown_timeout(30);
+        let mut server =
+            HttpServer::new(move || liveclass_http::app(state.clone())).shutdown_timeout(30);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
@@ -203,6 +154,54 @@ impl Application {
     /// A handle that stops the server (for tests and embedding).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// The application state over `store`: every service the HTTP layer calls.
+fn app_state(
+    store: &Arc<DieselStore>,
+    video: &Arc<dyn VideoProvider>,
+    clock: &Arc<dyn Clock>,
+    settings: &Settings,
+    verifier: JwtVerifier,
+) -> AppState {
+    let classes = Arc::new(
+        LiveClassService::new(
+            store.clone() as Arc<dyn ClassRepository>,
+            store.clone() as Arc<dyn ParticipationRepository>,
+            video.clone(),
+            clock.clone(),
+            Arc::new(RandomIds),
+            settings.policy,
+        )
+        .with_cleanup_queue(store.clone() as Arc<dyn CleanupQueue>),
+    );
+    AppState {
+        schedules: Arc::new(crate::jobs::schedule_service(
+            store.clone(),
+            video.clone(),
+            settings,
+        )),
+        join_links: Arc::new(JoinLinkService::new(
+            store.clone() as Arc<dyn JoinLinkRepository>,
+            classes.clone(),
+            clock.clone(),
+            settings.schedules.join_links,
+        )),
+        actual_times: Arc::new(ActualTimesService::new(
+            store.clone() as Arc<dyn ClassRepository>,
+            clock.clone(),
+            settings.schedules.actual_times,
+        )),
+        calendar: Arc::new(CalendarService::new(
+            store.clone() as Arc<dyn CalendarTokenRepository>,
+            store.clone() as Arc<dyn ClassRepository>,
+            clock.clone(),
+            Arc::new(RandomIds),
+        )),
+        classes,
+        verifier: Arc::new(verifier),
+        feeds: settings.schedules.feeds.clone(),
     }
 }
 

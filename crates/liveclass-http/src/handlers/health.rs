@@ -1,29 +1,35 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::LiveClassService;
 
 use crate::dto::HealthResponse;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(HealthErrors: [], []);
 
 /// The process is up.
 #[utoipa::path(
     tag = "health",
-    responses((status = 200, description = "The process is up", body = HealthResponse))
+    responses(
+        (status = 200, description = "The process is up", body = HealthResponse),
+        HealthErrors,
+    )
 )]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthResponse { status: "ok" })
 }
 
-/// The database answers: the instance can serve requests.
+/// The database answers: the instance can serve requests. 503
+/// `database_unavailable` (the `default` response) when it does not.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = HealthResponse),
-        (status = 503, description = "The database is unreachable", body = ErrorBody),
+        HealthErrors,
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(service: web::Data<LiveClassService>) -> Result<HttpResponse, ApiError> {
-    service.ping_store().await?;
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state.classes.ping_store().await?;
     Ok(HttpResponse::Ok().json(HealthResponse { status: "ok" }))
 }

@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::calendar::CalendarService;
 
 use super::{FeedQuery, ics};
-use crate::error::{ApiError, ErrorBody};
-use crate::ical::FeedSettings;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(CourseCalendarErrors: [QUERY], [ValidationFailed, CalendarNotFound]);
 
 /// A course's classes as an iCalendar feed (RFC 5545), for calendar apps:
 /// from 90 days ago on, cancelled ones as `STATUS:CANCELLED`, each with a
@@ -17,17 +18,15 @@ use crate::ical::FeedSettings;
     ),
     responses(
         (status = 200, description = "The feed", content_type = "text/calendar", body = String),
-        (status = 400, description = "Invalid courseId", body = ErrorBody),
-        (status = 404, description = "Unknown or revoked token", body = ErrorBody),
+        CourseCalendarErrors,
     )
 )]
 #[get("/calendar/courses/{courseId}.ics")]
 pub async fn course_calendar(
-    service: web::Data<CalendarService>,
-    settings: web::Data<FeedSettings>,
+    state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = service.course_feed(&query.token, &path).await?;
-    Ok(ics(&format!("LiveClass: {path}"), &classes, &settings))
+    let classes = state.calendar.course_feed(&query.token, &path).await?;
+    Ok(ics(&format!("LiveClass: {path}"), &classes, &state.feeds))
 }

@@ -1,10 +1,11 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::calendar::CalendarService;
 
 use crate::auth::Authenticated;
 use crate::dto::CalendarTokenResponse;
-use crate::error::{ApiError, ErrorBody};
-use crate::ical::FeedSettings;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(IssueCalendarTokenErrors: [AUTH], []);
 
 /// Mint a calendar token for yourself. It is shown once (only its hash is
 /// stored) and opens your feeds until you revoke your tokens.
@@ -13,17 +14,16 @@ use crate::ical::FeedSettings;
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The token and your feed URLs", body = CalendarTokenResponse),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
+        IssueCalendarTokenErrors,
     )
 )]
 #[post("/calendar/tokens")]
 pub async fn issue_calendar_token(
-    service: web::Data<CalendarService>,
-    settings: web::Data<FeedSettings>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let token = service.issue_token(&caller).await?;
-    let base = &settings.public_url;
+    let token = state.calendar.issue_token(&caller).await?;
+    let base = &state.feeds.public_url;
     Ok(HttpResponse::Created().json(CalendarTokenResponse {
         my_feed_url: format!("{base}/calendar/me.ics?token={}", token.as_str()),
         course_feed_url: format!(

@@ -7,23 +7,11 @@ pub mod user_feed;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
-use liveclass_domain::calendar::CalendarFeedError;
 use liveclass_domain::class::LiveClass;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::error::ApiError;
 use crate::ical::{FeedSettings, render};
-
-impl From<CalendarFeedError> for ApiError {
-    fn from(e: CalendarFeedError) -> Self {
-        match e {
-            CalendarFeedError::NotFound => Self::not_found("calendar_not_found", e.to_string()),
-            CalendarFeedError::Invalid(v) => v.into(),
-            CalendarFeedError::Store(s) => s.into(),
-        }
-    }
-}
 
 /// The feed's token, in the query (calendar apps cannot send headers).
 #[derive(Debug, Deserialize, IntoParams)]

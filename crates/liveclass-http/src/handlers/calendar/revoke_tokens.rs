@@ -1,9 +1,11 @@
 use actix_web::{HttpResponse, delete, web};
-use liveclass_domain::calendar::CalendarService;
 
 use crate::auth::Authenticated;
 use crate::dto::CalendarTokensRevokedResponse;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(RevokeCalendarTokensErrors: [AUTH], []);
 
 /// Revoke every calendar token you have; their feeds answer 404 at once.
 #[utoipa::path(
@@ -11,14 +13,14 @@ use crate::error::{ApiError, ErrorBody};
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Revoked", body = CalendarTokensRevokedResponse),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
+        RevokeCalendarTokensErrors,
     )
 )]
 #[delete("/calendar/tokens")]
 pub async fn revoke_calendar_tokens(
-    service: web::Data<CalendarService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let revoked = service.revoke_tokens(&caller).await?;
+    let revoked = state.calendar.revoke_tokens(&caller).await?;
     Ok(HttpResponse::Ok().json(CalendarTokensRevokedResponse { revoked }))
 }

@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::calendar::CalendarService;
 
 use super::{FeedQuery, ics};
-use crate::error::{ApiError, ErrorBody};
-use crate::ical::FeedSettings;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(UserCalendarErrors: [QUERY], [ValidationFailed, CalendarNotFound]);
 
 /// The token owner's own feed: the classes they teach, from 90 days ago on,
 /// as iCalendar (RFC 5545).
@@ -12,15 +13,14 @@ use crate::ical::FeedSettings;
     params(FeedQuery),
     responses(
         (status = 200, description = "The feed", content_type = "text/calendar", body = String),
-        (status = 404, description = "Unknown or revoked token", body = ErrorBody),
+        UserCalendarErrors,
     )
 )]
 #[get("/calendar/me.ics")]
 pub async fn user_calendar(
-    service: web::Data<CalendarService>,
-    settings: web::Data<FeedSettings>,
+    state: web::Data<AppState>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = service.user_feed(&query.token).await?;
-    Ok(ics("LiveClass: my classes", &classes, &settings))
+    let classes = state.calendar.user_feed(&query.token).await?;
+    Ok(ics("LiveClass: my classes", &classes, &state.feeds))
 }

@@ -1,11 +1,14 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::join_link::{JoinLinkOutcome, JoinLinkService};
+use liveclass_domain::join_link::JoinLinkOutcome;
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, JoinCountdownResponse, JoinResponse};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
 use liveclass_domain::class::ClassCounts;
+
+crate::op_errors!(FollowJoinLinkErrors: [AUTH, VIDEO], [JoinLinkNotFound, ClassEnded, ClassCancelled, ClassNotFound, ClassNotLive, ClassFull, NotClassCreator, InvalidStatusTransition]);
 
 /// Follow a class's join link. Before the class: a countdown. The teacher
 /// following it from 15 minutes (configurable) before the start starts the
@@ -20,20 +23,16 @@ use liveclass_domain::class::ClassCounts;
         (status = 200, description = "The class has not started yet", body = JoinCountdownResponse),
         (status = 302, description = "In the class; `Location` is the room's join URL", body = JoinResponse,
             headers(("Location" = String, description = "The room's join URL"))),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 404, description = "No class with this link in your tenant", body = ErrorBody),
-        (status = 409, description = "The class is at maximum capacity", body = ErrorBody),
-        (status = 410, description = "The class has ended (`class_ended`) or was cancelled (`class_cancelled`)", body = ErrorBody),
-        (status = 502, description = "The video provider failed to issue credentials", body = ErrorBody),
+        FollowJoinLinkErrors,
     )
 )]
 #[get("/join/{joinHash}")]
 pub async fn follow_join_link(
-    links: web::Data<JoinLinkService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    match links.follow(&caller, &path).await? {
+    match state.join_links.follow(&caller, &path).await? {
         JoinLinkOutcome::Countdown {
             class,
             seconds_until_start,

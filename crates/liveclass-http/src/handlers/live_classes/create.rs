@@ -1,11 +1,13 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
 use liveclass_domain::class::{ClassCounts, NewClass};
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, CreateClassBody};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::extract::JsonBody;
+use crate::state::AppState;
+
+crate::op_errors!(CreateClassErrors: [AUTH, BODY, VIDEO], [ValidationFailed, Forbidden, TenantMismatch]);
 
 /// Create a live class (training managers and org admins). The class starts
 /// `scheduled`, with its video room already made.
@@ -15,17 +17,12 @@ use crate::extract::JsonBody;
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = ClassResponse),
-        (status = 400, description = "Invalid input; the message names the field", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "Not a training manager or org admin, or tenantId is not yours", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Body is not JSON", body = ErrorBody),
-        (status = 502, description = "The video provider failed; nothing was created", body = ErrorBody),
+        CreateClassErrors,
     )
 )]
 #[post("/live-classes")]
 pub async fn create_class(
-    service: web::Data<LiveClassService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<CreateClassBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -36,7 +33,7 @@ pub async fn create_class(
         scheduled_at: body.scheduled_at,
         max_participants: body.max_participants,
     };
-    let class = service.create(&caller, input).await?;
+    let class = state.classes.create(&caller, input).await?;
     Ok(HttpResponse::Created().json(ClassResponse::for_viewer(
         class,
         ClassCounts::default(),

@@ -1,33 +1,31 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
 
 use super::class_id;
 use crate::auth::Authenticated;
 use crate::dto::JoinResponse;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(JoinClassErrors: [AUTH, ID, VIDEO], [ClassNotFound, ClassNotLive, ClassFull]);
 
 /// Join a live class, within its capacity. Joining again while in the class
 /// returns the same participation (`alreadyJoined: true`) and takes no seat.
 #[utoipa::path(
     tag = "live-classes",
-    params(("liveClassId" = String, Path, description = "The class's id (UUID)")),
+    params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "In the class", body = JoinResponse),
-        (status = 400, description = "The class is not live", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 404, description = "No such class in your tenant", body = ErrorBody),
-        (status = 409, description = "The class is at maximum capacity", body = ErrorBody),
-        (status = 502, description = "The video provider failed to issue credentials; joining again retries without a second seat", body = ErrorBody),
+        JoinClassErrors,
     )
 )]
 #[post("/live-classes/{liveClassId}/join")]
 pub async fn join_class(
-    service: web::Data<LiveClassService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let joined = service.join(&caller, class_id(&path)?).await?;
+    let joined = state.classes.join(&caller, class_id(&path)?).await?;
     let p = joined.participation;
     Ok(HttpResponse::Ok().json(JoinResponse {
         id: p.id.to_string(),

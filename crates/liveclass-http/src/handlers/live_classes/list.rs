@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::LiveClassService;
 use liveclass_domain::class::{ClassFilter, ClassStatus, SortOrder};
 use liveclass_domain::ids::UserId;
 use liveclass_domain::schedule::{CourseId, ScheduleId};
@@ -8,7 +7,10 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassListResponse, ListClassesQuery};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+crate::op_errors!(ListClassesErrors: [AUTH, QUERY], [ValidationFailed]);
 
 /// List your tenant's classes, ordered by scheduled time; every filter given
 /// must hold.
@@ -18,13 +20,12 @@ use crate::error::{ApiError, ErrorBody};
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of classes", body = ClassListResponse),
-        (status = 400, description = "Invalid filter, sort, limit or offset; the message names it", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
+        ListClassesErrors,
     )
 )]
 #[get("/live-classes")]
 pub async fn list_classes(
-    service: web::Data<LiveClassService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     query: web::Query<ListClassesQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -78,15 +79,15 @@ pub async fn list_classes(
             .transpose()?
             .unwrap_or_default(),
     };
-    let page = service.list(&caller, filter, limit, offset).await?;
+    let page = state.classes.list(&caller, filter, limit, offset).await?;
     Ok(HttpResponse::Ok().json(ClassListResponse::new(page, &caller)))
 }
 
 fn integer(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, ApiError> {
     raw.map(|r| {
         r.parse::<i64>().map_err(|_| {
-            ApiError::bad_request(
-                "validation_failed",
+            ApiError::new(
+                ErrorCode::ValidationFailed,
                 format!("{field}: must be an integer (got `{r}`)"),
             )
         })
@@ -95,8 +96,8 @@ fn integer(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, ApiErr
 }
 
 fn invalid(field: &str, what: &str, raw: &str) -> ApiError {
-    ApiError::bad_request(
-        "validation_failed",
+    ApiError::new(
+        ErrorCode::ValidationFailed,
         format!("{field}: {what} (got `{raw}`)"),
     )
 }

@@ -15,15 +15,15 @@ pub mod update;
 
 use liveclass_domain::ids::ClassId;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Parses the `{liveClassId}` path segment.
 pub(crate) fn class_id(raw: &str) -> Result<ClassId, ApiError> {
     uuid::Uuid::try_parse(raw)
         .map(ClassId::from_uuid)
         .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_id",
+            ApiError::new(
+                ErrorCode::InvalidId,
                 format!("liveClassId must be a UUID (got `{raw}`)"),
             )
         })

@@ -1,36 +1,35 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
 
 use super::class_id;
 use crate::auth::Authenticated;
 use crate::dto::{RecordingBody, RecordingResponse};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::extract::JsonBody;
+use crate::state::AppState;
+
+crate::op_errors!(SetRecordingErrors: [AUTH, ID, BODY], [ValidationFailed, Forbidden, ClassNotFound, ClassNotEnded, RecordingAlreadySet]);
 
 /// Set the recording URL of an ended class (training managers and org
 /// admins). Once set, it never changes.
 #[utoipa::path(
     tag = "live-classes",
-    params(("liveClassId" = String, Path, description = "The class's id (UUID)")),
+    params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
     request_body = RecordingBody,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Recording set", body = RecordingResponse),
-        (status = 400, description = "Invalid URL, or the class has not ended", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "Not a training manager or org admin", body = ErrorBody),
-        (status = 404, description = "No such class in your tenant", body = ErrorBody),
-        (status = 409, description = "A recording URL is already set", body = ErrorBody),
+        SetRecordingErrors,
     )
 )]
 #[post("/live-classes/{liveClassId}/recording")]
 pub async fn set_recording(
-    service: web::Data<LiveClassService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
     JsonBody(body): JsonBody<RecordingBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let class = service
+    let class = state
+        .classes
         .set_recording(&caller, class_id(&path)?, &body.recording_url)
         .await?;
     Ok(HttpResponse::Ok().json(RecordingResponse {

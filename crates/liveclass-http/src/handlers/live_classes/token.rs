@@ -1,34 +1,32 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
 
 use super::class_id;
 use crate::auth::Authenticated;
 use crate::dto::TokenResponse;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(IssueTokenErrors: [AUTH, ID, VIDEO], [ClassNotFound, ClassNotLive, NotAdmitted]);
 
 /// New credentials for the video room, for a caller who is in the live
 /// class now (join first). Meeting tokens expire; the seat does not.
 #[utoipa::path(
     tag = "live-classes",
-    params(("liveClassId" = String, Path, description = "The class's id (UUID)")),
+    params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "New credentials", body = TokenResponse),
-        (status = 400, description = "The class is not live", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "You are not in this class: join it first", body = ErrorBody),
-        (status = 404, description = "No such class in your tenant", body = ErrorBody),
-        (status = 502, description = "The video provider failed to issue credentials", body = ErrorBody),
+        IssueTokenErrors,
     )
 )]
 #[post("/live-classes/{liveClassId}/token")]
 pub async fn issue_token(
-    service: web::Data<LiveClassService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (class, participation, credentials) =
-        service.issue_token(&caller, class_id(&path)?).await?;
+        state.classes.issue_token(&caller, class_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         live_class_id: class.id.to_string(),
         role: participation.role.into(),

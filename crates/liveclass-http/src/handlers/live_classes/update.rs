@@ -1,33 +1,30 @@
 use actix_web::{HttpResponse, patch, web};
-use liveclass_domain::LiveClassService;
 use liveclass_domain::class::ClassEdit;
 
 use super::class_id;
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, UpdateClassBody};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::extract::JsonBody;
+use crate::state::AppState;
+
+crate::op_errors!(UpdateClassErrors: [AUTH, ID, BODY, VIDEO], [ValidationFailed, ClassNotFound, NotClassCreator, ClassFinished, CapacityBelowActive]);
 
 /// Edit a scheduled or live class (its creator only). The video room is
 /// updated first; if the provider fails, nothing changes.
 #[utoipa::path(
     tag = "live-classes",
-    params(("liveClassId" = String, Path, description = "The class's id (UUID)")),
+    params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
     request_body = UpdateClassBody,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = ClassResponse),
-        (status = 400, description = "Invalid input, or the class has ended or was cancelled", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "Only the creator can update the class", body = ErrorBody),
-        (status = 404, description = "No such class in your tenant", body = ErrorBody),
-        (status = 409, description = "maxParticipants is below the participants in the class now", body = ErrorBody),
-        (status = 502, description = "The video provider failed; nothing changed", body = ErrorBody),
+        UpdateClassErrors,
     )
 )]
 #[patch("/live-classes/{liveClassId}")]
 pub async fn update_class(
-    service: web::Data<LiveClassService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
     JsonBody(body): JsonBody<UpdateClassBody>,
@@ -38,6 +35,9 @@ pub async fn update_class(
         scheduled_at: body.scheduled_at,
         max_participants: body.max_participants,
     };
-    let (class, counts) = service.update(&caller, class_id(&path)?, edit).await?;
+    let (class, counts) = state
+        .classes
+        .update(&caller, class_id(&path)?, edit)
+        .await?;
     Ok(HttpResponse::Ok().json(ClassResponse::for_viewer(class, counts, &caller)))
 }

@@ -1,33 +1,32 @@
 use actix_web::{HttpResponse, delete, web};
-use liveclass_domain::schedule::ScheduleService;
 
 use super::schedule_id;
 use crate::auth::Authenticated;
 use crate::dto::ScheduleDeletedResponse;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(DeleteScheduleErrors: [AUTH, ID], [Forbidden, ScheduleNotFound]);
 
 /// Delete a schedule and its future classes that have not started and have
 /// no participants. Every other class stays.
 #[utoipa::path(
     tag = "schedules",
-    params(("scheduleId" = String, Path, description = "The schedule's id (UUID)")),
+    params(("scheduleId" = uuid::Uuid, Path, description = "The schedule's id (UUID)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Deleted", body = ScheduleDeletedResponse),
-        (status = 400, description = "scheduleId is not a UUID", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "Not a training manager or org admin", body = ErrorBody),
-        (status = 404, description = "No such schedule in your tenant", body = ErrorBody),
+        DeleteScheduleErrors,
     )
 )]
 #[delete("/schedules/{scheduleId}")]
 pub async fn delete_schedule(
-    service: web::Data<ScheduleService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = schedule_id(&path)?;
-    let report = service.delete(&caller, id).await?;
+    let report = state.schedules.delete(&caller, id).await?;
     Ok(HttpResponse::Ok().json(ScheduleDeletedResponse {
         id: id.to_string(),
         removed_classes: report.removed,

@@ -1,31 +1,30 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::schedule::ScheduleService;
 
 use super::schedule_id;
 use crate::auth::Authenticated;
 use crate::dto::ScheduleDetailsResponse;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(GetScheduleErrors: [AUTH, ID], [Forbidden, ScheduleNotFound]);
 
 /// One schedule with its upcoming classes (not ended or cancelled, soonest
 /// first, at most 50).
 #[utoipa::path(
     tag = "schedules",
-    params(("scheduleId" = String, Path, description = "The schedule's id (UUID)")),
+    params(("scheduleId" = uuid::Uuid, Path, description = "The schedule's id (UUID)")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The schedule", body = ScheduleDetailsResponse),
-        (status = 400, description = "scheduleId is not a UUID", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "Not a training manager or org admin", body = ErrorBody),
-        (status = 404, description = "No such schedule in your tenant", body = ErrorBody),
+        GetScheduleErrors,
     )
 )]
 #[get("/schedules/{scheduleId}")]
 pub async fn get_schedule(
-    service: web::Data<ScheduleService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = service.get(&caller, schedule_id(&path)?).await?;
+    let view = state.schedules.get(&caller, schedule_id(&path)?).await?;
     Ok(HttpResponse::Ok().json(ScheduleDetailsResponse::new(view, &caller)))
 }

@@ -1,9 +1,11 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::schedule::ScheduleService;
 
 use crate::auth::Authenticated;
 use crate::dto::{ListSchedulesQuery, ScheduleListResponse};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(ListSchedulesErrors: [AUTH, QUERY], [ValidationFailed, Forbidden]);
 
 /// List your tenant's schedules, oldest first (training managers and org
 /// admins).
@@ -13,18 +15,19 @@ use crate::error::{ApiError, ErrorBody};
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The schedules", body = ScheduleListResponse),
-        (status = 400, description = "Invalid courseId", body = ErrorBody),
-        (status = 401, description = "Missing, expired or invalid token", body = ErrorBody),
-        (status = 403, description = "Not a training manager or org admin", body = ErrorBody),
+        ListSchedulesErrors,
     )
 )]
 #[get("/schedules")]
 pub async fn list_schedules(
-    service: web::Data<ScheduleService>,
+    state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
     query: web::Query<ListSchedulesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let schedules = service.list(&caller, query.course_id.as_deref()).await?;
+    let schedules = state
+        .schedules
+        .list(&caller, query.course_id.as_deref())
+        .await?;
     Ok(HttpResponse::Ok().json(ScheduleListResponse {
         schedules: schedules.into_iter().map(Into::into).collect(),
     }))

@@ -1,0 +1,159 @@
+//! The catalogue of error codes: every `code` the API can answer, with the
+//! status it is answered with. Clients switch on these; they never change
+//! meaning once released.
+
+use actix_web::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Declares [`ErrorCode`] once: variant, wire name, status, and what it means.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $wire:literal, $status:ident;)+) => {
+        /// A stable, machine-readable error code (`ErrorBody.code`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The code as it appears on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $wire,)+
+                }
+            }
+
+            /// What the code means (its doc comment), for the OpenAPI document.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => concat!($($doc),*).trim_ascii(),)+
+                }
+            }
+
+            /// The status this code is answered with. `class_cancelled` is the
+            /// one code with two (400 when recording times, 410 on join
+            /// links); [`crate::error::ApiError`] carries the status it used.
+            pub const fn status(self) -> StatusCode {
+                match self {
+                    $(ErrorCode::$variant => StatusCode::$status,)+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// A field of the body or query has an invalid value; the message starts with the field's name.
+    ValidationFailed = "validation_failed", BAD_REQUEST;
+    /// The body is not valid JSON of the expected shape; the message names the place.
+    InvalidBody = "invalid_body", BAD_REQUEST;
+    /// A path segment that must be a UUID is not one.
+    InvalidId = "invalid_id", BAD_REQUEST;
+    /// The query string cannot be parsed.
+    InvalidQuery = "invalid_query", BAD_REQUEST;
+    /// The request could not be understood (URI, headers) before reaching an operation.
+    BadRequest = "bad_request", BAD_REQUEST;
+    /// The class's status does not allow this change (`Cannot start class with status: live`).
+    InvalidStatusTransition = "invalid_status_transition", BAD_REQUEST;
+    /// The class is not live.
+    ClassNotLive = "class_not_live", BAD_REQUEST;
+    /// The class has not ended yet.
+    ClassNotEnded = "class_not_ended", BAD_REQUEST;
+    /// The class has ended or was cancelled; it can no longer be edited.
+    ClassFinished = "class_finished", BAD_REQUEST;
+    /// A schedule would generate more classes than allowed.
+    TooManyOccurrences = "too_many_occurrences", BAD_REQUEST;
+    /// `startedAt` is already recorded.
+    StartedAtAlreadySet = "started_at_already_set", BAD_REQUEST;
+    /// `startedAt` must be within two minutes of now.
+    StartedAtNotNow = "started_at_not_now", BAD_REQUEST;
+    /// `endedAt` needs a recorded `startedAt`.
+    StartedAtNotSet = "started_at_not_set", BAD_REQUEST;
+    /// `endedAt` is already recorded.
+    EndedAtAlreadySet = "ended_at_already_set", BAD_REQUEST;
+    /// `endedAt` is before `startedAt`.
+    EndedAtBeforeStartedAt = "ended_at_before_started_at", BAD_REQUEST;
+    /// The class would be shorter than the minimum duration.
+    EndedAtTooSoon = "ended_at_too_soon", BAD_REQUEST;
+    /// `endedAt` is more than 24 hours ago.
+    EndedAtTooOld = "ended_at_too_old", BAD_REQUEST;
+    /// `endedAt` is in the future.
+    EndedAtInFuture = "ended_at_in_future", BAD_REQUEST;
+    /// Send `startedAt` or `endedAt`, not both.
+    OneFieldAtATime = "one_field_at_a_time", BAD_REQUEST;
+    /// No bearer token.
+    MissingToken = "missing_token", UNAUTHORIZED;
+    /// The bearer token is malformed, badly signed, or lacks a required claim.
+    InvalidToken = "invalid_token", UNAUTHORIZED;
+    /// The bearer token has expired.
+    TokenExpired = "token_expired", UNAUTHORIZED;
+    /// The caller's roles do not allow this operation.
+    Forbidden = "forbidden", FORBIDDEN;
+    /// Only the class's creator may do this.
+    NotClassCreator = "not_class_creator", FORBIDDEN;
+    /// `tenantId` in the body is not the caller's tenant.
+    TenantMismatch = "tenant_mismatch", FORBIDDEN;
+    /// The caller is not in the live class.
+    NotAdmitted = "not_admitted", FORBIDDEN;
+    /// No such class in the caller's tenant.
+    ClassNotFound = "class_not_found", NOT_FOUND;
+    /// The caller has no active participation in the class.
+    NotParticipating = "not_participating", NOT_FOUND;
+    /// No such route.
+    NotFound = "not_found", NOT_FOUND;
+    /// No such schedule in the caller's tenant.
+    ScheduleNotFound = "schedule_not_found", NOT_FOUND;
+    /// No class has this join link in the caller's tenant.
+    JoinLinkNotFound = "join_link_not_found", NOT_FOUND;
+    /// The calendar token is unknown or revoked.
+    CalendarNotFound = "calendar_not_found", NOT_FOUND;
+    /// The path exists, the method does not (see `Allow`).
+    MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
+    /// The class is at maximum capacity.
+    ClassFull = "class_full", CONFLICT;
+    /// The recording URL is set once and never changes.
+    RecordingAlreadySet = "recording_already_set", CONFLICT;
+    /// The capacity cannot go below the number of participants in the class now.
+    CapacityBelowActive = "capacity_below_active", CONFLICT;
+    /// The class has ended.
+    ClassEnded = "class_ended", GONE;
+    /// The class was cancelled (410 on join links, 400 when recording times).
+    ClassCancelled = "class_cancelled", GONE;
+    /// The body is larger than 64 KiB.
+    PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
+    /// The body is not `application/json`.
+    UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
+    /// A bug; the request id finds it in the logs.
+    InternalError = "internal_error", INTERNAL_SERVER_ERROR;
+    /// The video provider failed or could not be reached.
+    VideoProviderUnavailable = "video_provider_unavailable", BAD_GATEWAY;
+    /// The video provider is rate limiting LiveClass; retry after `Retry-After`.
+    VideoProviderRateLimited = "video_provider_rate_limited", SERVICE_UNAVAILABLE;
+    /// The database is unreachable or busy; retry shortly.
+    DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn wire_names_are_the_serde_names_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(code).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert!(seen.insert(code.as_str()), "duplicate code {code}");
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Each operation's domain error, mapped to a status and a code. The only
+//! place where domain errors meet HTTP: video-provider and store failures map
+//! the same way for every operation.
+
+use actix_web::http::StatusCode;
+use liveclass_domain::actual_times::RecordActualTimeError;
+use liveclass_domain::calendar::CalendarFeedError;
+use liveclass_domain::class::RepoError;
+use liveclass_domain::class::TransitionError;
+use liveclass_domain::class::errors::{
+    CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
+    ListClassesError, SetRecordingError, TransitionClassError, UpdateClassError,
+};
+use liveclass_domain::join_link::FollowJoinLinkError;
+use liveclass_domain::schedule::errors::{
+    CreateScheduleError, DeleteScheduleError, GetScheduleError, ListSchedulesError,
+    UpdateScheduleError,
+};
+use liveclass_domain::validation::ValidationError;
+use liveclass_domain::video::VideoError;
+
+use super::{ApiError, ChainDisplay, ErrorCode as C};
+
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        Self::new(C::ValidationFailed, e.to_string())
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(e: RepoError) -> Self {
+        match &e {
+            RepoError::Unavailable(_) => {
+                tracing::warn!(error = %ChainDisplay(&e), "database unavailable");
+                Self::new(
+                    C::DatabaseUnavailable,
+                    "The database is unavailable; try again shortly",
+                )
+                .retry_after(std::time::Duration::from_secs(1))
+            }
+            RepoError::Unexpected(_) => Self::internal(&e),
+        }
+    }
+}
+
+/// Every video-provider failure: logged with its cause, never echoed to the
+/// client (provider messages can carry account details). A provider that
+/// rate-limits us is 503 with its `Retry-After`; anything else is 502.
+impl From<VideoError> for ApiError {
+    fn from(e: VideoError) -> Self {
+        tracing::warn!(error = %ChainDisplay(&e), "video provider call failed");
+        match e {
+            VideoError::RateLimited { retry_after } => Self::new(
+                C::VideoProviderRateLimited,
+                "The video provider is busy; try again shortly",
+            )
+            .retry_after(retry_after.unwrap_or(std::time::Duration::from_secs(5))),
+            _ => Self::new(
+                C::VideoProviderUnavailable,
+                "The video provider failed; try again shortly",
+            ),
+        }
+    }
+}
+
+fn class_not_found() -> ApiError {
+    ApiError::new(C::ClassNotFound, "Live class not found")
+}
+
+fn schedule_not_found() -> ApiError {
+    ApiError::new(C::ScheduleNotFound, "Schedule not found")
+}
+
+impl From<CreateClassError> for ApiError {
+    fn from(e: CreateClassError) -> Self {
+        match e {
+            CreateClassError::Invalid(v) => v.into(),
+            CreateClassError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            CreateClassError::TenantMismatch => Self::new(C::TenantMismatch, e.to_string()),
+            CreateClassError::Video(v) => v.into(),
+            CreateClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ListClassesError> for ApiError {
+    fn from(e: ListClassesError) -> Self {
+        match e {
+            ListClassesError::Invalid(v) => v.into(),
+            ListClassesError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<GetClassError> for ApiError {
+    fn from(e: GetClassError) -> Self {
+        match e {
+            GetClassError::NotFound => class_not_found(),
+            GetClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<TransitionClassError> for ApiError {
+    fn from(e: TransitionClassError) -> Self {
+        match e {
+            TransitionClassError::NotFound => class_not_found(),
+            TransitionClassError::Refused(r @ TransitionError::NotCreator { .. }) => {
+                Self::new(C::NotClassCreator, r.to_string())
+            }
+            TransitionClassError::Refused(r @ TransitionError::InvalidTransition { .. }) => {
+                Self::new(C::InvalidStatusTransition, r.to_string())
+            }
+            TransitionClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<JoinClassError> for ApiError {
+    fn from(e: JoinClassError) -> Self {
+        match e {
+            JoinClassError::NotFound => class_not_found(),
+            JoinClassError::NotLive(_) => Self::new(C::ClassNotLive, e.to_string()),
+            JoinClassError::Full { .. } => Self::new(C::ClassFull, e.to_string()),
+            JoinClassError::Video(v) => v.into(),
+            JoinClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<LeaveClassError> for ApiError {
+    fn from(e: LeaveClassError) -> Self {
+        match e {
+            LeaveClassError::NotFound => class_not_found(),
+            LeaveClassError::NotParticipating => Self::new(C::NotParticipating, e.to_string()),
+            LeaveClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<SetRecordingError> for ApiError {
+    fn from(e: SetRecordingError) -> Self {
+        match e {
+            SetRecordingError::Invalid(v) => v.into(),
+            SetRecordingError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            SetRecordingError::NotFound => class_not_found(),
+            SetRecordingError::NotEnded(_) => Self::new(C::ClassNotEnded, e.to_string()),
+            SetRecordingError::AlreadySet => Self::new(C::RecordingAlreadySet, e.to_string()),
+            SetRecordingError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<UpdateClassError> for ApiError {
+    fn from(e: UpdateClassError) -> Self {
+        match e {
+            UpdateClassError::Invalid(v) => v.into(),
+            UpdateClassError::NotFound => class_not_found(),
+            UpdateClassError::NotCreator => Self::new(C::NotClassCreator, e.to_string()),
+            UpdateClassError::Finished(_) => Self::new(C::ClassFinished, e.to_string()),
+            UpdateClassError::BelowActive { .. } => {
+                Self::new(C::CapacityBelowActive, e.to_string())
+            }
+            UpdateClassError::Video(v) => v.into(),
+            UpdateClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<IssueTokenError> for ApiError {
+    fn from(e: IssueTokenError) -> Self {
+        match e {
+            IssueTokenError::NotFound => class_not_found(),
+            IssueTokenError::NotLive(_) => Self::new(C::ClassNotLive, e.to_string()),
+            IssueTokenError::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            IssueTokenError::Video(v) => v.into(),
+            IssueTokenError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<CreateScheduleError> for ApiError {
+    fn from(e: CreateScheduleError) -> Self {
+        match e {
+            CreateScheduleError::Invalid(v) => v.into(),
+            CreateScheduleError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            CreateScheduleError::TooManyOccurrences(_) => {
+                Self::new(C::TooManyOccurrences, e.to_string())
+            }
+            CreateScheduleError::Video(v) => v.into(),
+            CreateScheduleError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ListSchedulesError> for ApiError {
+    fn from(e: ListSchedulesError) -> Self {
+        match e {
+            ListSchedulesError::Invalid(v) => v.into(),
+            ListSchedulesError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            ListSchedulesError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<GetScheduleError> for ApiError {
+    fn from(e: GetScheduleError) -> Self {
+        match e {
+            GetScheduleError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            GetScheduleError::NotFound => schedule_not_found(),
+            GetScheduleError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<UpdateScheduleError> for ApiError {
+    fn from(e: UpdateScheduleError) -> Self {
+        match e {
+            UpdateScheduleError::Invalid(v) => v.into(),
+            UpdateScheduleError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            UpdateScheduleError::NotFound => schedule_not_found(),
+            UpdateScheduleError::TooManyOccurrences(_) => {
+                Self::new(C::TooManyOccurrences, e.to_string())
+            }
+            UpdateScheduleError::Video(v) => v.into(),
+            UpdateScheduleError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<DeleteScheduleError> for ApiError {
+    fn from(e: DeleteScheduleError) -> Self {
+        match e {
+            DeleteScheduleError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            DeleteScheduleError::NotFound => schedule_not_found(),
+            DeleteScheduleError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<RecordActualTimeError> for ApiError {
+    fn from(e: RecordActualTimeError) -> Self {
+        use RecordActualTimeError as E;
+        let code = match &e {
+            E::Store(_) => {
+                let E::Store(s) = e else {
+                    return Self::internal(&e);
+                };
+                return s.into();
+            }
+            // Recorded times answer 400 for a cancelled class (the seed's
+            // slugs), unlike join links where it is 410.
+            E::Cancelled => {
+                return Self::with_status(
+                    StatusCode::BAD_REQUEST,
+                    C::ClassCancelled,
+                    e.to_string(),
+                );
+            }
+            E::Forbidden => C::Forbidden,
+            E::NotFound => C::ClassNotFound,
+            E::StartedAtAlreadySet => C::StartedAtAlreadySet,
+            E::StartedAtNotNow => C::StartedAtNotNow,
+            E::StartedAtNotSet => C::StartedAtNotSet,
+            E::EndedAtAlreadySet => C::EndedAtAlreadySet,
+            E::EndedAtBeforeStart => C::EndedAtBeforeStartedAt,
+            E::EndedAtTooSoon { .. } => C::EndedAtTooSoon,
+            E::EndedAtTooOld => C::EndedAtTooOld,
+            E::EndedAtInFuture => C::EndedAtInFuture,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<FollowJoinLinkError> for ApiError {
+    fn from(e: FollowJoinLinkError) -> Self {
+        match e {
+            FollowJoinLinkError::NotFound => Self::new(C::JoinLinkNotFound, e.to_string()),
+            FollowJoinLinkError::Ended => Self::new(C::ClassEnded, e.to_string()),
+            FollowJoinLinkError::Cancelled => Self::new(C::ClassCancelled, e.to_string()),
+            FollowJoinLinkError::Join(j) => j.into(),
+            FollowJoinLinkError::Start(s) => s.into(),
+            FollowJoinLinkError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<CalendarFeedError> for ApiError {
+    fn from(e: CalendarFeedError) -> Self {
+        match e {
+            CalendarFeedError::NotFound => Self::new(C::CalendarNotFound, e.to_string()),
+            CalendarFeedError::Invalid(v) => v.into(),
+            CalendarFeedError::Store(s) => s.into(),
+        }
+    }
+}
