@@ -56,6 +56,19 @@ fn scheme(url: &str) -> Option<&str> {
     valid.then_some(scheme)
 }
 
+/// `url` with libpq's `connect_timeout` (whole seconds, at least 2) unless it
+/// or `PGCONNECT_TIMEOUT` sets one: without it, a host that drops packets
+/// holds a connection attempt for the system's TCP timeout (minutes), well past
+/// the time a caller waits for a connection.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") || std::env::var_os("PGCONNECT_TIMEOUT").is_some() {
+        return url.to_owned();
+    }
+    let seconds = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={}", seconds.max(2))
+}
+
 /// `url` without its password (in the user info or a `password=` parameter),
 /// fit for logs and error messages.
 pub(crate) fn redacted(url: &str) -> String {
@@ -227,7 +240,10 @@ impl r2d2::HandleError<diesel::r2d2::Error> for WarnOnConnectionError {
 /// connection that fails, or a pool that cannot open its connections within
 /// `acquire_timeout`.
 pub fn connect(url: &str, options: PoolOptions) -> Result<DbPool, ConnectError> {
-    let manager = ConnectionManager::new(url)?;
+    let mut manager = ConnectionManager::new(url)?;
+    if manager.backend == Backend::Postgres {
+        manager.url = with_connect_timeout(&manager.url, options.acquire_timeout);
+    }
     let database = redacted(url);
     let first = r2d2::ManageConnection::connect(&manager).map_err(|e| {
         let source: Box<dyn std::error::Error + Send + Sync> = match e {
@@ -259,6 +275,7 @@ pub fn connect(url: &str, options: PoolOptions) -> Result<DbPool, ConnectError> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -277,6 +294,48 @@ mod tests {
         for url in ["postgres://h/db", "postgresql://u@h/db"] {
             assert_eq!(Backend::parse(url).ok(), Some(Backend::Postgres), "{url}");
         }
+    }
+
+    #[test]
+    fn postgres_connection_attempts_time_out_like_the_pool() {
+        let five = Duration::from_secs(5);
+        assert_eq!(
+            with_connect_timeout("postgres://h/db", five),
+            "postgres://h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout(
+                "postgres://h/db?sslmode=disable",
+                Duration::from_millis(500)
+            ),
+            "postgres://h/db?sslmode=disable&connect_timeout=2"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?connect_timeout=9", five),
+            "postgres://h/db?connect_timeout=9"
+        );
+    }
+
+    #[test]
+    fn a_server_that_never_answers_fails_within_the_acquire_timeout() {
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = silent.local_addr().unwrap().port();
+        let started = std::time::Instant::now();
+        let options = PoolOptions {
+            acquire_timeout: Duration::from_secs(2),
+            ..PoolOptions::default()
+        };
+        let err = connect(&format!("postgres://app@127.0.0.1:{port}/x"), options).err();
+        assert!(
+            matches!(err, Some(ConnectError::Unreachable { .. })),
+            "{err:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(silent);
     }
 
     #[test]
