@@ -125,8 +125,12 @@ impl Supervisor {
     /// field of its log lines).
     ///
     /// # Panics
-    /// When called outside a tokio runtime.
+    /// When `interval` is zero, or when called outside a tokio runtime.
     pub fn every(&mut self, name: &'static str, interval: Duration, job: impl Job) -> &mut Self {
+        assert!(
+            !interval.is_zero(),
+            "job {name}: the interval must not be zero"
+        );
         let job = Keeper {
             name,
             interval,
