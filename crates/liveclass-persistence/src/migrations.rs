@@ -16,8 +16,11 @@ const MIGRATION_LOCK_KEY: i64 = 0x4c69_7665_436c_6173;
 pub enum MigrationError {
     #[error("cannot get a database connection")]
     Pool(#[from] r2d2::Error),
-    #[error("a migration failed: {0}")]
-    Failed(String),
+    #[error("cannot take the migration lock")]
+    Lock(#[source] diesel::result::Error),
+    /// The source is diesel's error, which names the migration.
+    #[error("a migration failed")]
+    Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Applies every pending migration and returns the versions applied. Safe to
@@ -33,7 +36,7 @@ pub fn run_migrations(pool: &DbPool) -> Result<Vec<String>, MigrationError> {
             let lock = format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})");
             diesel::sql_query(lock)
                 .execute(c)
-                .map_err(|e| MigrationError::Failed(e.to_string()))?;
+                .map_err(MigrationError::Lock)?;
             let result = c.run_pending_migrations(POSTGRES).map(versions);
             let unlock = format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})");
             let _ = diesel::sql_query(unlock).execute(c);
@@ -41,7 +44,7 @@ pub fn run_migrations(pool: &DbPool) -> Result<Vec<String>, MigrationError> {
         }
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(versions),
     };
-    applied.map_err(|e| MigrationError::Failed(e.to_string()))
+    applied.map_err(MigrationError::Failed)
 }
 
 fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {

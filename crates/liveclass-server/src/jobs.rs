@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
+use liveclass_domain::schedule::errors::GenerateClassesError;
 use liveclass_domain::schedule::{GenerationReport, ScheduleRepository, ScheduleService};
 use liveclass_domain::video::VideoProvider;
 use liveclass_persistence::DieselStore;
@@ -26,26 +27,25 @@ pub(crate) fn schedule_service(
     )
 }
 
+/// Why a command-line job failed; the cause chain is kept.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("cannot generate the classes")]
+    GenerateClasses(#[from] GenerateClassesError),
+}
+
 /// `server generate-classes`: regenerates the future classes of every
 /// schedule of every tenant (the seed's `build_live_classes`). Idempotent,
 /// and safe while servers run.
 ///
 /// # Errors
 /// When the database cannot be opened or a generation fails.
-pub async fn generate_classes(settings: &Settings) -> Result<GenerationReport, String> {
-    let pool = open_database(&settings.database_url, settings.pool)
-        .await
-        .map_err(|e: StartupError| e.to_string())?;
+pub async fn generate_classes(settings: &Settings) -> Result<GenerationReport, JobError> {
+    let pool = open_database(&settings.database_url, settings.pool).await?;
     let store = Arc::new(DieselStore::new(pool));
-    let video = crate::startup::video_provider(&settings.video).map_err(|e| e.to_string())?;
+    let video = crate::startup::video_provider(&settings.video)?;
     let service = schedule_service(store, video, settings);
-    service.generate_all().await.map_err(|e| {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        message
-    })
+    Ok(service.generate_all().await?)
 }

@@ -5,10 +5,12 @@ pub mod jobs;
 mod schedule_settings;
 pub mod settings;
 pub mod startup;
+pub mod supervisor;
 pub mod telemetry;
 pub mod workers;
 
 pub use settings::{
-    DEV_JWT_SECRET, JwtSettings, ScheduleSettings, Settings, SettingsError, VideoSettings,
+    BindAddress, DEV_JWT_SECRET, JwtSettings, ScheduleSettings, Settings, SettingsError,
+    VideoSettings,
 };
 pub use startup::{Application, StartupError};

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use liveclass_http::TokenIssuer;
 use liveclass_persistence::PoolOptions;
@@ -63,14 +64,20 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command.unwrap_or(Command::Serve)).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("server: {message}");
+        Err(error) => {
+            eprintln!("server: {}", one_line(&format!("{error:#}")));
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(command: Command) -> Result<(), String> {
+/// The error and its causes (`a: b: c`) on one line: some causes (libpq's)
+/// span several lines.
+fn one_line(chain: &str) -> String {
+    chain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Openapi => {
             print!("{}", liveclass_http::openapi::document_json());
@@ -87,9 +94,10 @@ async fn run(command: Command) -> Result<(), String> {
                 .ok()
                 .filter(|s| !s.is_empty());
             if secret.is_none() && std::env::var_os("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some() {
-                return Err("RS256/ES256 tokens come from your identity provider; \
-                            `server token` signs HS256 only"
-                    .into());
+                anyhow::bail!(
+                    "RS256/ES256 tokens come from your identity provider; \
+                     `server token` signs HS256 only"
+                );
             }
             if secret.is_none() {
                 eprintln!(
@@ -105,7 +113,7 @@ async fn run(command: Command) -> Result<(), String> {
             let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
             let token = issuer
                 .mint(&sub, &tenant, &roles, name.as_deref(), ttl)
-                .map_err(|e| e.to_string())?;
+                .context("cannot sign the token")?;
             println!("{token}");
             Ok(())
         }
@@ -116,14 +124,12 @@ async fn run(command: Command) -> Result<(), String> {
                 .ok()
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| "liveclass.db".to_owned());
-            startup::open_database(&url, PoolOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
+            startup::open_database(&url, PoolOptions::default()).await?;
             eprintln!("migrations are up to date");
             Ok(())
         }
         Command::GenerateClasses => {
-            let settings = Settings::from_env_for_jobs().map_err(|e| e.to_string())?;
+            let settings = Settings::from_env_for_jobs()?;
             telemetry::init(settings.log_json);
             let report = liveclass_server::jobs::generate_classes(&settings).await?;
             eprintln!(
@@ -134,16 +140,16 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Serve => {
             let settings = load_settings()?;
-            let app = Application::build(settings)
+            let app = Application::build(settings).await?;
+            app.run_until_stopped()
                 .await
-                .map_err(|e| e.to_string())?;
-            app.run_until_stopped().await.map_err(|e| e.to_string())
+                .context("the server stopped on an error")
         }
     }
 }
 
-fn load_settings() -> Result<Settings, String> {
-    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+fn load_settings() -> anyhow::Result<Settings> {
+    let settings = Settings::from_env()?;
     telemetry::init(settings.log_json);
     Ok(settings)
 }

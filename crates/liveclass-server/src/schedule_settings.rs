@@ -34,7 +34,7 @@ impl ScheduleSettings {
         lookup: &impl Fn(&str) -> Option<String>,
         max_capacity: u32,
         default_capacity: u32,
-        bind: std::net::SocketAddr,
+        bind: &crate::settings::BindAddress,
     ) -> Result<Self, SettingsError> {
         let public_url = lookup("LIVECLASS_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -93,7 +93,7 @@ mod tests {
             &|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
             500,
             200,
-            "127.0.0.1:8080".parse().unwrap(),
+            &"127.0.0.1:8080".parse().unwrap(),
         )
     }
 

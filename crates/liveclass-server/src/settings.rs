@@ -1,7 +1,7 @@
 //! Settings, read from `LIVECLASS_*` environment variables (and the video
 //! providers' own variables). Every error names the variable to fix.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ pub const DEV_JWT_SECRET: &str = "liveclass-development-secret-not-for-productio
 pub struct Settings {
     /// `postgres://…` for PostgreSQL, anything else is a SQLite path.
     pub database_url: String,
-    pub bind: SocketAddr,
+    pub bind: BindAddress,
     pub jwt: JwtSettings,
     pub video: VideoSettings,
     /// How often failed video-provider clean-ups are retried
@@ -34,6 +34,72 @@ pub struct Settings {
     pub log_json: bool,
     /// Schedules, join links and the auto-end worker.
     pub schedules: ScheduleSettings,
+}
+
+/// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
+/// or a host name and port (`localhost:8080`), resolved when the server binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindAddress {
+    /// An IP address (IPv6 without brackets) or a host name.
+    host: String,
+    port: u16,
+}
+
+impl BindAddress {
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The addresses the host resolves to (just itself for an IP address).
+    ///
+    /// # Errors
+    /// When a host name cannot be resolved.
+    pub fn resolve(&self) -> std::io::Result<Vec<SocketAddr>> {
+        Ok((self.host.as_str(), self.port).to_socket_addrs()?.collect())
+    }
+}
+
+impl std::str::FromStr for BindAddress {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Ok(addr) = s.parse::<SocketAddr>() {
+            return Ok(Self {
+                host: addr.ip().to_string(),
+                port: addr.port(),
+            });
+        }
+        let (host, port) = s
+            .rsplit_once(':')
+            .ok_or_else(|| format!("expected host:port, got `{s}`"))?;
+        let port = port
+            .parse::<u16>()
+            .map_err(|_| format!("expected host:port with a port from 0 to 65535, got `{s}`"))?;
+        let host_name = !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if !host_name {
+            return Err(format!(
+                "expected an IP address or a host name before the port \
+                 (IPv6 in brackets: [::1]:8080), got `{s}`"
+            ));
+        }
+        Ok(Self {
+            host: host.to_owned(),
+            port,
+        })
+    }
+}
+
+impl std::fmt::Display for BindAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -110,8 +176,8 @@ impl Settings {
             lookup("LIVECLASS_DATABASE_URL").unwrap_or_else(|| "liveclass.db".into());
         let bind = lookup("LIVECLASS_BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".into())
-            .parse::<SocketAddr>()
-            .map_err(|e| invalid("LIVECLASS_BIND", format!("expected host:port, {e}")))?;
+            .parse::<BindAddress>()
+            .map_err(|e| invalid("LIVECLASS_BIND", e))?;
         let development = flag(&lookup, "LIVECLASS_DEV_MODE")?;
         let jwt = jwt_settings(&lookup, development)?;
         let video = video_settings(&lookup)?;
@@ -163,7 +229,7 @@ impl Settings {
         };
         Ok(Self {
             database_url,
-            bind,
+            bind: bind.clone(),
             jwt,
             video,
             video_cleanup_interval,
@@ -181,7 +247,7 @@ impl Settings {
                 &lookup,
                 max_capacity,
                 default_capacity,
-                bind,
+                &bind,
             )?,
         })
     }
@@ -433,6 +499,46 @@ mod tests {
             let err = settings(&vars).unwrap_err();
             assert!(err.to_string().starts_with(var), "{var}: {err}");
         }
+    }
+
+    #[test]
+    fn the_bind_address_may_be_a_host_name_or_an_ipv6_address() {
+        let bind = |value: &str| {
+            settings(&[("LIVECLASS_DEV_MODE", "1"), ("LIVECLASS_BIND", value)]).map(|s| s.bind)
+        };
+        let localhost = bind("localhost:8080").unwrap();
+        assert_eq!(localhost.to_string(), "localhost:8080");
+        assert!(
+            localhost
+                .resolve()
+                .unwrap()
+                .iter()
+                .all(|a| a.ip().is_loopback() && a.port() == 8080)
+        );
+        let v6 = bind("[::1]:8080").unwrap();
+        assert_eq!(v6.to_string(), "[::1]:8080");
+        assert_eq!(v6.resolve().unwrap(), ["[::1]:8080".parse().unwrap()]);
+        assert_eq!(bind("0.0.0.0:0").unwrap().to_string(), "0.0.0.0:0");
+        for bad in [
+            "nowhere",
+            "::1:8080",
+            "localhost:http",
+            "local host:80",
+            ":80",
+            "a..b:80",
+        ] {
+            let err = bind(bad).unwrap_err();
+            assert!(
+                err.to_string().starts_with("LIVECLASS_BIND: "),
+                "{bad}: {err}"
+            );
+        }
+        let s = settings(&[
+            ("LIVECLASS_DEV_MODE", "1"),
+            ("LIVECLASS_BIND", "[::1]:9000"),
+        ])
+        .unwrap();
+        assert_eq!(s.schedules.feeds.public_url, "http://[::1]:9000");
     }
 
     #[test]

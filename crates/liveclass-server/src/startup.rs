@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::HttpServer;
 use actix_web::dev::Server;
@@ -19,23 +20,48 @@ use liveclass_http::{AppState, JwtVerifier};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
 
-use crate::settings::{Settings, VideoSettings};
+use crate::settings::{BindAddress, Settings, VideoSettings};
+use crate::supervisor::Supervisor;
+use crate::workers;
 
+/// How long in-flight requests and background passes get to finish after
+/// SIGTERM.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Why the server could not start. Each variant keeps its cause as its
+/// `source`; print the chain (`{:#}` of an `anyhow::Error`) to see it all.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Connect(#[from] liveclass_persistence::ConnectError),
-    #[error("cannot migrate the database: {0}")]
+    #[error("cannot migrate the database")]
     Migrate(#[from] liveclass_persistence::MigrationError),
-    #[error("invalid JWT key: {0}")]
+    /// The blocking task that connects and migrates died.
+    #[error("the database set-up task failed")]
+    DatabaseTask(#[source] tokio::task::JoinError),
+    #[error("invalid JWT key")]
     Jwt(#[from] liveclass_http::auth::JwtConfigError),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
+    #[error("cannot resolve LIVECLASS_BIND={addr}")]
+    Resolve {
+        addr: BindAddress,
+        #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Other(String),
+    #[error("cannot listen on {addr}")]
+    Bind {
+        addr: BindAddress,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot listen for SIGTERM and SIGINT")]
+    Signals(#[source] std::io::Error),
+    #[error("cannot build the {client} client")]
+    VideoClient {
+        /// The provider, and the setting to check.
+        client: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// A built, bound, not yet running server.
@@ -43,8 +69,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
-    cleanups: Arc<ProviderCleanups>,
-    cleanup_interval: std::time::Duration,
+    workers: Supervisor,
+    signals: StopSignals,
 }
 
 impl Application {
@@ -68,44 +94,27 @@ impl Application {
         let store = Arc::new(DieselStore::new(pool.clone()));
         let video = video_provider(&settings.video)?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let queue = store.clone() as Arc<dyn CleanupQueue>;
         let state = app_state(&store, &video, &clock, &settings, verifier);
-        let cleanups = Arc::new(ProviderCleanups::new(
-            queue,
-            video.clone(),
-            clock.clone(),
-            CleanupPolicy::default(),
-        ));
-        if let Some(every) = settings.schedules.auto_end_every {
-            let auto_end = AutoEndService::new(
-                store.clone() as Arc<dyn AutoEndRepository>,
-                store.clone() as Arc<dyn ClassRepository>,
-                clock.clone(),
-                settings.schedules.auto_end,
-            );
-            crate::workers::spawn_auto_end(Arc::new(auto_end), every);
-        }
 
-        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
-            addr: settings.bind,
-            source,
-        })?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| StartupError::Other(e.to_string()))?
-            .port();
-        let mut server =
-            HttpServer::new(move || liveclass_http::app(state.clone())).shutdown_timeout(30);
+        let (listener, port) = listen(&settings.bind)?;
+        let mut server = HttpServer::new(move || liveclass_http::app(state.clone()))
+            .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+            // `run_until_stopped` handles SIGINT/SIGTERM, for the workers too.
+            .disable_signals();
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {
-                addr: settings.bind,
+                addr: settings.bind.clone(),
                 source,
             })?
             .run();
+        // Listening before the "listening" line: a SIGTERM right after it
+        // stops the server gracefully instead of killing it.
+        let signals = StopSignals::listen().map_err(StartupError::Signals)?;
+        let workers = start_workers(&store, &video, &settings, clock);
         tracing::info!(
             address = %settings.bind,
             port,
@@ -117,8 +126,8 @@ impl Application {
             port,
             server,
             pool,
-            cleanups,
-            cleanup_interval: settings.video_cleanup_interval,
+            workers,
+            signals,
         })
     }
 
@@ -130,25 +139,53 @@ impl Application {
         &self.pool
     }
 
-    /// Serves until SIGINT or SIGTERM, then stops gracefully: in-flight
-    /// requests get up to 30 seconds to finish.
+    /// Serves until SIGTERM or SIGINT (or until an [`Application::handle`]
+    /// stops it). On SIGTERM it stops gracefully: in-flight requests and
+    /// background passes under way get up to [`SHUTDOWN_GRACE`] to finish,
+    /// side by side. SIGINT drops the requests at once, and gives passes
+    /// under way a second.
     ///
     /// # Errors
     /// When the server fails.
-    ///
-    /// While serving, a background task retries failed video-provider
-    /// clean-ups every `LIVECLASS_VIDEO_CLEANUP_INTERVAL_SECS`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = tokio::spawn(retry_cleanups(self.cleanups, self.cleanup_interval));
-        let result = self.server.await;
-        worker.abort();
+        let Self {
+            server,
+            mut workers,
+            mut signals,
+            ..
+        } = self;
+        let handle = server.handle();
+        let mut server = std::pin::pin!(server);
+        let stopped = tokio::select! {
+            result = &mut server => Ok(result),
+            graceful = signals.recv() => Err(graceful),
+        };
+        let result = match stopped {
+            Ok(result) => result,
+            Err(graceful) => {
+                let grace = if graceful {
+                    SHUTDOWN_GRACE
+                } else {
+                    Duration::from_secs(1)
+                };
+                let signal = if graceful { "SIGTERM" } else { "SIGINT" };
+                tracing::info!(
+                    signal,
+                    ?grace,
+                    "stopping the server and the background jobs"
+                );
+                let (result, (), ()) =
+                    tokio::join!(server, handle.stop(graceful), workers.shutdown(grace));
+                result
+            }
+        };
+        workers.shutdown(SHUTDOWN_GRACE).await;
         result
     }
 
-    /// The clean-up retrier this application runs in the background (tests
-    /// run it by hand).
-    pub fn cleanups(&self) -> Arc<ProviderCleanups> {
-        self.cleanups.clone()
+    /// The names of the background jobs running.
+    pub fn background_jobs(&self) -> Vec<&'static str> {
+        self.workers.jobs()
     }
 
     /// A handle that stops the server (for tests and embedding).
@@ -218,13 +255,20 @@ pub fn video_provider(settings: &VideoSettings) -> Result<Arc<dyn VideoProvider>
                 None => jitsi,
             })
         }
-        VideoSettings::Daily(config) => Arc::new(
-            DailyVideoProvider::new(config.clone())
-                .map_err(|e| StartupError::Other(format!("Daily client: {e:#}")))?,
-        ),
+        VideoSettings::Daily(config) => {
+            Arc::new(DailyVideoProvider::new(config.clone()).map_err(|e| {
+                StartupError::VideoClient {
+                    client: "Daily",
+                    source: e.into(),
+                }
+            })?)
+        }
         VideoSettings::Zoom(config) => {
             Arc::new(ZoomVideoProvider::new(config.clone()).map_err(|e| {
-                StartupError::Other(format!("Zoom client (ZOOM_OAUTH_URL?): {e:#}"))
+                StartupError::VideoClient {
+                    client: "Zoom (check ZOOM_OAUTH_URL)",
+                    source: e.into(),
+                }
             })?)
         }
         VideoSettings::None => Arc::new(NoVideoProvider),
@@ -232,26 +276,97 @@ pub fn video_provider(settings: &VideoSettings) -> Result<Arc<dyn VideoProvider>
     Ok(provider)
 }
 
-/// Runs due clean-ups every `interval`, for as long as the server runs.
-/// Every process does this; the queue's claims keep them from colliding.
-async fn retry_cleanups(cleanups: Arc<ProviderCleanups>, interval: std::time::Duration) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        match cleanups.run_once().await {
-            Ok(report) if report.done + report.failed + report.abandoned > 0 => {
-                tracing::info!(
-                    done = report.done,
-                    failed = report.failed,
-                    abandoned = report.abandoned,
-                    "video clean-ups run"
-                );
+// ---- Background workers ----------------------------------------------------
+
+/// Starts the background jobs under one supervisor. A new worker is one more
+/// `supervisor.every(name, interval, job)` here, with its job in `workers.rs`.
+fn start_workers(
+    store: &Arc<DieselStore>,
+    video: &Arc<dyn VideoProvider>,
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> Supervisor {
+    let mut supervisor = Supervisor::new();
+    if let Some(every) = settings.schedules.auto_end_every {
+        let auto_end = AutoEndService::new(
+            store.clone() as Arc<dyn AutoEndRepository>,
+            store.clone() as Arc<dyn ClassRepository>,
+            clock.clone(),
+            settings.schedules.auto_end,
+        );
+        supervisor.every("auto-end", every, workers::auto_end(Arc::new(auto_end)));
+    }
+    let cleanups = ProviderCleanups::new(
+        store.clone() as Arc<dyn CleanupQueue>,
+        video.clone(),
+        clock,
+        CleanupPolicy::default(),
+    );
+    supervisor.every(
+        "video-cleanups",
+        settings.video_cleanup_interval,
+        workers::video_cleanups(Arc::new(cleanups)),
+    );
+    supervisor
+}
+
+/// SIGTERM and SIGINT, listened to from their creation on.
+struct StopSignals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    /// The next stop signal: `true` for SIGTERM (stop gracefully), `false`
+    /// for SIGINT.
+    async fn recv(&mut self) -> bool {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => true,
+                _ = self.interrupt.recv() => false,
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "could not read the video clean-up queue"),
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            false
         }
     }
+}
+
+// ---- Listener and database ---------------------------------------------------
+
+/// Binds the first address `bind` resolves to that can be bound; returns the
+/// listener and its port (the one picked when `bind` asks for port 0).
+fn listen(bind: &BindAddress) -> Result<(TcpListener, u16), StartupError> {
+    let addrs = bind.resolve().map_err(|source| StartupError::Resolve {
+        addr: bind.clone(),
+        source,
+    })?;
+    let bound = TcpListener::bind(&addrs[..]).and_then(|l| {
+        let port = l.local_addr()?.port();
+        Ok((l, port))
+    });
+    bound.map_err(|source| StartupError::Bind {
+        addr: bind.clone(),
+        source,
+    })
 }
 
 /// Connects and migrates, off the async workers (both block).
@@ -269,5 +384,5 @@ pub async fn open_database(url: &str, options: PoolOptions) -> Result<DbPool, St
         Ok(pool)
     })
     .await
-    .map_err(|e| StartupError::Other(e.to_string()))?
+    .map_err(StartupError::DatabaseTask)?
 }

@@ -1,27 +1,58 @@
-//! Background workers of the server process.
+//! The background jobs of the server process, run by the
+//! [`Supervisor`](crate::supervisor::Supervisor): each is a closure that
+//! runs one pass, and a [`Report`] that logs what the pass did.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use liveclass_domain::auto_end::AutoEndService;
+use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
 
-/// Runs the auto-end pass every `every`, for as long as the runtime runs.
-/// Failures are logged and retried on the next tick. Safe with several
-/// server processes (see `liveclass_domain::auto_end`).
-pub fn spawn_auto_end(
-    service: Arc<AutoEndService>,
-    every: Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            match service.run_once().await {
-                Ok(0) => {}
-                Ok(ended) => tracing::info!(ended, "auto-end pass ended overdue classes"),
-                Err(e) => tracing::warn!(error = %e, "auto-end pass failed; retrying next tick"),
-            }
+use crate::supervisor::{Job, Report};
+
+/// The auto-end pass: ends live classes long past their planned end. Safe
+/// with several server processes (see `liveclass_domain::auto_end`).
+pub fn auto_end(service: Arc<AutoEndService>) -> impl Job {
+    move || {
+        let service = service.clone();
+        async move { service.run_once().await.map(AutoEnded) }
+    }
+}
+
+/// How many classes an auto-end pass ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AutoEnded(pub u32);
+
+impl Report for AutoEnded {
+    fn log(&self, job: &'static str) {
+        if self.0 > 0 {
+            tracing::info!(job, ended = self.0, "auto-end pass ended overdue classes");
         }
-    })
+    }
+}
+
+/// Retries the due video-provider clean-ups. Every process does this; the
+/// queue's claims keep them from colliding.
+pub fn video_cleanups(cleanups: Arc<ProviderCleanups>) -> impl Job {
+    move || {
+        let cleanups = cleanups.clone();
+        async move {
+            cleanups.run_once().await.map_err(|e| {
+                anyhow::Error::new(e).context("could not read the video clean-up queue")
+            })
+        }
+    }
+}
+
+impl Report for CleanupReport {
+    fn log(&self, job: &'static str) {
+        if self.done + self.failed + self.abandoned > 0 {
+            tracing::info!(
+                job,
+                done = self.done,
+                failed = self.failed,
+                abandoned = self.abandoned,
+                "video clean-ups run"
+            );
+        }
+    }
 }
