@@ -92,3 +92,86 @@ pub(crate) fn claim_with<K>(
         Ok(claimed)
     })
 }
+
+/// The helper on its own: claimers racing in small batches take every row
+/// exactly once. (The workers' own races are in the `video` and
+/// `schedules_contract` tests.)
+#[cfg(all(test, feature = "test-util"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::HashSet;
+    use std::sync::Barrier;
+
+    use diesel::prelude::*;
+    use time::macros::datetime;
+
+    use crate::schema::video_cleanups as queue;
+    use crate::testing::TestDatabase;
+
+    const ROWS: usize = 40;
+    const CLAIMERS: usize = 8;
+
+    async fn concurrent_claimers_take_each_row_once(db: TestDatabase) {
+        let due = datetime!(2030-01-01 12:00);
+        let leased = datetime!(2030-01-01 13:00);
+        let mut conn = db.pool.get().unwrap();
+        for n in 0..ROWS {
+            diesel::insert_into(queue::table)
+                .values((
+                    queue::id.eq(format!("row-{n:02}")),
+                    queue::tenant_id.eq("tenant"),
+                    queue::class_id.eq("class"),
+                    queue::action.eq("delete_room"),
+                    queue::video_provider.eq("jitsi"),
+                    queue::video_room_ref.eq("room"),
+                    queue::join_url.eq("https://meet.example/room"),
+                    queue::due_at.eq(due),
+                    queue::created_at.eq(due),
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+        }
+        drop(conn);
+        let start = Barrier::new(CLAIMERS);
+        let claimed: Vec<String> = std::thread::scope(|s| {
+            let claimers: Vec<_> = (0..CLAIMERS)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut conn = db.pool.get().unwrap();
+                        start.wait();
+                        let mut mine = Vec::new();
+                        loop {
+                            let batch: Vec<String> = claim!(&mut *conn,
+                                candidates: queue::table
+                                    .filter(queue::due_at.le(due))
+                                    .order(queue::id.asc())
+                                    .limit(3)
+                                    .select(queue::id),
+                                lease: |conn, ids: &[String]| {
+                                    diesel::update(queue::table.filter(queue::id.eq_any(ids)))
+                                        .set(queue::due_at.eq(leased))
+                                        .execute(conn)
+                                },
+                            )
+                            .unwrap();
+                            if batch.is_empty() {
+                                return mine;
+                            }
+                            mine.extend(batch);
+                        }
+                    })
+                })
+                .collect();
+            claimers
+                .into_iter()
+                .flat_map(|c| c.join().unwrap())
+                .collect()
+        });
+        let distinct: HashSet<&String> = claimed.iter().collect();
+        assert_eq!(distinct.len(), claimed.len(), "claimed twice: {claimed:?}");
+        assert_eq!(claimed.len(), ROWS);
+    }
+
+    crate::on_both_backends!(concurrent_claimers_take_each_row_once);
+}
