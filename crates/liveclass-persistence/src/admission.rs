@@ -9,7 +9,8 @@
 //! 2. `AlreadyActive(p)` when the user already has an active participation in
 //!    the class (it is returned, nothing is written): **one active
 //!    participation per user and class**, also enforced by the unique index
-//!    `participations_one_active_per_user`;
+//!    `participations_one_active_per_user` (migration
+//!    `2026-11-22-000001_create_live_classes`, both backends);
 //! 3. `NotLive(status)` when the class is not live;
 //! 4. `Full { capacity }` when every seat is taken;
 //! 5. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the

@@ -19,6 +19,8 @@ use crate::rows::{ParticipationRow, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
 
+/// The user's active participation in the class, if any (at most one: see
+/// `admission`).
 pub(crate) fn active_participation(
     conn: &mut AnyConnection,
     class_id: &str,
