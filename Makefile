@@ -13,8 +13,10 @@ run: build
 	@echo ""
 	LIVECLASS_DEV_MODE=1 $(SERVER)
 
+# -p: the server's own features only (the end-to-end test crate enables
+# liveclass-persistence/test-util, which a workspace-wide build would unify in).
 build:
-	$(CARGO) build --bin server
+	$(CARGO) build -p liveclass-server --bin server
 
 ## test: unit, adapter and end-to-end tests (PostgreSQL ones too when LIVECLASS_TEST_POSTGRES_URL is set)
 test:
@@ -31,12 +33,12 @@ fmt:
 ## bench: load-test a release build against PostgreSQL (LIVECLASS_BENCH_POSTGRES_URL,
 ## default postgres://postgres@127.0.0.1:5432/postgres); writes bench-results/report.{json,md}
 bench:
-	$(CARGO) build --release --bin server --bin liveclass-bench
+	$(CARGO) build --release -p liveclass-server -p liveclass-bench --bin server --bin liveclass-bench
 	target/release/liveclass-bench --server-bin target/release/server $(BENCH_ARGS)
 
 ## openapi: regenerate the checked-in OpenAPI document
 openapi:
-	$(CARGO) run --quiet --bin server -- openapi > openapi/openapi.json
+	$(CARGO) run --quiet -p liveclass-server --bin server -- openapi > openapi/openapi.json
 
 clean:
 	$(CARGO) clean

@@ -4,7 +4,7 @@ use anyhow::Context;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use liveclass_persistence::testing::with_database;
+use liveclass_persistence::with_database;
 
 /// A fresh database, dropped with this value.
 pub struct ScenarioDb {

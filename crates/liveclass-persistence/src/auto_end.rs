@@ -1,4 +1,6 @@
-//! [`DieselStore`] as the domain's `AutoEndRepository`.
+//! [`DieselStore`] as the domain's `AutoEndRepository`: overdue live classes
+//! are claimed through [`claim!`](crate::claim) with a lease in
+//! `live_classes.auto_end_claimed_until`.
 
 use async_trait::async_trait;
 use diesel::prelude::*;
@@ -7,10 +9,10 @@ use liveclass_domain::class::{ClassStatus, RepoError};
 use liveclass_domain::ids::{ClassId, TenantId};
 use time::{Duration, OffsetDateTime};
 
-use crate::connection::AnyConnection;
-use crate::repository::{DieselStore, corrupt, write_transaction};
+use crate::claim::claim;
 use crate::rows::{to_db_time, uuid};
 use crate::schema::live_classes;
+use crate::store::{DieselStore, corrupt};
 
 #[async_trait]
 impl AutoEndRepository for DieselStore {
@@ -24,9 +26,9 @@ impl AutoEndRepository for DieselStore {
         let (cutoff, now_db, until) =
             (to_db_time(cutoff), to_db_time(now), to_db_time(now + lease));
         self.run("claim overdue classes", move |conn| {
-            write_transaction(conn, |conn| {
+            let rows: Vec<(String, String)> = claim!(conn,
                 // Index live_classes_status_scheduled_end.
-                let candidates = live_classes::table
+                candidates: live_classes::table
                     .filter(live_classes::status.eq(ClassStatus::Live.as_str()))
                     .filter(live_classes::scheduled_end.lt(cutoff))
                     .filter(
@@ -36,30 +38,23 @@ impl AutoEndRepository for DieselStore {
                     )
                     .order((live_classes::scheduled_end.asc(), live_classes::id.asc()))
                     .limit(i64::from(limit))
-                    .select((live_classes::tenant_id, live_classes::id));
-                // SKIP LOCKED: a concurrent claimer takes other classes instead
-                // of waiting for these; SQLite's immediate transaction already
-                // lets one claimer in at a time.
-                let rows: Vec<(String, String)> = match conn {
-                    AnyConnection::Postgresql(c) => {
-                        candidates.for_update().skip_locked().load(c)?
-                    }
-                    AnyConnection::Sqlite(c) => candidates.load(c)?,
-                };
-                let ids: Vec<&str> = rows.iter().map(|(_, id)| id.as_str()).collect();
-                diesel::update(live_classes::table.filter(live_classes::id.eq_any(&ids)))
-                    .set(live_classes::auto_end_claimed_until.eq(until))
-                    .execute(conn)?;
-                rows.iter()
-                    .map(|(tenant, id)| {
-                        Ok((
-                            TenantId::parse(tenant)?,
-                            ClassId::from_uuid(uuid(id, "class id")?),
-                        ))
-                    })
-                    .collect::<anyhow::Result<Vec<_>>>()
-                    .map_err(corrupt)
-            })
+                    .select((live_classes::tenant_id, live_classes::id)),
+                lease: |conn, rows: &[(String, String)]| {
+                    let ids: Vec<&str> = rows.iter().map(|(_, id)| id.as_str()).collect();
+                    diesel::update(live_classes::table.filter(live_classes::id.eq_any(&ids)))
+                        .set(live_classes::auto_end_claimed_until.eq(until))
+                        .execute(conn)
+                },
+            )?;
+            rows.iter()
+                .map(|(tenant, id)| {
+                    Ok((
+                        TenantId::parse(tenant)?,
+                        ClassId::from_uuid(uuid(id, "class id")?),
+                    ))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+                .map_err(corrupt)
         })
         .await
     }

@@ -7,9 +7,9 @@ use liveclass_domain::class::RepoError;
 use liveclass_domain::ids::{TenantId, UserId};
 use time::OffsetDateTime;
 
-use crate::repository::{DieselStore, corrupt};
 use crate::rows::to_db_time;
 use crate::schema::calendar_tokens;
+use crate::store::{DieselStore, corrupt};
 
 #[async_trait]
 impl CalendarTokenRepository for DieselStore {

@@ -1,9 +1,9 @@
 //! [`DieselStore`] as the domain's [`CleanupQueue`].
 //!
-//! A claim is a conditional `UPDATE … SET due_at = now + lease WHERE id = ?
-//! AND due_at <= now`: of several processes racing for one row, exactly one
-//! updates it (the others' condition no longer holds), with no lock held
-//! beyond that statement.
+//! Due clean-ups are claimed through [`claim!`](crate::claim): the lease moves
+//! `due_at` to `now + lease` and counts the attempt, so a claimed row is not
+//! due again until the lease runs out; `reschedule` sets the next due time
+//! (the backoff), `complete` deletes the row.
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -15,9 +15,10 @@ use liveclass_domain::video::Room;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::repository::{DieselStore, corrupt};
+use crate::claim::claim;
 use crate::rows::to_db_time;
 use crate::schema::video_cleanups;
+use crate::store::{DieselStore, corrupt};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = video_cleanups)]
@@ -101,31 +102,30 @@ impl CleanupQueue for DieselStore {
     ) -> Result<Vec<PendingCleanup>, RepoError> {
         let (now, until) = (to_db_time(now), to_db_time(now + lease));
         self.run("claim video clean-ups", move |conn| {
-            let candidates: Vec<String> = video_cleanups::table
-                .filter(video_cleanups::due_at.le(now))
-                .order(video_cleanups::due_at.asc())
-                .limit(i64::from(limit))
-                .select(video_cleanups::id)
-                .load(conn)?;
-            let mut claimed = Vec::new();
-            for id in candidates {
-                let won = diesel::update(video_cleanups::table)
-                    .filter(video_cleanups::id.eq(&id))
+            let ids: Vec<String> = claim!(conn,
+                candidates: video_cleanups::table
                     .filter(video_cleanups::due_at.le(now))
-                    .set((
-                        video_cleanups::due_at.eq(until),
-                        video_cleanups::attempts.eq(video_cleanups::attempts + 1),
-                    ))
-                    .execute(conn)?;
-                if won == 1 {
-                    let row: CleanupRow = video_cleanups::table
-                        .find(&id)
-                        .select(CleanupRow::as_select())
-                        .first(conn)?;
-                    claimed.push(PendingCleanup::try_from(row).map_err(corrupt)?);
-                }
-            }
-            Ok(claimed)
+                    .order(video_cleanups::due_at.asc())
+                    .limit(i64::from(limit))
+                    .select(video_cleanups::id),
+                lease: |conn, ids: &[String]| {
+                    diesel::update(video_cleanups::table.filter(video_cleanups::id.eq_any(ids)))
+                        .set((
+                            video_cleanups::due_at.eq(until),
+                            video_cleanups::attempts.eq(video_cleanups::attempts + 1),
+                        ))
+                        .execute(conn)
+                },
+            )?;
+            // As leased (attempts counted), in the order claimed.
+            let mut rows: Vec<CleanupRow> = video_cleanups::table
+                .filter(video_cleanups::id.eq_any(&ids))
+                .select(CleanupRow::as_select())
+                .load(conn)?;
+            rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+            rows.into_iter()
+                .map(|row| PendingCleanup::try_from(row).map_err(corrupt))
+                .collect()
         })
         .await
     }

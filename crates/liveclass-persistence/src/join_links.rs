@@ -6,9 +6,9 @@ use liveclass_domain::class::{JoinHash, LiveClass, RepoError};
 use liveclass_domain::ids::TenantId;
 use liveclass_domain::join_link::JoinLinkRepository;
 
-use crate::repository::{DieselStore, corrupt};
 use crate::rows::ClassRow;
 use crate::schema::live_classes;
+use crate::store::{DieselStore, corrupt};
 
 #[async_trait]
 impl JoinLinkRepository for DieselStore {

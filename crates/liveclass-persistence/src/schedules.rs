@@ -15,13 +15,13 @@ use liveclass_domain::schedule::{
 };
 use time::{Date, OffsetDateTime};
 
+use crate::backend::per_backend;
+use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, counted};
 use crate::connection::AnyConnection;
-use crate::repository::{
-    ACTIVE_COUNT_SQL, DieselStore, PARTICIPANT_COUNT_SQL, corrupt, counted, write_transaction,
-};
 use crate::rows::{ClassRow, to_db_time};
 use crate::schedule_rows::ScheduleRow;
 use crate::schema::{live_classes, participations, schedules};
+use crate::store::{DieselStore, corrupt, write_transaction};
 
 fn to_schedules(rows: Vec<ScheduleRow>) -> Result<Vec<Schedule>, DieselError> {
     rows.into_iter()
@@ -34,18 +34,14 @@ fn to_schedules(rows: Vec<ScheduleRow>) -> Result<Vec<Schedule>, DieselError> {
 /// same occurrence; `false` then. The unique index decides, not a read.
 fn insert_occurrence(conn: &mut AnyConnection, row: &ClassRow) -> Result<bool, DieselError> {
     let target = (live_classes::schedule_id, live_classes::occurrence_date);
-    let inserted = match conn {
-        AnyConnection::Postgresql(c) => diesel::insert_into(live_classes::table)
+    // `ON CONFLICT` needs the concrete backend.
+    let inserted = per_backend!(conn, |c| {
+        diesel::insert_into(live_classes::table)
             .values(row)
             .on_conflict(target)
             .do_nothing()
-            .execute(c)?,
-        AnyConnection::Sqlite(c) => diesel::insert_into(live_classes::table)
-            .values(row)
-            .on_conflict(target)
-            .do_nothing()
-            .execute(c)?,
-    };
+            .execute(c)?
+    });
     Ok(inserted == 1)
 }
 

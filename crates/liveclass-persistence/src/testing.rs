@@ -1,13 +1,40 @@
 //! Test databases for this crate's and the end-to-end tests: a fresh SQLite
 //! file, or a fresh PostgreSQL database, dropped again when the handle is.
+//! Compiled with the `test-util` feature only.
+//!
+//! # PostgreSQL: one migrated template, cloned per test
+//!
+//! Migrating a database takes far longer than copying one, so the migrations
+//! run once per server and migration set, into a template database named
+//! `liveclass_template_<hash>`, the hash being that of the PostgreSQL
+//! migration files: a changed or added migration makes a new template. Each
+//! test then gets `CREATE DATABASE liveclass_test_<uuid> TEMPLATE …`, dropped
+//! when its [`TestDatabase`] is (also while a panic unwinds).
+//!
+//! The template is built under a PostgreSQL advisory lock on the admin
+//! connection, so test processes running at once (several test binaries,
+//! several worktrees on one server) build it once; it is built under another
+//! name and renamed when complete, so a build that died half-way is never
+//! cloned. It is then marked `IS_TEMPLATE` and closed to connections
+//! (`ALLOW_CONNECTIONS false`): PostgreSQL refuses to copy a database others
+//! are connected to, so nothing may stay connected to it. Old templates are
+//! left on the server (each is the size of an empty schema); remove them with
+//! `ALTER DATABASE <name> IS_TEMPLATE false; DROP DATABASE <name>;`.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::sql_types::{BigInt, Text};
+use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use crate::{DbPool, PoolOptions, connect, run_migrations};
 
 /// The tables, for tests that check what the database holds.
 pub use crate::schema;
+
+/// `postgres://u@h:p/db?x` with its database replaced by `name`.
+pub use crate::database_url::with_database;
 
 /// The variable naming a PostgreSQL server for tests, e.g.
 /// `postgres://postgres@127.0.0.1:5432/test`. Each test gets a database of its
@@ -63,8 +90,9 @@ impl TestDatabase {
         }
     }
 
-    /// A migrated PostgreSQL database of its own, or `None` (with a notice on
-    /// stderr) when [`POSTGRES_URL_VAR`] is not set.
+    /// A migrated PostgreSQL database of its own, cloned from the template
+    /// (see the module docs), or `None` (with a notice on stderr) when
+    /// [`POSTGRES_URL_VAR`] is not set.
     ///
     /// # Panics
     /// When the variable is set but the server cannot be reached: a test that
@@ -75,19 +103,20 @@ impl TestDatabase {
             eprintln!("SKIPPED on PostgreSQL: {test} ({POSTGRES_URL_VAR} is not set)");
             return None;
         };
+        let template = template(&admin_url);
         let name = format!("liveclass_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
             panic!("{POSTGRES_URL_VAR} is set but PostgreSQL cannot be reached: {e}")
         });
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
+        retry_while_in_use(|| {
+            admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        })
+        .unwrap_or_else(|e| panic!("cannot create {name} from {template}: {e}"));
         let url = with_database(&admin_url, &name);
         // From here on the database is dropped whatever happens, even if
         // connecting or migrating panics.
         let guard = DroppedDatabase { admin_url, name };
         let pool = connect(&url, PoolOptions::default()).unwrap();
-        run_migrations(&pool).unwrap();
         Some(Self {
             url,
             pool,
@@ -96,23 +125,131 @@ impl TestDatabase {
     }
 }
 
-/// `postgres://u@h:p/db?x` with its database replaced by `name`.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let authority_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| base[start..].find('/').map(|j| start + j))
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
+/// The key of the advisory lock (on the admin database) under which one
+/// process at a time builds a template. Any constant.
+const TEMPLATE_LOCK_KEY: i64 = 0x4c43_5465_6d70_6c74;
+
+/// The template of this process's migrations, once known to exist.
+static TEMPLATE: Mutex<Option<String>> = Mutex::new(None);
+
+/// The name of the migrated template database, built first if no process has
+/// built it yet (see the module docs).
+#[allow(clippy::unwrap_used)]
+fn template(admin_url: &str) -> String {
+    let mut known = TEMPLATE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(name) = known.as_ref() {
+        return name.clone();
     }
-    out
+    let name = format!("liveclass_template_{:016x}", migrations_hash());
+    let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|e| {
+        panic!("{POSTGRES_URL_VAR} is set but PostgreSQL cannot be reached: {e}")
+    });
+    // Held until the unlock below, or until `admin` is dropped by a panic.
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<BigInt, _>(TEMPLATE_LOCK_KEY)
+        .execute(&mut admin)
+        .unwrap();
+    let exists = diesel::sql_query("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind::<Text, _>(name.as_str())
+        .execute(&mut admin)
+        .unwrap()
+        == 1;
+    if !exists {
+        build_template(&mut admin, admin_url, &name);
+    }
+    diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<BigInt, _>(TEMPLATE_LOCK_KEY)
+        .execute(&mut admin)
+        .unwrap();
+    *known = Some(name.clone());
+    name
+}
+
+/// Migrates a new database and publishes it as the template `name`. The caller
+/// holds the template lock.
+#[allow(clippy::unwrap_used)]
+fn build_template(admin: &mut PgConnection, admin_url: &str, name: &str) {
+    let building = format!("{name}_building");
+    // Left by a build that died half-way.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {building}"))
+        .unwrap();
+    {
+        // One connection, closed when the pool is dropped at the end of this
+        // block: the template must have none left to be copied.
+        let options = PoolOptions {
+            max_size: 1,
+            ..PoolOptions::default()
+        };
+        let pool = connect(&with_database(admin_url, &building), options).unwrap();
+        run_migrations(&pool).unwrap();
+    }
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {building} WITH ALLOW_CONNECTIONS false"
+        ))
+        .unwrap();
+    retry_while_in_use(|| {
+        admin.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+    })
+    .unwrap();
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} WITH IS_TEMPLATE true"))
+        .unwrap();
+}
+
+/// Runs `statement` again, for up to about ten seconds, while PostgreSQL
+/// refuses it because a connection to the database it copies or renames is
+/// still closing ("source database … is being accessed by other users").
+fn retry_while_in_use(
+    mut statement: impl FnMut() -> diesel::QueryResult<()>,
+) -> diesel::QueryResult<()> {
+    let mut attempts = 0;
+    loop {
+        match statement() {
+            Err(e) if attempts < 50 && e.to_string().contains("accessed by other users") => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// FNV-1a over the PostgreSQL migrations' paths and contents, in path order:
+/// stable across builds and toolchains, and changed by any edit. The files
+/// are the ones `embed_migrations!` compiled in.
+fn migrations_hash() -> u64 {
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/postgres");
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(DIR)];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read the migrations in {}: {e}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for path in files {
+        let relative = path.strip_prefix(DIR).unwrap_or(&path);
+        let content =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        for byte in relative.to_string_lossy().bytes().chain([0]).chain(content) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// Runs each named `async fn(TestDatabase)` as two tests, `sqlite::name` and
@@ -141,18 +278,4 @@ macro_rules! on_both_backends {
             )*
         }
     };
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn the_database_name_is_replaced_and_the_rest_kept() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/test?sslmode=disable", "x"),
-            "postgres://u@h:5432/x?sslmode=disable"
-        );
-        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
-    }
 }

@@ -3,107 +3,20 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
+mod common;
 
-use diesel::RunQueryDsl;
 use liveclass_domain::class::{
-    AdmitOutcome, AdmitRequest, Capacity, ClassCounts, ClassFilter, ClassRepository, ClassStatus,
-    LiveClass, PageRequest, ParticipantRole, ParticipationRepository, RecordingOutcome,
-    RecordingUrl, Title, TransitionOutcome,
+    AdmitOutcome, AdmitRequest, ClassFilter, ClassRepository, ClassStatus, PageRequest,
+    ParticipationRepository, RecordingOutcome, RecordingUrl, TransitionOutcome,
 };
-use liveclass_domain::ids::{IdGenerator, ParticipationId, RandomIds, TenantId, UserId};
-use liveclass_domain::video::Room;
+use liveclass_domain::ids::{IdGenerator, RandomIds};
 use liveclass_persistence::on_both_backends;
 use liveclass_persistence::testing::TestDatabase;
 use liveclass_persistence::{DieselStore, run_migrations};
+use time::Duration;
 use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
 
-const T0: OffsetDateTime = datetime!(2030-03-01 14:00 UTC);
-
-fn tenant(name: &str) -> TenantId {
-    TenantId::parse(name).unwrap()
-}
-
-fn user(name: &str) -> UserId {
-    UserId::parse(name).unwrap()
-}
-
-fn new_class(tenant_name: &str, capacity: u32, scheduled_at: OffsetDateTime) -> LiveClass {
-    let room_id = RandomIds.room_id();
-    LiveClass {
-        id: RandomIds.class_id(),
-        tenant_id: tenant(tenant_name),
-        created_by: user("teacher"),
-        title: Title::parse("Rust ownership").unwrap(),
-        description: Some(
-            liveclass_domain::class::Description::parse("Borrowing, lifetimes").unwrap(),
-        ),
-        room: Room {
-            provider: "jitsi".into(),
-            external_id: room_id.as_str().into(),
-            join_url: format!("https://meet.jit.si/{room_id}"),
-            host_url: Some("https://host.example/x".into()),
-            password: None,
-        },
-        room_id,
-        status: ClassStatus::Scheduled,
-        scheduled_at,
-        scheduled_end: None,
-        course_id: None,
-        occurrence: None,
-        join_hash: RandomIds.join_hash(),
-        ical_sequence: 0,
-        started_at: None,
-        ended_at: None,
-        max_participants: Capacity::from_stored(capacity),
-        recording_url: None,
-        created_at: T0,
-        updated_at: T0,
-    }
-}
-
-fn admit_request(class: &LiveClass, who: &str, at: OffsetDateTime) -> AdmitRequest {
-    AdmitRequest {
-        tenant_id: class.tenant_id.clone(),
-        class_id: class.id,
-        user_id: user(who),
-        user_name: Some(format!("{who} name")),
-        role: ParticipantRole::Participant,
-        participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
-        at,
-    }
-}
-
-async fn live_class(store: &DieselStore, capacity: u32) -> LiveClass {
-    let class = new_class("tenant-a", capacity, T0);
-    store.insert(&class).await.unwrap();
-    match store
-        .mark_started(&class.tenant_id, class.id, T0)
-        .await
-        .unwrap()
-    {
-        TransitionOutcome::Changed(c) => *c,
-        other => panic!("start failed: {other:?}"),
-    }
-}
-
-/// The counts the list reports for `class`.
-async fn counts_of(store: &DieselStore, class: &LiveClass) -> ClassCounts {
-    let page = store
-        .list(
-            &class.tenant_id,
-            &ClassFilter::default(),
-            PageRequest::new(Some(100), None).unwrap(),
-        )
-        .await
-        .unwrap();
-    page.classes
-        .into_iter()
-        .find(|(c, _)| c.id == class.id)
-        .map(|(_, counts)| counts)
-        .unwrap()
-}
+use common::*;
 
 // ---- the contract ----
 
@@ -293,203 +206,6 @@ async fn ending_closes_every_open_participation_at_the_same_instant(db: TestData
     );
 }
 
-async fn admission_counts_seats_and_refuses_when_full(db: TestDatabase) {
-    let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 2).await;
-    let first = store.admit(&admit_request(&class, "a", T0)).await.unwrap();
-    let AdmitOutcome::Admitted(a) = first else {
-        panic!("{first:?}")
-    };
-    assert_eq!(a.user_name.as_deref(), Some("a name"));
-    assert!(matches!(
-        store.admit(&admit_request(&class, "b", T0)).await.unwrap(),
-        AdmitOutcome::Admitted(_)
-    ));
-    assert_eq!(
-        store.admit(&admit_request(&class, "c", T0)).await.unwrap(),
-        AdmitOutcome::Full { capacity: 2 }
-    );
-    // The same user again: their seat, not a new one, even when full.
-    assert_eq!(
-        store
-            .admit(&admit_request(&class, "a", T0 + Duration::seconds(5)))
-            .await
-            .unwrap(),
-        AdmitOutcome::AlreadyActive(a)
-    );
-    let now = counts_of(&store, &class).await;
-    assert_eq!((now.active, now.participants), (2, 2));
-}
-
-async fn admission_is_refused_before_the_class_is_live(db: TestDatabase) {
-    let store = DieselStore::new(db.pool.clone());
-    let class = new_class("tenant-a", 5, T0);
-    store.insert(&class).await.unwrap();
-    assert_eq!(
-        store.admit(&admit_request(&class, "a", T0)).await.unwrap(),
-        AdmitOutcome::NotLive(ClassStatus::Scheduled)
-    );
-    assert!(
-        store
-            .list_for_class(&class.tenant_id, class.id, false)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-}
-
-async fn leaving_frees_the_seat_and_a_rejoin_is_a_new_stay(db: TestDatabase) {
-    let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 1).await;
-    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
-    let left = store
-        .release(
-            &class.tenant_id,
-            class.id,
-            &user("a"),
-            T0 + Duration::minutes(1),
-        )
-        .await
-        .unwrap()
-        .expect("was in the class");
-    assert_eq!(left.left_at, Some(T0 + Duration::minutes(1)));
-    assert_eq!(
-        store
-            .release(&class.tenant_id, class.id, &user("a"), T0)
-            .await
-            .unwrap(),
-        None
-    );
-    assert!(matches!(
-        store
-            .admit(&admit_request(&class, "a", T0 + Duration::minutes(2)))
-            .await
-            .unwrap(),
-        AdmitOutcome::Admitted(_)
-    ));
-    let now = counts_of(&store, &class).await;
-    assert_eq!((now.active, now.participants), (1, 1));
-    assert_eq!(
-        store
-            .list_for_class(&class.tenant_id, class.id, false)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-    assert_eq!(
-        store
-            .list_for_class(&class.tenant_id, class.id, true)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-}
-
-async fn a_leave_never_predates_the_join(db: TestDatabase) {
-    let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 3).await;
-    store
-        .admit(&admit_request(&class, "a", T0 + Duration::seconds(10)))
-        .await
-        .unwrap();
-    let left = store
-        .release(&class.tenant_id, class.id, &user("a"), T0)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(left.left_at, Some(T0 + Duration::seconds(10)));
-    store
-        .admit(&admit_request(&class, "b", T0 + Duration::seconds(10)))
-        .await
-        .unwrap();
-    let ended = store
-        .mark_ended(&class.tenant_id, class.id, T0)
-        .await
-        .unwrap();
-    assert!(matches!(ended, TransitionOutcome::Changed(_)));
-}
-
-async fn the_database_allows_one_active_participation_per_user(db: TestDatabase) {
-    let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 5).await;
-    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
-    let mut conn = db.pool.get().unwrap();
-    let sql = format!(
-        "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at, seat_no) \
-         VALUES ('{}', '{}', 'tenant-a', 'a', 'participant', '2030-03-01 14:00:00', 5)",
-        RandomIds.new_uuid(),
-        class.id
-    );
-    let err = diesel::sql_query(sql).execute(&mut *conn).unwrap_err();
-    assert!(err.to_string().to_lowercase().contains("unique"), "{err}");
-}
-
-async fn the_database_seats_every_active_participation_within_capacity(db: TestDatabase) {
-    let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 2).await;
-    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
-    let mut conn = db.pool.get().unwrap();
-    let insert = |user: &str, seat: &str| {
-        format!(
-            "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at, seat_no) \
-             VALUES ('{}', '{}', 'tenant-a', '{user}', 'participant', '2030-03-01 14:00:00', {seat})",
-            RandomIds.new_uuid(),
-            class.id
-        )
-    };
-    // Active without a seat, on a seat past the capacity, on a taken seat.
-    let taken: i32 = {
-        use diesel::prelude::*;
-        liveclass_persistence::testing::schema::class_seats::table
-            .filter(
-                liveclass_persistence::testing::schema::class_seats::participation_id.is_not_null(),
-            )
-            .select(liveclass_persistence::testing::schema::class_seats::seat_no)
-            .first(&mut *conn)
-            .unwrap()
-    };
-    for seat in ["NULL".to_owned(), "3".to_owned(), taken.to_string()] {
-        let result = diesel::sql_query(insert("intruder", &seat)).execute(&mut *conn);
-        assert!(
-            result.is_err(),
-            "an active participation on seat {seat} was accepted"
-        );
-    }
-    let free = if taken == 1 { 2 } else { 1 };
-    diesel::sql_query(insert("seated", &free.to_string()))
-        .execute(&mut *conn)
-        .unwrap();
-}
-
-async fn seats_exist_only_while_the_class_is_live(db: TestDatabase) {
-    use diesel::prelude::*;
-    use liveclass_persistence::testing::schema::class_seats;
-    let store = DieselStore::new(db.pool.clone());
-    let class = new_class("tenant-a", 7, T0);
-    store.insert(&class).await.unwrap();
-    let seats = |pool: &liveclass_persistence::DbPool| -> i64 {
-        class_seats::table
-            .filter(class_seats::class_id.eq(class.id.to_string()))
-            .count()
-            .get_result(&mut *pool.get().unwrap())
-            .unwrap()
-    };
-    assert_eq!(seats(&db.pool), 0);
-    store
-        .mark_started(&class.tenant_id, class.id, T0)
-        .await
-        .unwrap();
-    assert_eq!(seats(&db.pool), 7);
-    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
-    store
-        .mark_ended(&class.tenant_id, class.id, T0)
-        .await
-        .unwrap();
-    assert_eq!(seats(&db.pool), 0);
-}
-
 async fn recordings_are_set_once_on_ended_classes(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
     let class = live_class(&store, 5).await;
@@ -527,95 +243,6 @@ async fn recordings_are_set_once_on_ended_classes(db: TestDatabase) {
             .await
             .unwrap(),
         RecordingOutcome::NotFound
-    );
-}
-
-async fn concurrent_admissions_never_exceed_capacity(db: TestDatabase) {
-    let store = Arc::new(DieselStore::new(db.pool.clone()));
-    let class = live_class(&store, 20).await;
-    let tasks: Vec<_> = (0..80)
-        .map(|i| {
-            let (store, request) = (store.clone(), admit_request(&class, &format!("u{i}"), T0));
-            tokio::spawn(async move { store.admit(&request).await })
-        })
-        .collect();
-    let (mut admitted, mut full) = (0, 0);
-    for task in tasks {
-        match task.await.unwrap().unwrap() {
-            AdmitOutcome::Admitted(_) => admitted += 1,
-            AdmitOutcome::Full { .. } => full += 1,
-            other => panic!("{other:?}"),
-        }
-    }
-    assert_eq!((admitted, full), (20, 60));
-    let now = counts_of(&store, &class).await;
-    assert_eq!(now.active, 20);
-    assert_eq!(
-        store
-            .list_for_class(&class.tenant_id, class.id, true)
-            .await
-            .unwrap()
-            .len(),
-        20
-    );
-}
-
-async fn concurrent_joins_of_one_user_take_one_seat(db: TestDatabase) {
-    let store = Arc::new(DieselStore::new(db.pool.clone()));
-    let class = live_class(&store, 5).await;
-    let tasks: Vec<_> = (0..10)
-        .map(|_| {
-            let (store, request) = (store.clone(), admit_request(&class, "same-user", T0));
-            tokio::spawn(async move { store.admit(&request).await })
-        })
-        .collect();
-    let mut ids = std::collections::HashSet::new();
-    for task in tasks {
-        match task.await.unwrap().unwrap() {
-            AdmitOutcome::Admitted(p) | AdmitOutcome::AlreadyActive(p) => ids.insert(p.id),
-            other => panic!("{other:?}"),
-        };
-    }
-    assert_eq!(ids.len(), 1, "every caller must get the same participation");
-    let now = counts_of(&store, &class).await;
-    assert_eq!((now.active, now.participants), (1, 1));
-}
-
-async fn an_end_racing_joins_leaves_no_one_inside(db: TestDatabase) {
-    let store = Arc::new(DieselStore::new(db.pool.clone()));
-    let class = live_class(&store, 100).await;
-    let mut tasks = Vec::new();
-    for i in 0..40 {
-        let (s, request) = (store.clone(), admit_request(&class, &format!("u{i}"), T0));
-        tasks.push(tokio::spawn(
-            async move { s.admit(&request).await.map(drop) },
-        ));
-        if i == 20 {
-            let (store, class) = (store.clone(), class.clone());
-            tasks.push(tokio::spawn(async move {
-                store
-                    .mark_ended(&class.tenant_id, class.id, T0 + Duration::minutes(1))
-                    .await
-                    .map(drop)
-            }));
-        }
-    }
-    for task in tasks {
-        task.await.unwrap().unwrap();
-    }
-    let now = store
-        .find(&class.tenant_id, class.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(now.status, ClassStatus::Ended);
-    assert_eq!(counts_of(&store, &class).await.active, 0);
-    assert!(
-        store
-            .list_for_class(&class.tenant_id, class.id, true)
-            .await
-            .unwrap()
-            .is_empty()
     );
 }
 
@@ -660,67 +287,6 @@ async fn a_roster_is_the_class_with_its_participations(db: TestDatabase) {
     );
 }
 
-async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabase) {
-    use diesel::prelude::*;
-    use liveclass_domain::class::{DetailsUpdate, UpdateOutcome};
-    use liveclass_persistence::testing::schema::{class_seats, participations};
-    let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 8).await;
-    for who in ["a", "b", "c"] {
-        store.admit(&admit_request(&class, who, T0)).await.unwrap();
-    }
-    let resize = |capacity: u32| DetailsUpdate {
-        title: class.title.clone(),
-        description: None,
-        scheduled_at: class.scheduled_at,
-        max_participants: Capacity::from_stored(capacity),
-        room: class.room.clone(),
-    };
-    assert_eq!(
-        store
-            .update_details(&class.tenant_id, class.id, &resize(2), T0)
-            .await
-            .unwrap(),
-        UpdateOutcome::TooManyActive { active: 3 }
-    );
-    let shrunk = store
-        .update_details(&class.tenant_id, class.id, &resize(3), T0)
-        .await
-        .unwrap();
-    assert!(matches!(shrunk, UpdateOutcome::Updated(c) if c.max_participants.get() == 3));
-    // Everyone kept a seat within the new capacity, and there are 3 seats.
-    let mut conn = db.pool.get().unwrap();
-    let seats: Vec<(i32, Option<String>)> = class_seats::table
-        .filter(class_seats::class_id.eq(class.id.to_string()))
-        .order(class_seats::seat_no.asc())
-        .select((class_seats::seat_no, class_seats::participation_id))
-        .load(&mut *conn)
-        .unwrap();
-    assert_eq!(seats.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3]);
-    assert!(seats.iter().all(|s| s.1.is_some()));
-    let held: Vec<Option<i32>> = participations::table
-        .filter(participations::class_id.eq(class.id.to_string()))
-        .filter(participations::left_at.is_null())
-        .select(participations::seat_no)
-        .load(&mut *conn)
-        .unwrap();
-    assert!(held.iter().all(|s| matches!(s, Some(1..=3))), "{held:?}");
-    drop(conn);
-    assert_eq!(
-        store.admit(&admit_request(&class, "d", T0)).await.unwrap(),
-        AdmitOutcome::Full { capacity: 3 }
-    );
-    store
-        .update_details(&class.tenant_id, class.id, &resize(4), T0)
-        .await
-        .unwrap();
-    assert!(matches!(
-        store.admit(&admit_request(&class, "d", T0)).await.unwrap(),
-        AdmitOutcome::Admitted(_)
-    ));
-    assert_eq!(counts_of(&store, &class).await.active, 4);
-}
-
 async fn migrations_are_idempotent(db: TestDatabase) {
     assert_eq!(run_migrations(&db.pool).unwrap(), Vec::<String>::new());
     DieselStore::new(db.pool.clone()).ping().await.unwrap();
@@ -732,19 +298,8 @@ on_both_backends!(
     lists_filter_by_status_order_by_schedule_and_page,
     start_happens_once,
     ending_closes_every_open_participation_at_the_same_instant,
-    admission_counts_seats_and_refuses_when_full,
-    admission_is_refused_before_the_class_is_live,
-    leaving_frees_the_seat_and_a_rejoin_is_a_new_stay,
-    a_leave_never_predates_the_join,
-    the_database_allows_one_active_participation_per_user,
-    the_database_seats_every_active_participation_within_capacity,
-    seats_exist_only_while_the_class_is_live,
     recordings_are_set_once_on_ended_classes,
-    concurrent_admissions_never_exceed_capacity,
-    concurrent_joins_of_one_user_take_one_seat,
-    an_end_racing_joins_leaves_no_one_inside,
     a_roster_is_the_class_with_its_participations,
-    a_live_class_can_shrink_to_its_occupants_and_grow_again,
     migrations_are_idempotent,
 );
 

@@ -1,19 +1,10 @@
-//! [`DieselStore`]: the domain's `ClassRepository` and
-//! `ParticipationRepository` over one pool.
+//! [`DieselStore`] as the domain's `ClassRepository`: classes, their life
+//! cycle, and the seats a live class holds.
 //!
-//! Every call runs on tokio's blocking pool: Diesel is synchronous and must
-//! never hold up an async worker. Writes that must be atomic run in
-//! [`write_transaction`], which on PostgreSQL is an ordinary READ COMMITTED
-//! transaction whose first write locks the class row, and on SQLite a
-//! `BEGIN IMMEDIATE` transaction that takes the database's write lock up front
-//! (a deferred one could fail with "database is locked" when it upgrades).
-//!
-//! Capacity is held by seats (see the `class_seats` migration): while a class
-//! is live it has one seat row per place; a join takes a free seat with
-//! `FOR UPDATE SKIP LOCKED` (PostgreSQL) and an active participation must
-//! hold one, so concurrent joins of one class lock different rows and commit
-//! side by side. On PostgreSQL the whole admission is one call of the
-//! `liveclass_admit` function: one round trip.
+//! Capacity is held by seats (see the `class_seats` migration and
+//! `admission`): start makes one seat row per place, end drops them, and a
+//! capacity change of a live class resizes them under the class row's
+//! exclusive lock.
 //!
 //! Lock order: every transaction that writes participations first locks the
 //! class row, `FOR SHARE` for joins and leaves (they do not block each other),
@@ -24,122 +15,21 @@ use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+use diesel::result::Error as DieselError;
+use diesel::sql_types::{BigInt, Text};
 use liveclass_domain::class::{
-    AdmitOutcome, AdmitRequest, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
-    DetailsUpdate, LiveClass, PageRequest, ParticipantRole, Participation, ParticipationRepository,
-    RecordingOutcome, RecordingUrl, RepoError, SortOrder, TransitionOutcome, UpdateOutcome,
+    ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus, DetailsUpdate, LiveClass,
+    PageRequest, RecordingOutcome, RecordingUrl, RepoError, SortOrder, TransitionOutcome,
+    UpdateOutcome,
 };
-use liveclass_domain::ids::{ClassId, TenantId, UserId};
-use std::sync::Arc;
-
+use liveclass_domain::ids::{ClassId, TenantId};
 use time::OffsetDateTime;
-use tokio::sync::Semaphore;
 
-use crate::connection::{AnyConnection, Backend, DbPool};
-use crate::rows::{
-    ClassRow, NewParticipationRow, ParticipationRow, count, from_db_time, parse_status, to_db_time,
-};
+use crate::backend::per_backend;
+use crate::connection::AnyConnection;
+use crate::rows::{ClassRow, count, parse_status, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
-
-/// The Diesel implementation of the domain's repository ports.
-#[derive(Clone)]
-pub struct DieselStore {
-    pool: DbPool,
-    /// One permit per pooled connection: a call waits here, asynchronously,
-    /// rather than on a blocking thread parked on the pool.
-    permits: Arc<Semaphore>,
-}
-
-impl DieselStore {
-    pub fn new(pool: DbPool) -> Self {
-        let size = usize::try_from(pool.max_size()).unwrap_or(1);
-        Self {
-            pool,
-            permits: Arc::new(Semaphore::new(size)),
-        }
-    }
-
-    pub fn pool(&self) -> &DbPool {
-        &self.pool
-    }
-
-    /// Runs `f` with a pooled connection on the blocking pool.
-    pub(crate) async fn run<T, F>(&self, what: &'static str, f: F) -> Result<T, RepoError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, DieselError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        // Bounded like the pool's own wait: past it the store is unavailable.
-        let permit = tokio::time::timeout(
-            self.pool.connection_timeout(),
-            self.permits.clone().acquire_owned(),
-        )
-        .await
-        .map_err(|e| RepoError::Unavailable(anyhow::Error::new(e).context(what)))?
-        .map_err(|e| RepoError::Unexpected(anyhow::Error::new(e).context(what)))?;
-        let joined = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let mut conn = pool
-                .get()
-                .map_err(|e| RepoError::Unavailable(anyhow::Error::new(e).context(what)))?;
-            f(&mut conn).map_err(|e| repo_error(e, what))
-        })
-        .await;
-        match joined {
-            Ok(result) => result,
-            Err(e) => Err(RepoError::Unexpected(anyhow::Error::new(e).context(what))),
-        }
-    }
-}
-
-fn repo_error(e: DieselError, what: &'static str) -> RepoError {
-    let unavailable = matches!(
-        e,
-        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-            | DieselError::BrokenTransactionManager
-    );
-    let e = anyhow::Error::new(e).context(what);
-    if unavailable {
-        RepoError::Unavailable(e)
-    } else {
-        RepoError::Unexpected(e)
-    }
-}
-
-/// A conversion failure inside a Diesel closure, carried as a Diesel error so
-/// that the closure can use `?` throughout; the message survives.
-pub(crate) fn corrupt(e: anyhow::Error) -> DieselError {
-    DieselError::DeserializationError(e.into())
-}
-
-/// Runs `f` in a write transaction (see the module docs).
-pub(crate) fn write_transaction<T>(
-    conn: &mut AnyConnection,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, DieselError>,
-) -> Result<T, DieselError> {
-    match conn.backend() {
-        Backend::Postgres => conn.transaction(f),
-        Backend::Sqlite => {
-            conn.batch_execute("BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => match conn.batch_execute("COMMIT") {
-                    Ok(()) => Ok(value),
-                    Err(e) => {
-                        let _ = conn.batch_execute("ROLLBACK");
-                        Err(e)
-                    }
-                },
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
-        }
-    }
-}
+use crate::store::{DieselStore, corrupt, write_transaction};
 
 // The participation counts of the class in the current row of `live_classes`,
 // derived from the participations (both are served by their indexes). Only
@@ -159,7 +49,7 @@ pub(crate) fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCoun
     Ok((class, counts))
 }
 
-fn load_class(
+pub(crate) fn load_class(
     conn: &mut AnyConnection,
     tenant: &str,
     id: &str,
@@ -191,23 +81,6 @@ fn load_status(
         .map_err(corrupt)
 }
 
-fn active_participation(
-    conn: &mut AnyConnection,
-    class_id: &str,
-    user_id: &str,
-) -> Result<Option<Participation>, DieselError> {
-    participations::table
-        .filter(participations::class_id.eq(class_id))
-        .filter(participations::user_id.eq(user_id))
-        .filter(participations::left_at.is_null())
-        .select(ParticipationRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Participation::try_from)
-        .transpose()
-        .map_err(corrupt)
-}
-
 /// After a conditional status change wrote nothing: why not.
 fn transition_refusal(
     conn: &mut AnyConnection,
@@ -231,25 +104,6 @@ fn changed(
     })
 }
 
-/// Takes a `FOR SHARE` lock on the class row on PostgreSQL (SQLite's
-/// immediate transaction already excludes every other writer). `false` when
-/// the class does not exist in the tenant.
-fn lock_class_shared(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    id: &str,
-) -> Result<bool, DieselError> {
-    let query = live_classes::table
-        .filter(live_classes::id.eq(id))
-        .filter(live_classes::tenant_id.eq(tenant))
-        .select(live_classes::id);
-    let found: Option<String> = match conn {
-        AnyConnection::Postgresql(c) => query.for_share().first(c).optional()?,
-        AnyConnection::Sqlite(c) => query.first(c).optional()?,
-    };
-    Ok(found.is_some())
-}
-
 /// Locks the class row for writing (PostgreSQL `FOR UPDATE`; SQLite's
 /// immediate transaction already excludes other writers) and returns its
 /// status, or `None` when the class is not in the tenant.
@@ -262,10 +116,10 @@ fn lock_class_exclusive(
         .filter(live_classes::id.eq(id))
         .filter(live_classes::tenant_id.eq(tenant))
         .select(live_classes::status);
-    let status: Option<String> = match conn {
-        AnyConnection::Postgresql(c) => query.for_update().first(c).optional()?,
-        AnyConnection::Sqlite(c) => query.first(c).optional()?,
-    };
+    let status: Option<String> = per_backend!(conn,
+        postgres: |c| query.for_update().first(c).optional()?,
+        sqlite: |c| query.first(c).optional()?,
+    );
     status
         .map(|s| parse_status(&s))
         .transpose()
@@ -303,14 +157,12 @@ fn resize_seats(
                 .iter()
                 .map(|(c, n)| (class_seats::class_id.eq(c), class_seats::seat_no.eq(n)))
                 .collect();
-            match conn {
-                AnyConnection::Postgresql(c) => diesel::insert_into(class_seats::table)
+            // Batch inserts need the concrete backend.
+            per_backend!(conn, |c| {
+                diesel::insert_into(class_seats::table)
                     .values(&rows)
-                    .execute(c)?,
-                AnyConnection::Sqlite(c) => diesel::insert_into(class_seats::table)
-                    .values(&rows)
-                    .execute(c)?,
-            };
+                    .execute(c)?
+            });
         }
         return Ok(());
     }
@@ -356,30 +208,19 @@ fn resize_seats(
     Ok(())
 }
 
-/// Makes seats 1..=max_participants for a class that just went live.
+/// Makes seats 1..=max_participants for a class that just went live:
+/// PostgreSQL has `generate_series`, SQLite counts with a recursive CTE.
 fn create_seats(conn: &mut AnyConnection, id: &str) -> Result<(), DieselError> {
-    let statement = match conn.backend() {
-        Backend::Postgres => {
-            "INSERT INTO class_seats (class_id, seat_no) \
-             SELECT id, generate_series(1, max_participants) FROM live_classes WHERE id = $1"
-        }
-        Backend::Sqlite => {
-            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n \
-               WHERE x < (SELECT max_participants FROM live_classes WHERE id = ?1)) \
-             INSERT INTO class_seats (class_id, seat_no) SELECT ?1, x FROM n"
-        }
-    };
-    diesel::sql_query(statement)
-        .bind::<Text, _>(id)
-        .execute(conn)
-        .map(drop)
-}
-
-fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(
-        e,
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    const POSTGRES: &str = "INSERT INTO class_seats (class_id, seat_no) \
+        SELECT id, generate_series(1, max_participants) FROM live_classes WHERE id = $1";
+    const SQLITE: &str = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n \
+          WHERE x < (SELECT max_participants FROM live_classes WHERE id = ?1)) \
+        INSERT INTO class_seats (class_id, seat_no) SELECT ?1, x FROM n";
+    per_backend!(conn,
+        postgres: |c| diesel::sql_query(POSTGRES).bind::<Text, _>(id).execute(c),
+        sqlite: |c| diesel::sql_query(SQLITE).bind::<Text, _>(id).execute(c),
     )
+    .map(drop)
 }
 
 #[async_trait]
@@ -675,267 +516,4 @@ impl ClassRepository for DieselStore {
         self.run("ping", |conn| conn.batch_execute("SELECT 1"))
             .await
     }
-}
-
-#[async_trait]
-impl ParticipationRepository for DieselStore {
-    async fn admit(&self, request: &AdmitRequest) -> Result<AdmitOutcome, RepoError> {
-        let request = request.clone();
-        self.run("admit participant", move |conn| match conn {
-            AnyConnection::Postgresql(c) => admit_postgres(c, &request),
-            AnyConnection::Sqlite(_) => {
-                let result = write_transaction(conn, |conn| admit_sqlite(conn, &request));
-                match result {
-                    Err(e) if is_unique_violation(&e) => {
-                        let class_id = request.class_id.to_string();
-                        match active_participation(conn, &class_id, request.user_id.as_str())? {
-                            Some(p) => Ok(AdmitOutcome::AlreadyActive(p)),
-                            None => Err(e),
-                        }
-                    }
-                    other => other,
-                }
-            }
-        })
-        .await
-    }
-
-    async fn release(
-        &self,
-        tenant: &TenantId,
-        class_id: ClassId,
-        user_id: &UserId,
-        at: OffsetDateTime,
-    ) -> Result<Option<Participation>, RepoError> {
-        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
-        let user_id = user_id.as_str().to_owned();
-        self.run("release participant", move |conn| {
-            write_transaction(conn, |conn| {
-                if !lock_class_shared(conn, &tenant, &class_id)? {
-                    return Ok(None);
-                }
-                let Some(mut participation) = active_participation(conn, &class_id, &user_id)?
-                else {
-                    return Ok(None);
-                };
-                let left_at = at.max(participation.joined_at);
-                let id = participation.id.to_string();
-                // A concurrent leave of the same participation finds it closed.
-                let closed = diesel::update(participations::table)
-                    .filter(participations::id.eq(&id))
-                    .filter(participations::left_at.is_null())
-                    .set((
-                        participations::left_at.eq(to_db_time(left_at)),
-                        participations::seat_no.eq(None::<i32>),
-                    ))
-                    .execute(conn)?;
-                if closed == 0 {
-                    return Ok(None);
-                }
-                diesel::update(class_seats::table)
-                    .filter(class_seats::participation_id.eq(&id))
-                    .set(class_seats::participation_id.eq(None::<String>))
-                    .execute(conn)?;
-                participation.left_at = Some(left_at);
-                Ok(Some(participation))
-            })
-        })
-        .await
-    }
-
-    async fn roster(
-        &self,
-        tenant: &TenantId,
-        class_id: ClassId,
-        active_only: bool,
-    ) -> Result<Option<(LiveClass, Vec<Participation>)>, RepoError> {
-        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
-        self.run("read roster", move |conn| {
-            let Some(class) = load_class(conn, &tenant, &class_id)? else {
-                return Ok(None);
-            };
-            let participations = load_participations(conn, &tenant, &class_id, active_only)?;
-            Ok(Some((class, participations)))
-        })
-        .await
-    }
-
-    async fn list_for_class(
-        &self,
-        tenant: &TenantId,
-        class_id: ClassId,
-        active_only: bool,
-    ) -> Result<Vec<Participation>, RepoError> {
-        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
-        self.run("list participations", move |conn| {
-            load_participations(conn, &tenant, &class_id, active_only)
-        })
-        .await
-    }
-}
-
-fn load_participations(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    class_id: &str,
-    active_only: bool,
-) -> Result<Vec<Participation>, DieselError> {
-    let mut query = participations::table
-        .filter(participations::class_id.eq(class_id))
-        .filter(participations::tenant_id.eq(tenant))
-        .into_boxed();
-    if active_only {
-        query = query.filter(participations::left_at.is_null());
-    }
-    query
-        .order((participations::joined_at.asc(), participations::id.asc()))
-        .select(ParticipationRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Participation::try_from)
-        .collect::<anyhow::Result<Vec<_>>>()
-        .map_err(corrupt)
-}
-
-/// One row of `liveclass_admit` (see the `class_seats` migration).
-#[derive(QueryableByName)]
-struct AdmitRow {
-    #[diesel(sql_type = Text)]
-    outcome: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    class_status: Option<String>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    capacity: Option<i32>,
-    #[diesel(sql_type = Nullable<Text>)]
-    participation_id: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    role: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    user_name: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    joined_at: Option<time::PrimitiveDateTime>,
-}
-
-/// PostgreSQL: the whole admission is one statement, so one round trip and an
-/// implicit transaction.
-fn admit_postgres(
-    conn: &mut diesel::PgConnection,
-    r: &AdmitRequest,
-) -> Result<AdmitOutcome, DieselError> {
-    let row: AdmitRow =
-        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7)")
-            .bind::<Text, _>(r.tenant_id.as_str())
-            .bind::<Text, _>(r.class_id.to_string())
-            .bind::<Text, _>(r.user_id.as_str())
-            .bind::<Nullable<Text>, _>(r.user_name.as_deref())
-            .bind::<Text, _>(r.role.as_str())
-            .bind::<Text, _>(r.participation_id.to_string())
-            .bind::<Timestamp, _>(to_db_time(r.at))
-            .get_result(conn)?;
-    let status = || {
-        row.class_status
-            .as_deref()
-            .map(parse_status)
-            .transpose()
-            .map_err(corrupt)?
-            .ok_or_else(|| corrupt(anyhow::anyhow!("liveclass_admit returned no status")))
-    };
-    Ok(match row.outcome.as_str() {
-        "admitted" => AdmitOutcome::Admitted(admitted(r)),
-        "already_active" => AdmitOutcome::AlreadyActive(existing(r, &row)?),
-        "full" => AdmitOutcome::Full {
-            capacity: u32::try_from(row.capacity.unwrap_or(0)).unwrap_or(0),
-        },
-        "not_live" => AdmitOutcome::NotLive(status()?),
-        "not_found" => AdmitOutcome::NotFound,
-        other => {
-            return Err(corrupt(anyhow::anyhow!(
-                "liveclass_admit returned the unknown outcome `{other}`"
-            )));
-        }
-    })
-}
-
-fn admitted(r: &AdmitRequest) -> Participation {
-    Participation {
-        id: r.participation_id,
-        class_id: r.class_id,
-        tenant_id: r.tenant_id.clone(),
-        user_id: r.user_id.clone(),
-        user_name: r.user_name.clone(),
-        role: r.role,
-        joined_at: r.at,
-        left_at: None,
-    }
-}
-
-fn existing(r: &AdmitRequest, row: &AdmitRow) -> Result<Participation, DieselError> {
-    let missing = || {
-        corrupt(anyhow::anyhow!(
-            "liveclass_admit returned an incomplete participation"
-        ))
-    };
-    let id = row.participation_id.as_deref().ok_or_else(missing)?;
-    Ok(Participation {
-        id: liveclass_domain::ids::ParticipationId::from_uuid(
-            uuid::Uuid::try_parse(id).map_err(|e| corrupt(e.into()))?,
-        ),
-        role: row
-            .role
-            .as_deref()
-            .and_then(ParticipantRole::parse)
-            .ok_or_else(missing)?,
-        user_name: row.user_name.clone(),
-        joined_at: from_db_time(row.joined_at.ok_or_else(missing)?),
-        ..admitted(r)
-    })
-}
-
-/// SQLite: the same steps as `liveclass_admit`, inside an immediate
-/// transaction (one writer at a time, so no seat needs skipping).
-fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutcome, DieselError> {
-    let tenant = r.tenant_id.as_str();
-    let class_id = r.class_id.to_string();
-
-    let found: Option<(String, i32)> = live_classes::table
-        .filter(live_classes::id.eq(&class_id))
-        .filter(live_classes::tenant_id.eq(tenant))
-        .select((live_classes::status, live_classes::max_participants))
-        .first(conn)
-        .optional()?;
-    let Some((status, capacity)) = found else {
-        return Ok(AdmitOutcome::NotFound);
-    };
-    if let Some(existing) = active_participation(conn, &class_id, r.user_id.as_str())? {
-        return Ok(AdmitOutcome::AlreadyActive(existing));
-    }
-    let status = parse_status(&status).map_err(corrupt)?;
-    if status != ClassStatus::Live {
-        return Ok(AdmitOutcome::NotLive(status));
-    }
-    let seat: Option<i32> = class_seats::table
-        .filter(class_seats::class_id.eq(&class_id))
-        .filter(class_seats::participation_id.is_null())
-        .order(class_seats::seat_no.asc())
-        .select(class_seats::seat_no)
-        .first(conn)
-        .optional()?;
-    let Some(seat_no) = seat else {
-        return Ok(AdmitOutcome::Full {
-            capacity: u32::try_from(capacity).unwrap_or(0),
-        });
-    };
-    let participation = admitted(r);
-    diesel::update(class_seats::table)
-        .filter(class_seats::class_id.eq(&class_id))
-        .filter(class_seats::seat_no.eq(seat_no))
-        .set(class_seats::participation_id.eq(participation.id.to_string()))
-        .execute(conn)?;
-    diesel::insert_into(participations::table)
-        .values(NewParticipationRow {
-            participation: ParticipationRow::from(&participation),
-            seat_no,
-        })
-        .execute(conn)?;
-    Ok(AdmitOutcome::Admitted(participation))
 }

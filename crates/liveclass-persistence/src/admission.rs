@@ -1,0 +1,230 @@
+//! Admission: taking a seat in a live class, on both backends side by side.
+//!
+//! # The contract both paths implement
+//!
+//! Given an [`AdmitRequest`] (tenant, class, user, new participation id,
+//! instant), the outcome is, checked in this order:
+//!
+//! 1. `NotFound` when the class is not in the tenant;
+//! 2. `AlreadyActive(p)` when the user already has an active participation in
+//!    the class (it is returned, nothing is written): **one active
+//!    participation per user and class**, also enforced by the unique index
+//!    `participations_one_active_per_user` (migration
+//!    `2026-11-22-000001_create_live_classes`, both backends);
+//! 3. `NotLive(status)` when the class is not live;
+//! 4. `Full { capacity }` when every seat is taken;
+//! 5. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the
+//!    participation and the participation row records its `seat_no`.
+//!
+//! **Capacity via seat rows**: while a class is live it has exactly
+//! `max_participants` rows in `class_seats` (start makes them, end drops
+//! them, a capacity change resizes them). An active participation must hold a
+//! seat (CHECK `(left_at IS NULL) = (seat_no IS NOT NULL)` and a foreign key
+//! to the seat) and a seat holds at most one (unique indexes), so the
+//! database itself guarantees active ≤ seats = capacity, whatever the code
+//! does. See `migrations/*/2026-11-22-000300_class_seats/up.sql`.
+//!
+//! **Lock order** (shared with `classes` and `participations`): the class row
+//! first (`FOR SHARE` for joins and leaves, which then do not block each
+//! other; start, end and capacity changes lock it exclusively and so wait
+//! for the joins under way), then seat rows, then participation rows. Nothing
+//! deadlocks and no join slips past an end.
+//!
+//! # PostgreSQL
+//!
+//! One call of the plpgsql function `liveclass_admit`, defined in
+//! `migrations/postgres/2026-11-22-000300_class_seats/up.sql`: one round trip,
+//! one implicit transaction. It serialises joins of the same user to the same
+//! class with a transaction-level advisory lock, reads the class `FOR SHARE`,
+//! and takes a free seat with `FOR UPDATE SKIP LOCKED` starting at a random
+//! seat, so concurrent joins of one class lock different rows and commit side
+//! by side.
+//!
+//! # SQLite
+//!
+//! [`admit_sqlite`]: the same steps in the same order, in an immediate
+//! transaction (`BEGIN IMMEDIATE`: one writer at a time, so no seat needs
+//! skipping and no row lock is needed). Should the unique index still refuse
+//! a second active participation, the existing one is answered.
+
+use diesel::prelude::*;
+use diesel::result::Error as DieselError;
+use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+use liveclass_domain::class::{
+    AdmitOutcome, AdmitRequest, ClassStatus, ParticipantRole, Participation,
+};
+
+use crate::backend::per_backend;
+use crate::connection::AnyConnection;
+use crate::participations::active_participation;
+use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, parse_status, to_db_time};
+use crate::schema::{class_seats, live_classes, participations};
+use crate::store::{corrupt, is_unique_violation, write_transaction};
+
+/// Admits per the contract in the module docs, on either backend.
+pub(crate) fn admit(
+    conn: &mut AnyConnection,
+    request: &AdmitRequest,
+) -> Result<AdmitOutcome, DieselError> {
+    per_backend!(conn,
+        postgres: |c| admit_postgres(c, request),
+        // The SQLite path needs the whole `AnyConnection` for its transaction.
+        sqlite: |_| {
+            match write_transaction(conn, |conn| admit_sqlite(conn, request)) {
+                Err(e) if is_unique_violation(&e) => {
+                    let class_id = request.class_id.to_string();
+                    match active_participation(conn, &class_id, request.user_id.as_str())? {
+                        Some(p) => Ok(AdmitOutcome::AlreadyActive(p)),
+                        None => Err(e),
+                    }
+                }
+                other => other,
+            }
+        },
+    )
+}
+
+/// One row of `liveclass_admit` (see the `class_seats` migration).
+#[derive(QueryableByName)]
+struct AdmitRow {
+    #[diesel(sql_type = Text)]
+    outcome: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    class_status: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    capacity: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    participation_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    role: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    user_name: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    joined_at: Option<time::PrimitiveDateTime>,
+}
+
+/// PostgreSQL: the whole admission is one statement, so one round trip and an
+/// implicit transaction. `liveclass_admit` is defined (and its invariants
+/// argued) in `migrations/postgres/2026-11-22-000300_class_seats/up.sql`; its
+/// outcomes are the strings matched below.
+fn admit_postgres(
+    conn: &mut diesel::PgConnection,
+    r: &AdmitRequest,
+) -> Result<AdmitOutcome, DieselError> {
+    let row: AdmitRow =
+        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7)")
+            .bind::<Text, _>(r.tenant_id.as_str())
+            .bind::<Text, _>(r.class_id.to_string())
+            .bind::<Text, _>(r.user_id.as_str())
+            .bind::<Nullable<Text>, _>(r.user_name.as_deref())
+            .bind::<Text, _>(r.role.as_str())
+            .bind::<Text, _>(r.participation_id.to_string())
+            .bind::<Timestamp, _>(to_db_time(r.at))
+            .get_result(conn)?;
+    let status = || {
+        row.class_status
+            .as_deref()
+            .map(parse_status)
+            .transpose()
+            .map_err(corrupt)?
+            .ok_or_else(|| corrupt(anyhow::anyhow!("liveclass_admit returned no status")))
+    };
+    Ok(match row.outcome.as_str() {
+        "admitted" => AdmitOutcome::Admitted(admitted(r)),
+        "already_active" => AdmitOutcome::AlreadyActive(existing(r, &row)?),
+        "full" => AdmitOutcome::Full {
+            capacity: u32::try_from(row.capacity.unwrap_or(0)).unwrap_or(0),
+        },
+        "not_live" => AdmitOutcome::NotLive(status()?),
+        "not_found" => AdmitOutcome::NotFound,
+        other => {
+            return Err(corrupt(anyhow::anyhow!(
+                "liveclass_admit returned the unknown outcome `{other}`"
+            )));
+        }
+    })
+}
+
+fn admitted(r: &AdmitRequest) -> Participation {
+    Participation {
+        id: r.participation_id,
+        class_id: r.class_id,
+        tenant_id: r.tenant_id.clone(),
+        user_id: r.user_id.clone(),
+        user_name: r.user_name.clone(),
+        role: r.role,
+        joined_at: r.at,
+        left_at: None,
+    }
+}
+
+fn existing(r: &AdmitRequest, row: &AdmitRow) -> Result<Participation, DieselError> {
+    let missing = || {
+        corrupt(anyhow::anyhow!(
+            "liveclass_admit returned an incomplete participation"
+        ))
+    };
+    let id = row.participation_id.as_deref().ok_or_else(missing)?;
+    Ok(Participation {
+        id: liveclass_domain::ids::ParticipationId::from_uuid(
+            uuid::Uuid::try_parse(id).map_err(|e| corrupt(e.into()))?,
+        ),
+        role: row
+            .role
+            .as_deref()
+            .and_then(ParticipantRole::parse)
+            .ok_or_else(missing)?,
+        user_name: row.user_name.clone(),
+        joined_at: from_db_time(row.joined_at.ok_or_else(missing)?),
+        ..admitted(r)
+    })
+}
+
+/// SQLite: the same steps as `liveclass_admit`, inside an immediate
+/// transaction (one writer at a time, so no seat needs skipping).
+fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutcome, DieselError> {
+    let tenant = r.tenant_id.as_str();
+    let class_id = r.class_id.to_string();
+
+    let found: Option<(String, i32)> = live_classes::table
+        .filter(live_classes::id.eq(&class_id))
+        .filter(live_classes::tenant_id.eq(tenant))
+        .select((live_classes::status, live_classes::max_participants))
+        .first(conn)
+        .optional()?;
+    let Some((status, capacity)) = found else {
+        return Ok(AdmitOutcome::NotFound);
+    };
+    if let Some(existing) = active_participation(conn, &class_id, r.user_id.as_str())? {
+        return Ok(AdmitOutcome::AlreadyActive(existing));
+    }
+    let status = parse_status(&status).map_err(corrupt)?;
+    if status != ClassStatus::Live {
+        return Ok(AdmitOutcome::NotLive(status));
+    }
+    let seat: Option<i32> = class_seats::table
+        .filter(class_seats::class_id.eq(&class_id))
+        .filter(class_seats::participation_id.is_null())
+        .order(class_seats::seat_no.asc())
+        .select(class_seats::seat_no)
+        .first(conn)
+        .optional()?;
+    let Some(seat_no) = seat else {
+        return Ok(AdmitOutcome::Full {
+            capacity: u32::try_from(capacity).unwrap_or(0),
+        });
+    };
+    let participation = admitted(r);
+    diesel::update(class_seats::table)
+        .filter(class_seats::class_id.eq(&class_id))
+        .filter(class_seats::seat_no.eq(seat_no))
+        .set(class_seats::participation_id.eq(participation.id.to_string()))
+        .execute(conn)?;
+    diesel::insert_into(participations::table)
+        .values(NewParticipationRow {
+            participation: ParticipationRow::from(&participation),
+            seat_no,
+        })
+        .execute(conn)?;
+    Ok(AdmitOutcome::Admitted(participation))
+}

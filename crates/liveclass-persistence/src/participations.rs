@@ -1,0 +1,165 @@
+//! [`DieselStore`] as the domain's `ParticipationRepository`: admission
+//! (whose two backend paths live in `admission`), leaving, and the reads of
+//! who is or was in a class.
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use diesel::result::Error as DieselError;
+use liveclass_domain::class::{
+    AdmitOutcome, AdmitRequest, LiveClass, Participation, ParticipationRepository, RepoError,
+};
+use liveclass_domain::ids::{ClassId, TenantId, UserId};
+use time::OffsetDateTime;
+
+use crate::admission;
+use crate::backend::per_backend;
+use crate::classes::load_class;
+use crate::connection::AnyConnection;
+use crate::rows::{ParticipationRow, to_db_time};
+use crate::schema::{class_seats, live_classes, participations};
+use crate::store::{DieselStore, corrupt, write_transaction};
+
+/// The user's active participation in the class, if any (at most one: see
+/// `admission`).
+pub(crate) fn active_participation(
+    conn: &mut AnyConnection,
+    class_id: &str,
+    user_id: &str,
+) -> Result<Option<Participation>, DieselError> {
+    participations::table
+        .filter(participations::class_id.eq(class_id))
+        .filter(participations::user_id.eq(user_id))
+        .filter(participations::left_at.is_null())
+        .select(ParticipationRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Participation::try_from)
+        .transpose()
+        .map_err(corrupt)
+}
+
+/// Takes a `FOR SHARE` lock on the class row on PostgreSQL (SQLite's
+/// immediate transaction already excludes every other writer). `false` when
+/// the class does not exist in the tenant.
+fn lock_class_shared(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+) -> Result<bool, DieselError> {
+    let query = live_classes::table
+        .filter(live_classes::id.eq(id))
+        .filter(live_classes::tenant_id.eq(tenant))
+        .select(live_classes::id);
+    let found: Option<String> = per_backend!(conn,
+        postgres: |c| query.for_share().first(c).optional()?,
+        sqlite: |c| query.first(c).optional()?,
+    );
+    Ok(found.is_some())
+}
+
+#[async_trait]
+impl ParticipationRepository for DieselStore {
+    async fn admit(&self, request: &AdmitRequest) -> Result<AdmitOutcome, RepoError> {
+        let request = request.clone();
+        self.run("admit participant", move |conn| {
+            admission::admit(conn, &request)
+        })
+        .await
+    }
+
+    async fn release(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        user_id: &UserId,
+        at: OffsetDateTime,
+    ) -> Result<Option<Participation>, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        let user_id = user_id.as_str().to_owned();
+        self.run("release participant", move |conn| {
+            write_transaction(conn, |conn| {
+                if !lock_class_shared(conn, &tenant, &class_id)? {
+                    return Ok(None);
+                }
+                let Some(mut participation) = active_participation(conn, &class_id, &user_id)?
+                else {
+                    return Ok(None);
+                };
+                let left_at = at.max(participation.joined_at);
+                let id = participation.id.to_string();
+                // A concurrent leave of the same participation finds it closed.
+                let closed = diesel::update(participations::table)
+                    .filter(participations::id.eq(&id))
+                    .filter(participations::left_at.is_null())
+                    .set((
+                        participations::left_at.eq(to_db_time(left_at)),
+                        participations::seat_no.eq(None::<i32>),
+                    ))
+                    .execute(conn)?;
+                if closed == 0 {
+                    return Ok(None);
+                }
+                diesel::update(class_seats::table)
+                    .filter(class_seats::participation_id.eq(&id))
+                    .set(class_seats::participation_id.eq(None::<String>))
+                    .execute(conn)?;
+                participation.left_at = Some(left_at);
+                Ok(Some(participation))
+            })
+        })
+        .await
+    }
+
+    async fn roster(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        active_only: bool,
+    ) -> Result<Option<(LiveClass, Vec<Participation>)>, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        self.run("read roster", move |conn| {
+            let Some(class) = load_class(conn, &tenant, &class_id)? else {
+                return Ok(None);
+            };
+            let participations = load_participations(conn, &tenant, &class_id, active_only)?;
+            Ok(Some((class, participations)))
+        })
+        .await
+    }
+
+    async fn list_for_class(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        active_only: bool,
+    ) -> Result<Vec<Participation>, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        self.run("list participations", move |conn| {
+            load_participations(conn, &tenant, &class_id, active_only)
+        })
+        .await
+    }
+}
+
+fn load_participations(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    class_id: &str,
+    active_only: bool,
+) -> Result<Vec<Participation>, DieselError> {
+    let mut query = participations::table
+        .filter(participations::class_id.eq(class_id))
+        .filter(participations::tenant_id.eq(tenant))
+        .into_boxed();
+    if active_only {
+        query = query.filter(participations::left_at.is_null());
+    }
+    query
+        .order((participations::joined_at.asc(), participations::id.asc()))
+        .select(ParticipationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Participation::try_from)
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map_err(corrupt)
+}
