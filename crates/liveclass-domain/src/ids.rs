@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use uuid::Uuid;
 
-use crate::validation::{ValidationError, opaque_id};
+use crate::validation::{Field, ValidationError, opaque_id};
 
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -42,7 +42,7 @@ uuid_id!(
 );
 
 macro_rules! opaque_string_id {
-    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
@@ -69,12 +69,12 @@ macro_rules! opaque_string_id {
 opaque_string_id!(
     /// A tenant (organisation). Every class belongs to exactly one.
     TenantId,
-    "tenantId"
+    Field::TenantId
 );
 opaque_string_id!(
     /// A user, as the identity provider names them (the JWT `sub`).
     UserId,
-    "userId"
+    Field::UserId
 );
 
 /// The public name of a class's room: `room-<uuid>`.
@@ -99,7 +99,7 @@ impl RoomId {
             Ok(Self(raw.to_owned()))
         } else {
             Err(ValidationError::new(
-                "roomId",
+                Field::RoomId,
                 "must be `room-` followed by a lower-case hyphenated UUID",
             ))
         }
@@ -134,8 +134,8 @@ pub trait IdGenerator: Send + Sync {
         crate::schedule::ScheduleId::from_uuid(self.new_uuid())
     }
     /// A class's join hash. Unguessable only when `new_uuid` is random.
-    fn join_hash(&self) -> crate::class::JoinHash {
-        crate::class::JoinHash::from_uuids(self.new_uuid(), self.new_uuid())
+    fn join_hash(&self) -> crate::join_link::JoinHash {
+        crate::join_link::JoinHash::from_uuids(self.new_uuid(), self.new_uuid())
     }
 }
 

@@ -4,12 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use liveclass_domain::class::RepoError;
 use liveclass_domain::class::TransitionError;
 use liveclass_domain::class::errors::{
     CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
     ListClassesError, SetRecordingError, TransitionClassError, UpdateClassError,
 };
+use liveclass_domain::store::RepoError;
 use liveclass_domain::validation::ValidationError;
 use liveclass_domain::video::VideoError;
 use serde::Serialize;
@@ -117,7 +117,10 @@ impl std::fmt::Display for ChainDisplay<'_> {
 
 impl From<ValidationError> for ApiError {
     fn from(e: ValidationError) -> Self {
-        Self::bad_request("validation_failed", e.to_string())
+        Self::bad_request(
+            "validation_failed",
+            format!("{}: {}", crate::dto::json_name(e.field), e.message),
+        )
     }
 }
 

@@ -12,15 +12,16 @@ use actix_web::middleware::from_fn;
 use actix_web::test as atest;
 use actix_web::{App, web};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use liveclass_domain::LiveClassService;
 use liveclass_domain::class::ports::{MockClassRepository, MockParticipationRepository};
 use liveclass_domain::class::{
     AdmitOutcome, Capacity, ClassPolicy, ClassStatus, LiveClass, ParticipantRole, Participation,
-    RepoError, Title,
+    Title,
 };
 use liveclass_domain::clock::FixedClock;
 use liveclass_domain::ids::{ClassId, ParticipationId, RandomIds, RoomId, TenantId, UserId};
+use liveclass_domain::store::RepoError;
 use liveclass_domain::video::{MockVideoProvider, Room, VideoError};
+use liveclass_domain::{LiveClassService, LiveClasses};
 use liveclass_http::{Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer, middleware, routes};
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -75,20 +76,20 @@ async fn test_app(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
-    let service = LiveClassService::new(
+    let service: Arc<dyn LiveClasses> = Arc::new(LiveClassService::new(
         Arc::new(mocks.classes),
         Arc::new(mocks.participations),
         Arc::new(mocks.video),
         Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC))),
         Arc::new(RandomIds),
         ClassPolicy::default(),
-    );
+    ));
     atest::init_service(
         App::new()
             .wrap(middleware::json_errors())
             .wrap(from_fn(middleware::request_id_header))
             .wrap(tracing_actix_web::TracingLogger::default())
-            .app_data(web::Data::new(service))
+            .app_data(web::Data::from(service))
             .app_data(web::Data::new(JwtVerifier::new(&jwt).unwrap()))
             .configure(routes::configure),
     )
@@ -141,7 +142,7 @@ fn live_class() -> LiveClass {
         scheduled_end: None,
         course_id: None,
         occurrence: None,
-        join_hash: liveclass_domain::class::JoinHash::from_uuids(
+        join_hash: liveclass_domain::join_link::JoinHash::from_uuids(
             uuid::Uuid::from_u128(90),
             uuid::Uuid::from_u128(91),
         ),

@@ -11,13 +11,18 @@ use actix_web::http::StatusCode;
 use actix_web::test as atest;
 use actix_web::{App, web};
 use liveclass_domain::LiveClassService;
+use liveclass_domain::LiveClasses;
+use liveclass_domain::actual_times::ActualTimes;
 use liveclass_domain::actual_times::{ActualTimesPolicy, ActualTimesService};
+use liveclass_domain::calendar::Calendars;
 use liveclass_domain::calendar::{CalendarService, MockCalendarTokenRepository};
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::class::ports::{MockClassRepository, MockParticipationRepository};
 use liveclass_domain::clock::FixedClock;
 use liveclass_domain::ids::RandomIds;
+use liveclass_domain::join_link::JoinLinks;
 use liveclass_domain::join_link::{JoinLinkPolicy, JoinLinkService, MockJoinLinkRepository};
+use liveclass_domain::schedule::Schedules;
 use liveclass_domain::schedule::ports::MockScheduleRepository;
 use liveclass_domain::schedule::{SchedulePolicy, ScheduleService};
 use liveclass_domain::video::MockVideoProvider;
@@ -43,7 +48,7 @@ async fn app(
     Error = actix_web::Error,
 > {
     let clock = Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC)));
-    let classes = Arc::new(LiveClassService::new(
+    let classes: Arc<dyn LiveClasses> = Arc::new(LiveClassService::new(
         Arc::new(MockClassRepository::new()),
         Arc::new(MockParticipationRepository::new()),
         Arc::new(MockVideoProvider::new()),
@@ -51,30 +56,30 @@ async fn app(
         Arc::new(RandomIds),
         ClassPolicy::default(),
     ));
-    let schedules = ScheduleService::new(
+    let schedules: Arc<dyn Schedules> = Arc::new(ScheduleService::new(
         Arc::new(mocks.schedules.unwrap_or_default()),
         Arc::new(MockVideoProvider::new()),
         clock.clone(),
         Arc::new(RandomIds),
         SchedulePolicy::default(),
-    );
-    let links = JoinLinkService::new(
+    ));
+    let links: Arc<dyn JoinLinks> = Arc::new(JoinLinkService::new(
         Arc::new(mocks.links.unwrap_or_default()),
         classes.clone(),
         clock.clone(),
         JoinLinkPolicy::default(),
-    );
-    let times = ActualTimesService::new(
+    ));
+    let times: Arc<dyn ActualTimes> = Arc::new(ActualTimesService::new(
         Arc::new(MockClassRepository::new()),
         clock.clone(),
         ActualTimesPolicy::default(),
-    );
-    let calendar = CalendarService::new(
+    ));
+    let calendar: Arc<dyn Calendars> = Arc::new(CalendarService::new(
         Arc::new(mocks.tokens.unwrap_or_default()),
         Arc::new(MockClassRepository::new()),
         clock,
         Arc::new(RandomIds),
-    );
+    ));
     let jwt = JwtConfig {
         key: JwtKey::Hs256Secret(SECRET.to_vec()),
         issuer: None,
@@ -84,10 +89,10 @@ async fn app(
         App::new()
             .wrap(middleware::json_errors())
             .app_data(web::Data::from(classes.clone()))
-            .app_data(web::Data::new(schedules))
-            .app_data(web::Data::new(links))
-            .app_data(web::Data::new(times))
-            .app_data(web::Data::new(calendar))
+            .app_data(web::Data::from(schedules))
+            .app_data(web::Data::from(links))
+            .app_data(web::Data::from(times))
+            .app_data(web::Data::from(calendar))
             .app_data(web::Data::new(FeedSettings {
                 public_url: "https://lc.example".into(),
             }))

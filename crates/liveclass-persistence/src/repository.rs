@@ -29,9 +29,10 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
     DetailsUpdate, LiveClass, PageRequest, ParticipantRole, Participation, ParticipationRepository,
-    RecordingOutcome, RecordingUrl, RepoError, SortOrder, TransitionOutcome, UpdateOutcome,
+    RecordingOutcome, RecordingUrl, SortOrder, TransitionOutcome, UpdateOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
+use liveclass_domain::store::RepoError;
 use std::sync::Arc;
 
 use time::OffsetDateTime;

@@ -6,16 +6,11 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
-use liveclass_domain::LiveClassService;
-use liveclass_domain::actual_times::ActualTimesService;
-use liveclass_domain::auto_end::{AutoEndRepository, AutoEndService};
-use liveclass_domain::calendar::{CalendarService, CalendarTokenRepository};
-use liveclass_domain::class::{ClassRepository, ParticipationRepository};
 use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
-use liveclass_domain::join_link::{JoinLinkRepository, JoinLinkService};
 use liveclass_domain::video::VideoProvider;
+use liveclass_domain::{Policies, Ports, Services};
 use liveclass_http::{JwtVerifier, middleware, routes};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
@@ -70,55 +65,30 @@ impl Application {
         let store = Arc::new(DieselStore::new(pool.clone()));
         let video = video_provider(&settings.video)?;
         let queue = store.clone() as Arc<dyn CleanupQueue>;
-        let service = web::Data::new(
-            LiveClassService::new(
-                store.clone() as Arc<dyn ClassRepository>,
-                store.clone() as Arc<dyn ParticipationRepository>,
-                video.clone(),
-                Arc::new(SystemClock),
-                Arc::new(RandomIds),
-                settings.policy,
-            )
-            .with_cleanup_queue(queue.clone()),
+        let services = Services::new(
+            Ports {
+                store: store.clone(),
+                video: video.clone(),
+                clock: Arc::new(SystemClock),
+                ids: Arc::new(RandomIds),
+                cleanups: Some(queue),
+            },
+            Policies {
+                class: settings.policy,
+                schedule: settings.schedules.policy,
+                join_link: settings.schedules.join_links,
+                actual_times: settings.schedules.actual_times,
+                auto_end: settings.schedules.auto_end,
+                cleanup: CleanupPolicy::default(),
+            },
         );
-        let cleanups = Arc::new(ProviderCleanups::new(
-            queue,
-            video.clone(),
-            Arc::new(SystemClock),
-            CleanupPolicy::default(),
-        ));
-        let schedules = web::Data::new(crate::jobs::schedule_service(
-            store.clone(),
-            video.clone(),
-            &settings,
-        ));
-        let join_links = web::Data::new(JoinLinkService::new(
-            store.clone() as Arc<dyn JoinLinkRepository>,
-            service.clone().into_inner(),
-            Arc::new(SystemClock),
-            settings.schedules.join_links,
-        ));
-        let actual_times = web::Data::new(ActualTimesService::new(
-            store.clone() as Arc<dyn ClassRepository>,
-            Arc::new(SystemClock),
-            settings.schedules.actual_times,
-        ));
+        let cleanups = services
+            .cleanups
+            .clone()
+            .ok_or_else(|| StartupError::Other("no clean-up queue".into()))?;
         if let Some(every) = settings.schedules.auto_end_every {
-            let store = store.clone();
-            let auto_end = AutoEndService::new(
-                store.clone() as Arc<dyn AutoEndRepository>,
-                store as Arc<dyn ClassRepository>,
-                Arc::new(SystemClock),
-                settings.schedules.auto_end,
-            );
-            crate::workers::spawn_auto_end(Arc::new(auto_end), every);
+            crate::workers::spawn_auto_end(services.auto_end.clone(), every);
         }
-        let calendar = web::Data::new(CalendarService::new(
-            store.clone() as Arc<dyn CalendarTokenRepository>,
-            store.clone() as Arc<dyn ClassRepository>,
-            Arc::new(SystemClock),
-            Arc::new(RandomIds),
-        ));
         let feeds = web::Data::new(settings.schedules.feeds.clone());
         let verifier = web::Data::new(verifier);
 
@@ -135,11 +105,11 @@ impl Application {
                 .wrap(middleware::json_errors())
                 .wrap(from_fn(middleware::request_id_header))
                 .wrap(TracingLogger::default())
-                .app_data(service.clone())
-                .app_data(schedules.clone())
-                .app_data(join_links.clone())
-                .app_data(actual_times.clone())
-                .app_data(calendar.clone())
+                .app_data(web::Data::from(services.live_classes.clone()))
+                .app_data(web::Data::from(services.schedules.clone()))
+                .app_data(web::Data::from(services.join_links.clone()))
+                .app_data(web::Data::from(services.actual_times.clone()))
+                .app_data(web::Data::from(services.calendars.clone()))
                 .app_data(feeds.clone())
                 .app_data(verifier.clone())
                 .configure(routes::configure)

@@ -3,7 +3,7 @@
 
 use super::lifecycle::TransitionError;
 use super::model::ClassStatus;
-use super::ports::RepoError;
+use crate::store::RepoError;
 use crate::validation::ValidationError;
 use crate::video::VideoError;
 

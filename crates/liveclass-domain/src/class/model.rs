@@ -6,10 +6,10 @@ use std::str::FromStr;
 use time::OffsetDateTime;
 
 use super::capacity::Capacity;
-use super::join_link::JoinHash;
 use crate::ids::{ClassId, RoomId, TenantId, UserId};
+use crate::join_link::JoinHash;
 use crate::schedule::{CourseId, OccurrenceRef};
-use crate::validation::ValidationError;
+use crate::validation::{Field, ValidationError};
 use crate::video::Room;
 
 /// Where a class is in its life. `Ended` and `Cancelled` are terminal.
@@ -49,7 +49,7 @@ impl FromStr for ClassStatus {
             .find(|s| s.as_str() == raw)
             .ok_or_else(|| {
                 ValidationError::new(
-                    "status",
+                    Field::Status,
                     format!("must be one of scheduled, live, ended, cancelled (got `{raw}`)"),
                 )
             })
@@ -68,17 +68,17 @@ impl Title {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err(ValidationError::new("title", "must not be blank"));
+            return Err(ValidationError::new(Field::Title, "must not be blank"));
         }
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(ValidationError::new(
-                "title",
+                Field::Title,
                 format!("must be at most {} characters", Self::MAX_CHARS),
             ));
         }
         if trimmed.chars().any(char::is_control) {
             return Err(ValidationError::new(
-                "title",
+                Field::Title,
                 "must not contain control characters",
             ));
         }
@@ -102,7 +102,7 @@ impl Description {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         if raw.chars().count() > Self::MAX_CHARS {
             return Err(ValidationError::new(
-                "description",
+                Field::Description,
                 format!("must be at most {} characters", Self::MAX_CHARS),
             ));
         }
@@ -125,7 +125,7 @@ impl RecordingUrl {
     /// # Errors
     /// Not of the form `scheme://rest`, too long, or containing white space.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        const FIELD: &str = "recordingUrl";
+        const FIELD: Field = Field::RecordingUrl;
         if raw.is_empty() {
             return Err(ValidationError::new(FIELD, "must not be empty"));
         }
@@ -221,7 +221,7 @@ mod tests {
         assert!(Title::parse("   ").is_err());
         assert!(Title::parse(&"é".repeat(200)).is_ok());
         let err = Title::parse(&"é".repeat(201)).unwrap_err();
-        assert_eq!(err.field, "title");
+        assert_eq!(err.field, Field::Title);
         assert!(Title::parse("bell\u{7}").is_err());
     }
 
@@ -230,7 +230,7 @@ mod tests {
         assert!(Description::parse(&"a".repeat(5000)).is_ok());
         assert_eq!(
             Description::parse(&"a".repeat(5001)).unwrap_err().field,
-            "description"
+            Field::Description
         );
     }
 
@@ -261,6 +261,9 @@ mod tests {
         for s in ClassStatus::ALL {
             assert_eq!(s.as_str().parse::<ClassStatus>(), Ok(s));
         }
-        assert_eq!("LIVE".parse::<ClassStatus>().unwrap_err().field, "status");
+        assert_eq!(
+            "LIVE".parse::<ClassStatus>().unwrap_err().field,
+            Field::Status
+        );
     }
 }

@@ -9,19 +9,9 @@ use super::model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUr
 use super::participation::{ParticipantRole, Participation};
 use crate::ids::{ClassId, ParticipationId, TenantId, UserId};
 use crate::schedule::{CourseId, ScheduleId};
-use crate::validation::ValidationError;
+use crate::store::RepoError;
+use crate::validation::{Field, ValidationError};
 use crate::video::Room;
-
-/// A storage failure with no business meaning.
-#[derive(Debug, thiserror::Error)]
-pub enum RepoError {
-    /// The database could not be reached in time (pool exhausted, server down).
-    /// Worth retrying later.
-    #[error("the database is unavailable")]
-    Unavailable(#[source] anyhow::Error),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
 
 /// Which classes to list. Every criterion given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,7 +36,7 @@ impl ClassFilter {
     pub fn check(&self) -> Result<(), ValidationError> {
         match (self.from, self.to) {
             (Some(from), Some(to)) if from > to => {
-                Err(ValidationError::new("from", "must not be after `to`"))
+                Err(ValidationError::new(Field::From, "must not be after `to`"))
             }
             _ => Ok(()),
         }
@@ -71,7 +61,7 @@ impl SortOrder {
             "scheduledAt" => Ok(Self::Ascending),
             "-scheduledAt" => Ok(Self::Descending),
             other => Err(ValidationError::new(
-                "sort",
+                Field::Sort,
                 format!("must be scheduledAt or -scheduledAt (got `{other}`)"),
             )),
         }
@@ -99,13 +89,13 @@ impl PageRequest {
                 .filter(|l| (1..=Self::MAX_LIMIT).contains(l))
                 .ok_or_else(|| {
                     ValidationError::new(
-                        "limit",
+                        Field::Limit,
                         format!("must be between 1 and {}", Self::MAX_LIMIT),
                     )
                 })?,
         };
         let offset = u64::try_from(offset.unwrap_or(0))
-            .map_err(|_| ValidationError::new("offset", "must be 0 or more"))?;
+            .map_err(|_| ValidationError::new(Field::Offset, "must be 0 or more"))?;
         Ok(Self { limit, offset })
     }
 
@@ -339,7 +329,7 @@ mod tests {
             to: Some(datetime!(2030-01-01 0:00 UTC)),
             ..ClassFilter::default()
         };
-        assert_eq!(filter.check().unwrap_err().field, "from");
+        assert_eq!(filter.check().unwrap_err().field, Field::From);
         let same = ClassFilter {
             to: filter.from,
             ..filter
@@ -351,7 +341,7 @@ mod tests {
     fn sort_orders_parse_from_the_field_name_with_an_optional_minus() {
         assert_eq!(SortOrder::parse("scheduledAt"), Ok(SortOrder::Ascending));
         assert_eq!(SortOrder::parse("-scheduledAt"), Ok(SortOrder::Descending));
-        assert_eq!(SortOrder::parse("title").unwrap_err().field, "sort");
+        assert_eq!(SortOrder::parse("title").unwrap_err().field, Field::Sort);
     }
 
     #[test]
@@ -359,14 +349,17 @@ mod tests {
         assert_eq!(PageRequest::new(None, None), Ok(PageRequest::default()));
         let p = PageRequest::new(Some(100), Some(20)).unwrap();
         assert_eq!((p.limit(), p.offset()), (100, 20));
-        assert_eq!(PageRequest::new(Some(0), None).unwrap_err().field, "limit");
+        assert_eq!(
+            PageRequest::new(Some(0), None).unwrap_err().field,
+            Field::Limit
+        );
         assert_eq!(
             PageRequest::new(Some(101), None).unwrap_err().field,
-            "limit"
+            Field::Limit
         );
         assert_eq!(
             PageRequest::new(None, Some(-1)).unwrap_err().field,
-            "offset"
+            Field::Offset
         );
     }
 }

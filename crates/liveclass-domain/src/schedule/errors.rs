@@ -1,7 +1,7 @@
 //! One error enum per schedule use case.
 
 use super::expand::TooManyOccurrences;
-use crate::class::RepoError;
+use crate::store::RepoError;
 use crate::validation::ValidationError;
 use crate::video::VideoError;
 

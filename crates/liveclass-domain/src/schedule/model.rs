@@ -7,7 +7,7 @@ use time::{Date, OffsetDateTime, Time, Weekday};
 
 use crate::class::{Capacity, ClassPolicy, Title};
 use crate::ids::{TenantId, UserId};
-use crate::validation::{ValidationError, opaque_id};
+use crate::validation::{Field, ValidationError, opaque_id};
 
 /// Identifies a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,7 +37,7 @@ impl CourseId {
     /// # Errors
     /// Empty, longer than 128 characters, or with control characters.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        opaque_id("courseId", raw).map(Self)
+        opaque_id(Field::CourseId, raw).map(Self)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -79,7 +79,7 @@ impl Frequency {
             .find(|f| f.as_str() == raw)
             .ok_or_else(|| {
                 ValidationError::new(
-                    "recurrence.frequency",
+                    Field::Frequency,
                     format!("must be one of once, daily, weekly, monthly (got `{raw}`)"),
                 )
             })
@@ -113,7 +113,7 @@ pub fn parse_weekday(raw: &str) -> Result<Weekday, ValidationError> {
         .map(|(_, d)| *d)
         .ok_or_else(|| {
             ValidationError::new(
-                "recurrence.weekdays",
+                Field::Weekdays,
                 format!("each must be one of MO, TU, WE, TH, FR, SA, SU (got `{raw}`)"),
             )
         })
@@ -149,14 +149,14 @@ impl Recurrence {
                 .filter(|i| (1..=Self::MAX_INTERVAL).contains(i))
                 .ok_or_else(|| {
                     ValidationError::new(
-                        "recurrence.interval",
+                        Field::Interval,
                         format!("must be between 1 and {}", Self::MAX_INTERVAL),
                     )
                 })?,
         };
         if frequency == Frequency::Once && interval != 1 {
             return Err(ValidationError::new(
-                "recurrence.interval",
+                Field::Interval,
                 "must be 1 (or absent) for a class that happens once",
             ));
         }
@@ -171,13 +171,13 @@ impl Recurrence {
             }
             (Frequency::Weekly, _) => {
                 return Err(ValidationError::new(
-                    "recurrence.weekdays",
+                    Field::Weekdays,
                     "at least one weekday is required for a weekly schedule",
                 ));
             }
             (_, Some(list)) if !list.is_empty() => {
                 return Err(ValidationError::new(
-                    "recurrence.weekdays",
+                    Field::Weekdays,
                     "weekdays are only allowed for a weekly schedule",
                 ));
             }
@@ -217,7 +217,7 @@ impl ScheduleTimeZone {
         // is stored as `America/New_York`.
         let zone = jiff::tz::db().get(raw).map_err(|_| {
             ValidationError::new(
-                "timezone",
+                Field::TimeZone,
                 format!("must be an IANA time zone such as America/New_York (got `{raw}`)"),
             )
         })?;
@@ -254,7 +254,7 @@ impl LocalStartTime {
             .map(Self)
             .map_err(|_| {
                 ValidationError::new(
-                    "startTime",
+                    Field::StartTime,
                     format!("must be a 24-hour local time HH:MM (got `{raw}`)"),
                 )
             })
@@ -287,7 +287,7 @@ impl ClassDuration {
             .map(Self)
             .ok_or_else(|| {
                 ValidationError::new(
-                    "durationMinutes",
+                    Field::Duration,
                     format!("must be between 1 and {}", Self::MAX_MINUTES),
                 )
             })
@@ -300,7 +300,7 @@ impl ClassDuration {
 
 /// # Errors
 /// Anything but an ISO calendar date `YYYY-MM-DD`.
-pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, ValidationError> {
+pub fn parse_date(field: Field, raw: &str) -> Result<Date, ValidationError> {
     Date::parse(raw, format_description!("[year]-[month]-[day]")).map_err(|_| {
         ValidationError::new(field, format!("must be a date YYYY-MM-DD (got `{raw}`)"))
     })
@@ -384,7 +384,7 @@ impl ScheduleSpec {
         let title = Title::parse(&input.title)?;
         let teacher_id = match input.teacher_id.as_deref() {
             Some(raw) => UserId::parse(raw).map_err(|e| ValidationError {
-                field: "teacherId",
+                field: Field::TeacherId,
                 ..e
             })?,
             None => default_teacher.clone(),
@@ -400,17 +400,17 @@ impl ScheduleSpec {
         let duration = ClassDuration::parse(input.duration_minutes)?;
         let recurrence =
             Recurrence::parse(&input.frequency, input.interval, input.weekdays.as_deref())?;
-        let starts_on = parse_date("startsOn", &input.starts_on)?;
+        let starts_on = parse_date(Field::StartsOn, &input.starts_on)?;
         let ends_on = input
             .ends_on
             .as_deref()
-            .map(|raw| parse_date("endsOn", raw))
+            .map(|raw| parse_date(Field::EndsOn, raw))
             .transpose()?;
         match (recurrence.frequency(), ends_on) {
             (Frequency::Once, _) => {}
             (_, None) => {
                 return Err(ValidationError::new(
-                    "endsOn",
+                    Field::EndsOn,
                     "is required for a repeating schedule",
                 ));
             }
@@ -418,7 +418,7 @@ impl ScheduleSpec {
         }
         if ends_on.is_some_and(|end| end < starts_on) {
             return Err(ValidationError::new(
-                "endsOn",
+                Field::EndsOn,
                 "must not be before startsOn",
             ));
         }

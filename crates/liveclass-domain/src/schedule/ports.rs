@@ -7,8 +7,9 @@ use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
 use super::model::{CourseId, Occurrence, Schedule, ScheduleId};
-use crate::class::{Capacity, ClassCounts, LiveClass, RepoError, Title};
+use crate::class::{Capacity, ClassCounts, LiveClass, Title};
 use crate::ids::{TenantId, UserId};
+use crate::store::RepoError;
 use crate::video::Room;
 
 /// What every class of a schedule shares.

@@ -5,10 +5,10 @@ use time::macros::{date, datetime};
 
 use super::*;
 use crate::caller::Role;
-use crate::class::RepoError;
 use crate::clock::FixedClock;
 use crate::ids::{SequentialIds, TenantId, UserId};
 use crate::schedule::ports::{GenerationOutcome, MockScheduleRepository};
+use crate::store::RepoError;
 use crate::video::{MockVideoProvider, Room};
 
 // Between the 2030-03-04 and 2030-03-06 classes of the test schedule.

@@ -1,6 +1,6 @@
 use liveclass_domain::caller::Caller;
 use liveclass_domain::schedule::{
-    GenerationReport, Schedule, ScheduleInput, SchedulePatch, ScheduleView, format_date,
+    CourseId, GenerationReport, Schedule, ScheduleInput, SchedulePatch, ScheduleView, format_date,
     weekday_code,
 };
 use serde::{Deserialize, Serialize};
@@ -134,6 +134,16 @@ impl From<UpdateScheduleBody> for SchedulePatch {
 pub struct ListSchedulesQuery {
     /// Only the schedules of this course.
     pub course_id: Option<String>,
+}
+
+impl ListSchedulesQuery {
+    /// The course to filter by, parsed.
+    ///
+    /// # Errors
+    /// An invalid `courseId` (400).
+    pub fn course(self) -> Result<Option<CourseId>, crate::error::ApiError> {
+        Ok(self.course_id.as_deref().map(CourseId::parse).transpose()?)
+    }
 }
 
 /// A schedule's recurrence.

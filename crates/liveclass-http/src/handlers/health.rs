@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::LiveClassService;
+use liveclass_domain::LiveClasses;
 
 use crate::dto::HealthResponse;
 use crate::error::{ApiError, ErrorBody};
@@ -23,7 +23,7 @@ pub async fn healthz() -> HttpResponse {
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(service: web::Data<LiveClassService>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(service: web::Data<dyn LiveClasses>) -> Result<HttpResponse, ApiError> {
     service.ping_store().await?;
     Ok(HttpResponse::Ok().json(HealthResponse { status: "ok" }))
 }

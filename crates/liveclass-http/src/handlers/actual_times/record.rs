@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, put, web};
-use liveclass_domain::LiveClassService;
-use liveclass_domain::actual_times::{ActualTime, ActualTimesService};
+use liveclass_domain::LiveClasses;
+use liveclass_domain::actual_times::{ActualTime, ActualTimes};
 
 use crate::auth::Authenticated;
 use crate::dto::{ActualTimesBody, ClassResponse};
@@ -29,8 +29,8 @@ use crate::handlers::live_classes::class_id;
 )]
 #[put("/live-classes/{liveClassId}/actual-times")]
 pub async fn record_actual_time(
-    service: web::Data<ActualTimesService>,
-    classes: web::Data<LiveClassService>,
+    service: web::Data<dyn ActualTimes>,
+    classes: web::Data<dyn LiveClasses>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
     JsonBody(body): JsonBody<ActualTimesBody>,

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::calendar::CalendarService;
+use liveclass_domain::calendar::Calendars;
+use liveclass_domain::schedule::CourseId;
 
 use super::{FeedQuery, ics};
 use crate::error::{ApiError, ErrorBody};
@@ -23,11 +24,13 @@ use crate::ical::FeedSettings;
 )]
 #[get("/calendar/courses/{courseId}.ics")]
 pub async fn course_calendar(
-    service: web::Data<CalendarService>,
+    service: web::Data<dyn Calendars>,
     settings: web::Data<FeedSettings>,
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = service.course_feed(&query.token, &path).await?;
+    let token = query.token()?;
+    let course = CourseId::parse(&path)?;
+    let classes = service.course_feed(&token, &course).await?;
     Ok(ics(&format!("LiveClass: {path}"), &classes, &settings))
 }

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::calendar::CalendarService;
+use liveclass_domain::calendar::Calendars;
 
 use crate::auth::Authenticated;
 use crate::dto::CalendarTokenResponse;
@@ -18,7 +18,7 @@ use crate::ical::FeedSettings;
 )]
 #[post("/calendar/tokens")]
 pub async fn issue_calendar_token(
-    service: web::Data<CalendarService>,
+    service: web::Data<dyn Calendars>,
     settings: web::Data<FeedSettings>,
     Authenticated(caller): Authenticated,
 ) -> Result<HttpResponse, ApiError> {

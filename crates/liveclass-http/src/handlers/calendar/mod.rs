@@ -7,7 +7,7 @@ pub mod user_feed;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
-use liveclass_domain::calendar::CalendarFeedError;
+use liveclass_domain::calendar::{CalendarFeedError, CalendarToken};
 use liveclass_domain::class::LiveClass;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,6 +31,13 @@ impl From<CalendarFeedError> for ApiError {
 pub struct FeedQuery {
     /// A calendar token from `POST /calendar/tokens`.
     pub token: String,
+}
+
+impl FeedQuery {
+    /// The feed token; a malformed one opens no feed (404).
+    fn token(&self) -> Result<CalendarToken, ApiError> {
+        CalendarToken::parse(&self.token).ok_or_else(|| CalendarFeedError::NotFound.into())
+    }
 }
 
 fn ics(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> HttpResponse {

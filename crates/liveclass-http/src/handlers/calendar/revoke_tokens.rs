@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, delete, web};
-use liveclass_domain::calendar::CalendarService;
+use liveclass_domain::calendar::Calendars;
 
 use crate::auth::Authenticated;
 use crate::dto::CalendarTokensRevokedResponse;
@@ -16,7 +16,7 @@ use crate::error::{ApiError, ErrorBody};
 )]
 #[delete("/calendar/tokens")]
 pub async fn revoke_calendar_tokens(
-    service: web::Data<CalendarService>,
+    service: web::Data<dyn Calendars>,
     Authenticated(caller): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
     let revoked = service.revoke_tokens(&caller).await?;

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::calendar::CalendarService;
+use liveclass_domain::calendar::Calendars;
 
 use super::{FeedQuery, ics};
 use crate::error::{ApiError, ErrorBody};
@@ -17,10 +17,10 @@ use crate::ical::FeedSettings;
 )]
 #[get("/calendar/me.ics")]
 pub async fn user_calendar(
-    service: web::Data<CalendarService>,
+    service: web::Data<dyn Calendars>,
     settings: web::Data<FeedSettings>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = service.user_feed(&query.token).await?;
+    let classes = service.user_feed(&query.token()?).await?;
     Ok(ics("LiveClass: my classes", &classes, &settings))
 }

@@ -1,6 +1,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::join_link::{JoinLinkOutcome, JoinLinkService};
+use liveclass_domain::join_link::{FollowJoinLinkError, JoinHash, JoinLinkOutcome, JoinLinks};
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, JoinCountdownResponse, JoinResponse};
@@ -29,11 +29,13 @@ use liveclass_domain::class::ClassCounts;
 )]
 #[get("/join/{joinHash}")]
 pub async fn follow_join_link(
-    links: web::Data<JoinLinkService>,
+    links: web::Data<dyn JoinLinks>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    match links.follow(&caller, &path).await? {
+    // A malformed link is a link that leads nowhere.
+    let hash = JoinHash::parse(&path).map_err(|_| FollowJoinLinkError::NotFound)?;
+    match links.follow(&caller, &hash).await? {
         JoinLinkOutcome::Countdown {
             class,
             seconds_until_start,

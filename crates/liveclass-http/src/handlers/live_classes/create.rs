@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
-use liveclass_domain::class::{ClassCounts, NewClass};
+use liveclass_domain::LiveClasses;
+use liveclass_domain::class::ClassCounts;
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, CreateClassBody};
@@ -25,18 +25,12 @@ use crate::extract::JsonBody;
 )]
 #[post("/live-classes")]
 pub async fn create_class(
-    service: web::Data<LiveClassService>,
+    service: web::Data<dyn LiveClasses>,
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<CreateClassBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = NewClass {
-        tenant_id: body.tenant_id,
-        title: body.title,
-        description: body.description,
-        scheduled_at: body.scheduled_at,
-        max_participants: body.max_participants,
-    };
-    let class = service.create(&caller, input).await?;
+    let command = body.into_command(&service.policy())?;
+    let class = service.create(&caller, command).await?;
     Ok(HttpResponse::Created().json(ClassResponse::for_viewer(
         class,
         ClassCounts::default(),

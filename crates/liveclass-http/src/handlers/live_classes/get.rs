@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::LiveClassService;
+use liveclass_domain::LiveClasses;
 
 use super::class_id;
 use crate::auth::Authenticated;
@@ -20,7 +20,7 @@ use crate::error::{ApiError, ErrorBody};
 )]
 #[get("/live-classes/{liveClassId}")]
 pub async fn get_class(
-    service: web::Data<LiveClassService>,
+    service: web::Data<dyn LiveClasses>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

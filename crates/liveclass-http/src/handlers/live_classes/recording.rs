@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
+use liveclass_domain::LiveClasses;
 
 use super::class_id;
 use crate::auth::Authenticated;
@@ -25,14 +25,13 @@ use crate::extract::JsonBody;
 )]
 #[post("/live-classes/{liveClassId}/recording")]
 pub async fn set_recording(
-    service: web::Data<LiveClassService>,
+    service: web::Data<dyn LiveClasses>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
     JsonBody(body): JsonBody<RecordingBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let class = service
-        .set_recording(&caller, class_id(&path)?, &body.recording_url)
-        .await?;
+    let id = class_id(&path)?;
+    let class = service.set_recording(&caller, id, body.try_into()?).await?;
     Ok(HttpResponse::Ok().json(RecordingResponse {
         id: class.id.to_string(),
         recording_url: class

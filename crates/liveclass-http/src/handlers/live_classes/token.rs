@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::LiveClassService;
+use liveclass_domain::LiveClasses;
 
 use super::class_id;
 use crate::auth::Authenticated;
@@ -23,7 +23,7 @@ use crate::error::{ApiError, ErrorBody};
 )]
 #[post("/live-classes/{liveClassId}/token")]
 pub async fn issue_token(
-    service: web::Data<LiveClassService>,
+    service: web::Data<dyn LiveClasses>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

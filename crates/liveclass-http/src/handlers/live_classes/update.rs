@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, patch, web};
-use liveclass_domain::LiveClassService;
-use liveclass_domain::class::ClassEdit;
+use liveclass_domain::LiveClasses;
 
 use super::class_id;
 use crate::auth::Authenticated;
@@ -27,17 +26,13 @@ use crate::extract::JsonBody;
 )]
 #[patch("/live-classes/{liveClassId}")]
 pub async fn update_class(
-    service: web::Data<LiveClassService>,
+    service: web::Data<dyn LiveClasses>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
     JsonBody(body): JsonBody<UpdateClassBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let edit = ClassEdit {
-        title: body.title,
-        description: body.description,
-        scheduled_at: body.scheduled_at,
-        max_participants: body.max_participants,
-    };
-    let (class, counts) = service.update(&caller, class_id(&path)?, edit).await?;
+    let id = class_id(&path)?;
+    let command = body.into_command(&service.policy())?;
+    let (class, counts) = service.update(&caller, id, command).await?;
     Ok(HttpResponse::Ok().json(ClassResponse::for_viewer(class, counts, &caller)))
 }

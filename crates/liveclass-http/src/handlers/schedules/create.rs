@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::schedule::ScheduleService;
+use liveclass_domain::schedule::Schedules;
 
 use crate::auth::Authenticated;
 use crate::dto::{CreateScheduleBody, ScheduleDetailsResponse};
@@ -24,7 +24,7 @@ use crate::extract::JsonBody;
 )]
 #[post("/schedules")]
 pub async fn create_schedule(
-    service: web::Data<ScheduleService>,
+    service: web::Data<dyn Schedules>,
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<CreateScheduleBody>,
 ) -> Result<HttpResponse, ApiError> {

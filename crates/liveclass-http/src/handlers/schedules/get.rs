@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::schedule::ScheduleService;
+use liveclass_domain::schedule::Schedules;
 
 use super::schedule_id;
 use crate::auth::Authenticated;
@@ -22,7 +22,7 @@ use crate::error::{ApiError, ErrorBody};
 )]
 #[get("/schedules/{scheduleId}")]
 pub async fn get_schedule(
-    service: web::Data<ScheduleService>,
+    service: web::Data<dyn Schedules>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::schedule::ScheduleService;
+use liveclass_domain::schedule::Schedules;
 
 use crate::auth::Authenticated;
 use crate::dto::{ListSchedulesQuery, ScheduleListResponse};
@@ -20,11 +20,12 @@ use crate::error::{ApiError, ErrorBody};
 )]
 #[get("/schedules")]
 pub async fn list_schedules(
-    service: web::Data<ScheduleService>,
+    service: web::Data<dyn Schedules>,
     Authenticated(caller): Authenticated,
     query: web::Query<ListSchedulesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let schedules = service.list(&caller, query.course_id.as_deref()).await?;
+    let course = query.into_inner().course()?;
+    let schedules = service.list(&caller, course).await?;
     Ok(HttpResponse::Ok().json(ScheduleListResponse {
         schedules: schedules.into_iter().map(Into::into).collect(),
     }))

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, patch, web};
-use liveclass_domain::schedule::ScheduleService;
+use liveclass_domain::schedule::Schedules;
 
 use super::schedule_id;
 use crate::auth::Authenticated;
@@ -26,7 +26,7 @@ use crate::extract::JsonBody;
 )]
 #[patch("/schedules/{scheduleId}")]
 pub async fn update_schedule(
-    service: web::Data<ScheduleService>,
+    service: web::Data<dyn Schedules>,
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
     JsonBody(body): JsonBody<UpdateScheduleBody>,

@@ -1,0 +1,84 @@
+//! Provider-neutral rooms, join requests and credentials.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::class::ParticipantRole;
+use crate::ids::{ClassId, RoomId, TenantId, UserId};
+
+/// What the provider needs to know to make a room for a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSpec {
+    pub class_id: ClassId,
+    pub tenant_id: TenantId,
+    pub room_id: RoomId,
+    pub title: String,
+    pub description: Option<String>,
+    pub scheduled_at: OffsetDateTime,
+    pub max_participants: u32,
+}
+
+/// A provider's room, in provider-neutral terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Room {
+    /// Which provider made it (`jitsi`, `none`, …).
+    pub provider: String,
+    /// The provider's own id for the room (a room name, a meeting id).
+    pub external_id: String,
+    /// Where participants join.
+    pub join_url: String,
+    /// Where the host joins with host rights, for providers that separate them.
+    /// Shown to the class's creator only.
+    pub host_url: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Who is joining, and with which rights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub user_id: UserId,
+    pub name: Option<String>,
+    pub role: ParticipantRole,
+}
+
+/// What a client needs to enter the room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinCredentials {
+    pub url: String,
+    /// A signed, per-user token, where the provider uses them.
+    pub token: Option<String>,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Which of the optional operations a provider really has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct Capabilities {
+    /// [`VideoProvider::end_meeting`] ends the meeting for everyone.
+    pub end_meeting: bool,
+    /// [`VideoProvider::start_recording`] and [`VideoProvider::stop_recording`].
+    pub recording: bool,
+    /// [`VideoProvider::recording_link`].
+    pub recording_link: bool,
+    /// [`VideoProvider::attendance`].
+    pub attendance: bool,
+}
+
+/// A short-lived link to download a recording. Use it as given: it is
+/// signed by the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingLink {
+    pub url: String,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// One person's presence in a meeting, as the provider recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceRecord {
+    /// Our user id where the provider kept it (tokens carry it), else `None`.
+    pub user_id: Option<String>,
+    pub name: Option<String>,
+    pub joined_at: OffsetDateTime,
+    pub duration: Duration,
+}
