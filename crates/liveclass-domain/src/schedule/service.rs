@@ -78,14 +78,16 @@ pub trait Schedules: Send + Sync {
     /// The deployment's limits on schedules.
     fn policy(&self) -> SchedulePolicy;
 
-    /// Creates a schedule and generates its future classes.
+    /// Creates a schedule from its parsed definition (see
+    /// [`ScheduleSpec::parse`]) and generates its future classes.
     ///
     /// # Errors
-    /// `Forbidden`, `Invalid`, `TooManyOccurrences`, `Video`, `Store`.
+    /// `Forbidden`, `Invalid` (capacity above the policy's maximum),
+    /// `TooManyOccurrences`, `Video`, `Store`.
     async fn create(
         &self,
         caller: &Caller,
-        input: ScheduleInput,
+        spec: ScheduleSpec,
     ) -> Result<ScheduleView, CreateScheduleError>;
 
     /// The caller's tenant's schedules, of one course when given.
@@ -297,12 +299,12 @@ impl Schedules for ScheduleService {
     async fn create(
         &self,
         caller: &Caller,
-        input: ScheduleInput,
+        spec: ScheduleSpec,
     ) -> Result<ScheduleView, CreateScheduleError> {
         if !caller.can_manage_classes() {
             return Err(CreateScheduleError::Forbidden);
         }
-        let spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
+        self.policy.classes.check(spec.max_participants)?;
         spec.occurrences(self.policy.max_occurrences)?;
         let now = self.clock.now();
         let schedule = Schedule {

@@ -1,7 +1,8 @@
 use liveclass_domain::caller::Caller;
+use liveclass_domain::ids::UserId;
 use liveclass_domain::schedule::{
-    CourseId, GenerationReport, Schedule, ScheduleInput, SchedulePatch, ScheduleView, format_date,
-    weekday_code,
+    CourseId, GenerationReport, Schedule, ScheduleInput, SchedulePatch, SchedulePolicy,
+    ScheduleSpec, ScheduleView, format_date, weekday_code,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -77,6 +78,26 @@ impl From<CreateScheduleBody> for ScheduleInput {
             starts_on: b.starts_on,
             ends_on: b.ends_on,
         }
+    }
+}
+
+impl CreateScheduleBody {
+    /// The schedule's definition, every field parsed; `default_teacher`
+    /// (the caller) teaches when the body names no teacher, and `policy`
+    /// bounds `maxParticipants` and the other limits.
+    ///
+    /// # Errors
+    /// The first invalid field (400).
+    pub fn into_spec(
+        self,
+        default_teacher: &UserId,
+        policy: &SchedulePolicy,
+    ) -> Result<ScheduleSpec, crate::error::ApiError> {
+        Ok(ScheduleSpec::parse(
+            &ScheduleInput::from(self),
+            default_teacher,
+            policy,
+        )?)
     }
 }
 

@@ -28,6 +28,7 @@ pub async fn create_schedule(
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<CreateScheduleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = service.create(&caller, body.into()).await?;
+    let spec = body.into_spec(&caller.user_id, &service.policy())?;
+    let view = service.create(&caller, spec).await?;
     Ok(HttpResponse::Created().json(ScheduleDetailsResponse::new(view, &caller)))
 }
