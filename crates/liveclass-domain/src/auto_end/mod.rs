@@ -2,7 +2,7 @@
 //! end are ended, exactly as a teacher's end would end them.
 //!
 //! Several server processes may run the worker at once. Each end goes
-//! through [`ClassRepository::mark_ended`], a conditional `UPDATE … WHERE
+//! through [`ClassRepository::mark_ended`](crate::class::ClassRepository::mark_ended), a conditional `UPDATE … WHERE
 //! status = 'live'` in one transaction with the closing of participations:
 //! the first process to reach a class ends it, the others find it ended and
 //! do nothing, so no class is ended twice and no participation is closed

@@ -15,7 +15,7 @@ pub enum VideoError {
     Invalid(String),
     #[error("the video provider is unavailable: {0}")]
     Unavailable(String),
-    /// The provider does not have this operation (see [`Capabilities`]).
+    /// The provider does not have this operation (see [`Capabilities`](super::Capabilities)).
     #[error("the video provider does not support this operation")]
     Unsupported,
     #[error(transparent)]

@@ -1,6 +1,6 @@
 //! The video-provider port: where a class's participants actually meet.
 //!
-//! The domain mints the room's public name ([`RoomId`]); the provider makes
+//! The domain mints the room's public name ([`RoomId`](crate::ids::RoomId)); the provider makes
 //! (or derives) the room behind it and hands out join credentials.
 //!
 //! The port has a small required core (create, update, delete, join

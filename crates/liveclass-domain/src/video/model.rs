@@ -55,13 +55,13 @@ pub struct JoinCredentials {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)]
 pub struct Capabilities {
-    /// [`VideoProvider::end_meeting`] ends the meeting for everyone.
+    /// [`VideoProvider::end_meeting`](super::VideoProvider::end_meeting) ends the meeting for everyone.
     pub end_meeting: bool,
-    /// [`VideoProvider::start_recording`] and [`VideoProvider::stop_recording`].
+    /// [`VideoProvider::start_recording`](super::VideoProvider::start_recording) and [`VideoProvider::stop_recording`](super::VideoProvider::stop_recording).
     pub recording: bool,
-    /// [`VideoProvider::recording_link`].
+    /// [`VideoProvider::recording_link`](super::VideoProvider::recording_link).
     pub recording_link: bool,
-    /// [`VideoProvider::attendance`].
+    /// [`VideoProvider::attendance`](super::VideoProvider::attendance).
     pub attendance: bool,
 }
 
