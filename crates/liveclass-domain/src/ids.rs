@@ -16,9 +16,11 @@ macro_rules! uuid_id {
         pub struct $name(Uuid);
 
         impl $name {
+            /// The id of this UUID.
             pub const fn from_uuid(id: Uuid) -> Self {
                 Self(id)
             }
+            /// The UUID.
             pub const fn as_uuid(&self) -> Uuid {
                 self.0
             }
@@ -53,6 +55,7 @@ macro_rules! opaque_string_id {
             pub fn parse(raw: &str) -> Result<Self, ValidationError> {
                 opaque_id($field, raw).map(Self)
             }
+            /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -84,6 +87,7 @@ pub struct RoomId(String);
 impl RoomId {
     const PREFIX: &'static str = "room-";
 
+    /// The room id of this UUID (`room-<uuid>`).
     pub fn from_uuid(id: Uuid) -> Self {
         Self(format!("{}{}", Self::PREFIX, id))
     }
@@ -105,6 +109,7 @@ impl RoomId {
         }
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -119,17 +124,22 @@ impl fmt::Display for RoomId {
 /// Mints identifiers. The service is the only place that creates ids, so tests
 /// can make them predictable with [`SequentialIds`].
 pub trait IdGenerator: Send + Sync {
+    /// A new UUID: every other id derives from it.
     fn new_uuid(&self) -> Uuid;
 
+    /// A new class id.
     fn class_id(&self) -> ClassId {
         ClassId::from_uuid(self.new_uuid())
     }
+    /// A new participation id.
     fn participation_id(&self) -> ParticipationId {
         ParticipationId::from_uuid(self.new_uuid())
     }
+    /// A new room id.
     fn room_id(&self) -> RoomId {
         RoomId::from_uuid(self.new_uuid())
     }
+    /// A new schedule id.
     fn schedule_id(&self) -> crate::schedule::ScheduleId {
         crate::schedule::ScheduleId::from_uuid(self.new_uuid())
     }

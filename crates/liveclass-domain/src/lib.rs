@@ -30,7 +30,7 @@
 //! `mockall` mock. `examples/embed.rs` drives a class's life with in-memory
 //! adapters of its own.
 
-// MISSING_DOCS_PLACEHOLDER
+#![warn(missing_docs)]
 
 pub mod actual_times;
 pub mod app;

@@ -13,7 +13,9 @@ pub const MAX_END_AGE: Duration = Duration::hours(24);
 /// Which time to record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActualTime {
+    /// When the class actually started.
     StartedAt(OffsetDateTime),
+    /// When the class actually ended.
     EndedAt(OffsetDateTime),
 }
 

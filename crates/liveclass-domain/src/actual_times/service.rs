@@ -38,6 +38,7 @@ pub struct ActualTimesService {
 }
 
 impl ActualTimesService {
+    /// The service over the class store, a clock and its policy.
     pub fn new(
         classes: Arc<dyn ClassRepository>,
         clock: Arc<dyn Clock>,

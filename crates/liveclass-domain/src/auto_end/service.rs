@@ -17,6 +17,7 @@ pub struct AutoEndService {
 }
 
 impl AutoEndService {
+    /// The service over its ports, a clock and its policy.
     pub fn new(
         overdue: Arc<dyn AutoEndRepository>,
         classes: Arc<dyn ClassRepository>,

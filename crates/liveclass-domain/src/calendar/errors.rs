@@ -8,8 +8,10 @@ pub enum CalendarFeedError {
     /// Unknown, malformed or revoked token.
     #[error("Calendar not found")]
     NotFound,
+    /// An input value was refused.
     #[error(transparent)]
     Invalid(#[from] crate::validation::ValidationError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }

@@ -13,6 +13,7 @@ use crate::ids::{IdGenerator, TenantId, UserId};
 pub struct CalendarToken(String);
 
 impl CalendarToken {
+    /// A new random token.
     pub fn generate(ids: &dyn IdGenerator) -> Self {
         Self(format!(
             "{}{}",
@@ -30,10 +31,12 @@ impl CalendarToken {
         .then(|| Self(raw.to_owned()))
     }
 
+    /// The value as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The hash the store keeps.
     pub fn hash(&self) -> CalendarTokenHash {
         let digest = Sha256::digest(self.0.as_bytes());
         CalendarTokenHash(digest.iter().map(|b| format!("{b:02x}")).collect())
@@ -52,6 +55,7 @@ impl fmt::Debug for CalendarToken {
 pub struct CalendarTokenHash(String);
 
 impl CalendarTokenHash {
+    /// The value as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -60,7 +64,9 @@ impl CalendarTokenHash {
 /// Whose feed a token opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenOwner {
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// The user.
     pub user_id: UserId,
 }
 

@@ -59,6 +59,7 @@ pub struct CalendarService {
 }
 
 impl CalendarService {
+    /// The service over its stores, a clock and an id generator.
     pub fn new(
         tokens: Arc<dyn CalendarTokenRepository>,
         classes: Arc<dyn ClassRepository>,

@@ -69,23 +69,31 @@ pub struct ListClasses {
 /// A class with its counts and all its participations, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassDetails {
+    /// The class.
     pub class: LiveClass,
+    /// How many are in it.
     pub counts: ClassCounts,
+    /// Its participations, oldest first.
     pub participations: Vec<Participation>,
 }
 
 /// A class and its active participations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParticipantsView {
+    /// The class.
     pub class: LiveClass,
+    /// Its active participations.
     pub active: Vec<Participation>,
 }
 
 /// The result of a join.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Joined {
+    /// The class.
     pub class: LiveClass,
+    /// The caller's participation.
     pub participation: Participation,
+    /// What the caller needs to enter the room.
     pub credentials: JoinCredentials,
     /// The caller was already in the class; nothing was written.
     pub already_joined: bool,
@@ -228,6 +236,7 @@ pub struct LiveClassService {
 }
 
 impl LiveClassService {
+    /// The service over its ports and policy. Without [`Self::with_cleanup_queue`], failed provider clean-ups are only logged.
     pub fn new(
         classes: Arc<dyn ClassRepository>,
         participations: Arc<dyn ParticipationRepository>,

@@ -9,11 +9,14 @@ use crate::video::Room;
 /// What to do to the provider's room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CleanupAction {
+    /// Delete the room (its class was cancelled).
     DeleteRoom,
+    /// End the meeting (its class ended).
     EndMeeting,
 }
 
 impl CleanupAction {
+    /// The action's name, as stored.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::DeleteRoom => "delete_room",
@@ -21,6 +24,7 @@ impl CleanupAction {
         }
     }
 
+    /// The action named `raw`, if any.
     pub fn parse(raw: &str) -> Option<Self> {
         [Self::DeleteRoom, Self::EndMeeting]
             .into_iter()
@@ -31,13 +35,19 @@ impl CleanupAction {
 /// A clean-up to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingCleanup {
+    /// The id.
     pub id: Uuid,
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// The class.
     pub class_id: ClassId,
+    /// What to do to the room.
     pub action: CleanupAction,
+    /// The provider's room.
     pub room: Room,
     /// Attempts so far, the claim that returned this one included.
     pub attempts: u32,
+    /// Why the last attempt failed.
     pub last_error: Option<String>,
 }
 
@@ -50,6 +60,7 @@ pub struct CleanupPolicy {
     pub batch: u32,
     /// The delay after the first failure; it doubles per attempt.
     pub first_delay: Duration,
+    /// The longest delay between attempts.
     pub max_delay: Duration,
     /// After this many failed attempts a clean-up is dropped with an error
     /// log: a failure that outlives a day of retries (30 s doubling to
@@ -84,7 +95,9 @@ impl CleanupPolicy {
 /// What one run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CleanupReport {
+    /// Clean-ups done.
     pub done: usize,
+    /// Clean-ups that failed and will be retried.
     pub failed: usize,
     /// Given up after `max_attempts`.
     pub abandoned: usize,

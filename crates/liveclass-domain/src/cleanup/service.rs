@@ -17,6 +17,7 @@ pub struct ProviderCleanups {
 }
 
 impl ProviderCleanups {
+    /// The retrier over the queue, the provider, a clock and its policy.
     pub fn new(
         queue: Arc<dyn CleanupQueue>,
         video: Arc<dyn VideoProvider>,

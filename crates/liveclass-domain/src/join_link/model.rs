@@ -13,6 +13,7 @@ use crate::validation::{Field, ValidationError};
 pub struct JoinHash(String);
 
 impl JoinHash {
+    /// The length of every hash.
     pub const LEN: usize = 64;
 
     /// Builds a hash from two random UUIDs (see [`crate::ids::IdGenerator::join_hash`]).
@@ -37,6 +38,7 @@ impl JoinHash {
         }
     }
 
+    /// The hash as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -68,6 +70,7 @@ impl Default for JoinLinkPolicy {
 pub enum JoinLinkOutcome {
     /// The class has not started: wait.
     Countdown {
+        /// The class.
         class: Box<LiveClass>,
         /// Never negative: 0 once the start time has passed.
         seconds_until_start: i64,

@@ -41,6 +41,7 @@ pub struct JoinLinkService {
 }
 
 impl JoinLinkService {
+    /// The service over the link store, the class service it joins through, a clock and its policy.
     pub fn new(
         links: Arc<dyn JoinLinkRepository>,
         classes: Arc<dyn LiveClasses>,

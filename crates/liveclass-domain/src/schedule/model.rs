@@ -14,9 +14,11 @@ use crate::validation::{Field, ValidationError, opaque_id};
 pub struct ScheduleId(uuid::Uuid);
 
 impl ScheduleId {
+    /// The id of this UUID.
     pub const fn from_uuid(id: uuid::Uuid) -> Self {
         Self(id)
     }
+    /// The UUID.
     pub const fn as_uuid(&self) -> uuid::Uuid {
         self.0
     }
@@ -39,6 +41,7 @@ impl CourseId {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         opaque_id(Field::CourseId, raw).map(Self)
     }
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -53,15 +56,21 @@ impl fmt::Display for CourseId {
 /// How often a schedule repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frequency {
+    /// A single class.
     Once,
+    /// Every `interval` days.
     Daily,
+    /// Every `interval` weeks, on chosen weekdays.
     Weekly,
+    /// Every `interval` months, on the day of the month of the first date.
     Monthly,
 }
 
 impl Frequency {
+    /// Every frequency.
     pub const ALL: [Self; 4] = [Self::Once, Self::Daily, Self::Weekly, Self::Monthly];
 
+    /// The frequency's name, as the API spells it.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Once => "once",
@@ -130,6 +139,7 @@ pub struct Recurrence {
 }
 
 impl Recurrence {
+    /// The largest interval.
     pub const MAX_INTERVAL: u32 = 99;
 
     /// # Errors
@@ -190,12 +200,15 @@ impl Recurrence {
         })
     }
 
+    /// How often it repeats.
     pub const fn frequency(&self) -> Frequency {
         self.frequency
     }
+    /// Every n-th day, week or month.
     pub const fn interval(&self) -> u32 {
         self.interval
     }
+    /// The weekdays of a weekly rule, Monday first; empty otherwise.
     pub fn weekdays(&self) -> &[Weekday] {
         &self.weekdays
     }
@@ -225,6 +238,7 @@ impl ScheduleTimeZone {
         Ok(Self { name, zone })
     }
 
+    /// The zone's IANA name.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -260,6 +274,7 @@ impl LocalStartTime {
             })
     }
 
+    /// The local time.
     pub const fn get(self) -> Time {
         self.0
     }
@@ -276,6 +291,7 @@ impl fmt::Display for LocalStartTime {
 pub struct ClassDuration(u16);
 
 impl ClassDuration {
+    /// The longest class: 24 hours.
     pub const MAX_MINUTES: u16 = 1440;
 
     /// # Errors
@@ -293,6 +309,7 @@ impl ClassDuration {
             })
     }
 
+    /// The length in minutes.
     pub const fn minutes(self) -> u16 {
         self.0
     }
@@ -338,32 +355,52 @@ impl Default for SchedulePolicy {
 /// laid over it); [`ScheduleSpec::parse`] validates it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleInput {
+    /// The course (cohort).
     pub course_id: String,
+    /// The title.
     pub title: String,
     /// The teacher of the generated classes; the caller when absent.
     pub teacher_id: Option<String>,
+    /// The most participants a class admits at once.
     pub max_participants: Option<i64>,
+    /// The IANA time zone of the start time.
     pub timezone: String,
+    /// The local wall-clock start.
     pub start_time: String,
+    /// How long each class lasts, in minutes.
     pub duration_minutes: i64,
+    /// How often the schedule repeats.
     pub frequency: String,
+    /// Every n-th day, week or month.
     pub interval: Option<i64>,
+    /// Weekly schedules' weekdays (RFC 5545 codes).
     pub weekdays: Option<Vec<String>>,
+    /// The first local date.
     pub starts_on: String,
+    /// The last local date (inclusive).
     pub ends_on: Option<String>,
 }
 
 /// Everything that defines a schedule's classes, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleSpec {
+    /// The course (cohort).
     pub course_id: CourseId,
+    /// The title.
     pub title: Title,
+    /// The teacher of the generated classes.
     pub teacher_id: UserId,
+    /// The most participants a class admits at once.
     pub max_participants: Capacity,
+    /// The IANA time zone of the start time.
     pub timezone: ScheduleTimeZone,
+    /// The local wall-clock start.
     pub start_time: LocalStartTime,
+    /// How long each class lasts.
     pub duration: ClassDuration,
+    /// How the schedule repeats.
     pub recurrence: Recurrence,
+    /// The first local date.
     pub starts_on: Date,
     /// Always set unless the recurrence is `once`.
     pub ends_on: Option<Date>,
@@ -469,12 +506,17 @@ impl ScheduleSpec {
 /// A stored schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
+    /// The id.
     pub id: ScheduleId,
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// Its definition.
     pub spec: ScheduleSpec,
     /// The manager who created the schedule.
     pub created_by: UserId,
+    /// When it was created.
     pub created_at: OffsetDateTime,
+    /// When it last changed.
     pub updated_at: OffsetDateTime,
 }
 
@@ -482,6 +524,7 @@ pub struct Schedule {
 /// date the occurrence falls on. Unique among a schedule's classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OccurrenceRef {
+    /// The schedule.
     pub schedule_id: ScheduleId,
     /// The local calendar date of the occurrence (the key of generation).
     pub date: Date,
@@ -490,7 +533,10 @@ pub struct OccurrenceRef {
 /// One generated meeting: its local date and its instants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Occurrence {
+    /// The local date of the occurrence.
     pub date: Date,
+    /// When the occurrence starts.
     pub starts_at: OffsetDateTime,
+    /// When the occurrence ends.
     pub ends_at: OffsetDateTime,
 }

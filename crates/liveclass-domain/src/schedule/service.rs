@@ -30,25 +30,40 @@ pub const UPCOMING_LIMIT: u32 = 50;
 /// Fields to change; `None` keeps the current value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SchedulePatch {
+    /// The course (cohort).
     pub course_id: Option<String>,
+    /// The title.
     pub title: Option<String>,
+    /// The teacher of the generated classes.
     pub teacher_id: Option<String>,
+    /// The most participants a class admits at once.
     pub max_participants: Option<i64>,
+    /// The IANA time zone of the start time.
     pub timezone: Option<String>,
+    /// The local wall-clock start.
     pub start_time: Option<String>,
+    /// How long each class lasts, in minutes.
     pub duration_minutes: Option<i64>,
+    /// How often the schedule repeats.
     pub frequency: Option<String>,
+    /// Every n-th day, week or month.
     pub interval: Option<i64>,
+    /// Weekly schedules' weekdays (RFC 5545 codes).
     pub weekdays: Option<Vec<String>>,
+    /// The first local date.
     pub starts_on: Option<String>,
+    /// The last local date (inclusive).
     pub ends_on: Option<String>,
 }
 
 /// What a generation did, in counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GenerationReport {
+    /// Classes created.
     pub created: u32,
+    /// Classes updated.
     pub updated: u32,
+    /// Classes removed.
     pub removed: u32,
 }
 
@@ -63,7 +78,9 @@ impl std::ops::AddAssign for GenerationReport {
 /// A schedule with its upcoming classes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleView {
+    /// The schedule.
     pub schedule: Schedule,
+    /// Its upcoming classes, soonest first.
     pub upcoming: Vec<(LiveClass, ClassCounts)>,
     /// What the request generated; all zero for reads.
     pub generation: GenerationReport,
@@ -147,6 +164,7 @@ pub struct ScheduleService {
 }
 
 impl ScheduleService {
+    /// The service over its store, the provider, a clock, an id generator and its policy.
     pub fn new(
         schedules: Arc<dyn ScheduleRepository>,
         video: Arc<dyn VideoProvider>,

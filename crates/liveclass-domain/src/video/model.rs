@@ -10,12 +10,19 @@ use crate::ids::{ClassId, RoomId, TenantId, UserId};
 /// What the provider needs to know to make a room for a class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomSpec {
+    /// The class.
     pub class_id: ClassId,
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// The class's room id (the room's public name).
     pub room_id: RoomId,
+    /// The title.
     pub title: String,
+    /// The description, if any.
     pub description: Option<String>,
+    /// When the class is planned to start.
     pub scheduled_at: OffsetDateTime,
+    /// The most participants a class admits at once.
     pub max_participants: u32,
 }
 
@@ -31,23 +38,29 @@ pub struct Room {
     /// Where the host joins with host rights, for providers that separate them.
     /// Shown to the class's creator only.
     pub host_url: Option<String>,
+    /// The room's password, if any.
     pub password: Option<String>,
 }
 
 /// Who is joining, and with which rights.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinRequest {
+    /// The user.
     pub user_id: UserId,
+    /// The user's display name, if known.
     pub name: Option<String>,
+    /// Teacher or participant.
     pub role: ParticipantRole,
 }
 
 /// What a client needs to enter the room.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinCredentials {
+    /// Where the client enters the room.
     pub url: String,
     /// A signed, per-user token, where the provider uses them.
     pub token: Option<String>,
+    /// When it expires, if it does.
     pub expires_at: Option<OffsetDateTime>,
 }
 
@@ -69,7 +82,9 @@ pub struct Capabilities {
 /// signed by the provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordingLink {
+    /// Where to download the recording.
     pub url: String,
+    /// When it expires, if it does.
     pub expires_at: Option<OffsetDateTime>,
 }
 
@@ -78,7 +93,10 @@ pub struct RecordingLink {
 pub struct AttendanceRecord {
     /// Our user id where the provider kept it (tokens carry it), else `None`.
     pub user_id: Option<String>,
+    /// The user's display name, if known.
     pub name: Option<String>,
+    /// When the user joined.
     pub joined_at: OffsetDateTime,
+    /// How long the person stayed.
     pub duration: Duration,
 }
