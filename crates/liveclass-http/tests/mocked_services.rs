@@ -1,6 +1,8 @@
 //! HTTP tests that replace a whole service with its mock: the handler sees
 //! only the `LiveClasses` trait, and the body is parsed before it is called.
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
