@@ -7,12 +7,16 @@ use crate::ids::{TenantId, UserId};
 /// identity provider may send roles LiveClass does not use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Role {
+    /// Manages classes and schedules.
     TrainingManager,
+    /// Administers the organisation; manages classes too.
     OrgAdmin,
+    /// Any other role, kept as given.
     Other(String),
 }
 
 impl Role {
+    /// The role named `raw` in a token.
     pub fn parse(raw: &str) -> Self {
         match raw {
             "training_manager" => Self::TrainingManager,
@@ -21,6 +25,7 @@ impl Role {
         }
     }
 
+    /// The role's name, as tokens spell it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::TrainingManager => "training_manager",
@@ -33,8 +38,11 @@ impl Role {
 /// An authenticated user acting inside one tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
+    /// The user.
     pub user_id: UserId,
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// The caller's roles.
     pub roles: Vec<Role>,
     /// Display name, when the token carries one.
     pub name: Option<String>,

@@ -7,6 +7,7 @@ use time::{Duration, OffsetDateTime};
 /// The current instant, in UTC, truncated to whole microseconds: the precision
 /// both databases store, so what is written is exactly what is read back.
 pub trait Clock: Send + Sync {
+    /// The current instant.
     fn now(&self) -> OffsetDateTime;
 }
 
@@ -25,10 +26,12 @@ impl Clock for SystemClock {
 pub struct FixedClock(Mutex<OffsetDateTime>);
 
 impl FixedClock {
+    /// A clock stopped at `instant`.
     pub fn at(instant: OffsetDateTime) -> Self {
         Self(Mutex::new(truncate_to_micros(instant)))
     }
 
+    /// Moves the clock forward by `by`.
     pub fn advance(&self, by: Duration) {
         let mut now = self
             .0

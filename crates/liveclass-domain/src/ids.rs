@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use uuid::Uuid;
 
-use crate::validation::{ValidationError, opaque_id};
+use crate::validation::{Field, ValidationError, opaque_id};
 
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -16,9 +16,11 @@ macro_rules! uuid_id {
         pub struct $name(Uuid);
 
         impl $name {
+            /// The id of this UUID.
             pub const fn from_uuid(id: Uuid) -> Self {
                 Self(id)
             }
+            /// The UUID.
             pub const fn as_uuid(&self) -> Uuid {
                 self.0
             }
@@ -42,7 +44,7 @@ uuid_id!(
 );
 
 macro_rules! opaque_string_id {
-    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
@@ -53,6 +55,7 @@ macro_rules! opaque_string_id {
             pub fn parse(raw: &str) -> Result<Self, ValidationError> {
                 opaque_id($field, raw).map(Self)
             }
+            /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -69,12 +72,12 @@ macro_rules! opaque_string_id {
 opaque_string_id!(
     /// A tenant (organisation). Every class belongs to exactly one.
     TenantId,
-    "tenantId"
+    Field::TenantId
 );
 opaque_string_id!(
     /// A user, as the identity provider names them (the JWT `sub`).
     UserId,
-    "userId"
+    Field::UserId
 );
 
 /// The public name of a class's room: `room-<uuid>`.
@@ -84,6 +87,7 @@ pub struct RoomId(String);
 impl RoomId {
     const PREFIX: &'static str = "room-";
 
+    /// The room id of this UUID (`room-<uuid>`).
     pub fn from_uuid(id: Uuid) -> Self {
         Self(format!("{}{}", Self::PREFIX, id))
     }
@@ -99,12 +103,13 @@ impl RoomId {
             Ok(Self(raw.to_owned()))
         } else {
             Err(ValidationError::new(
-                "roomId",
+                Field::RoomId,
                 "must be `room-` followed by a lower-case hyphenated UUID",
             ))
         }
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -119,23 +124,28 @@ impl fmt::Display for RoomId {
 /// Mints identifiers. The service is the only place that creates ids, so tests
 /// can make them predictable with [`SequentialIds`].
 pub trait IdGenerator: Send + Sync {
+    /// A new UUID: every other id derives from it.
     fn new_uuid(&self) -> Uuid;
 
+    /// A new class id.
     fn class_id(&self) -> ClassId {
         ClassId::from_uuid(self.new_uuid())
     }
+    /// A new participation id.
     fn participation_id(&self) -> ParticipationId {
         ParticipationId::from_uuid(self.new_uuid())
     }
+    /// A new room id.
     fn room_id(&self) -> RoomId {
         RoomId::from_uuid(self.new_uuid())
     }
+    /// A new schedule id.
     fn schedule_id(&self) -> crate::schedule::ScheduleId {
         crate::schedule::ScheduleId::from_uuid(self.new_uuid())
     }
     /// A class's join hash. Unguessable only when `new_uuid` is random.
-    fn join_hash(&self) -> crate::class::JoinHash {
-        crate::class::JoinHash::from_uuids(self.new_uuid(), self.new_uuid())
+    fn join_hash(&self) -> crate::join_link::JoinHash {
+        crate::join_link::JoinHash::from_uuids(self.new_uuid(), self.new_uuid())
     }
 }
 

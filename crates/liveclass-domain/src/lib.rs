@@ -1,17 +1,39 @@
 //! LiveClass domain: the rules of live classes, free of any framework.
 //!
+//! Every capability has the same shape, `<capability>/{model, ports,
+//! service, errors}.rs` plus its tests, with only the files it needs:
+//! `model` holds entities and value types, `ports` the traits adapters
+//! implement, `service` the use cases (a trait the adapters call, and its
+//! implementation), `errors` one error enum per use case.
+//!
 //! - [`class`]: the `LiveClass` and `Participation` entities, their lifecycle
-//!   and capacity rules, the repository ports and the use-case service.
-//! - [`video`]: the `VideoProvider` port and its provider-neutral types.
+//!   and capacity rules, the repository ports and the [`LiveClasses`] service.
+//! - [`schedule`]: recurring schedules and the classes they generate, with
+//!   the time-zone and DST rules of their expansion.
+//! - [`join_link`]: `/join/{hash}` links: countdown, teacher start, join.
+//! - [`actual_times`]: start and end times recorded by staff.
+//! - [`calendar`]: calendar feed tokens and which classes a feed shows.
+//! - [`auto_end`]: the background job that ends overdue live classes.
 //! - [`cleanup`]: provider clean-ups (delete a room, end a meeting) that
 //!   failed, stored and retried later so they never block a class's state.
+//! - [`video`]: the `VideoProvider` port and its provider-neutral types.
+//! - [`store`]: [`store::RepoError`], the storage error of every repository
+//!   port, and [`store::Store`], all repository ports in one object.
+//! - [`app`]: [`Ports`], [`Policies`] and [`Services`]: the whole domain
+//!   built from its ports in one call.
+//! - [`validation`]: [`ValidationError`] and the [`Field`] names it uses.
 //! - [`ids`], [`clock`], [`caller`]: identifiers, time and the authenticated
 //!   caller, injected so every rule with time or identity in it is testable.
 //!
 //! Adapters (persistence, video, HTTP) depend on this crate; it depends on none
-//! of them. With the `mocks` feature every port has a `mockall` mock.
+//! of them. With the `mocks` feature every port and every service trait has a
+//! `mockall` mock. `examples/embed.rs` drives a class's life with in-memory
+//! adapters of its own.
+
+#![warn(missing_docs)]
 
 pub mod actual_times;
+pub mod app;
 pub mod auto_end;
 pub mod calendar;
 pub mod caller;
@@ -21,14 +43,17 @@ pub mod clock;
 pub mod ids;
 pub mod join_link;
 pub mod schedule;
+pub mod store;
 pub mod validation;
 pub mod video;
 
+pub use app::{Policies, Ports, Services};
 pub use caller::{Caller, Role};
 pub use class::{
-    ClassDetails, ClassPage, ClassPolicy, ClassStatus, LiveClass, LiveClassService,
+    ClassDetails, ClassPage, ClassPolicy, ClassStatus, LiveClass, LiveClassService, LiveClasses,
     ParticipantRole, Participation,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{ClassId, IdGenerator, ParticipationId, RandomIds, RoomId, TenantId, UserId};
-pub use validation::ValidationError;
+pub use store::{RepoError, Store};
+pub use validation::{Field, ValidationError};

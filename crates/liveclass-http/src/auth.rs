@@ -173,7 +173,7 @@ impl JwtVerifier {
 
 fn caller_from(claims: Claims) -> Result<Caller, ApiError> {
     let invalid = |e: liveclass_domain::ValidationError| {
-        let claim = if e.field == "userId" {
+        let claim = if e.field == liveclass_domain::Field::UserId {
             "sub"
         } else {
             "tenant_id"

@@ -65,8 +65,9 @@ pub fn render(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> Str
 #[cfg(test)]
 mod tests {
     use icalendar::parser::{read_calendar, unfold};
-    use liveclass_domain::class::{Capacity, JoinHash, Title};
+    use liveclass_domain::class::{Capacity, Title};
     use liveclass_domain::ids::{ClassId, RoomId, TenantId, UserId};
+    use liveclass_domain::join_link::JoinHash;
     use liveclass_domain::video::Room;
     use time::macros::datetime;
 

@@ -5,11 +5,7 @@
 
 use std::sync::Arc;
 
-use liveclass_domain::LiveClassService;
-use liveclass_domain::actual_times::ActualTimesService;
-use liveclass_domain::calendar::CalendarService;
-use liveclass_domain::join_link::JoinLinkService;
-use liveclass_domain::schedule::ScheduleService;
+use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
 use crate::ical::FeedSettings;
@@ -17,11 +13,10 @@ use crate::ical::FeedSettings;
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
 pub struct AppState {
-    pub classes: Arc<LiveClassService>,
-    pub schedules: Arc<ScheduleService>,
-    pub join_links: Arc<JoinLinkService>,
-    pub actual_times: Arc<ActualTimesService>,
-    pub calendar: Arc<CalendarService>,
+    /// Every use-case service, as trait objects (tests may mock any of them).
+    pub services: Services,
+    /// Verifies bearer tokens.
     pub verifier: Arc<JwtVerifier>,
+    /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
 }

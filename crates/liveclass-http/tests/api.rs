@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -10,22 +12,17 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test as atest;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use liveclass_domain::LiveClassService;
-use liveclass_domain::actual_times::{ActualTimesPolicy, ActualTimesService};
-use liveclass_domain::calendar::{CalendarService, MockCalendarTokenRepository};
 use liveclass_domain::class::ports::{MockClassRepository, MockParticipationRepository};
 use liveclass_domain::class::{
     AdmitOutcome, Capacity, ClassPolicy, ClassStatus, LiveClass, ParticipantRole, Participation,
-    RepoError, Title,
+    Title,
 };
 use liveclass_domain::clock::FixedClock;
 use liveclass_domain::ids::{ClassId, ParticipationId, RandomIds, RoomId, TenantId, UserId};
-use liveclass_domain::join_link::{JoinLinkPolicy, JoinLinkService, MockJoinLinkRepository};
-use liveclass_domain::schedule::ports::MockScheduleRepository;
-use liveclass_domain::schedule::{SchedulePolicy, ScheduleService};
+use liveclass_domain::store::RepoError;
 use liveclass_domain::video::{MockVideoProvider, Room, VideoError};
-use liveclass_http::ical::FeedSettings;
-use liveclass_http::{AppState, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
+use liveclass_domain::{LiveClassService, LiveClasses};
+use liveclass_http::{Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -79,47 +76,17 @@ async fn test_app(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
-    let clock = Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC)));
-    let service = Arc::new(LiveClassService::new(
+    let service: Arc<dyn LiveClasses> = Arc::new(LiveClassService::new(
         Arc::new(mocks.classes),
         Arc::new(mocks.participations),
         Arc::new(mocks.video),
-        clock.clone(),
+        Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC))),
         Arc::new(RandomIds),
         ClassPolicy::default(),
     ));
-    let state = AppState {
-        schedules: Arc::new(ScheduleService::new(
-            Arc::new(MockScheduleRepository::new()),
-            Arc::new(MockVideoProvider::new()),
-            clock.clone(),
-            Arc::new(RandomIds),
-            SchedulePolicy::default(),
-        )),
-        join_links: Arc::new(JoinLinkService::new(
-            Arc::new(MockJoinLinkRepository::new()),
-            service.clone(),
-            clock.clone(),
-            JoinLinkPolicy::default(),
-        )),
-        actual_times: Arc::new(ActualTimesService::new(
-            Arc::new(MockClassRepository::new()),
-            clock.clone(),
-            ActualTimesPolicy::default(),
-        )),
-        calendar: Arc::new(CalendarService::new(
-            Arc::new(MockCalendarTokenRepository::new()),
-            Arc::new(MockClassRepository::new()),
-            clock,
-            Arc::new(RandomIds),
-        )),
-        classes: service,
-        verifier: Arc::new(JwtVerifier::new(&jwt).unwrap()),
-        feeds: FeedSettings {
-            public_url: "https://lc.example".into(),
-        },
-    };
-    atest::init_service(liveclass_http::app(state)).await
+    let mut services = common::mocked_services();
+    services.live_classes = service;
+    atest::init_service(liveclass_http::app(common::state(services, &jwt))).await
 }
 
 fn token(sub: &str, roles: &[&str]) -> String {
@@ -168,7 +135,7 @@ fn live_class() -> LiveClass {
         scheduled_end: None,
         course_id: None,
         occurrence: None,
-        join_hash: liveclass_domain::class::JoinHash::from_uuids(
+        join_hash: liveclass_domain::join_link::JoinHash::from_uuids(
             uuid::Uuid::from_u128(90),
             uuid::Uuid::from_u128(91),
         ),
@@ -858,7 +825,10 @@ async fn provider_failures_map_in_one_place_and_never_echo_the_provider() {
         let body: Value = atest::read_body_json(res).await;
         assert_eq!(body["code"], code);
         assert!(
-            !body["message"].as_str().unwrap().contains("secret-account-detail"),
+            !body["message"]
+                .as_str()
+                .unwrap()
+                .contains("secret-account-detail"),
             "{body}"
         );
     }

@@ -70,7 +70,10 @@ fn every_operation_documents_the_errors_its_shape_implies() {
                 (413, ErrorCode::PayloadTooLarge),
                 (415, ErrorCode::UnsupportedMediaType),
             ] {
-                assert!(documents(&op, status, code), "{name}: {status} {code} undocumented");
+                assert!(
+                    documents(&op, status, code),
+                    "{name}: {status} {code} undocumented"
+                );
             }
         }
         let params = op["parameters"].as_array().cloned().unwrap_or_default();

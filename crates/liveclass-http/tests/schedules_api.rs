@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -10,18 +12,23 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test as atest;
 use liveclass_domain::LiveClassService;
+use liveclass_domain::LiveClasses;
+use liveclass_domain::Services;
+use liveclass_domain::actual_times::ActualTimes;
 use liveclass_domain::actual_times::{ActualTimesPolicy, ActualTimesService};
+use liveclass_domain::calendar::Calendars;
 use liveclass_domain::calendar::{CalendarService, MockCalendarTokenRepository};
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::class::ports::{MockClassRepository, MockParticipationRepository};
 use liveclass_domain::clock::FixedClock;
 use liveclass_domain::ids::RandomIds;
+use liveclass_domain::join_link::JoinLinks;
 use liveclass_domain::join_link::{JoinLinkPolicy, JoinLinkService, MockJoinLinkRepository};
+use liveclass_domain::schedule::Schedules;
 use liveclass_domain::schedule::ports::MockScheduleRepository;
 use liveclass_domain::schedule::{SchedulePolicy, ScheduleService};
 use liveclass_domain::video::MockVideoProvider;
-use liveclass_http::ical::FeedSettings;
-use liveclass_http::{AppState, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
+use liveclass_http::{JwtConfig, JwtKey, TokenIssuer};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -42,7 +49,7 @@ async fn app(
     Error = actix_web::Error,
 > {
     let clock = Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC)));
-    let classes = Arc::new(LiveClassService::new(
+    let classes: Arc<dyn LiveClasses> = Arc::new(LiveClassService::new(
         Arc::new(MockClassRepository::new()),
         Arc::new(MockParticipationRepository::new()),
         Arc::new(MockVideoProvider::new()),
@@ -50,25 +57,25 @@ async fn app(
         Arc::new(RandomIds),
         ClassPolicy::default(),
     ));
-    let schedules = Arc::new(ScheduleService::new(
+    let schedules: Arc<dyn Schedules> = Arc::new(ScheduleService::new(
         Arc::new(mocks.schedules.unwrap_or_default()),
         Arc::new(MockVideoProvider::new()),
         clock.clone(),
         Arc::new(RandomIds),
         SchedulePolicy::default(),
     ));
-    let links = Arc::new(JoinLinkService::new(
+    let links: Arc<dyn JoinLinks> = Arc::new(JoinLinkService::new(
         Arc::new(mocks.links.unwrap_or_default()),
         classes.clone(),
         clock.clone(),
         JoinLinkPolicy::default(),
     ));
-    let times = Arc::new(ActualTimesService::new(
+    let times: Arc<dyn ActualTimes> = Arc::new(ActualTimesService::new(
         Arc::new(MockClassRepository::new()),
         clock.clone(),
         ActualTimesPolicy::default(),
     ));
-    let calendar = Arc::new(CalendarService::new(
+    let calendar: Arc<dyn Calendars> = Arc::new(CalendarService::new(
         Arc::new(mocks.tokens.unwrap_or_default()),
         Arc::new(MockClassRepository::new()),
         clock,
@@ -79,18 +86,15 @@ async fn app(
         issuer: None,
         audience: None,
     };
-    let state = AppState {
-        classes,
+    let services = Services {
+        live_classes: classes,
         schedules,
         join_links: links,
         actual_times: times,
-        calendar,
-        verifier: Arc::new(JwtVerifier::new(&jwt).unwrap()),
-        feeds: FeedSettings {
-            public_url: "https://lc.example".into(),
-        },
+        calendars: calendar,
+        ..common::mocked_services()
     };
-    atest::init_service(liveclass_http::app(state)).await
+    atest::init_service(liveclass_http::app(common::state(services, &jwt))).await
 }
 
 fn token(roles: &[&str]) -> String {

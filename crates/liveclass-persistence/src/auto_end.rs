@@ -5,8 +5,9 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
 use liveclass_domain::auto_end::AutoEndRepository;
-use liveclass_domain::class::{ClassStatus, RepoError};
+use liveclass_domain::class::ClassStatus;
 use liveclass_domain::ids::{ClassId, TenantId};
+use liveclass_domain::store::RepoError;
 use time::{Duration, OffsetDateTime};
 
 use crate::claim::claim;

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
 use liveclass_domain::calendar::{CalendarTokenHash, CalendarTokenRepository, TokenOwner};
-use liveclass_domain::class::RepoError;
 use liveclass_domain::ids::{TenantId, UserId};
+use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
 use crate::rows::to_db_time;

@@ -19,10 +19,10 @@ use diesel::result::Error as DieselError;
 use diesel::sql_types::{BigInt, Text};
 use liveclass_domain::class::{
     ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus, DetailsUpdate, LiveClass,
-    PageRequest, RecordingOutcome, RecordingUrl, RepoError, SortOrder, TransitionOutcome,
-    UpdateOutcome,
+    PageRequest, RecordingOutcome, RecordingUrl, SortOrder, TransitionOutcome, UpdateOutcome,
 };
 use liveclass_domain::ids::{ClassId, TenantId};
+use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
 use crate::backend::per_backend;

@@ -8,9 +8,9 @@
 use anyhow::Context;
 use async_trait::async_trait;
 use diesel::prelude::*;
-use liveclass_domain::class::RepoError;
 use liveclass_domain::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use liveclass_domain::ids::{ClassId, TenantId};
+use liveclass_domain::store::RepoError;
 use liveclass_domain::video::Room;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;

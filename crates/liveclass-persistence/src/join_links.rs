@@ -2,9 +2,11 @@
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use liveclass_domain::class::{JoinHash, LiveClass, RepoError};
+use liveclass_domain::class::LiveClass;
 use liveclass_domain::ids::TenantId;
+use liveclass_domain::join_link::JoinHash;
 use liveclass_domain::join_link::JoinLinkRepository;
+use liveclass_domain::store::RepoError;
 
 use crate::rows::ClassRow;
 use crate::schema::live_classes;

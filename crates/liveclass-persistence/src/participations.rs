@@ -6,9 +6,10 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use liveclass_domain::class::{
-    AdmitOutcome, AdmitRequest, LiveClass, Participation, ParticipationRepository, RepoError,
+    AdmitOutcome, AdmitRequest, LiveClass, Participation, ParticipationRepository,
 };
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
+use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
 use crate::admission;

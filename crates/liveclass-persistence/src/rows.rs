@@ -3,13 +3,14 @@
 
 use anyhow::{Context, anyhow};
 use diesel::prelude::*;
-use liveclass_domain::class::JoinHash;
 use liveclass_domain::class::{
     Capacity, ClassStatus, Description, LiveClass, ParticipantRole, Participation, RecordingUrl,
     Title,
 };
 use liveclass_domain::ids::{ClassId, ParticipationId, RoomId, TenantId, UserId};
+use liveclass_domain::join_link::JoinHash;
 use liveclass_domain::schedule::{CourseId, OccurrenceRef, ScheduleId, format_date, parse_date};
+use liveclass_domain::validation::Field;
 use liveclass_domain::video::Room;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 use uuid::Uuid;
@@ -144,7 +145,7 @@ impl TryFrom<ClassRow> for LiveClass {
             occurrence: match (r.schedule_id, r.occurrence_date) {
                 (Some(schedule_id), Some(date)) => Some(OccurrenceRef {
                     schedule_id: ScheduleId::from_uuid(uuid(&schedule_id, "schedule id")?),
-                    date: parse_date("occurrenceDate", &date)?,
+                    date: parse_date(Field::OccurrenceDate, &date)?,
                 }),
                 _ => None,
             },

@@ -8,6 +8,7 @@ use liveclass_domain::schedule::{
     ClassDuration, CourseId, LocalStartTime, Recurrence, Schedule, ScheduleId, ScheduleSpec,
     ScheduleTimeZone, format_date, parse_date, weekday_code,
 };
+use liveclass_domain::validation::Field;
 use time::PrimitiveDateTime;
 
 use crate::rows::{count, from_db_time, to_db_time, uuid};
@@ -92,11 +93,11 @@ impl TryFrom<ScheduleRow> for Schedule {
             start_time: LocalStartTime::parse(&r.start_time)?,
             duration: ClassDuration::parse(i64::from(r.duration_minutes))?,
             recurrence,
-            starts_on: parse_date("startsOn", &r.starts_on)?,
+            starts_on: parse_date(Field::StartsOn, &r.starts_on)?,
             ends_on: r
                 .ends_on
                 .as_deref()
-                .map(|d| parse_date("endsOn", d))
+                .map(|d| parse_date(Field::EndsOn, d))
                 .transpose()?,
         };
         Ok(Self {

@@ -7,12 +7,14 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use liveclass_domain::class::{ClassCounts, ClassStatus, LiveClass, RepoError};
+use liveclass_domain::class::{ClassCounts, ClassStatus, LiveClass};
 use liveclass_domain::ids::TenantId;
 use liveclass_domain::schedule::{
     CourseId, GenerationOutcome, GenerationPlan, Occurrence, Schedule, ScheduleId,
     ScheduleRepository, format_date, parse_date,
 };
+use liveclass_domain::store::RepoError;
+use liveclass_domain::validation::Field;
 use time::{Date, OffsetDateTime};
 
 use crate::backend::per_backend;
@@ -229,7 +231,7 @@ impl ScheduleRepository for DieselStore {
             dates
                 .into_iter()
                 .flatten()
-                .map(|d| parse_date("occurrenceDate", &d).map_err(anyhow::Error::new))
+                .map(|d| parse_date(Field::OccurrenceDate, &d).map_err(anyhow::Error::new))
                 .collect::<anyhow::Result<HashSet<_>>>()
                 .map_err(corrupt)
         })

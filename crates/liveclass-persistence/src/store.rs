@@ -19,7 +19,7 @@ use std::sync::Arc;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use liveclass_domain::class::RepoError;
+use liveclass_domain::store::RepoError;
 use tokio::sync::Semaphore;
 
 use crate::connection::{AnyConnection, Backend, DbPool};

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use liveclass_domain::clock::SystemClock;
 use liveclass_domain::ids::RandomIds;
 use liveclass_domain::schedule::errors::GenerateClassesError;
-use liveclass_domain::schedule::{GenerationReport, ScheduleRepository, ScheduleService};
+use liveclass_domain::schedule::{
+    GenerationReport, ScheduleRepository, ScheduleService, Schedules,
+};
 use liveclass_domain::video::VideoProvider;
 use liveclass_persistence::DieselStore;
 

@@ -6,16 +6,11 @@ use std::time::Duration;
 
 use actix_web::HttpServer;
 use actix_web::dev::Server;
-use liveclass_domain::LiveClassService;
-use liveclass_domain::actual_times::ActualTimesService;
-use liveclass_domain::auto_end::{AutoEndRepository, AutoEndService};
-use liveclass_domain::calendar::{CalendarService, CalendarTokenRepository};
-use liveclass_domain::class::{ClassRepository, ParticipationRepository};
-use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
+use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue};
 use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::RandomIds;
-use liveclass_domain::join_link::{JoinLinkRepository, JoinLinkService};
 use liveclass_domain::video::VideoProvider;
+use liveclass_domain::{Policies, Ports, Services};
 use liveclass_http::{AppState, JwtVerifier};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
@@ -81,6 +76,18 @@ impl Application {
     /// When the database cannot be reached or migrated, the JWT key is
     /// invalid, or the address cannot be bound.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] with the clock every rule and worker reads:
+    /// tests pass a `FixedClock` and move time instead of sleeping.
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
         liveclass_video::install_crypto_provider();
         let pool = open_database(&settings.database_url, settings.pool).await?;
         let verifier = JwtVerifier::new(&settings.jwt.config)?;
@@ -93,8 +100,29 @@ impl Application {
         // One store for everything: its semaphore is sized to the pool.
         let store = Arc::new(DieselStore::new(pool.clone()));
         let video = video_provider(&settings.video)?;
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let state = app_state(&store, &video, &clock, &settings, verifier);
+        let services = Services::new(
+            Ports {
+                store: store.clone(),
+                video: video.clone(),
+                clock,
+                ids: Arc::new(RandomIds),
+                cleanups: Some(store.clone() as Arc<dyn CleanupQueue>),
+            },
+            Policies {
+                class: settings.policy,
+                schedule: settings.schedules.policy,
+                join_link: settings.schedules.join_links,
+                actual_times: settings.schedules.actual_times,
+                auto_end: settings.schedules.auto_end,
+                cleanup: CleanupPolicy::default(),
+            },
+        );
+        let jobs = services.clone();
+        let state = AppState {
+            services,
+            verifier: Arc::new(verifier),
+            feeds: settings.schedules.feeds.clone(),
+        };
 
         let (listener, port) = listen(&settings.bind)?;
         let mut server = HttpServer::new(move || liveclass_http::app(state.clone()))
@@ -114,7 +142,7 @@ impl Application {
         // Listening before the "listening" line: a SIGTERM right after it
         // stops the server gracefully instead of killing it.
         let signals = StopSignals::listen().map_err(StartupError::Signals)?;
-        let workers = start_workers(&store, &video, &settings, clock);
+        let workers = start_workers(&jobs, &settings);
         tracing::info!(
             address = %settings.bind,
             port,
@@ -194,54 +222,6 @@ impl Application {
     }
 }
 
-/// The application state over `store`: every service the HTTP layer calls.
-fn app_state(
-    store: &Arc<DieselStore>,
-    video: &Arc<dyn VideoProvider>,
-    clock: &Arc<dyn Clock>,
-    settings: &Settings,
-    verifier: JwtVerifier,
-) -> AppState {
-    let classes = Arc::new(
-        LiveClassService::new(
-            store.clone() as Arc<dyn ClassRepository>,
-            store.clone() as Arc<dyn ParticipationRepository>,
-            video.clone(),
-            clock.clone(),
-            Arc::new(RandomIds),
-            settings.policy,
-        )
-        .with_cleanup_queue(store.clone() as Arc<dyn CleanupQueue>),
-    );
-    AppState {
-        schedules: Arc::new(crate::jobs::schedule_service(
-            store.clone(),
-            video.clone(),
-            settings,
-        )),
-        join_links: Arc::new(JoinLinkService::new(
-            store.clone() as Arc<dyn JoinLinkRepository>,
-            classes.clone(),
-            clock.clone(),
-            settings.schedules.join_links,
-        )),
-        actual_times: Arc::new(ActualTimesService::new(
-            store.clone() as Arc<dyn ClassRepository>,
-            clock.clone(),
-            settings.schedules.actual_times,
-        )),
-        calendar: Arc::new(CalendarService::new(
-            store.clone() as Arc<dyn CalendarTokenRepository>,
-            store.clone() as Arc<dyn ClassRepository>,
-            clock.clone(),
-            Arc::new(RandomIds),
-        )),
-        classes,
-        verifier: Arc::new(verifier),
-        feeds: settings.schedules.feeds.clone(),
-    }
-}
-
 /// The configured video provider.
 ///
 /// # Errors
@@ -278,35 +258,24 @@ pub fn video_provider(settings: &VideoSettings) -> Result<Arc<dyn VideoProvider>
 
 // ---- Background workers ----------------------------------------------------
 
-/// Starts the background jobs under one supervisor. A new worker is one more
-/// `supervisor.every(name, interval, job)` here, with its job in `workers.rs`.
-fn start_workers(
-    store: &Arc<DieselStore>,
-    video: &Arc<dyn VideoProvider>,
-    settings: &Settings,
-    clock: Arc<dyn Clock>,
-) -> Supervisor {
+/// Every background job of this process, under one supervisor. A new worker
+/// is one `every` line here.
+fn start_workers(services: &Services, settings: &Settings) -> Supervisor {
     let mut supervisor = Supervisor::new();
     if let Some(every) = settings.schedules.auto_end_every {
-        let auto_end = AutoEndService::new(
-            store.clone() as Arc<dyn AutoEndRepository>,
-            store.clone() as Arc<dyn ClassRepository>,
-            clock.clone(),
-            settings.schedules.auto_end,
+        supervisor.every(
+            "auto-end",
+            every,
+            workers::auto_end(services.auto_end.clone()),
         );
-        supervisor.every("auto-end", every, workers::auto_end(Arc::new(auto_end)));
     }
-    let cleanups = ProviderCleanups::new(
-        store.clone() as Arc<dyn CleanupQueue>,
-        video.clone(),
-        clock,
-        CleanupPolicy::default(),
-    );
-    supervisor.every(
-        "video-cleanups",
-        settings.video_cleanup_interval,
-        workers::video_cleanups(Arc::new(cleanups)),
-    );
+    if let Some(cleanups) = &services.cleanups {
+        supervisor.every(
+            "video-cleanups",
+            settings.video_cleanup_interval,
+            workers::video_cleanups(cleanups.clone()),
+        );
+    }
     supervisor
 }
 

@@ -3,11 +3,17 @@ use std::sync::Arc;
 use time::macros::datetime;
 
 use super::*;
+use time::{Duration, OffsetDateTime};
+
+use crate::caller::Caller;
 use crate::caller::Role;
 use crate::class::ports::MockClassRepository;
-use crate::class::{Capacity, JoinHash, Title};
+use crate::class::{Capacity, Title};
+use crate::class::{ClassStatus, LiveClass, TransitionOutcome};
 use crate::clock::FixedClock;
+use crate::ids::ClassId;
 use crate::ids::{RoomId, TenantId, UserId};
+use crate::join_link::JoinHash;
 use crate::video::Room;
 
 const NOW: OffsetDateTime = datetime!(2030-03-04 19:00 UTC);

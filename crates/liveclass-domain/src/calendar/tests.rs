@@ -3,11 +3,16 @@ use std::sync::Arc;
 use time::macros::datetime;
 
 use super::*;
+use time::{Duration, OffsetDateTime};
+
+use crate::caller::Caller;
 use crate::caller::Role;
 use crate::class::ClassPage;
 use crate::class::ports::MockClassRepository;
 use crate::clock::FixedClock;
 use crate::ids::{RandomIds, SequentialIds};
+use crate::ids::{TenantId, UserId};
+use crate::schedule::CourseId;
 
 const NOW: OffsetDateTime = datetime!(2030-03-04 12:00 UTC);
 
@@ -68,13 +73,13 @@ async fn unknown_revoked_or_malformed_tokens_open_no_feed() {
     let mut tokens = MockCalendarTokenRepository::new();
     tokens.expect_owner().returning(|_| Ok(None));
     let svc = service(tokens, MockClassRepository::new());
-    let good_shape = "a".repeat(64);
-    for token in [good_shape.as_str(), "nope"] {
-        assert!(matches!(
-            svc.user_feed(token).await,
-            Err(CalendarFeedError::NotFound)
-        ));
-    }
+    let unknown = CalendarToken::parse(&"a".repeat(64)).unwrap();
+    assert!(matches!(
+        svc.user_feed(&unknown).await,
+        Err(CalendarFeedError::NotFound)
+    ));
+    // A malformed token is refused by its parser: it never reaches the store.
+    assert!(CalendarToken::parse("nope").is_none());
 }
 
 #[tokio::test]
@@ -104,7 +109,10 @@ async fn a_course_feed_lists_the_course_in_the_owners_tenant_from_90_days_ago() 
             })
         });
     let feed = service(tokens, classes)
-        .course_feed(&"b".repeat(64), "web-dev")
+        .course_feed(
+            &CalendarToken::parse(&"b".repeat(64)).unwrap(),
+            &CourseId::parse("web-dev").unwrap(),
+        )
         .await
         .unwrap();
     assert!(feed.is_empty());

@@ -3,23 +3,44 @@
 //! [`super::ports::ParticipationRepository::admit`]); these are the values and
 //! the arithmetic.
 
-use crate::validation::ValidationError;
+use crate::validation::{Field, ValidationError};
 
-/// The most participants a class admits at once: 1..=the policy's maximum.
+/// The most participants a class admits at once: at least 1, and at most
+/// the deployment's maximum ([`ClassPolicy::check`]).
+///
+/// Two ways in: [`Capacity::parse`] checks the policy's bound at once (the
+/// HTTP edge uses it, with the service's [`ClassPolicy`], so its messages
+/// name the deployment's limit); [`Capacity::new`] takes any positive value
+/// and leaves the bound to the service, which checks every capacity it is
+/// given against its policy either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Capacity(u32);
 
 impl Capacity {
+    /// A capacity within the policy's bounds.
+    ///
     /// # Errors
     /// Outside `1..=policy.max_capacity`.
     pub fn parse(value: i64, policy: &ClassPolicy) -> Result<Self, ValidationError> {
         match u32::try_from(value) {
             Ok(v) if (1..=policy.max_capacity).contains(&v) => Ok(Self(v)),
             _ => Err(ValidationError::new(
-                "maxParticipants",
+                Field::Capacity,
                 format!("must be between 1 and {}", policy.max_capacity),
             )),
         }
+    }
+
+    /// Any positive capacity, without a deployment's policy: the service
+    /// that uses it checks it against its [`ClassPolicy`].
+    ///
+    /// # Errors
+    /// Zero.
+    pub fn new(value: u32) -> Result<Self, ValidationError> {
+        if value == 0 {
+            return Err(ValidationError::new(Field::Capacity, "must be at least 1"));
+        }
+        Ok(Self(value))
     }
 
     /// For values read back from storage, which were validated when written.
@@ -27,6 +48,7 @@ impl Capacity {
         Self(value)
     }
 
+    /// The number of participants.
     pub const fn get(self) -> u32 {
         self.0
     }
@@ -39,6 +61,27 @@ pub struct ClassPolicy {
     pub max_capacity: u32,
     /// `maxParticipants` when a class is created without one (default 200).
     pub default_capacity: u32,
+}
+
+impl ClassPolicy {
+    /// `capacity` if the policy allows it.
+    ///
+    /// # Errors
+    /// Above `max_capacity`, with the same message as [`Capacity::parse`].
+    pub fn check(&self, capacity: Capacity) -> Result<Capacity, ValidationError> {
+        if capacity.get() > self.max_capacity {
+            return Err(ValidationError::new(
+                Field::Capacity,
+                format!("must be between 1 and {}", self.max_capacity),
+            ));
+        }
+        Ok(capacity)
+    }
+
+    /// The capacity of a class created without one.
+    pub const fn default_class_capacity(&self) -> Capacity {
+        Capacity(self.default_capacity)
+    }
 }
 
 impl Default for ClassPolicy {
@@ -68,7 +111,7 @@ mod tests {
         assert_eq!(Capacity::parse(500, &policy).map(Capacity::get), Ok(500));
         for bad in [0, -1, 501, i64::MAX] {
             let err = Capacity::parse(bad, &policy).unwrap_err();
-            assert_eq!(err.field, "maxParticipants");
+            assert_eq!(err.field, Field::Capacity);
             assert_eq!(err.message, "must be between 1 and 500");
         }
         let bigger = ClassPolicy {

@@ -3,28 +3,37 @@
 
 use super::lifecycle::TransitionError;
 use super::model::ClassStatus;
-use super::ports::RepoError;
+use crate::store::RepoError;
 use crate::validation::ValidationError;
 use crate::video::VideoError;
 
+/// Creating a class.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateClassError {
+    /// An input value was refused.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// Refused: “Only training managers and organisation admins can create classes”.
     #[error("Only training managers and organisation admins can create classes")]
     Forbidden,
+    /// Refused: “tenantId does not match the tenant of your token”.
     #[error("tenantId does not match the tenant of your token")]
     TenantMismatch,
+    /// The video provider failed.
     #[error("could not create the video room")]
     Video(#[source] VideoError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
 
+/// Listing classes.
 #[derive(Debug, thiserror::Error)]
 pub enum ListClassesError {
+    /// An input value was refused.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
@@ -32,8 +41,10 @@ pub enum ListClassesError {
 /// Reading one class (details or participants).
 #[derive(Debug, thiserror::Error)]
 pub enum GetClassError {
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
@@ -41,50 +52,73 @@ pub enum GetClassError {
 /// Starting or ending a class.
 #[derive(Debug, thiserror::Error)]
 pub enum TransitionClassError {
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// The lifecycle refused the transition.
     #[error(transparent)]
     Refused(#[from] TransitionError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
 
+/// Joining a class.
 #[derive(Debug, thiserror::Error)]
 pub enum JoinClassError {
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// Refused: “Cannot join class with status: …”.
     #[error("Cannot join class with status: {0}")]
     NotLive(ClassStatus),
+    /// Refused: “Live class is at maximum capacity (… participants)”.
     #[error("Live class is at maximum capacity ({capacity} participants)")]
-    Full { capacity: u32 },
+    Full {
+        /// The class's capacity.
+        capacity: u32,
+    },
+    /// The video provider failed.
     #[error("could not issue join credentials")]
     Video(#[source] VideoError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
 
+/// Leaving a class.
 #[derive(Debug, thiserror::Error)]
 pub enum LeaveClassError {
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// Refused: “Not currently in this live class”.
     #[error("Not currently in this live class")]
     NotParticipating,
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
 
+/// Setting a class's recording URL.
 #[derive(Debug, thiserror::Error)]
 pub enum SetRecordingError {
+    /// An input value was refused.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// Refused: “Only training managers and organisation admins can set recordings”.
     #[error("Only training managers and organisation admins can set recordings")]
     Forbidden,
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// Refused: “Cannot set a recording for class with status: …”.
     #[error("Cannot set a recording for class with status: {0}")]
     NotEnded(ClassStatus),
+    /// Refused: “The recording URL is already set and cannot be changed”.
     #[error("The recording URL is already set and cannot be changed")]
     AlreadySet,
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
@@ -92,18 +126,28 @@ pub enum SetRecordingError {
 /// Editing a class (`PATCH`).
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateClassError {
+    /// An input value was refused.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// Refused: “Only the class creator can update the class”.
     #[error("Only the class creator can update the class")]
     NotCreator,
+    /// Refused: “Cannot update class with status: …”.
     #[error("Cannot update class with status: {0}")]
     Finished(ClassStatus),
+    /// Refused: “maxParticipants cannot be below the … participants in the class now”.
     #[error("maxParticipants cannot be below the {active} participants in the class now")]
-    BelowActive { active: u32 },
+    BelowActive {
+        /// Participants in the class now.
+        active: u32,
+    },
+    /// The video provider failed.
     #[error("could not update the video room")]
     Video(#[source] VideoError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }
@@ -111,14 +155,19 @@ pub enum UpdateClassError {
 /// Re-issuing join credentials to an admitted caller.
 #[derive(Debug, thiserror::Error)]
 pub enum IssueTokenError {
+    /// Refused: “Live class not found”.
     #[error("Live class not found")]
     NotFound,
+    /// Refused: “Cannot issue a token for class with status: …”.
     #[error("Cannot issue a token for class with status: {0}")]
     NotLive(ClassStatus),
+    /// Refused: “Join the live class before asking for a token”.
     #[error("Join the live class before asking for a token")]
     NotAdmitted,
+    /// The video provider failed.
     #[error("could not issue join credentials")]
     Video(#[source] VideoError),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] RepoError),
 }

@@ -7,12 +7,20 @@ use crate::ids::UserId;
 /// Why a transition was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
+    /// Refused: “Only the class creator can … the class”.
     #[error("Only the class creator can {action} the class")]
-    NotCreator { action: &'static str },
+    NotCreator {
+        /// What was asked (`start`, `end`, `cancel`).
+        action: &'static str,
+    },
+    /// Refused: “Cannot … class with status: …”.
     #[error("Cannot {action} class with status: {from}")]
     InvalidTransition {
+        /// What was asked (`start`, `end`, `cancel`).
         action: &'static str,
+        /// The status it had.
         from: ClassStatus,
+        /// The status asked for.
         to: ClassStatus,
     },
 }

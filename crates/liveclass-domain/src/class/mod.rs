@@ -3,7 +3,6 @@
 
 mod capacity;
 pub mod errors;
-mod join_link;
 mod lifecycle;
 mod model;
 mod participation;
@@ -11,13 +10,17 @@ pub mod ports;
 mod service;
 
 pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
-pub use join_link::JoinHash;
 pub use lifecycle::TransitionError;
 pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use participation::{ParticipantRole, Participation};
 pub use ports::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, DetailsUpdate,
-    PageRequest, ParticipationRepository, RecordingOutcome, RepoError, SortOrder,
-    TransitionOutcome, UpdateOutcome,
+    PageRequest, ParticipationRepository, RecordingOutcome, SortOrder, TransitionOutcome,
+    UpdateOutcome,
 };
-pub use service::{ClassDetails, ClassEdit, Joined, LiveClassService, NewClass, ParticipantsView};
+#[cfg(any(test, feature = "mocks"))]
+pub use service::MockLiveClasses;
+pub use service::{
+    ClassDetails, CreateClass, Joined, ListClasses, LiveClassService, LiveClasses,
+    ParticipantsView, UpdateClass,
+};

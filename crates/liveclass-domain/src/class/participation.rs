@@ -10,11 +10,14 @@ use crate::ids::{ClassId, ParticipationId, TenantId, UserId};
 /// The creator joins as `Teacher`, everyone else as `Participant`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParticipantRole {
+    /// The class's creator: host rights where the provider has them.
     Teacher,
+    /// Anyone else.
     Participant,
 }
 
 impl ParticipantRole {
+    /// The role's name, as stored and shown.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Teacher => "teacher",
@@ -22,6 +25,7 @@ impl ParticipantRole {
         }
     }
 
+    /// The role named `raw`, if any.
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "teacher" => Some(Self::Teacher),
@@ -37,20 +41,29 @@ impl fmt::Display for ParticipantRole {
     }
 }
 
+/// One stay of one user in one class: from a join to a leave (or the class's end).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participation {
+    /// The id.
     pub id: ParticipationId,
+    /// The class.
     pub class_id: ClassId,
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// The user.
     pub user_id: UserId,
     /// The display name the user's token carried when they joined.
     pub user_name: Option<String>,
+    /// Teacher or participant.
     pub role: ParticipantRole,
+    /// When the user joined.
     pub joined_at: OffsetDateTime,
+    /// When the user left; `None` while in the class.
     pub left_at: Option<OffsetDateTime>,
 }
 
 impl Participation {
+    /// Whether the user is in the class now (no `left_at`).
     pub fn is_active(&self) -> bool {
         self.left_at.is_none()
     }

@@ -1,9 +1,11 @@
-//! The use cases of seed 000, one method each. The service checks who may do
-//! what, parses input into domain values, reads the clock, mints ids, and
-//! leaves every concurrency-sensitive decision to an atomic repository call.
+//! The use cases of seed 000, one method each. Commands arrive parsed; the
+//! service checks who may do what and the deployment's policy, reads the
+//! clock, mints ids, and leaves every concurrency-sensitive decision to an
+//! atomic repository call.
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::capacity::{Capacity, ClassPolicy};
@@ -21,54 +23,205 @@ use super::ports::{
 use crate::caller::Caller;
 use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
-use crate::ids::{ClassId, IdGenerator};
+use crate::ids::{ClassId, IdGenerator, TenantId};
+use crate::store::RepoError;
 use crate::video::{JoinCredentials, JoinRequest, RoomSpec, VideoError, VideoProvider};
 
-/// Input of [`LiveClassService::create`], as received: the service parses it.
+/// Command of [`LiveClasses::create`]: every value parsed by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewClass {
+pub struct CreateClass {
     /// When given, must be the caller's own tenant.
-    pub tenant_id: Option<String>,
-    pub title: String,
-    pub description: Option<String>,
+    pub tenant: Option<TenantId>,
+    /// The class's title.
+    pub title: Title,
+    /// The class's description, if any.
+    pub description: Option<Description>,
+    /// When the class is planned to start.
     pub scheduled_at: OffsetDateTime,
-    /// Defaults to the policy's default capacity.
-    pub max_participants: Option<i64>,
+    /// Defaults to the policy's default capacity; must not exceed the
+    /// policy's maximum (the service checks it).
+    pub capacity: Option<Capacity>,
 }
 
-/// Input of [`LiveClassService::update`]: `None` leaves a field unchanged.
+/// Command of [`LiveClasses::update`]: `None` leaves a field unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClassEdit {
-    pub title: Option<String>,
-    /// `Some(None)` or a blank text removes the description.
-    pub description: Option<Option<String>>,
+pub struct UpdateClass {
+    /// A new title.
+    pub title: Option<Title>,
+    /// `Some(None)` removes the description.
+    pub description: Option<Option<Description>>,
+    /// A new planned start.
     pub scheduled_at: Option<OffsetDateTime>,
-    pub max_participants: Option<i64>,
+    /// A new capacity; must not exceed the policy's maximum nor go below the
+    /// participants in the class now (the service checks both).
+    pub capacity: Option<Capacity>,
+}
+
+/// Query of [`LiveClasses::list`]: which classes, and which page of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListClasses {
+    /// Which classes.
+    pub filter: ClassFilter,
+    /// Which page.
+    pub page: PageRequest,
 }
 
 /// A class with its counts and all its participations, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassDetails {
+    /// The class.
     pub class: LiveClass,
+    /// How many are in it.
     pub counts: ClassCounts,
+    /// Its participations, oldest first.
     pub participations: Vec<Participation>,
 }
 
 /// A class and its active participations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParticipantsView {
+    /// The class.
     pub class: LiveClass,
+    /// Its active participations.
     pub active: Vec<Participation>,
 }
 
 /// The result of a join.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Joined {
+    /// The class.
     pub class: LiveClass,
+    /// The caller's participation.
     pub participation: Participation,
+    /// What the caller needs to enter the room.
     pub credentials: JoinCredentials,
     /// The caller was already in the class; nothing was written.
     pub already_joined: bool,
+}
+
+/// The live-class use cases, as the HTTP layer (or an embedding service)
+/// calls them. [`LiveClassService`] is the implementation; with the `mocks`
+/// feature, `MockLiveClasses` replaces it in tests.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait LiveClasses: Send + Sync {
+    /// The deployment's limits on classes.
+    fn policy(&self) -> ClassPolicy;
+
+    /// Creates a scheduled class and its video room. If the class cannot be
+    /// stored, the room is deleted again, so nothing is left half-made.
+    ///
+    /// # Errors
+    /// `Forbidden` without a managing role, `TenantMismatch`, `Invalid`
+    /// (capacity above the policy's maximum), `Video` when the room cannot
+    /// be made, `Store`.
+    async fn create(
+        &self,
+        caller: &Caller,
+        command: CreateClass,
+    ) -> Result<LiveClass, CreateClassError>;
+
+    /// The caller's tenant's classes, filtered and paged.
+    ///
+    /// # Errors
+    /// `Invalid` filter (`from` after `to`), `Store`.
+    async fn list(
+        &self,
+        caller: &Caller,
+        query: ListClasses,
+    ) -> Result<ClassPage, ListClassesError>;
+
+    /// One class of the caller's tenant with all its participations.
+    ///
+    /// # Errors
+    /// `NotFound` (also for another tenant's class), `Store`.
+    async fn get(&self, caller: &Caller, id: ClassId) -> Result<ClassDetails, GetClassError>;
+
+    /// The class's active participants.
+    ///
+    /// # Errors
+    /// `NotFound`, `Store`.
+    async fn participants(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<ParticipantsView, GetClassError>;
+
+    /// `scheduled → live`, by the creator only.
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
+    async fn start(&self, caller: &Caller, id: ClassId) -> Result<LiveClass, TransitionClassError>;
+
+    /// `live → ended`, by the creator only; closes every active
+    /// participation, then ends the provider's meeting where it can (a
+    /// provider failure does not undo the end: it is retried later).
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not live), `Store`.
+    async fn end(&self, caller: &Caller, id: ClassId) -> Result<LiveClass, TransitionClassError>;
+
+    /// `scheduled → cancelled`, by the creator only, then deletes the room
+    /// (retried later if the provider fails).
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
+    async fn cancel(&self, caller: &Caller, id: ClassId)
+    -> Result<LiveClass, TransitionClassError>;
+
+    /// Edits a scheduled or live class (its creator only) and brings its
+    /// room in line; the provider is updated first, so if it fails nothing
+    /// changes.
+    ///
+    /// # Errors
+    /// `Invalid` capacity, `NotFound`, `NotCreator`, `Finished`,
+    /// `BelowActive`, `Video`, `Store`.
+    async fn update(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+        command: UpdateClass,
+    ) -> Result<(LiveClass, ClassCounts), UpdateClassError>;
+
+    /// New join credentials for a caller who is in the live class now.
+    ///
+    /// # Errors
+    /// `NotFound`, `NotLive`, `NotAdmitted`, `Video`, `Store`.
+    async fn issue_token(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<(LiveClass, Participation, JoinCredentials), IssueTokenError>;
+
+    /// Admits the caller into a live class, within capacity; a caller
+    /// already in the class gets their participation back.
+    ///
+    /// # Errors
+    /// `NotFound`, `NotLive`, `Full`, `Video`, `Store`.
+    async fn join(&self, caller: &Caller, id: ClassId) -> Result<Joined, JoinClassError>;
+
+    /// Ends the caller's active participation and frees their seat.
+    ///
+    /// # Errors
+    /// `NotFound`, `NotParticipating`, `Store`.
+    async fn leave(&self, caller: &Caller, id: ClassId) -> Result<Participation, LeaveClassError>;
+
+    /// Sets the recording URL of an ended class, once.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `NotEnded`, `AlreadySet`, `Store`.
+    async fn set_recording(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+        url: RecordingUrl,
+    ) -> Result<LiveClass, SetRecordingError>;
+
+    /// Succeeds when the store answers (readiness).
+    ///
+    /// # Errors
+    /// The store's error.
+    async fn ping_store(&self) -> Result<(), RepoError>;
 }
 
 /// The live-class use cases.
@@ -83,6 +236,7 @@ pub struct LiveClassService {
 }
 
 impl LiveClassService {
+    /// The service over its ports and policy. Without [`Self::with_cleanup_queue`], failed provider clean-ups are only logged.
     pub fn new(
         classes: Arc<dyn ClassRepository>,
         participations: Arc<dyn ParticipationRepository>,
@@ -109,324 +263,6 @@ impl LiveClassService {
     pub fn with_cleanup_queue(mut self, queue: Arc<dyn CleanupQueue>) -> Self {
         self.cleanups = Some(queue);
         self
-    }
-
-    pub fn policy(&self) -> ClassPolicy {
-        self.policy
-    }
-
-    /// Creates a scheduled class and its video room. If the class cannot be
-    /// stored, the room is deleted again, so nothing is left half-made.
-    ///
-    /// # Errors
-    /// `Forbidden` without a managing role, `TenantMismatch`, `Invalid` input,
-    /// `Video` when the room cannot be made, `Store`.
-    pub async fn create(
-        &self,
-        caller: &Caller,
-        input: NewClass,
-    ) -> Result<LiveClass, CreateClassError> {
-        if !caller.can_manage_classes() {
-            return Err(CreateClassError::Forbidden);
-        }
-        if input
-            .tenant_id
-            .as_deref()
-            .is_some_and(|t| t != caller.tenant_id.as_str())
-        {
-            return Err(CreateClassError::TenantMismatch);
-        }
-        let title = Title::parse(&input.title)?;
-        let description = input
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .map(Description::parse)
-            .transpose()?;
-        let max_participants = Capacity::parse(
-            input
-                .max_participants
-                .unwrap_or(i64::from(self.policy.default_capacity)),
-            &self.policy,
-        )?;
-
-        let now = self.clock.now();
-        let id = self.ids.class_id();
-        let room_id = self.ids.room_id();
-        let spec = RoomSpec {
-            class_id: id,
-            tenant_id: caller.tenant_id.clone(),
-            room_id: room_id.clone(),
-            title: title.as_str().to_owned(),
-            description: description.as_ref().map(|d| d.as_str().to_owned()),
-            scheduled_at: input.scheduled_at,
-            max_participants: max_participants.get(),
-        };
-        let room = self
-            .video
-            .create_room(&spec)
-            .await
-            .map_err(CreateClassError::Video)?;
-
-        let class = LiveClass {
-            id,
-            tenant_id: caller.tenant_id.clone(),
-            created_by: caller.user_id.clone(),
-            title,
-            description,
-            room_id,
-            room,
-            status: ClassStatus::Scheduled,
-            scheduled_at: crate::clock::truncate_to_micros(input.scheduled_at),
-            scheduled_end: None,
-            course_id: None,
-            occurrence: None,
-            join_hash: self.ids.join_hash(),
-            ical_sequence: 0,
-            started_at: None,
-            ended_at: None,
-            max_participants,
-            recording_url: None,
-            created_at: now,
-            updated_at: now,
-        };
-        if let Err(store_error) = self.classes.insert(&class).await {
-            self.clean_up(&class, CleanupAction::DeleteRoom).await;
-            return Err(store_error.into());
-        }
-        Ok(class)
-    }
-
-    /// The caller's tenant's classes, filtered and paged.
-    ///
-    /// # Errors
-    /// `Invalid` page values, `Store`.
-    pub async fn list(
-        &self,
-        caller: &Caller,
-        filter: ClassFilter,
-        limit: Option<i64>,
-        offset: Option<i64>,
-    ) -> Result<ClassPage, ListClassesError> {
-        let page = PageRequest::new(limit, offset)?;
-        filter.check()?;
-        Ok(self.classes.list(&caller.tenant_id, &filter, page).await?)
-    }
-
-    /// One class of the caller's tenant with all its participations.
-    ///
-    /// # Errors
-    /// `NotFound` (also for another tenant's class), `Store`.
-    pub async fn get(&self, caller: &Caller, id: ClassId) -> Result<ClassDetails, GetClassError> {
-        let (class, participations) = self
-            .participations
-            .roster(&caller.tenant_id, id, false)
-            .await?
-            .ok_or(GetClassError::NotFound)?;
-        // Counted from the list just read, so the numbers match what is shown.
-        let counts = counts_of(&participations);
-        Ok(ClassDetails {
-            class,
-            counts,
-            participations,
-        })
-    }
-
-    /// The class's active participants.
-    ///
-    /// # Errors
-    /// `NotFound`, `Store`.
-    pub async fn participants(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<ParticipantsView, GetClassError> {
-        let (class, active) = self
-            .participations
-            .roster(&caller.tenant_id, id, true)
-            .await?
-            .ok_or(GetClassError::NotFound)?;
-        Ok(ParticipantsView { class, active })
-    }
-
-    /// `scheduled → live`, by the creator only.
-    ///
-    /// # Errors
-    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
-    pub async fn start(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<LiveClass, TransitionClassError> {
-        self.transition(caller, id, ClassStatus::Live).await
-    }
-
-    /// `live → ended`, by the creator only; closes every active participation.
-    ///
-    /// # Errors
-    /// `NotFound`, `Refused` (not the creator, or not live), `Store`.
-    ///
-    /// Then ends the provider's meeting where the provider can; a provider
-    /// failure does not undo the end: the meeting end is retried later.
-    pub async fn end(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<LiveClass, TransitionClassError> {
-        let class = self.transition(caller, id, ClassStatus::Ended).await?;
-        if self.video.capabilities().end_meeting {
-            self.clean_up(&class, CleanupAction::EndMeeting).await;
-        }
-        Ok(class)
-    }
-
-    /// `scheduled → cancelled` (`DELETE`), by the creator only, then deletes
-    /// the class's room. A provider failure does not undo the cancellation:
-    /// the deletion is retried later.
-    ///
-    /// # Errors
-    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
-    pub async fn cancel(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<LiveClass, TransitionClassError> {
-        let class = self.transition(caller, id, ClassStatus::Cancelled).await?;
-        self.clean_up(&class, CleanupAction::DeleteRoom).await;
-        Ok(class)
-    }
-
-    /// Edits a scheduled or live class (its creator only) and brings its
-    /// room in line. The provider is updated first: if it fails, nothing
-    /// changes. The capacity can not go below the participants in the class
-    /// at the moment of the write.
-    ///
-    /// # Errors
-    /// `Invalid` input, `NotFound`, `NotCreator`, `Finished` (ended or
-    /// cancelled), `BelowActive`, `Video`, `Store`.
-    pub async fn update(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-        edit: ClassEdit,
-    ) -> Result<(LiveClass, ClassCounts), UpdateClassError> {
-        let (class, participations) = self
-            .participations
-            .roster(&caller.tenant_id, id, false)
-            .await?
-            .ok_or(UpdateClassError::NotFound)?;
-        if !class.is_creator(&caller.user_id) {
-            return Err(UpdateClassError::NotCreator);
-        }
-        // As read before the write; the store re-checks capacity at the write.
-        let counts = counts_of(&participations);
-        let active_count = counts.active;
-        if matches!(class.status, ClassStatus::Ended | ClassStatus::Cancelled) {
-            return Err(UpdateClassError::Finished(class.status));
-        }
-        let title = match &edit.title {
-            Some(t) => Title::parse(t)?,
-            None => class.title.clone(),
-        };
-        let description = match &edit.description {
-            None => class.description.clone(),
-            Some(d) => d
-                .as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .map(Description::parse)
-                .transpose()?,
-        };
-        let max_participants = match edit.max_participants {
-            Some(n) => Capacity::parse(n, &self.policy)?,
-            None => class.max_participants,
-        };
-        // Checked again by the store at the write; checked here first so the
-        // provider is never told a capacity the store would refuse.
-        if max_participants.get() < active_count {
-            return Err(UpdateClassError::BelowActive {
-                active: active_count,
-            });
-        }
-        let scheduled_at = edit
-            .scheduled_at
-            .map_or(class.scheduled_at, crate::clock::truncate_to_micros);
-        let spec = RoomSpec {
-            class_id: class.id,
-            tenant_id: class.tenant_id.clone(),
-            room_id: class.room_id.clone(),
-            title: title.as_str().to_owned(),
-            description: description.as_ref().map(|d| d.as_str().to_owned()),
-            scheduled_at,
-            max_participants: max_participants.get(),
-        };
-        let room = self
-            .video
-            .update_room(&class.room, &spec)
-            .await
-            .map_err(UpdateClassError::Video)?;
-        let update = DetailsUpdate {
-            title,
-            description,
-            scheduled_at,
-            max_participants,
-            room,
-        };
-        let outcome = self
-            .classes
-            .update_details(&caller.tenant_id, id, &update, self.clock.now())
-            .await?;
-        let refusal = match outcome {
-            UpdateOutcome::Updated(class) => return Ok((*class, counts)),
-            UpdateOutcome::StatusWas(status) => UpdateClassError::Finished(status),
-            UpdateOutcome::TooManyActive { active } => UpdateClassError::BelowActive { active },
-            UpdateOutcome::NotFound => UpdateClassError::NotFound,
-        };
-        // A concurrent change won: put the room back as the class still is.
-        if let Err(e) = self
-            .video
-            .update_room(&class.room, &class_spec(&class))
-            .await
-        {
-            tracing::warn!(class_id = %class.id, error = %e, "could not restore a room after a refused update");
-        }
-        Err(refusal)
-    }
-
-    /// New join credentials for a caller who is in the live class now (the
-    /// seed-002 token endpoint): tokens expire, seats do not.
-    ///
-    /// # Errors
-    /// `NotFound`, `NotLive`, `NotAdmitted`, `Video`, `Store`.
-    pub async fn issue_token(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<(LiveClass, Participation, JoinCredentials), IssueTokenError> {
-        let class = self
-            .find(caller, id)
-            .await?
-            .ok_or(IssueTokenError::NotFound)?;
-        if class.status != ClassStatus::Live {
-            return Err(IssueTokenError::NotLive(class.status));
-        }
-        let participation = self
-            .participations
-            .list_for_class(&caller.tenant_id, id, true)
-            .await?
-            .into_iter()
-            .find(|p| p.user_id == caller.user_id)
-            .ok_or(IssueTokenError::NotAdmitted)?;
-        let who = JoinRequest {
-            user_id: caller.user_id.clone(),
-            name: caller.name.clone(),
-            role: participation.role,
-        };
-        let credentials = self
-            .video
-            .join_credentials(&class.room, &who)
-            .await
-            .map_err(IssueTokenError::Video)?;
-        Ok((class, participation, credentials))
     }
 
     /// Runs `action` on the class's room now; on failure stores it for a
@@ -509,6 +345,313 @@ impl LiveClassService {
         }
     }
 
+    async fn find(&self, caller: &Caller, id: ClassId) -> Result<Option<LiveClass>, RepoError> {
+        self.classes.find(&caller.tenant_id, id).await
+    }
+}
+
+#[async_trait]
+impl LiveClasses for LiveClassService {
+    fn policy(&self) -> ClassPolicy {
+        self.policy
+    }
+
+    /// Creates a scheduled class and its video room. If the class cannot be
+    /// stored, the room is deleted again, so nothing is left half-made.
+    ///
+    /// # Errors
+    /// `Forbidden` without a managing role, `TenantMismatch`, `Invalid` input,
+    /// `Video` when the room cannot be made, `Store`.
+    async fn create(
+        &self,
+        caller: &Caller,
+        command: CreateClass,
+    ) -> Result<LiveClass, CreateClassError> {
+        if !caller.can_manage_classes() {
+            return Err(CreateClassError::Forbidden);
+        }
+        if command
+            .tenant
+            .as_ref()
+            .is_some_and(|t| t != &caller.tenant_id)
+        {
+            return Err(CreateClassError::TenantMismatch);
+        }
+        let CreateClass {
+            tenant: _,
+            title,
+            description,
+            scheduled_at,
+            capacity,
+        } = command;
+        let max_participants = match capacity {
+            Some(c) => self.policy.check(c)?,
+            None => self.policy.default_class_capacity(),
+        };
+
+        let now = self.clock.now();
+        let id = self.ids.class_id();
+        let room_id = self.ids.room_id();
+        let spec = RoomSpec {
+            class_id: id,
+            tenant_id: caller.tenant_id.clone(),
+            room_id: room_id.clone(),
+            title: title.as_str().to_owned(),
+            description: description.as_ref().map(|d| d.as_str().to_owned()),
+            scheduled_at,
+            max_participants: max_participants.get(),
+        };
+        let room = self
+            .video
+            .create_room(&spec)
+            .await
+            .map_err(CreateClassError::Video)?;
+
+        let class = LiveClass {
+            id,
+            tenant_id: caller.tenant_id.clone(),
+            created_by: caller.user_id.clone(),
+            title,
+            description,
+            room_id,
+            room,
+            status: ClassStatus::Scheduled,
+            scheduled_at: crate::clock::truncate_to_micros(scheduled_at),
+            scheduled_end: None,
+            course_id: None,
+            occurrence: None,
+            join_hash: self.ids.join_hash(),
+            ical_sequence: 0,
+            started_at: None,
+            ended_at: None,
+            max_participants,
+            recording_url: None,
+            created_at: now,
+            updated_at: now,
+        };
+        if let Err(store_error) = self.classes.insert(&class).await {
+            self.clean_up(&class, CleanupAction::DeleteRoom).await;
+            return Err(store_error.into());
+        }
+        Ok(class)
+    }
+
+    /// The caller's tenant's classes, filtered and paged.
+    ///
+    /// # Errors
+    /// `Invalid` filter, `Store`.
+    async fn list(
+        &self,
+        caller: &Caller,
+        query: ListClasses,
+    ) -> Result<ClassPage, ListClassesError> {
+        query.filter.check()?;
+        Ok(self
+            .classes
+            .list(&caller.tenant_id, &query.filter, query.page)
+            .await?)
+    }
+
+    /// One class of the caller's tenant with all its participations.
+    ///
+    /// # Errors
+    /// `NotFound` (also for another tenant's class), `Store`.
+    async fn get(&self, caller: &Caller, id: ClassId) -> Result<ClassDetails, GetClassError> {
+        let (class, participations) = self
+            .participations
+            .roster(&caller.tenant_id, id, false)
+            .await?
+            .ok_or(GetClassError::NotFound)?;
+        // Counted from the list just read, so the numbers match what is shown.
+        let counts = counts_of(&participations);
+        Ok(ClassDetails {
+            class,
+            counts,
+            participations,
+        })
+    }
+
+    /// The class's active participants.
+    ///
+    /// # Errors
+    /// `NotFound`, `Store`.
+    async fn participants(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<ParticipantsView, GetClassError> {
+        let (class, active) = self
+            .participations
+            .roster(&caller.tenant_id, id, true)
+            .await?
+            .ok_or(GetClassError::NotFound)?;
+        Ok(ParticipantsView { class, active })
+    }
+
+    /// `scheduled → live`, by the creator only.
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
+    async fn start(&self, caller: &Caller, id: ClassId) -> Result<LiveClass, TransitionClassError> {
+        self.transition(caller, id, ClassStatus::Live).await
+    }
+
+    /// `live → ended`, by the creator only; closes every active participation.
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not live), `Store`.
+    ///
+    /// Then ends the provider's meeting where the provider can; a provider
+    /// failure does not undo the end: the meeting end is retried later.
+    async fn end(&self, caller: &Caller, id: ClassId) -> Result<LiveClass, TransitionClassError> {
+        let class = self.transition(caller, id, ClassStatus::Ended).await?;
+        if self.video.capabilities().end_meeting {
+            self.clean_up(&class, CleanupAction::EndMeeting).await;
+        }
+        Ok(class)
+    }
+
+    /// `scheduled → cancelled` (`DELETE`), by the creator only, then deletes
+    /// the class's room. A provider failure does not undo the cancellation:
+    /// the deletion is retried later.
+    ///
+    /// # Errors
+    /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
+    async fn cancel(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<LiveClass, TransitionClassError> {
+        let class = self.transition(caller, id, ClassStatus::Cancelled).await?;
+        self.clean_up(&class, CleanupAction::DeleteRoom).await;
+        Ok(class)
+    }
+
+    /// Edits a scheduled or live class (its creator only) and brings its
+    /// room in line. The provider is updated first: if it fails, nothing
+    /// changes. The capacity can not go below the participants in the class
+    /// at the moment of the write.
+    ///
+    /// # Errors
+    /// `Invalid` input, `NotFound`, `NotCreator`, `Finished` (ended or
+    /// cancelled), `BelowActive`, `Video`, `Store`.
+    async fn update(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+        command: UpdateClass,
+    ) -> Result<(LiveClass, ClassCounts), UpdateClassError> {
+        let (class, participations) = self
+            .participations
+            .roster(&caller.tenant_id, id, false)
+            .await?
+            .ok_or(UpdateClassError::NotFound)?;
+        if !class.is_creator(&caller.user_id) {
+            return Err(UpdateClassError::NotCreator);
+        }
+        // As read before the write; the store re-checks capacity at the write.
+        let counts = counts_of(&participations);
+        let active_count = counts.active;
+        if matches!(class.status, ClassStatus::Ended | ClassStatus::Cancelled) {
+            return Err(UpdateClassError::Finished(class.status));
+        }
+        let title = command.title.unwrap_or_else(|| class.title.clone());
+        let description = command
+            .description
+            .unwrap_or_else(|| class.description.clone());
+        let max_participants = match command.capacity {
+            Some(c) => self.policy.check(c)?,
+            None => class.max_participants,
+        };
+        // Checked again by the store at the write; checked here first so the
+        // provider is never told a capacity the store would refuse.
+        if max_participants.get() < active_count {
+            return Err(UpdateClassError::BelowActive {
+                active: active_count,
+            });
+        }
+        let scheduled_at = command
+            .scheduled_at
+            .map_or(class.scheduled_at, crate::clock::truncate_to_micros);
+        let spec = RoomSpec {
+            class_id: class.id,
+            tenant_id: class.tenant_id.clone(),
+            room_id: class.room_id.clone(),
+            title: title.as_str().to_owned(),
+            description: description.as_ref().map(|d| d.as_str().to_owned()),
+            scheduled_at,
+            max_participants: max_participants.get(),
+        };
+        let room = self
+            .video
+            .update_room(&class.room, &spec)
+            .await
+            .map_err(UpdateClassError::Video)?;
+        let update = DetailsUpdate {
+            title,
+            description,
+            scheduled_at,
+            max_participants,
+            room,
+        };
+        let outcome = self
+            .classes
+            .update_details(&caller.tenant_id, id, &update, self.clock.now())
+            .await?;
+        let refusal = match outcome {
+            UpdateOutcome::Updated(class) => return Ok((*class, counts)),
+            UpdateOutcome::StatusWas(status) => UpdateClassError::Finished(status),
+            UpdateOutcome::TooManyActive { active } => UpdateClassError::BelowActive { active },
+            UpdateOutcome::NotFound => UpdateClassError::NotFound,
+        };
+        // A concurrent change won: put the room back as the class still is.
+        if let Err(e) = self
+            .video
+            .update_room(&class.room, &class_spec(&class))
+            .await
+        {
+            tracing::warn!(class_id = %class.id, error = %e, "could not restore a room after a refused update");
+        }
+        Err(refusal)
+    }
+
+    /// New join credentials for a caller who is in the live class now (the
+    /// seed-002 token endpoint): tokens expire, seats do not.
+    ///
+    /// # Errors
+    /// `NotFound`, `NotLive`, `NotAdmitted`, `Video`, `Store`.
+    async fn issue_token(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<(LiveClass, Participation, JoinCredentials), IssueTokenError> {
+        let class = self
+            .find(caller, id)
+            .await?
+            .ok_or(IssueTokenError::NotFound)?;
+        if class.status != ClassStatus::Live {
+            return Err(IssueTokenError::NotLive(class.status));
+        }
+        let participation = self
+            .participations
+            .list_for_class(&caller.tenant_id, id, true)
+            .await?
+            .into_iter()
+            .find(|p| p.user_id == caller.user_id)
+            .ok_or(IssueTokenError::NotAdmitted)?;
+        let who = JoinRequest {
+            user_id: caller.user_id.clone(),
+            name: caller.name.clone(),
+            role: participation.role,
+        };
+        let credentials = self
+            .video
+            .join_credentials(&class.room, &who)
+            .await
+            .map_err(IssueTokenError::Video)?;
+        Ok((class, participation, credentials))
+    }
+
     /// Admits the caller into a live class, within capacity; a caller already
     /// in the class gets their participation back. The creator joins as
     /// teacher.
@@ -519,7 +662,7 @@ impl LiveClassService {
     ///
     /// # Errors
     /// `NotFound`, `NotLive`, `Full`, `Video`, `Store`.
-    pub async fn join(&self, caller: &Caller, id: ClassId) -> Result<Joined, JoinClassError> {
+    async fn join(&self, caller: &Caller, id: ClassId) -> Result<Joined, JoinClassError> {
         let class = self
             .find(caller, id)
             .await?
@@ -570,11 +713,7 @@ impl LiveClassService {
     ///
     /// # Errors
     /// `NotFound`, `NotParticipating`, `Store`.
-    pub async fn leave(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<Participation, LeaveClassError> {
+    async fn leave(&self, caller: &Caller, id: ClassId) -> Result<Participation, LeaveClassError> {
         self.find(caller, id)
             .await?
             .ok_or(LeaveClassError::NotFound)?;
@@ -589,16 +728,15 @@ impl LiveClassService {
     /// # Errors
     /// `Forbidden` without a managing role, `Invalid` URL, `NotFound`,
     /// `NotEnded`, `AlreadySet`, `Store`.
-    pub async fn set_recording(
+    async fn set_recording(
         &self,
         caller: &Caller,
         id: ClassId,
-        url: &str,
+        url: RecordingUrl,
     ) -> Result<LiveClass, SetRecordingError> {
         if !caller.can_manage_classes() {
             return Err(SetRecordingError::Forbidden);
         }
-        let url = RecordingUrl::parse(url)?;
         let outcome = self
             .classes
             .set_recording(&caller.tenant_id, id, &url, self.clock.now())
@@ -615,16 +753,8 @@ impl LiveClassService {
     ///
     /// # Errors
     /// The store's error.
-    pub async fn ping_store(&self) -> Result<(), super::ports::RepoError> {
+    async fn ping_store(&self) -> Result<(), RepoError> {
         self.classes.ping().await
-    }
-
-    async fn find(
-        &self,
-        caller: &Caller,
-        id: ClassId,
-    ) -> Result<Option<LiveClass>, super::ports::RepoError> {
-        self.classes.find(&caller.tenant_id, id).await
     }
 }
 

@@ -33,6 +33,7 @@ use super::model::{Frequency, Occurrence, ScheduleSpec};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("The schedule would create more than {max} classes; shorten it or repeat less often")]
 pub struct TooManyOccurrences {
+    /// The most allowed.
     pub max: u32,
 }
 

@@ -3,6 +3,7 @@ use time::macros::{date, datetime};
 use super::*;
 use crate::ids::UserId;
 use crate::schedule::model::{ScheduleInput, SchedulePolicy, format_date};
+use crate::validation::Field;
 
 fn input(tz: &str, start: &str, frequency: &str, weekdays: &[&str]) -> ScheduleInput {
     ScheduleInput {
@@ -268,34 +269,43 @@ fn invalid_schedules_name_the_field_at_fault() {
     let policy = SchedulePolicy::default();
     let base = input("America/New_York", "14:00", "weekly", &["MO"]);
     type Change = Box<dyn Fn(&mut ScheduleInput)>;
-    let cases: Vec<(&str, Change)> = vec![
-        ("timezone", Box::new(|i| i.timezone = "Mars/Olympus".into())),
-        ("startTime", Box::new(|i| i.start_time = "25:00".into())),
-        ("startTime", Box::new(|i| i.start_time = "2pm".into())),
-        ("durationMinutes", Box::new(|i| i.duration_minutes = 0)),
-        ("durationMinutes", Box::new(|i| i.duration_minutes = 1441)),
+    let cases: Vec<(Field, Change)> = vec![
         (
-            "recurrence.frequency",
+            Field::TimeZone,
+            Box::new(|i| i.timezone = "Mars/Olympus".into()),
+        ),
+        (
+            Field::StartTime,
+            Box::new(|i| i.start_time = "25:00".into()),
+        ),
+        (Field::StartTime, Box::new(|i| i.start_time = "2pm".into())),
+        (Field::Duration, Box::new(|i| i.duration_minutes = 0)),
+        (Field::Duration, Box::new(|i| i.duration_minutes = 1441)),
+        (
+            Field::Frequency,
             Box::new(|i| i.frequency = "hourly".into()),
         ),
-        ("recurrence.weekdays", Box::new(|i| i.weekdays = None)),
+        (Field::Weekdays, Box::new(|i| i.weekdays = None)),
         (
-            "recurrence.weekdays",
+            Field::Weekdays,
             Box::new(|i| i.weekdays = Some(vec!["XX".into()])),
         ),
-        ("recurrence.interval", Box::new(|i| i.interval = Some(0))),
-        ("endsOn", Box::new(|i| i.ends_on = None)),
+        (Field::Interval, Box::new(|i| i.interval = Some(0))),
+        (Field::EndsOn, Box::new(|i| i.ends_on = None)),
         (
-            "endsOn",
+            Field::EndsOn,
             Box::new(|i| i.ends_on = Some("2030-02-01".into())),
         ),
-        ("startsOn", Box::new(|i| i.starts_on = "2030-02-30".into())),
-        ("courseId", Box::new(|i| i.course_id = String::new())),
         (
-            "maxParticipants",
+            Field::StartsOn,
+            Box::new(|i| i.starts_on = "2030-02-30".into()),
+        ),
+        (Field::CourseId, Box::new(|i| i.course_id = String::new())),
+        (
+            Field::Capacity,
             Box::new(|i| i.max_participants = Some(501)),
         ),
-        ("title", Box::new(|i| i.title = " ".into())),
+        (Field::Title, Box::new(|i| i.title = " ".into())),
     ];
     for (field, change) in cases {
         let mut i = base.clone();
@@ -312,7 +322,7 @@ fn invalid_schedules_name_the_field_at_fault() {
         ScheduleSpec::parse(&daily_with_days, &teacher, &policy)
             .unwrap_err()
             .field,
-        "recurrence.weekdays"
+        Field::Weekdays
     );
     daily_with_days.weekdays = None;
     assert!(ScheduleSpec::parse(&daily_with_days, &teacher, &policy).is_ok());

@@ -14,4 +14,8 @@ pub use model::{
     format_date, parse_date, parse_weekday, weekday_code,
 };
 pub use ports::{ClassTemplate, GenerationOutcome, GenerationPlan, ScheduleRepository};
-pub use service::{GenerationReport, SchedulePatch, ScheduleService, ScheduleView, UPCOMING_LIMIT};
+#[cfg(any(test, feature = "mocks"))]
+pub use service::MockSchedules;
+pub use service::{
+    GenerationReport, SchedulePatch, ScheduleService, ScheduleView, Schedules, UPCOMING_LIMIT,
+};

@@ -7,16 +7,18 @@ use time::{Date, OffsetDateTime, Time, Weekday};
 
 use crate::class::{Capacity, ClassPolicy, Title};
 use crate::ids::{TenantId, UserId};
-use crate::validation::{ValidationError, opaque_id};
+use crate::validation::{Field, ValidationError, opaque_id};
 
 /// Identifies a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScheduleId(uuid::Uuid);
 
 impl ScheduleId {
+    /// The id of this UUID.
     pub const fn from_uuid(id: uuid::Uuid) -> Self {
         Self(id)
     }
+    /// The UUID.
     pub const fn as_uuid(&self) -> uuid::Uuid {
         self.0
     }
@@ -37,8 +39,9 @@ impl CourseId {
     /// # Errors
     /// Empty, longer than 128 characters, or with control characters.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        opaque_id("courseId", raw).map(Self)
+        opaque_id(Field::CourseId, raw).map(Self)
     }
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -53,15 +56,21 @@ impl fmt::Display for CourseId {
 /// How often a schedule repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frequency {
+    /// A single class.
     Once,
+    /// Every `interval` days.
     Daily,
+    /// Every `interval` weeks, on chosen weekdays.
     Weekly,
+    /// Every `interval` months, on the day of the month of the first date.
     Monthly,
 }
 
 impl Frequency {
+    /// Every frequency.
     pub const ALL: [Self; 4] = [Self::Once, Self::Daily, Self::Weekly, Self::Monthly];
 
+    /// The frequency's name, as the API spells it.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Once => "once",
@@ -79,7 +88,7 @@ impl Frequency {
             .find(|f| f.as_str() == raw)
             .ok_or_else(|| {
                 ValidationError::new(
-                    "recurrence.frequency",
+                    Field::Frequency,
                     format!("must be one of once, daily, weekly, monthly (got `{raw}`)"),
                 )
             })
@@ -113,7 +122,7 @@ pub fn parse_weekday(raw: &str) -> Result<Weekday, ValidationError> {
         .map(|(_, d)| *d)
         .ok_or_else(|| {
             ValidationError::new(
-                "recurrence.weekdays",
+                Field::Weekdays,
                 format!("each must be one of MO, TU, WE, TH, FR, SA, SU (got `{raw}`)"),
             )
         })
@@ -130,6 +139,7 @@ pub struct Recurrence {
 }
 
 impl Recurrence {
+    /// The largest interval.
     pub const MAX_INTERVAL: u32 = 99;
 
     /// # Errors
@@ -149,14 +159,14 @@ impl Recurrence {
                 .filter(|i| (1..=Self::MAX_INTERVAL).contains(i))
                 .ok_or_else(|| {
                     ValidationError::new(
-                        "recurrence.interval",
+                        Field::Interval,
                         format!("must be between 1 and {}", Self::MAX_INTERVAL),
                     )
                 })?,
         };
         if frequency == Frequency::Once && interval != 1 {
             return Err(ValidationError::new(
-                "recurrence.interval",
+                Field::Interval,
                 "must be 1 (or absent) for a class that happens once",
             ));
         }
@@ -171,13 +181,13 @@ impl Recurrence {
             }
             (Frequency::Weekly, _) => {
                 return Err(ValidationError::new(
-                    "recurrence.weekdays",
+                    Field::Weekdays,
                     "at least one weekday is required for a weekly schedule",
                 ));
             }
             (_, Some(list)) if !list.is_empty() => {
                 return Err(ValidationError::new(
-                    "recurrence.weekdays",
+                    Field::Weekdays,
                     "weekdays are only allowed for a weekly schedule",
                 ));
             }
@@ -190,12 +200,15 @@ impl Recurrence {
         })
     }
 
+    /// How often it repeats.
     pub const fn frequency(&self) -> Frequency {
         self.frequency
     }
+    /// Every n-th day, week or month.
     pub const fn interval(&self) -> u32 {
         self.interval
     }
+    /// The weekdays of a weekly rule, Monday first; empty otherwise.
     pub fn weekdays(&self) -> &[Weekday] {
         &self.weekdays
     }
@@ -217,7 +230,7 @@ impl ScheduleTimeZone {
         // is stored as `America/New_York`.
         let zone = jiff::tz::db().get(raw).map_err(|_| {
             ValidationError::new(
-                "timezone",
+                Field::TimeZone,
                 format!("must be an IANA time zone such as America/New_York (got `{raw}`)"),
             )
         })?;
@@ -225,6 +238,7 @@ impl ScheduleTimeZone {
         Ok(Self { name, zone })
     }
 
+    /// The zone's IANA name.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -254,12 +268,13 @@ impl LocalStartTime {
             .map(Self)
             .map_err(|_| {
                 ValidationError::new(
-                    "startTime",
+                    Field::StartTime,
                     format!("must be a 24-hour local time HH:MM (got `{raw}`)"),
                 )
             })
     }
 
+    /// The local time.
     pub const fn get(self) -> Time {
         self.0
     }
@@ -276,6 +291,7 @@ impl fmt::Display for LocalStartTime {
 pub struct ClassDuration(u16);
 
 impl ClassDuration {
+    /// The longest class: 24 hours.
     pub const MAX_MINUTES: u16 = 1440;
 
     /// # Errors
@@ -287,12 +303,13 @@ impl ClassDuration {
             .map(Self)
             .ok_or_else(|| {
                 ValidationError::new(
-                    "durationMinutes",
+                    Field::Duration,
                     format!("must be between 1 and {}", Self::MAX_MINUTES),
                 )
             })
     }
 
+    /// The length in minutes.
     pub const fn minutes(self) -> u16 {
         self.0
     }
@@ -300,7 +317,7 @@ impl ClassDuration {
 
 /// # Errors
 /// Anything but an ISO calendar date `YYYY-MM-DD`.
-pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, ValidationError> {
+pub fn parse_date(field: Field, raw: &str) -> Result<Date, ValidationError> {
     Date::parse(raw, format_description!("[year]-[month]-[day]")).map_err(|_| {
         ValidationError::new(field, format!("must be a date YYYY-MM-DD (got `{raw}`)"))
     })
@@ -338,32 +355,52 @@ impl Default for SchedulePolicy {
 /// laid over it); [`ScheduleSpec::parse`] validates it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleInput {
+    /// The course (cohort).
     pub course_id: String,
+    /// The title.
     pub title: String,
     /// The teacher of the generated classes; the caller when absent.
     pub teacher_id: Option<String>,
+    /// The most participants a class admits at once.
     pub max_participants: Option<i64>,
+    /// The IANA time zone of the start time.
     pub timezone: String,
+    /// The local wall-clock start.
     pub start_time: String,
+    /// How long each class lasts, in minutes.
     pub duration_minutes: i64,
+    /// How often the schedule repeats.
     pub frequency: String,
+    /// Every n-th day, week or month.
     pub interval: Option<i64>,
+    /// Weekly schedules' weekdays (RFC 5545 codes).
     pub weekdays: Option<Vec<String>>,
+    /// The first local date.
     pub starts_on: String,
+    /// The last local date (inclusive).
     pub ends_on: Option<String>,
 }
 
 /// Everything that defines a schedule's classes, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleSpec {
+    /// The course (cohort).
     pub course_id: CourseId,
+    /// The title.
     pub title: Title,
+    /// The teacher of the generated classes.
     pub teacher_id: UserId,
+    /// The most participants a class admits at once.
     pub max_participants: Capacity,
+    /// The IANA time zone of the start time.
     pub timezone: ScheduleTimeZone,
+    /// The local wall-clock start.
     pub start_time: LocalStartTime,
+    /// How long each class lasts.
     pub duration: ClassDuration,
+    /// How the schedule repeats.
     pub recurrence: Recurrence,
+    /// The first local date.
     pub starts_on: Date,
     /// Always set unless the recurrence is `once`.
     pub ends_on: Option<Date>,
@@ -384,7 +421,7 @@ impl ScheduleSpec {
         let title = Title::parse(&input.title)?;
         let teacher_id = match input.teacher_id.as_deref() {
             Some(raw) => UserId::parse(raw).map_err(|e| ValidationError {
-                field: "teacherId",
+                field: Field::TeacherId,
                 ..e
             })?,
             None => default_teacher.clone(),
@@ -400,17 +437,17 @@ impl ScheduleSpec {
         let duration = ClassDuration::parse(input.duration_minutes)?;
         let recurrence =
             Recurrence::parse(&input.frequency, input.interval, input.weekdays.as_deref())?;
-        let starts_on = parse_date("startsOn", &input.starts_on)?;
+        let starts_on = parse_date(Field::StartsOn, &input.starts_on)?;
         let ends_on = input
             .ends_on
             .as_deref()
-            .map(|raw| parse_date("endsOn", raw))
+            .map(|raw| parse_date(Field::EndsOn, raw))
             .transpose()?;
         match (recurrence.frequency(), ends_on) {
             (Frequency::Once, _) => {}
             (_, None) => {
                 return Err(ValidationError::new(
-                    "endsOn",
+                    Field::EndsOn,
                     "is required for a repeating schedule",
                 ));
             }
@@ -418,7 +455,7 @@ impl ScheduleSpec {
         }
         if ends_on.is_some_and(|end| end < starts_on) {
             return Err(ValidationError::new(
-                "endsOn",
+                Field::EndsOn,
                 "must not be before startsOn",
             ));
         }
@@ -469,12 +506,17 @@ impl ScheduleSpec {
 /// A stored schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
+    /// The id.
     pub id: ScheduleId,
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// Its definition.
     pub spec: ScheduleSpec,
     /// The manager who created the schedule.
     pub created_by: UserId,
+    /// When it was created.
     pub created_at: OffsetDateTime,
+    /// When it last changed.
     pub updated_at: OffsetDateTime,
 }
 
@@ -482,6 +524,7 @@ pub struct Schedule {
 /// date the occurrence falls on. Unique among a schedule's classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OccurrenceRef {
+    /// The schedule.
     pub schedule_id: ScheduleId,
     /// The local calendar date of the occurrence (the key of generation).
     pub date: Date,
@@ -490,7 +533,10 @@ pub struct OccurrenceRef {
 /// One generated meeting: its local date and its instants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Occurrence {
+    /// The local date of the occurrence.
     pub date: Date,
+    /// When the occurrence starts.
     pub starts_at: OffsetDateTime,
+    /// When the occurrence ends.
     pub ends_at: OffsetDateTime,
 }

@@ -7,25 +7,34 @@ use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
 use super::model::{CourseId, Occurrence, Schedule, ScheduleId};
-use crate::class::{Capacity, ClassCounts, LiveClass, RepoError, Title};
+use crate::class::{Capacity, ClassCounts, LiveClass, Title};
 use crate::ids::{TenantId, UserId};
+use crate::store::RepoError;
 use crate::video::Room;
 
 /// What every class of a schedule shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassTemplate {
+    /// The title.
     pub title: Title,
+    /// The teacher of the generated classes.
     pub teacher_id: UserId,
+    /// The most participants a class admits at once.
     pub max_participants: Capacity,
+    /// The course (cohort).
     pub course_id: CourseId,
 }
 
 /// The classes a schedule should have from `now` on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerationPlan {
+    /// The tenant.
     pub tenant_id: TenantId,
+    /// The schedule.
     pub schedule_id: ScheduleId,
+    /// The instant the plan was made.
     pub now: OffsetDateTime,
+    /// What every class shares.
     pub template: ClassTemplate,
     /// Every occurrence that starts after `now`, the new ones included.
     pub occurrences: Vec<Occurrence>,
@@ -36,7 +45,9 @@ pub struct GenerationPlan {
 /// What applying a plan did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GenerationOutcome {
+    /// Classes created.
     pub created: u32,
+    /// Classes updated.
     pub updated: u32,
     /// Rooms of the classes removed, to delete at the provider.
     pub removed: Vec<Room>,

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
+
 use time::OffsetDateTime;
 
 use super::errors::{
@@ -19,6 +21,7 @@ use crate::caller::Caller;
 use crate::class::{ClassCounts, ClassStatus, LiveClass};
 use crate::clock::Clock;
 use crate::ids::IdGenerator;
+use crate::store::RepoError;
 use crate::video::{Room, RoomSpec, VideoProvider};
 
 /// How many upcoming classes a schedule's view shows.
@@ -27,25 +30,40 @@ pub const UPCOMING_LIMIT: u32 = 50;
 /// Fields to change; `None` keeps the current value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SchedulePatch {
+    /// The course (cohort).
     pub course_id: Option<String>,
+    /// The title.
     pub title: Option<String>,
+    /// The teacher of the generated classes.
     pub teacher_id: Option<String>,
+    /// The most participants a class admits at once.
     pub max_participants: Option<i64>,
+    /// The IANA time zone of the start time.
     pub timezone: Option<String>,
+    /// The local wall-clock start.
     pub start_time: Option<String>,
+    /// How long each class lasts, in minutes.
     pub duration_minutes: Option<i64>,
+    /// How often the schedule repeats.
     pub frequency: Option<String>,
+    /// Every n-th day, week or month.
     pub interval: Option<i64>,
+    /// Weekly schedules' weekdays (RFC 5545 codes).
     pub weekdays: Option<Vec<String>>,
+    /// The first local date.
     pub starts_on: Option<String>,
+    /// The last local date (inclusive).
     pub ends_on: Option<String>,
 }
 
 /// What a generation did, in counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GenerationReport {
+    /// Classes created.
     pub created: u32,
+    /// Classes updated.
     pub updated: u32,
+    /// Classes removed.
     pub removed: u32,
 }
 
@@ -60,10 +78,80 @@ impl std::ops::AddAssign for GenerationReport {
 /// A schedule with its upcoming classes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleView {
+    /// The schedule.
     pub schedule: Schedule,
+    /// Its upcoming classes, soonest first.
     pub upcoming: Vec<(LiveClass, ClassCounts)>,
     /// What the request generated; all zero for reads.
     pub generation: GenerationReport,
+}
+
+/// The schedule use cases, as the HTTP layer and `server generate-classes`
+/// call them. [`ScheduleService`] is the implementation; with the `mocks`
+/// feature, `MockSchedules` replaces it in tests.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Schedules: Send + Sync {
+    /// The deployment's limits on schedules.
+    fn policy(&self) -> SchedulePolicy;
+
+    /// Creates a schedule from its parsed definition (see
+    /// [`ScheduleSpec::parse`]) and generates its future classes.
+    ///
+    /// # Errors
+    /// `Forbidden`, `Invalid` (capacity above the policy's maximum),
+    /// `TooManyOccurrences`, `Video`, `Store`.
+    async fn create(
+        &self,
+        caller: &Caller,
+        spec: ScheduleSpec,
+    ) -> Result<ScheduleView, CreateScheduleError>;
+
+    /// The caller's tenant's schedules, of one course when given.
+    ///
+    /// # Errors
+    /// `Forbidden`, `Store`.
+    async fn list(
+        &self,
+        caller: &Caller,
+        course: Option<CourseId>,
+    ) -> Result<Vec<Schedule>, ListSchedulesError>;
+
+    /// One schedule with its upcoming classes.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound` (also another tenant's), `Store`.
+    async fn get(&self, caller: &Caller, id: ScheduleId) -> Result<ScheduleView, GetScheduleError>;
+
+    /// Changes a schedule and regenerates its future classes that have not
+    /// started and have no participants.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid`, `TooManyOccurrences`, `Video`,
+    /// `Store`.
+    async fn update(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+        patch: SchedulePatch,
+    ) -> Result<ScheduleView, UpdateScheduleError>;
+
+    /// Removes a schedule and its future classes that have not started and
+    /// have no participants.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Store`.
+    async fn delete(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+    ) -> Result<GenerationReport, DeleteScheduleError>;
+
+    /// Regenerates the classes of every schedule of every tenant.
+    ///
+    /// # Errors
+    /// The first failure; schedules before it were regenerated.
+    async fn generate_all(&self) -> Result<GenerationReport, GenerateClassesError>;
 }
 
 /// The schedule use cases.
@@ -76,6 +164,7 @@ pub struct ScheduleService {
 }
 
 impl ScheduleService {
+    /// The service over its store, the provider, a clock, an id generator and its policy.
     pub fn new(
         schedules: Arc<dyn ScheduleRepository>,
         video: Arc<dyn VideoProvider>,
@@ -92,165 +181,12 @@ impl ScheduleService {
         }
     }
 
-    pub fn policy(&self) -> SchedulePolicy {
-        self.policy
-    }
-
-    /// Creates a schedule and generates its future classes.
-    ///
-    /// # Errors
-    /// `Forbidden`, `Invalid`, `TooManyOccurrences`, `Video`, `Store`.
-    pub async fn create(
-        &self,
-        caller: &Caller,
-        input: ScheduleInput,
-    ) -> Result<ScheduleView, CreateScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(CreateScheduleError::Forbidden);
-        }
-        let spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
-        spec.occurrences(self.policy.max_occurrences)?;
-        let now = self.clock.now();
-        let schedule = Schedule {
-            id: self.ids.schedule_id(),
-            tenant_id: caller.tenant_id.clone(),
-            spec,
-            created_by: caller.user_id.clone(),
-            created_at: now,
-            updated_at: now,
-        };
-        self.schedules.insert(&schedule).await?;
-        let generation = self.generate(&schedule, now).await?;
-        self.view(schedule, now, generation)
-            .await
-            .map_err(Into::into)
-    }
-
-    /// The caller's tenant's schedules, of one course when given.
-    ///
-    /// # Errors
-    /// `Forbidden`, `Invalid` course id, `Store`.
-    pub async fn list(
-        &self,
-        caller: &Caller,
-        course_id: Option<&str>,
-    ) -> Result<Vec<Schedule>, ListSchedulesError> {
-        if !caller.can_manage_classes() {
-            return Err(ListSchedulesError::Forbidden);
-        }
-        let course = course_id.map(CourseId::parse).transpose()?;
-        Ok(self.schedules.list(&caller.tenant_id, course).await?)
-    }
-
-    /// One schedule with its upcoming classes.
-    ///
-    /// # Errors
-    /// `Forbidden`, `NotFound` (also another tenant's), `Store`.
-    pub async fn get(
-        &self,
-        caller: &Caller,
-        id: ScheduleId,
-    ) -> Result<ScheduleView, GetScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(GetScheduleError::Forbidden);
-        }
-        let schedule = self
-            .schedules
-            .find(&caller.tenant_id, id)
-            .await?
-            .ok_or(GetScheduleError::NotFound)?;
-        Ok(self
-            .view(schedule, self.clock.now(), GenerationReport::default())
-            .await?)
-    }
-
-    /// Changes a schedule and regenerates its future classes: those not
-    /// started and without participants are moved, updated, created or
-    /// removed to match; no other class is touched.
-    ///
-    /// # Errors
-    /// `Forbidden`, `NotFound`, `Invalid`, `TooManyOccurrences`, `Video`,
-    /// `Store`.
-    pub async fn update(
-        &self,
-        caller: &Caller,
-        id: ScheduleId,
-        patch: SchedulePatch,
-    ) -> Result<ScheduleView, UpdateScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(UpdateScheduleError::Forbidden);
-        }
-        let mut schedule = self
-            .schedules
-            .find(&caller.tenant_id, id)
-            .await?
-            .ok_or(UpdateScheduleError::NotFound)?;
-        let input = apply_patch(schedule.spec.to_input(), patch);
-        schedule.spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
-        schedule.spec.occurrences(self.policy.max_occurrences)?;
-        let now = self.clock.now();
-        schedule.updated_at = now;
-        if !self.schedules.update(&schedule).await? {
-            return Err(UpdateScheduleError::NotFound);
-        }
-        let generation = self.generate(&schedule, now).await?;
-        Ok(self.view(schedule, now, generation).await?)
-    }
-
-    /// Removes a schedule and its future classes that have not started and
-    /// have no participants; every other class stays.
-    ///
-    /// # Errors
-    /// `Forbidden`, `NotFound`, `Store`.
-    pub async fn delete(
-        &self,
-        caller: &Caller,
-        id: ScheduleId,
-    ) -> Result<GenerationReport, DeleteScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(DeleteScheduleError::Forbidden);
-        }
-        let schedule = self
-            .schedules
-            .find(&caller.tenant_id, id)
-            .await?
-            .ok_or(DeleteScheduleError::NotFound)?;
-        let now = self.clock.now();
-        let plan = GenerationPlan {
-            tenant_id: schedule.tenant_id.clone(),
-            schedule_id: schedule.id,
-            now,
-            template: template(&schedule),
-            occurrences: Vec::new(),
-            new_classes: Vec::new(),
-        };
-        let report = self.apply(plan).await?;
-        if !self.schedules.delete(&caller.tenant_id, id).await? {
-            return Err(DeleteScheduleError::NotFound);
-        }
-        Ok(report)
-    }
-
-    /// Regenerates the classes of every schedule of every tenant (the seed's
-    /// `build_live_classes`). Safe to run while servers run, and twice.
-    ///
-    /// # Errors
-    /// The first failure; schedules before it were regenerated.
-    pub async fn generate_all(&self) -> Result<GenerationReport, GenerateClassesError> {
-        let now = self.clock.now();
-        let mut total = GenerationReport::default();
-        for schedule in self.schedules.list_all().await? {
-            total += self.generate(&schedule, now).await?;
-        }
-        Ok(total)
-    }
-
     async fn view(
         &self,
         schedule: Schedule,
         now: OffsetDateTime,
         generation: GenerationReport,
-    ) -> Result<ScheduleView, crate::class::RepoError> {
+    ) -> Result<ScheduleView, RepoError> {
         let upcoming = self
             .schedules
             .upcoming_classes(&schedule.tenant_id, schedule.id, now, UPCOMING_LIMIT)
@@ -365,6 +301,157 @@ impl ScheduleService {
                 tracing::warn!(room = %room.external_id, error = %e, "a room was not deleted");
             }
         }
+    }
+}
+
+#[async_trait]
+impl Schedules for ScheduleService {
+    fn policy(&self) -> SchedulePolicy {
+        self.policy
+    }
+
+    /// Creates a schedule and generates its future classes.
+    ///
+    /// # Errors
+    /// `Forbidden`, `Invalid`, `TooManyOccurrences`, `Video`, `Store`.
+    async fn create(
+        &self,
+        caller: &Caller,
+        spec: ScheduleSpec,
+    ) -> Result<ScheduleView, CreateScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(CreateScheduleError::Forbidden);
+        }
+        self.policy.classes.check(spec.max_participants)?;
+        spec.occurrences(self.policy.max_occurrences)?;
+        let now = self.clock.now();
+        let schedule = Schedule {
+            id: self.ids.schedule_id(),
+            tenant_id: caller.tenant_id.clone(),
+            spec,
+            created_by: caller.user_id.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        self.schedules.insert(&schedule).await?;
+        let generation = self.generate(&schedule, now).await?;
+        self.view(schedule, now, generation)
+            .await
+            .map_err(Into::into)
+    }
+
+    /// The caller's tenant's schedules, of one course when given.
+    ///
+    /// # Errors
+    /// `Forbidden`, `Invalid` course id, `Store`.
+    async fn list(
+        &self,
+        caller: &Caller,
+        course: Option<CourseId>,
+    ) -> Result<Vec<Schedule>, ListSchedulesError> {
+        if !caller.can_manage_classes() {
+            return Err(ListSchedulesError::Forbidden);
+        }
+        Ok(self.schedules.list(&caller.tenant_id, course).await?)
+    }
+
+    /// One schedule with its upcoming classes.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound` (also another tenant's), `Store`.
+    async fn get(&self, caller: &Caller, id: ScheduleId) -> Result<ScheduleView, GetScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(GetScheduleError::Forbidden);
+        }
+        let schedule = self
+            .schedules
+            .find(&caller.tenant_id, id)
+            .await?
+            .ok_or(GetScheduleError::NotFound)?;
+        Ok(self
+            .view(schedule, self.clock.now(), GenerationReport::default())
+            .await?)
+    }
+
+    /// Changes a schedule and regenerates its future classes: those not
+    /// started and without participants are moved, updated, created or
+    /// removed to match; no other class is touched.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Invalid`, `TooManyOccurrences`, `Video`,
+    /// `Store`.
+    async fn update(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+        patch: SchedulePatch,
+    ) -> Result<ScheduleView, UpdateScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(UpdateScheduleError::Forbidden);
+        }
+        let mut schedule = self
+            .schedules
+            .find(&caller.tenant_id, id)
+            .await?
+            .ok_or(UpdateScheduleError::NotFound)?;
+        let input = apply_patch(schedule.spec.to_input(), patch);
+        schedule.spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
+        schedule.spec.occurrences(self.policy.max_occurrences)?;
+        let now = self.clock.now();
+        schedule.updated_at = now;
+        if !self.schedules.update(&schedule).await? {
+            return Err(UpdateScheduleError::NotFound);
+        }
+        let generation = self.generate(&schedule, now).await?;
+        Ok(self.view(schedule, now, generation).await?)
+    }
+
+    /// Removes a schedule and its future classes that have not started and
+    /// have no participants; every other class stays.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, `Store`.
+    async fn delete(
+        &self,
+        caller: &Caller,
+        id: ScheduleId,
+    ) -> Result<GenerationReport, DeleteScheduleError> {
+        if !caller.can_manage_classes() {
+            return Err(DeleteScheduleError::Forbidden);
+        }
+        let schedule = self
+            .schedules
+            .find(&caller.tenant_id, id)
+            .await?
+            .ok_or(DeleteScheduleError::NotFound)?;
+        let now = self.clock.now();
+        let plan = GenerationPlan {
+            tenant_id: schedule.tenant_id.clone(),
+            schedule_id: schedule.id,
+            now,
+            template: template(&schedule),
+            occurrences: Vec::new(),
+            new_classes: Vec::new(),
+        };
+        let report = self.apply(plan).await?;
+        if !self.schedules.delete(&caller.tenant_id, id).await? {
+            return Err(DeleteScheduleError::NotFound);
+        }
+        Ok(report)
+    }
+
+    /// Regenerates the classes of every schedule of every tenant (the seed's
+    /// `build_live_classes`). Safe to run while servers run, and twice.
+    ///
+    /// # Errors
+    /// The first failure; schedules before it were regenerated.
+    async fn generate_all(&self) -> Result<GenerationReport, GenerateClassesError> {
+        let now = self.clock.now();
+        let mut total = GenerationReport::default();
+        for schedule in self.schedules.list_all().await? {
+            total += self.generate(&schedule, now).await?;
+        }
+        Ok(total)
     }
 }
 

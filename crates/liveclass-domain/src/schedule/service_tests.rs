@@ -5,10 +5,10 @@ use time::macros::{date, datetime};
 
 use super::*;
 use crate::caller::Role;
-use crate::class::RepoError;
 use crate::clock::FixedClock;
 use crate::ids::{SequentialIds, TenantId, UserId};
 use crate::schedule::ports::{GenerationOutcome, MockScheduleRepository};
+use crate::store::RepoError;
 use crate::video::{MockVideoProvider, Room};
 
 // Between the 2030-03-04 and 2030-03-06 classes of the test schedule.
@@ -45,6 +45,12 @@ fn input() -> ScheduleInput {
         starts_on: "2030-03-01".into(),
         ends_on: Some("2030-03-31".into()),
     }
+}
+
+/// The input parsed as the HTTP edge parses it, with the manager as the
+/// default teacher.
+fn spec(i: ScheduleInput) -> ScheduleSpec {
+    ScheduleSpec::parse(&i, &manager().user_id, &SchedulePolicy::default()).unwrap()
 }
 
 fn room(n: usize) -> Room {
@@ -89,7 +95,7 @@ fn outcome_of(plan: &GenerationPlan) -> GenerationOutcome {
 async fn only_managers_may_create_schedules() {
     let svc = service(MockScheduleRepository::new(), MockVideoProvider::new());
     assert!(matches!(
-        svc.create(&student(), input()).await,
+        svc.create(&student(), spec(input())).await,
         Err(CreateScheduleError::Forbidden)
     ));
 }
@@ -121,7 +127,7 @@ async fn creating_a_schedule_generates_its_future_classes_only() {
     repo.expect_upcoming_classes()
         .returning(|_, _, _, _| Ok(vec![]));
     let view = service(repo, video_making_rooms())
-        .create(&manager(), input())
+        .create(&manager(), spec(input()))
         .await
         .unwrap();
     assert_eq!(view.generation.created, 7);
@@ -136,7 +142,7 @@ async fn a_schedule_over_the_occurrence_cap_is_refused_before_anything_is_stored
     i.weekdays = None;
     i.ends_on = Some("2032-01-01".into());
     let svc = service(MockScheduleRepository::new(), MockVideoProvider::new());
-    let err = svc.create(&manager(), i).await.unwrap_err();
+    let err = svc.create(&manager(), spec(i)).await.unwrap_err();
     assert!(matches!(
         err,
         CreateScheduleError::TooManyOccurrences(TooManyOccurrencesCheck { max: 500 })
@@ -165,7 +171,7 @@ async fn regeneration_makes_rooms_only_for_occurrences_without_a_class() {
         .times(5)
         .returning(|_| Ok(room(0)));
     let view = service(repo, video)
-        .create(&manager(), input())
+        .create(&manager(), spec(input()))
         .await
         .unwrap();
     assert_eq!(view.generation.created, 5);
@@ -190,7 +196,7 @@ async fn rooms_of_classes_not_inserted_or_removed_are_deleted() {
     let mut video = video_making_rooms();
     video.expect_delete_room().times(3).returning(|_| Ok(()));
     let view = service(repo, video)
-        .create(&manager(), input())
+        .create(&manager(), spec(input()))
         .await
         .unwrap();
     assert_eq!(view.generation.removed, 1);
@@ -207,7 +213,7 @@ async fn a_failed_store_gives_the_new_rooms_back() {
     let mut video = video_making_rooms();
     video.expect_delete_room().times(7).returning(|_| Ok(()));
     assert!(matches!(
-        service(repo, video).create(&manager(), input()).await,
+        service(repo, video).create(&manager(), spec(input())).await,
         Err(CreateScheduleError::Store(_))
     ));
 }

@@ -1,8 +1,18 @@
 use liveclass_domain::caller::Caller;
-use liveclass_domain::class::{ClassCounts, ClassPage, ClassStatus, LiveClass};
+use liveclass_domain::class::errors::CreateClassError;
+use liveclass_domain::class::{
+    Capacity, ClassCounts, ClassFilter, ClassPage, ClassPolicy, ClassStatus, CreateClass,
+    Description, ListClasses, LiveClass, PageRequest, RecordingUrl, SortOrder, Title, UpdateClass,
+};
+use liveclass_domain::ids::{TenantId, UserId};
+use liveclass_domain::schedule::{CourseId, ScheduleId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
+
+use super::video::UpdateClassBody;
+use crate::error::{ApiError, ErrorCode};
 
 use super::participation::ParticipantResponse;
 
@@ -272,4 +282,157 @@ pub struct RecordingResponse {
     pub recording_url: String,
     #[schema(example = "Recording URL updated successfully")]
     pub message: &'static str,
+}
+
+/// A description as the API takes it: blank means none.
+fn description(raw: Option<&str>) -> Result<Option<Description>, ApiError> {
+    Ok(raw
+        .filter(|d| !d.trim().is_empty())
+        .map(Description::parse)
+        .transpose()?)
+}
+
+/// A capacity within the deployment's bounds, so the message names its limit.
+fn capacity(raw: Option<i64>, policy: &ClassPolicy) -> Result<Option<Capacity>, ApiError> {
+    Ok(raw.map(|n| Capacity::parse(n, policy)).transpose()?)
+}
+
+impl CreateClassBody {
+    /// The command, every field parsed; `policy` bounds `maxParticipants`.
+    ///
+    /// # Errors
+    /// The first invalid field (400); a `tenantId` that cannot be a tenant
+    /// is not the caller's (403 `tenant_mismatch`).
+    pub fn into_command(self, policy: &ClassPolicy) -> Result<CreateClass, ApiError> {
+        let tenant = self
+            .tenant_id
+            .as_deref()
+            .map(TenantId::parse)
+            .transpose()
+            .map_err(|_| ApiError::from(CreateClassError::TenantMismatch))?;
+        Ok(CreateClass {
+            tenant,
+            title: Title::parse(&self.title)?,
+            description: description(self.description.as_deref())?,
+            scheduled_at: self.scheduled_at,
+            capacity: capacity(self.max_participants, policy)?,
+        })
+    }
+}
+
+impl UpdateClassBody {
+    /// The command, every field parsed; `policy` bounds `maxParticipants`.
+    ///
+    /// # Errors
+    /// The first invalid field (400).
+    pub fn into_command(self, policy: &ClassPolicy) -> Result<UpdateClass, ApiError> {
+        Ok(UpdateClass {
+            title: self.title.as_deref().map(Title::parse).transpose()?,
+            description: match self.description {
+                None => None,
+                Some(d) => Some(description(d.as_deref())?),
+            },
+            scheduled_at: self.scheduled_at,
+            capacity: capacity(self.max_participants, policy)?,
+        })
+    }
+}
+
+impl TryFrom<RecordingBody> for RecordingUrl {
+    type Error = ApiError;
+
+    fn try_from(body: RecordingBody) -> Result<Self, ApiError> {
+        Ok(RecordingUrl::parse(&body.recording_url)?)
+    }
+}
+
+impl TryFrom<ListClassesQuery> for ListClasses {
+    type Error = ApiError;
+
+    fn try_from(query: ListClassesQuery) -> Result<Self, ApiError> {
+        let status = query
+            .status
+            .as_deref()
+            .map(str::parse::<ClassStatus>)
+            .transpose()?;
+        let limit = integer("limit", query.limit.as_deref())?;
+        let offset = integer("offset", query.offset.as_deref())?;
+        let filter = ClassFilter {
+            status,
+            course_id: query
+                .course_id
+                .as_deref()
+                .map(CourseId::parse)
+                .transpose()?,
+            schedule_id: query
+                .schedule_id
+                .as_deref()
+                .map(|raw| {
+                    uuid::Uuid::try_parse(raw)
+                        .map(ScheduleId::from_uuid)
+                        .map_err(|_| invalid("scheduleId", "must be a UUID", raw))
+                })
+                .transpose()?,
+            created_by: query
+                .created_by
+                .as_deref()
+                .map(UserId::parse)
+                .transpose()
+                .map_err(|e| {
+                    invalid(
+                        "createdBy",
+                        &e.message,
+                        query.created_by.as_deref().unwrap_or(""),
+                    )
+                })?,
+            from: instant("from", query.from.as_deref())?,
+            to: instant("to", query.to.as_deref())?,
+            upcoming: match query.upcoming.as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => return Err(invalid("upcoming", "must be true or false", other)),
+            },
+            sort: query
+                .sort
+                .as_deref()
+                .map(SortOrder::parse)
+                .transpose()?
+                .unwrap_or_default(),
+        };
+        let page = PageRequest::new(limit, offset)?;
+        filter.check()?;
+        Ok(Self { filter, page })
+    }
+}
+
+fn integer(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, ApiError> {
+    raw.map(|r| {
+        r.parse::<i64>().map_err(|_| {
+            ApiError::new(
+                ErrorCode::ValidationFailed,
+                format!("{field}: must be an integer (got `{r}`)"),
+            )
+        })
+    })
+    .transpose()
+}
+
+fn invalid(field: &str, what: &str, raw: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::ValidationFailed,
+        format!("{field}: {what} (got `{raw}`)"),
+    )
+}
+
+fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
+    raw.map(|r| {
+        OffsetDateTime::parse(r, &Rfc3339).map_err(|_| {
+            invalid(
+                field,
+                "must be an RFC 3339 instant such as 2030-03-01T00:00:00Z",
+                r,
+            )
+        })
+    })
+    .transpose()
 }

@@ -1,7 +1,8 @@
 use liveclass_domain::caller::Caller;
+use liveclass_domain::ids::UserId;
 use liveclass_domain::schedule::{
-    GenerationReport, Schedule, ScheduleInput, SchedulePatch, ScheduleView, format_date,
-    weekday_code,
+    CourseId, GenerationReport, Schedule, ScheduleInput, SchedulePatch, SchedulePolicy,
+    ScheduleSpec, ScheduleView, format_date, weekday_code,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -80,6 +81,26 @@ impl From<CreateScheduleBody> for ScheduleInput {
     }
 }
 
+impl CreateScheduleBody {
+    /// The schedule's definition, every field parsed; `default_teacher`
+    /// (the caller) teaches when the body names no teacher, and `policy`
+    /// bounds `maxParticipants` and the other limits.
+    ///
+    /// # Errors
+    /// The first invalid field (400).
+    pub fn into_spec(
+        self,
+        default_teacher: &UserId,
+        policy: &SchedulePolicy,
+    ) -> Result<ScheduleSpec, crate::error::ApiError> {
+        Ok(ScheduleSpec::parse(
+            &ScheduleInput::from(self),
+            default_teacher,
+            policy,
+        )?)
+    }
+}
+
 /// Recurrence fields to change.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -134,6 +155,16 @@ impl From<UpdateScheduleBody> for SchedulePatch {
 pub struct ListSchedulesQuery {
     /// Only the schedules of this course.
     pub course_id: Option<String>,
+}
+
+impl ListSchedulesQuery {
+    /// The course to filter by, parsed.
+    ///
+    /// # Errors
+    /// An invalid `courseId` (400).
+    pub fn course(self) -> Result<Option<CourseId>, crate::error::ApiError> {
+        Ok(self.course_id.as_deref().map(CourseId::parse).transpose()?)
+    }
 }
 
 /// A schedule's recurrence.

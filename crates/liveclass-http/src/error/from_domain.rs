@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use liveclass_domain::actual_times::RecordActualTimeError;
 use liveclass_domain::calendar::CalendarFeedError;
-use liveclass_domain::class::RepoError;
 use liveclass_domain::class::TransitionError;
 use liveclass_domain::class::errors::{
     CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
@@ -16,6 +15,7 @@ use liveclass_domain::schedule::errors::{
     CreateScheduleError, DeleteScheduleError, GetScheduleError, ListSchedulesError,
     UpdateScheduleError,
 };
+use liveclass_domain::store::RepoError;
 use liveclass_domain::validation::ValidationError;
 use liveclass_domain::video::VideoError;
 
@@ -23,7 +23,10 @@ use super::{ApiError, ChainDisplay, ErrorCode as C};
 
 impl From<ValidationError> for ApiError {
     fn from(e: ValidationError) -> Self {
-        Self::new(C::ValidationFailed, e.to_string())
+        Self::new(
+            C::ValidationFailed,
+            format!("{}: {}", crate::dto::json_name(e.field), e.message),
+        )
     }
 }
 

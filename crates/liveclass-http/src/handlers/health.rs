@@ -30,6 +30,6 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state.classes.ping_store().await?;
+    state.services.live_classes.ping_store().await?;
     Ok(HttpResponse::Ok().json(HealthResponse { status: "ok" }))
 }

@@ -50,10 +50,14 @@ pub async fn record_actual_time(
             ));
         }
     };
-    let class = state.actual_times.record(&caller, id, time).await?;
+    let class = state
+        .services
+        .actual_times
+        .record(&caller, id, time)
+        .await?;
     // Read back with its participations, for true counts (a recorded end has
     // just closed them).
-    let details = state.classes.get(&caller, class.id).await?;
+    let details = state.services.live_classes.get(&caller, class.id).await?;
     Ok(HttpResponse::Ok().json(ClassResponse::for_viewer(
         details.class,
         details.counts,

@@ -1,4 +1,5 @@
 use actix_web::{HttpResponse, get, web};
+use liveclass_domain::schedule::CourseId;
 
 use super::{FeedQuery, ics};
 use crate::error::ApiError;
@@ -27,6 +28,12 @@ pub async fn course_calendar(
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = state.calendar.course_feed(&query.token, &path).await?;
+    let token = query.token()?;
+    let course = CourseId::parse(&path)?;
+    let classes = state
+        .services
+        .calendars
+        .course_feed(&token, &course)
+        .await?;
     Ok(ics(&format!("LiveClass: {path}"), &classes, &state.feeds))
 }

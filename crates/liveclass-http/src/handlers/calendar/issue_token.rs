@@ -22,7 +22,7 @@ pub async fn issue_calendar_token(
     state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let token = state.calendar.issue_token(&caller).await?;
+    let token = state.services.calendars.issue_token(&caller).await?;
     let base = &state.feeds.public_url;
     Ok(HttpResponse::Created().json(CalendarTokenResponse {
         my_feed_url: format!("{base}/calendar/me.ics?token={}", token.as_str()),

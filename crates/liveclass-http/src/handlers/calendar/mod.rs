@@ -7,10 +7,12 @@ pub mod user_feed;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
+use liveclass_domain::calendar::{CalendarFeedError, CalendarToken};
 use liveclass_domain::class::LiveClass;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::error::ApiError;
 use crate::ical::{FeedSettings, render};
 
 /// The feed's token, in the query (calendar apps cannot send headers).
@@ -19,6 +21,13 @@ use crate::ical::{FeedSettings, render};
 pub struct FeedQuery {
     /// A calendar token from `POST /calendar/tokens`.
     pub token: String,
+}
+
+impl FeedQuery {
+    /// The feed token; a malformed one opens no feed (404).
+    fn token(&self) -> Result<CalendarToken, ApiError> {
+        CalendarToken::parse(&self.token).ok_or_else(|| CalendarFeedError::NotFound.into())
+    }
 }
 
 fn ics(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> HttpResponse {

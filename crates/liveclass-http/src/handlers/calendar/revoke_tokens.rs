@@ -21,6 +21,6 @@ pub async fn revoke_calendar_tokens(
     state: web::Data<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let revoked = state.calendar.revoke_tokens(&caller).await?;
+    let revoked = state.services.calendars.revoke_tokens(&caller).await?;
     Ok(HttpResponse::Ok().json(CalendarTokensRevokedResponse { revoked }))
 }

@@ -21,6 +21,6 @@ pub async fn user_calendar(
     state: web::Data<AppState>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = state.calendar.user_feed(&query.token).await?;
+    let classes = state.services.calendars.user_feed(&query.token()?).await?;
     Ok(ics("LiveClass: my classes", &classes, &state.feeds))
 }

@@ -1,6 +1,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use liveclass_domain::join_link::JoinLinkOutcome;
+use liveclass_domain::join_link::{FollowJoinLinkError, JoinHash, JoinLinkOutcome};
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, JoinCountdownResponse, JoinResponse};
@@ -32,7 +32,9 @@ pub async fn follow_join_link(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    match state.join_links.follow(&caller, &path).await? {
+    // A malformed link is a link that leads nowhere.
+    let hash = JoinHash::parse(&path).map_err(|_| FollowJoinLinkError::NotFound)?;
+    match state.services.join_links.follow(&caller, &hash).await? {
         JoinLinkOutcome::Countdown {
             class,
             seconds_until_start,

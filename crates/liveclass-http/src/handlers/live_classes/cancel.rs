@@ -26,7 +26,11 @@ pub async fn cancel_class(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let class = state.classes.cancel(&caller, class_id(&path)?).await?;
+    let class = state
+        .services
+        .live_classes
+        .cancel(&caller, class_id(&path)?)
+        .await?;
     // A cancelled class was never live: nobody has joined it.
     Ok(HttpResponse::Ok().json(ClassResponse::for_viewer(
         class,

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use liveclass_domain::class::{ClassCounts, NewClass};
+use liveclass_domain::class::ClassCounts;
 
 use crate::auth::Authenticated;
 use crate::dto::{ClassResponse, CreateClassBody};
@@ -26,14 +26,8 @@ pub async fn create_class(
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<CreateClassBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = NewClass {
-        tenant_id: body.tenant_id,
-        title: body.title,
-        description: body.description,
-        scheduled_at: body.scheduled_at,
-        max_participants: body.max_participants,
-    };
-    let class = state.classes.create(&caller, input).await?;
+    let command = body.into_command(&state.services.live_classes.policy())?;
+    let class = state.services.live_classes.create(&caller, command).await?;
     Ok(HttpResponse::Created().json(ClassResponse::for_viewer(
         class,
         ClassCounts::default(),

@@ -25,7 +25,11 @@ pub async fn end_class(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let class = state.classes.end(&caller, class_id(&path)?).await?;
+    let class = state
+        .services
+        .live_classes
+        .end(&caller, class_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(EndedResponse {
         id: class.id.to_string(),
         status: class.status.into(),

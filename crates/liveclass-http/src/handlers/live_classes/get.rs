@@ -24,7 +24,11 @@ pub async fn get_class(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let details = state.classes.get(&caller, class_id(&path)?).await?;
+    let details = state
+        .services
+        .live_classes
+        .get(&caller, class_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(ClassDetailsResponse {
         class: ClassResponse::for_viewer(details.class, details.counts, &caller),
         participants: details.participations.into_iter().map(Into::into).collect(),

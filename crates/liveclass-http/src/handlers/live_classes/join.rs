@@ -25,7 +25,11 @@ pub async fn join_class(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let joined = state.classes.join(&caller, class_id(&path)?).await?;
+    let joined = state
+        .services
+        .live_classes
+        .join(&caller, class_id(&path)?)
+        .await?;
     let p = joined.participation;
     Ok(HttpResponse::Ok().json(JoinResponse {
         id: p.id.to_string(),

@@ -25,6 +25,10 @@ pub async fn leave_class(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let participation = state.classes.leave(&caller, class_id(&path)?).await?;
+    let participation = state
+        .services
+        .live_classes
+        .leave(&caller, class_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(LeaveResponse::from(participation)))
 }

@@ -25,7 +25,8 @@ pub async fn list_participants(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let view = state
-        .classes
+        .services
+        .live_classes
         .participants(&caller, class_id(&path)?)
         .await?;
     Ok(HttpResponse::Ok().json(ParticipantsResponse::from(view)))

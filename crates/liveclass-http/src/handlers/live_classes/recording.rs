@@ -28,9 +28,11 @@ pub async fn set_recording(
     path: web::Path<String>,
     JsonBody(body): JsonBody<RecordingBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = class_id(&path)?;
     let class = state
-        .classes
-        .set_recording(&caller, class_id(&path)?, &body.recording_url)
+        .services
+        .live_classes
+        .set_recording(&caller, id, body.try_into()?)
         .await?;
     Ok(HttpResponse::Ok().json(RecordingResponse {
         id: class.id.to_string(),

@@ -24,7 +24,11 @@ pub async fn start_class(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let class = state.classes.start(&caller, class_id(&path)?).await?;
+    let class = state
+        .services
+        .live_classes
+        .start(&caller, class_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(StartedResponse {
         id: class.id.to_string(),
         status: class.status.into(),

@@ -25,8 +25,11 @@ pub async fn issue_token(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (class, participation, credentials) =
-        state.classes.issue_token(&caller, class_id(&path)?).await?;
+    let (class, participation, credentials) = state
+        .services
+        .live_classes
+        .issue_token(&caller, class_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         live_class_id: class.id.to_string(),
         role: participation.role.into(),

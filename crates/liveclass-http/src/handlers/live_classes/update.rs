@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, patch, web};
-use liveclass_domain::class::ClassEdit;
 
 use super::class_id;
 use crate::auth::Authenticated;
@@ -29,15 +28,12 @@ pub async fn update_class(
     path: web::Path<String>,
     JsonBody(body): JsonBody<UpdateClassBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let edit = ClassEdit {
-        title: body.title,
-        description: body.description,
-        scheduled_at: body.scheduled_at,
-        max_participants: body.max_participants,
-    };
+    let id = class_id(&path)?;
+    let command = body.into_command(&state.services.live_classes.policy())?;
     let (class, counts) = state
-        .classes
-        .update(&caller, class_id(&path)?, edit)
+        .services
+        .live_classes
+        .update(&caller, id, command)
         .await?;
     Ok(HttpResponse::Ok().json(ClassResponse::for_viewer(class, counts, &caller)))
 }

@@ -25,6 +25,7 @@ pub async fn create_schedule(
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<CreateScheduleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = state.schedules.create(&caller, body.into()).await?;
+    let spec = body.into_spec(&caller.user_id, &state.services.schedules.policy())?;
+    let view = state.services.schedules.create(&caller, spec).await?;
     Ok(HttpResponse::Created().json(ScheduleDetailsResponse::new(view, &caller)))
 }

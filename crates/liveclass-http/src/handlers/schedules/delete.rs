@@ -26,7 +26,7 @@ pub async fn delete_schedule(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = schedule_id(&path)?;
-    let report = state.schedules.delete(&caller, id).await?;
+    let report = state.services.schedules.delete(&caller, id).await?;
     Ok(HttpResponse::Ok().json(ScheduleDeletedResponse {
         id: id.to_string(),
         removed_classes: report.removed,

@@ -25,6 +25,10 @@ pub async fn get_schedule(
     Authenticated(caller): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = state.schedules.get(&caller, schedule_id(&path)?).await?;
+    let view = state
+        .services
+        .schedules
+        .get(&caller, schedule_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(ScheduleDetailsResponse::new(view, &caller)))
 }

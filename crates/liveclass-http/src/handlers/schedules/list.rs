@@ -24,10 +24,8 @@ pub async fn list_schedules(
     Authenticated(caller): Authenticated,
     query: web::Query<ListSchedulesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let schedules = state
-        .schedules
-        .list(&caller, query.course_id.as_deref())
-        .await?;
+    let course = query.into_inner().course()?;
+    let schedules = state.services.schedules.list(&caller, course).await?;
     Ok(HttpResponse::Ok().json(ScheduleListResponse {
         schedules: schedules.into_iter().map(Into::into).collect(),
     }))

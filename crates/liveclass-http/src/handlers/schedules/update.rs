@@ -30,6 +30,10 @@ pub async fn update_schedule(
     JsonBody(body): JsonBody<UpdateScheduleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = schedule_id(&path)?;
-    let view = state.schedules.update(&caller, id, body.into()).await?;
+    let view = state
+        .services
+        .schedules
+        .update(&caller, id, body.into())
+        .await?;
     Ok(HttpResponse::Ok().json(ScheduleDetailsResponse::new(view, &caller)))
 }

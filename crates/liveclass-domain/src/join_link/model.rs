@@ -1,9 +1,11 @@
-//! Join links: every class has an unguessable hash that identifies it in
-//! `/join/{hash}` URLs without revealing its id.
+//! The join hash, how early a link starts a class, and where a link leads.
 
 use std::fmt;
 
-use crate::validation::ValidationError;
+use time::Duration;
+
+use crate::class::{Joined, LiveClass};
+use crate::validation::{Field, ValidationError};
 
 /// 64 lower-case hex characters: two random (v4) UUIDs' 122 random bits
 /// each, 244 bits in all, URL-safe as they stand.
@@ -11,6 +13,7 @@ use crate::validation::ValidationError;
 pub struct JoinHash(String);
 
 impl JoinHash {
+    /// The length of every hash.
     pub const LEN: usize = 64;
 
     /// Builds a hash from two random UUIDs (see [`crate::ids::IdGenerator::join_hash`]).
@@ -29,12 +32,13 @@ impl JoinHash {
             Ok(Self(raw.to_owned()))
         } else {
             Err(ValidationError::new(
-                "joinHash",
+                Field::JoinHash,
                 "must be 64 lower-case hexadecimal characters",
             ))
         }
     }
 
+    /// The hash as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -44,6 +48,35 @@ impl fmt::Display for JoinHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// How early the teacher's link starts a class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinLinkPolicy {
+    /// Default 15 minutes.
+    pub start_window: Duration,
+}
+
+impl Default for JoinLinkPolicy {
+    fn default() -> Self {
+        Self {
+            start_window: Duration::minutes(15),
+        }
+    }
+}
+
+/// What following a link leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinLinkOutcome {
+    /// The class has not started: wait.
+    Countdown {
+        /// The class.
+        class: Box<LiveClass>,
+        /// Never negative: 0 once the start time has passed.
+        seconds_until_start: i64,
+    },
+    /// The caller is in the class, recorded exactly as `POST …/join` does.
+    Joined(Box<Joined>),
 }
 
 #[cfg(test)]

@@ -1,0 +1,140 @@
+//! The whole domain wired from its ports: [`Ports`] is what an application
+//! provides (a store, a video provider, a clock, an id generator, …),
+//! [`Policies`] its deployment's limits, and [`Services::new`] builds every
+//! use-case service from them, once. An application (the `server`, a test,
+//! an embedding service) builds `Services` and hands it to its adapters;
+//! a dependency it forgets does not compile.
+
+use std::sync::Arc;
+
+use crate::actual_times::{ActualTimes, ActualTimesPolicy, ActualTimesService};
+use crate::auto_end::{AutoEndPolicy, AutoEndService};
+use crate::calendar::{CalendarService, Calendars};
+use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
+use crate::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
+use crate::clock::Clock;
+use crate::ids::IdGenerator;
+use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
+use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
+use crate::store::Store;
+use crate::video::VideoProvider;
+
+/// What the domain needs from the world. A new capability that needs a new
+/// kind of adapter adds a field here (its repository ports go into
+/// [`Store`] instead).
+#[derive(Clone)]
+pub struct Ports {
+    /// Every repository port, in one object (see [`Store`]).
+    pub store: Arc<dyn Store>,
+    /// Where classes meet.
+    pub video: Arc<dyn VideoProvider>,
+    /// The time every rule reads.
+    pub clock: Arc<dyn Clock>,
+    /// Mints every id.
+    pub ids: Arc<dyn IdGenerator>,
+    /// Stores provider clean-ups that failed, for a later retry. Without one,
+    /// such failures are only logged and [`Services::cleanups`] is `None`.
+    pub cleanups: Option<Arc<dyn CleanupQueue>>,
+}
+
+/// The deployment's limits, one per capability; `Default` gives the
+/// documented defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policies {
+    /// Class capacity bounds and default.
+    pub class: ClassPolicy,
+    /// Schedule limits (and the class policy of generated classes).
+    pub schedule: SchedulePolicy,
+    /// How early a teacher's join link starts a class.
+    pub join_link: JoinLinkPolicy,
+    /// Rules for recorded start and end times.
+    pub actual_times: ActualTimesPolicy,
+    /// When a live class is overdue, and how auto-end claims work.
+    pub auto_end: AutoEndPolicy,
+    /// How failed provider clean-ups are retried.
+    pub cleanup: CleanupPolicy,
+}
+
+/// Every use-case service, built once from [`Ports`] and [`Policies`]. The
+/// request-facing ones are trait objects, so an adapter's tests can replace
+/// any of them with its `Mock*` (feature `mocks`); the background jobs are
+/// the concrete services a worker runs periodically.
+#[derive(Clone)]
+pub struct Services {
+    /// Live classes: create, list, start, join, leave, end, …
+    pub live_classes: Arc<dyn LiveClasses>,
+    /// Recurring schedules and the classes they generate.
+    pub schedules: Arc<dyn Schedules>,
+    /// `/join/{hash}` links.
+    pub join_links: Arc<dyn JoinLinks>,
+    /// Staff-recorded start and end times.
+    pub actual_times: Arc<dyn ActualTimes>,
+    /// Calendar tokens and feeds.
+    pub calendars: Arc<dyn Calendars>,
+    /// Background job: ends overdue live classes.
+    pub auto_end: Arc<AutoEndService>,
+    /// Background job: retries failed provider clean-ups; `None` without a
+    /// clean-up queue.
+    pub cleanups: Option<Arc<ProviderCleanups>>,
+}
+
+impl Services {
+    /// Builds every service from the same ports.
+    pub fn new(ports: Ports, policies: Policies) -> Self {
+        let Ports {
+            store,
+            video,
+            clock,
+            ids,
+            cleanups,
+        } = ports;
+        let mut classes = LiveClassService::new(
+            store.clone(),
+            store.clone(),
+            video.clone(),
+            clock.clone(),
+            ids.clone(),
+            policies.class,
+        );
+        if let Some(queue) = &cleanups {
+            classes = classes.with_cleanup_queue(queue.clone());
+        }
+        let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
+        Self {
+            schedules: Arc::new(ScheduleService::new(
+                store.clone(),
+                video.clone(),
+                clock.clone(),
+                ids.clone(),
+                policies.schedule,
+            )),
+            join_links: Arc::new(JoinLinkService::new(
+                store.clone(),
+                live_classes.clone(),
+                clock.clone(),
+                policies.join_link,
+            )),
+            actual_times: Arc::new(ActualTimesService::new(
+                store.clone(),
+                clock.clone(),
+                policies.actual_times,
+            )),
+            calendars: Arc::new(CalendarService::new(
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids,
+            )),
+            auto_end: Arc::new(AutoEndService::new(
+                store.clone(),
+                store,
+                clock.clone(),
+                policies.auto_end,
+            )),
+            cleanups: cleanups.map(|queue| {
+                Arc::new(ProviderCleanups::new(queue, video, clock, policies.cleanup))
+            }),
+            live_classes,
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Provider-neutral rooms, join requests and credentials.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::class::ParticipantRole;
+use crate::ids::{ClassId, RoomId, TenantId, UserId};
+
+/// What the provider needs to know to make a room for a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSpec {
+    /// The class.
+    pub class_id: ClassId,
+    /// The tenant.
+    pub tenant_id: TenantId,
+    /// The class's room id (the room's public name).
+    pub room_id: RoomId,
+    /// The title.
+    pub title: String,
+    /// The description, if any.
+    pub description: Option<String>,
+    /// When the class is planned to start.
+    pub scheduled_at: OffsetDateTime,
+    /// The most participants a class admits at once.
+    pub max_participants: u32,
+}
+
+/// A provider's room, in provider-neutral terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Room {
+    /// Which provider made it (`jitsi`, `none`, …).
+    pub provider: String,
+    /// The provider's own id for the room (a room name, a meeting id).
+    pub external_id: String,
+    /// Where participants join.
+    pub join_url: String,
+    /// Where the host joins with host rights, for providers that separate them.
+    /// Shown to the class's creator only.
+    pub host_url: Option<String>,
+    /// The room's password, if any.
+    pub password: Option<String>,
+}
+
+/// Who is joining, and with which rights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    /// The user.
+    pub user_id: UserId,
+    /// The user's display name, if known.
+    pub name: Option<String>,
+    /// Teacher or participant.
+    pub role: ParticipantRole,
+}
+
+/// What a client needs to enter the room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinCredentials {
+    /// Where the client enters the room.
+    pub url: String,
+    /// A signed, per-user token, where the provider uses them.
+    pub token: Option<String>,
+    /// When it expires, if it does.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Which of the optional operations a provider really has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct Capabilities {
+    /// [`VideoProvider::end_meeting`](super::VideoProvider::end_meeting) ends the meeting for everyone.
+    pub end_meeting: bool,
+    /// [`VideoProvider::start_recording`](super::VideoProvider::start_recording) and [`VideoProvider::stop_recording`](super::VideoProvider::stop_recording).
+    pub recording: bool,
+    /// [`VideoProvider::recording_link`](super::VideoProvider::recording_link).
+    pub recording_link: bool,
+    /// [`VideoProvider::attendance`](super::VideoProvider::attendance).
+    pub attendance: bool,
+}
+
+/// A short-lived link to download a recording. Use it as given: it is
+/// signed by the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingLink {
+    /// Where to download the recording.
+    pub url: String,
+    /// When it expires, if it does.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// One person's presence in a meeting, as the provider recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceRecord {
+    /// Our user id where the provider kept it (tokens carry it), else `None`.
+    pub user_id: Option<String>,
+    /// The user's display name, if known.
+    pub name: Option<String>,
+    /// When the user joined.
+    pub joined_at: OffsetDateTime,
+    /// How long the person stayed.
+    pub duration: Duration,
+}

@@ -1,0 +1,103 @@
+//! The video-provider port.
+
+use async_trait::async_trait;
+
+use super::errors::VideoError;
+use super::model::{
+    AttendanceRecord, Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec,
+};
+
+/// A video provider (Jitsi, Daily.co, Zoom, or none).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait VideoProvider: Send + Sync {
+    /// The provider's name as stored with each room (`jitsi`, `none`, …).
+    fn name(&self) -> &'static str;
+
+    /// Which optional operations this provider has. Default: none.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+
+    /// Makes the room for a new class.
+    ///
+    /// # Errors
+    /// `Unauthorized` when the provider refuses our credentials, `RateLimited`
+    /// and `Unavailable` for transient failures, `Invalid` when the provider
+    /// refuses the spec.
+    async fn create_room(&self, spec: &RoomSpec) -> Result<Room, VideoError>;
+
+    /// Brings an existing room in line with the class's new title, time or
+    /// capacity, and returns the room as it is now (a provider may hand out
+    /// new URLs).
+    ///
+    /// # Errors
+    /// `NotFound` when the room no longer exists; otherwise as `create_room`.
+    async fn update_room(&self, room: &Room, spec: &RoomSpec) -> Result<Room, VideoError>;
+
+    /// Removes a room. Deleting a room that is already gone succeeds.
+    ///
+    /// # Errors
+    /// As for `create_room`, but never `NotFound`.
+    async fn delete_room(&self, room: &Room) -> Result<(), VideoError>;
+
+    /// Issues what `who` needs to enter `room`: teachers get host rights
+    /// where the provider has them, participants never do.
+    ///
+    /// # Errors
+    /// `NotFound` when the room no longer exists; otherwise as `create_room`.
+    async fn join_credentials(
+        &self,
+        room: &Room,
+        who: &JoinRequest,
+    ) -> Result<JoinCredentials, VideoError>;
+
+    /// Ends the meeting in `room` for everyone, where the provider can.
+    /// Ending a meeting that is not running succeeds.
+    ///
+    /// # Errors
+    /// `Unsupported` unless [`Capabilities::end_meeting`]; otherwise as
+    /// `delete_room`.
+    async fn end_meeting(&self, _room: &Room) -> Result<(), VideoError> {
+        Err(VideoError::Unsupported)
+    }
+
+    /// Starts recording the meeting in `room`.
+    ///
+    /// # Errors
+    /// `Unsupported` unless [`Capabilities::recording`]; `NotFound`; otherwise
+    /// as `create_room`.
+    async fn start_recording(&self, _room: &Room) -> Result<(), VideoError> {
+        Err(VideoError::Unsupported)
+    }
+
+    /// Stops recording the meeting in `room`.
+    ///
+    /// # Errors
+    /// As `start_recording`.
+    async fn stop_recording(&self, _room: &Room) -> Result<(), VideoError> {
+        Err(VideoError::Unsupported)
+    }
+
+    /// A download link for one of the room's recordings.
+    ///
+    /// # Errors
+    /// `Unsupported` unless [`Capabilities::recording_link`]; `NotFound` for
+    /// an unknown recording; otherwise as `create_room`.
+    async fn recording_link(
+        &self,
+        _room: &Room,
+        _recording_id: &str,
+    ) -> Result<RecordingLink, VideoError> {
+        Err(VideoError::Unsupported)
+    }
+
+    /// Who was in the room's meetings, and for how long.
+    ///
+    /// # Errors
+    /// `Unsupported` unless [`Capabilities::attendance`]; otherwise as
+    /// `create_room`.
+    async fn attendance(&self, _room: &Room) -> Result<Vec<AttendanceRecord>, VideoError> {
+        Err(VideoError::Unsupported)
+    }
+}

@@ -1,0 +1,42 @@
+//! The API's names for the domain's fields.
+
+use liveclass_domain::validation::Field;
+
+/// The JSON (or query) name of a domain field, as a 400 message names it:
+/// `maxParticipants: must be between 1 and 500`. The one place where the
+/// domain's terms meet the API's.
+pub fn json_name(field: Field) -> &'static str {
+    match field {
+        Field::TenantId => "tenantId",
+        Field::UserId => "userId",
+        Field::RoomId => "roomId",
+        Field::JoinHash => "joinHash",
+        Field::Title => "title",
+        Field::Description => "description",
+        Field::ScheduledAt => "scheduledAt",
+        Field::Capacity => "maxParticipants",
+        Field::RecordingUrl => "recordingUrl",
+        Field::Status => "status",
+        Field::Sort => "sort",
+        Field::Limit => "limit",
+        Field::Offset => "offset",
+        Field::From => "from",
+        Field::To => "to",
+        Field::CourseId => "courseId",
+        Field::ScheduleId => "scheduleId",
+        Field::CreatedBy => "createdBy",
+        Field::TeacherId => "teacherId",
+        Field::TimeZone => "timezone",
+        Field::StartTime => "startTime",
+        Field::Duration => "durationMinutes",
+        Field::Frequency => "recurrence.frequency",
+        Field::Interval => "recurrence.interval",
+        Field::Weekdays => "recurrence.weekdays",
+        Field::StartsOn => "startsOn",
+        Field::EndsOn => "endsOn",
+        Field::OccurrenceDate => "occurrenceDate",
+        // `Field` is non-exhaustive: a new field shows under its domain name
+        // until it is named here.
+        other => other.as_str(),
+    }
+}

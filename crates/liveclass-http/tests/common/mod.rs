@@ -1,0 +1,64 @@
+//! The HTTP tests' application: `liveclass_http::app` over services a test
+//! chooses, every other service a mock that fails the test if it is called.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use liveclass_domain::Services;
+use liveclass_domain::actual_times::MockActualTimes;
+use liveclass_domain::auto_end::{AutoEndPolicy, AutoEndService, MockAutoEndRepository};
+use liveclass_domain::calendar::MockCalendars;
+use liveclass_domain::class::MockLiveClasses;
+use liveclass_domain::class::ports::MockClassRepository;
+use liveclass_domain::clock::FixedClock;
+use liveclass_domain::join_link::MockJoinLinks;
+use liveclass_domain::schedule::MockSchedules;
+use liveclass_http::ical::FeedSettings;
+use liveclass_http::{AppState, JwtConfig, JwtKey, JwtVerifier};
+use time::macros::datetime;
+
+pub const SECRET: &[u8] = b"an-http-test-secret-of-at-least-32-bytes";
+
+/// The clock of every test app: 2030-01-01 10:00 UTC.
+pub fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::at(datetime!(2030-01-01 10:00 UTC)))
+}
+
+/// HS256 with [`SECRET`], no issuer or audience.
+pub fn hs256() -> JwtConfig {
+    JwtConfig {
+        key: JwtKey::Hs256Secret(SECRET.to_vec()),
+        issuer: None,
+        audience: None,
+    }
+}
+
+/// Every service a mock with no expectations: replace the ones a test uses.
+pub fn mocked_services() -> Services {
+    Services {
+        live_classes: Arc::new(MockLiveClasses::new()),
+        schedules: Arc::new(MockSchedules::new()),
+        join_links: Arc::new(MockJoinLinks::new()),
+        actual_times: Arc::new(MockActualTimes::new()),
+        calendars: Arc::new(MockCalendars::new()),
+        auto_end: Arc::new(AutoEndService::new(
+            Arc::new(MockAutoEndRepository::new()),
+            Arc::new(MockClassRepository::new()),
+            clock(),
+            AutoEndPolicy::default(),
+        )),
+        cleanups: None,
+    }
+}
+
+/// The state the app is built with.
+pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
+    AppState {
+        services,
+        verifier: Arc::new(JwtVerifier::new(jwt).unwrap()),
+        feeds: FeedSettings {
+            public_url: "https://lc.example".into(),
+        },
+    }
+}
