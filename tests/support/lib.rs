@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
+use liveclass_domain::clock::{Clock, FixedClock, SystemClock};
 use liveclass_http::TokenIssuer;
 use liveclass_persistence::testing::TestDatabase;
 use liveclass_server::{Application, Settings};
@@ -28,6 +31,29 @@ pub struct TestApp {
 /// When the application cannot be built.
 #[allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 pub async fn spawn_app_with(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_clock(db, extra, Arc::new(SystemClock)).await
+}
+
+/// Starts the application on `db` reading `clock`: a test moves a
+/// [`FixedClock`] instead of sleeping or rewriting times with SQL.
+///
+/// # Panics
+/// When the application cannot be built.
+#[allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+pub async fn spawn_app_at(
+    db: TestDatabase,
+    extra: &[(&str, &str)],
+    clock: Arc<FixedClock>,
+) -> TestApp {
+    spawn_app_with_clock(db, extra, clock).await
+}
+
+#[allow(clippy::unwrap_used)]
+async fn spawn_app_with_clock(
+    db: TestDatabase,
+    extra: &[(&str, &str)],
+    clock: Arc<dyn Clock>,
+) -> TestApp {
     let mut vars: HashMap<String, String> = [
         ("LIVECLASS_DATABASE_URL", db.url.as_str()),
         ("LIVECLASS_BIND", "127.0.0.1:0"),
@@ -42,7 +68,9 @@ pub async fn spawn_app_with(db: TestDatabase, extra: &[(&str, &str)]) -> TestApp
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
     let settings = Settings::from_lookup(|name| vars.get(name).cloned()).unwrap();
-    let app = Application::build(settings).await.unwrap();
+    let app = Application::build_with_clock(settings, clock)
+        .await
+        .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());

@@ -204,7 +204,13 @@ macro_rules! cases {
      |$e:ident| $services:expr) => {
         for $e in $errors {
             let $e = std::sync::Mutex::new(Some($e));
-            $out.push(case($method, $template, $uri.clone(), $body.clone(), $services));
+            $out.push(case(
+                $method,
+                $template,
+                $uri.clone(),
+                $body.clone(),
+                $services,
+            ));
         }
     };
 }
