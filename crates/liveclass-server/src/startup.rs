@@ -142,7 +142,7 @@ impl Application {
         // Listening before the "listening" line: a SIGTERM right after it
         // stops the server gracefully instead of killing it.
         let signals = StopSignals::listen().map_err(StartupError::Signals)?;
-        let workers = start_workers(&jobs, &settings);
+        let workers = workers::start(&jobs, &settings);
         tracing::info!(
             address = %settings.bind,
             port,
@@ -257,27 +257,6 @@ pub fn video_provider(settings: &VideoSettings) -> Result<Arc<dyn VideoProvider>
 }
 
 // ---- Background workers ----------------------------------------------------
-
-/// Every background job of this process, under one supervisor. A new worker
-/// is one `every` line here.
-fn start_workers(services: &Services, settings: &Settings) -> Supervisor {
-    let mut supervisor = Supervisor::new();
-    if let Some(every) = settings.schedules.auto_end_every {
-        supervisor.every(
-            "auto-end",
-            every,
-            workers::auto_end(services.auto_end.clone()),
-        );
-    }
-    if let Some(cleanups) = &services.cleanups {
-        supervisor.every(
-            "video-cleanups",
-            settings.video_cleanup_interval,
-            workers::video_cleanups(cleanups.clone()),
-        );
-    }
-    supervisor
-}
 
 /// SIGTERM and SIGINT, listened to from their creation on.
 struct StopSignals {

@@ -7,7 +7,27 @@ use std::sync::Arc;
 use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
 
-use crate::supervisor::{Job, Report};
+use liveclass_domain::Services;
+
+use crate::settings::Settings;
+use crate::supervisor::{Job, Report, Supervisor};
+
+/// Every background job of this process, under one supervisor. A new worker
+/// is one `every` line here.
+pub fn start(services: &Services, settings: &Settings) -> Supervisor {
+    let mut supervisor = Supervisor::new();
+    if let Some(every) = settings.schedules.auto_end_every {
+        supervisor.every("auto-end", every, auto_end(services.auto_end.clone()));
+    }
+    if let Some(cleanups) = &services.cleanups {
+        supervisor.every(
+            "video-cleanups",
+            settings.video_cleanup_interval,
+            video_cleanups(cleanups.clone()),
+        );
+    }
+    supervisor
+}
 
 /// The auto-end pass: ends live classes long past their planned end. Safe
 /// with several server processes (see `liveclass_domain::auto_end`).
