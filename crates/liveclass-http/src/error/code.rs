@@ -111,7 +111,7 @@ error_codes! {
     JoinLinkNotFound = "join_link_not_found", NOT_FOUND;
     /// The calendar token is unknown or revoked.
     CalendarNotFound = "calendar_not_found", NOT_FOUND;
-    /// The path exists, the method does not (see `Allow`).
+    /// The path exists, the method does not: `Allow` lists the path's methods. Answered for every path, before any operation.
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     /// The class is at maximum capacity.
     ClassFull = "class_full", CONFLICT;
@@ -125,6 +125,8 @@ error_codes! {
     ClassCancelled = "class_cancelled", GONE;
     /// The body is larger than 64 KiB.
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
+    /// The request target (path and query) is longer than 8 KiB. Answered for every path, before any operation.
+    UriTooLong = "uri_too_long", URI_TOO_LONG;
     /// The body is not `application/json`.
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
     /// A bug; the request id finds it in the logs.
