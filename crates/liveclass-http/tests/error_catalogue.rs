@@ -122,6 +122,8 @@ fn every_code_of_the_catalogue_is_documented() {
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
         ErrorCode::UriTooLong,
+        ErrorCode::RequestTimeout,
+        ErrorCode::HeadersTooLarge,
     ];
     for code in ErrorCode::ALL {
         assert!(
