@@ -1,6 +1,6 @@
 //! Middleware the server wraps around the routes.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -48,6 +48,7 @@ fn generic_error(status: StatusCode) -> ApiError {
             ErrorCode::MethodNotAllowed,
             "Method not allowed on this route",
         ),
+        StatusCode::URI_TOO_LONG => (ErrorCode::UriTooLong, "The request target is too long"),
         StatusCode::PAYLOAD_TOO_LARGE => {
             (ErrorCode::PayloadTooLarge, "The request body is too large")
         }
@@ -59,6 +60,32 @@ fn generic_error(status: StatusCode) -> ApiError {
         _ => (ErrorCode::BadRequest, "The request could not be understood"),
     };
     ApiError::with_status(status, code, message)
+}
+
+/// The longest request target (path and query string) served, in bytes: as
+/// most servers and proxies allow. Longer ones are answered 414
+/// `uri_too_long` before routing.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Refuses a request target longer than [`MAX_URI_BYTES`] with a JSON 414
+/// (`uri_too_long`), whatever the path and method.
+pub async fn limit_uri<B: MessageBody>(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    use actix_web::ResponseError;
+    let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if len > MAX_URI_BYTES {
+        let response = ApiError::new(
+            ErrorCode::UriTooLong,
+            format!("The request target is {len} bytes long; at most {MAX_URI_BYTES} are served"),
+        )
+        .error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Echoes the request id tracing-actix-web assigned as `x-request-id`, so a

@@ -12,7 +12,7 @@ use crate::error::{ErrorBody, ErrorCode};
 #[openapi(
     info(
         title = "LiveClass API",
-        description = "Schedule live online classes, start and end them, admit students up to a hard capacity, and track who attended.\n\nEvery request but the health checks needs `Authorization: Bearer <JWT>`. Every error has the body `{statusCode, error, message, code}`; switch on `code`.",
+        description = "Schedule live online classes, start and end them, admit students up to a hard capacity, and track who attended.\n\nEvery request but the health checks needs `Authorization: Bearer <JWT>`. Every error has the body `{statusCode, error, message, code}`; switch on `code`.\n\nAnswered on every path, before any operation: `not_found` (404) for an unknown path; `method_not_allowed` (405) for a known path with a method it does not have, with `Allow` listing the path's methods; `uri_too_long` (414) for a request target (path and query) longer than 8 KiB; `bad_request` (400) for a request the server cannot parse as HTTP/1.1; `headers_too_large` (431) for a request head over 128 KiB or with more than 96 headers; `request_timeout` (408) when no complete request head arrives within 5 s. After a 400, 408 or 431 the server closes the connection.",
         license(name = "MIT"),
     ),
     components(schemas(

@@ -5,8 +5,10 @@
 //! operation can be neither served undocumented nor documented unserved.
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use std::sync::OnceLock;
+
+use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, web};
 use tracing_actix_web::TracingLogger;
@@ -63,8 +65,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The whole application: middleware, the state, every operation, the
-/// OpenAPI document at `/openapi.json`, Swagger UI at `/docs`, and a JSON 404
-/// for everything else. The server and every test build the app with this.
+/// OpenAPI document at `/openapi.json`, Swagger UI at `/docs`, a JSON 405
+/// with `Allow` for a known path with another method, and a JSON 404 for
+/// everything else. The server and every test build the app with this.
 pub fn app(
     state: AppState,
 ) -> App<
@@ -101,15 +104,87 @@ pub fn app(
         )
         .default_service(web::to(not_found))
         .wrap(middleware::json_errors())
+        .wrap(from_fn(middleware::limit_uri))
         .wrap(from_fn(middleware::request_id_header))
         .wrap(TracingLogger::default())
 }
 
+/// The default service: a known path with a method it does not have is a
+/// 405 with `Allow` (`method_not_allowed`), anything else a 404
+/// (`not_found`). Operations are registered with method guards, so actix
+/// itself would send both to this service.
 async fn not_found(req: HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
-    ApiError::new(
-        ErrorCode::NotFound,
-        format!("No route for {} {}", req.method(), req.path()),
+    let allowed = allowed_methods(req.path());
+    if allowed.is_empty() || allowed.contains(req.method()) {
+        return ApiError::new(
+            ErrorCode::NotFound,
+            format!("No route for {} {}", req.method(), req.path()),
+        )
+        .error_response();
+    }
+    let allow = allowed
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut response = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!(
+            "{} is not allowed on {}; allowed: {allow}",
+            req.method(),
+            req.path()
+        ),
     )
-    .error_response()
+    .error_response();
+    if let Ok(value) = header::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// The methods served on `path`: those of the operations whose path template
+/// matches it (taken from the OpenAPI document, so from [`register`]), and
+/// `GET` on the documentation routes. Empty for an unknown path.
+pub fn allowed_methods(path: &str) -> Vec<Method> {
+    static PATHS: OnceLock<Vec<(ResourceDef, Vec<Method>)>> = OnceLock::new();
+    let paths = PATHS.get_or_init(|| {
+        let mut paths: Vec<(ResourceDef, Vec<Method>)> = openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::HEAD, item.head.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::OPTIONS, item.options.is_some()),
+                    (Method::TRACE, item.trace.is_some()),
+                ];
+                let methods = methods
+                    .into_iter()
+                    .filter_map(|(method, served)| served.then_some(method))
+                    .collect();
+                (ResourceDef::new(template.as_str()), methods)
+            })
+            .collect();
+        for docs in ["/openapi.json", "/docs", "/docs/{_:.*}"] {
+            paths.push((ResourceDef::new(docs), vec![Method::GET]));
+        }
+        paths
+    });
+    let mut allowed: Vec<Method> = Vec::new();
+    for (def, methods) in paths {
+        if def.is_match(path) {
+            for method in methods {
+                if !allowed.contains(method) {
+                    allowed.push(method.clone());
+                }
+            }
+        }
+    }
+    allowed
 }

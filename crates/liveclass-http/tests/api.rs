@@ -360,17 +360,24 @@ async fn a_pem_that_is_not_a_public_key_is_refused_at_start() {
 // ---- the error shape of framework-level failures ----
 
 #[actix_web::test]
-async fn unknown_routes_and_methods_answer_json_404() {
+async fn unknown_routes_answer_json_404_and_unknown_methods_405() {
     let app = test_app(Mocks::new(), hs256()).await;
-    for req in [
-        get("/nope"),
-        atest::TestRequest::delete().uri("/live-classes"),
-        get("/live-classes/x/y/z"),
-    ] {
+    for req in [get("/nope"), get("/live-classes/x/y/z")] {
         let (status, body) = error_of(&app, req).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(body["code"], "not_found");
     }
+    let req = atest::TestRequest::delete()
+        .uri("/live-classes")
+        .to_request();
+    let res = atest::call_service(&app, req).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        res.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("GET, POST")
+    );
+    let body: Value = atest::read_body_json(res).await;
+    assert_eq!(body["code"], "method_not_allowed");
 }
 
 #[actix_web::test]

@@ -121,6 +121,9 @@ fn every_code_of_the_catalogue_is_documented() {
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
+        ErrorCode::UriTooLong,
+        ErrorCode::RequestTimeout,
+        ErrorCode::HeadersTooLarge,
     ];
     for code in ErrorCode::ALL {
         assert!(

@@ -30,10 +30,22 @@
 //! for the joins under way), then seat rows, then participation rows. Nothing
 //! deadlocks and no join slips past an end.
 //!
+//! **No overlapping stays**: one user's stays in one class never overlap in
+//! time (attendance sums add them up). A stay is `[joined_at, left_at)`; a
+//! new stay's `joined_at` is clamped up to the user's last `left_at` in the
+//! class, inside the admission (joins and leaves are stamped by each server's
+//! clock, and a rejoin handled by a server whose clock is behind would
+//! otherwise begin before the leave); a leave's `left_at` is clamped up to
+//! its `joined_at` (CHECK `left_at >= joined_at`). Triggers
+//! `participations_stays_do_not_overlap*` (migration
+//! `2026-11-30-000900_stays_never_overlap`, both backends) refuse any write
+//! that would still overlap two stays.
+//!
 //! # PostgreSQL
 //!
 //! One call of the plpgsql function `liveclass_admit`, defined in
-//! `migrations/postgres/2026-11-22-000300_class_seats/up.sql`: one round trip,
+//! `migrations/postgres/2026-11-22-000300_class_seats/up.sql` (the current
+//! version in `2026-11-30-000900_stays_never_overlap`): one round trip,
 //! one implicit transaction. It serialises joins of the same user to the same
 //! class with a transaction-level advisory lock, reads the class `FOR SHARE`,
 //! and takes a free seat with `FOR UPDATE SKIP LOCKED` starting at a random
@@ -130,7 +142,14 @@ fn admit_postgres(
             .ok_or_else(|| corrupt(anyhow::anyhow!("liveclass_admit returned no status")))
     };
     Ok(match row.outcome.as_str() {
-        "admitted" => AdmitOutcome::Admitted(admitted(r)),
+        "admitted" => AdmitOutcome::Admitted(Participation {
+            joined_at: from_db_time(row.joined_at.ok_or_else(|| {
+                corrupt(anyhow::anyhow!(
+                    "liveclass_admit admitted without joined_at"
+                ))
+            })?),
+            ..admitted(r)
+        }),
         "already_active" => AdmitOutcome::AlreadyActive(existing(r, &row)?),
         "full" => AdmitOutcome::Full {
             capacity: u32::try_from(row.capacity.unwrap_or(0)).unwrap_or(0),
@@ -214,7 +233,17 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
             capacity: u32::try_from(capacity).unwrap_or(0),
         });
     };
-    let participation = admitted(r);
+    // The stay begins no earlier than the user's last stay here ended (see
+    // "No overlapping stays" in the module docs).
+    let last_left: Option<time::PrimitiveDateTime> = participations::table
+        .filter(participations::class_id.eq(&class_id))
+        .filter(participations::user_id.eq(r.user_id.as_str()))
+        .select(diesel::dsl::max(participations::left_at))
+        .first(conn)?;
+    let participation = Participation {
+        joined_at: last_left.map_or(r.at, |left| r.at.max(from_db_time(left))),
+        ..admitted(r)
+    };
     diesel::update(class_seats::table)
         .filter(class_seats::class_id.eq(&class_id))
         .filter(class_seats::seat_no.eq(seat_no))

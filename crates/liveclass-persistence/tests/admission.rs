@@ -369,6 +369,158 @@ async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabas
     assert_eq!(counts_of(&store, &class).await.active, 4);
 }
 
+async fn a_rejoin_never_begins_before_the_last_leave(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 3).await;
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    // The leave is stamped by a server whose clock is a minute ahead, the
+    // rejoin by one whose clock is behind.
+    let left = store
+        .release(
+            &class.tenant_id,
+            class.id,
+            &user("a"),
+            T0 + Duration::seconds(60),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let again = store
+        .admit(&admit_request(&class, "a", T0 + Duration::seconds(10)))
+        .await
+        .unwrap();
+    let AdmitOutcome::Admitted(again) = again else {
+        panic!("{again:?}")
+    };
+    assert_eq!(Some(again.joined_at), left.left_at);
+    let stays = store
+        .list_for_class(&class.tenant_id, class.id, false)
+        .await
+        .unwrap();
+    assert_no_overlapping_stays(&stays);
+    assert!(
+        stays
+            .iter()
+            .any(|p| p.id == again.id && p.joined_at == again.joined_at)
+    );
+}
+
+async fn the_database_refuses_overlapping_stays(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 5).await;
+    store.admit(&admit_request(&class, "a", T0)).await.unwrap();
+    store
+        .release(
+            &class.tenant_id,
+            class.id,
+            &user("a"),
+            T0 + Duration::seconds(60),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let mut conn = db.pool.get().unwrap();
+    // A stay written behind the admission's back, starting inside the
+    // closed one.
+    let sql = format!(
+        "INSERT INTO participations (id, class_id, tenant_id, user_id, role, joined_at, seat_no) \
+         VALUES ('{}', '{}', 'tenant-a', 'a', 'participant', '2030-03-01 14:00:30', NULL)",
+        RandomIds.new_uuid(),
+        class.id
+    );
+    // seat_no NULL for an active stay also breaks the seat CHECK: close it
+    // at once so that only the overlap is wrong.
+    let sql = sql
+        .replace("joined_at, seat_no) ", "joined_at, left_at, seat_no) ")
+        .replace(
+            "'2030-03-01 14:00:30', NULL",
+            "'2030-03-01 14:00:30', '2030-03-01 14:00:40', NULL",
+        );
+    let err = diesel::sql_query(sql).execute(&mut *conn).unwrap_err();
+    assert!(err.to_string().contains("overlaps"), "{err}");
+}
+
+/// Same users joining and leaving from many tasks at once, each stamped by
+/// a "server clock" skewed by up to two minutes: afterwards no two stays of
+/// one user in the class overlap, and at most one is active.
+async fn racing_joins_and_leaves_never_overlap_stays(db: TestDatabase) {
+    const USERS: usize = 4;
+    const TASKS_PER_USER: usize = 6;
+    const ROUNDS: usize = 6;
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let class = live_class(&store, 10).await;
+    let tasks: Vec<_> = (0..USERS * TASKS_PER_USER)
+        .map(|task| {
+            let (store, class) = (store.clone(), class.clone());
+            tokio::spawn(async move {
+                let who = format!("racer-{}", task % USERS);
+                for round in 0..ROUNDS {
+                    // A deterministic spread of skewed instants.
+                    let skew = |salt: usize| {
+                        let n = (task * 7919 + round * 104_729 + salt * 31) % 240;
+                        T0 + Duration::seconds(i64::try_from(n).unwrap())
+                    };
+                    let outcome = store
+                        .admit(&admit_request(&class, &who, skew(1)))
+                        .await
+                        .unwrap();
+                    assert!(
+                        matches!(
+                            outcome,
+                            AdmitOutcome::Admitted(_) | AdmitOutcome::AlreadyActive(_)
+                        ),
+                        "{outcome:?}"
+                    );
+                    store
+                        .release(&class.tenant_id, class.id, &user(&who), skew(2))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let stays = store
+        .list_for_class(&class.tenant_id, class.id, false)
+        .await
+        .unwrap();
+    assert!(stays.len() >= USERS, "{} stays", stays.len());
+    assert_no_overlapping_stays(&stays);
+}
+
+/// Per user: sorted by start, each stay ends no later than the next begins,
+/// only the last may be active, and no stay ends before it begins.
+fn assert_no_overlapping_stays(stays: &[liveclass_domain::class::Participation]) {
+    let mut by_user: std::collections::BTreeMap<&str, Vec<_>> = Default::default();
+    for stay in stays {
+        by_user.entry(stay.user_id.as_str()).or_default().push(stay);
+    }
+    for (user, mut list) in by_user {
+        list.sort_by_key(|p| (p.joined_at, p.left_at.is_none(), p.left_at));
+        for stay in &list {
+            if let Some(left) = stay.left_at {
+                assert!(
+                    left >= stay.joined_at,
+                    "{user}: {stay:?} ends before it begins"
+                );
+            }
+        }
+        for pair in list.windows(2) {
+            let left = pair[0]
+                .left_at
+                .unwrap_or_else(|| panic!("{user}: an active stay is followed by {:?}", pair[1]));
+            assert!(
+                left <= pair[1].joined_at,
+                "{user}: {:?} overlaps {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+}
+
 on_both_backends!(
     admission_counts_seats_and_refuses_when_full,
     admission_is_refused_before_the_class_is_live,
@@ -381,4 +533,7 @@ on_both_backends!(
     concurrent_joins_of_one_user_take_one_seat,
     an_end_racing_joins_leaves_no_one_inside,
     a_live_class_can_shrink_to_its_occupants_and_grow_again,
+    a_rejoin_never_begins_before_the_last_leave,
+    the_database_refuses_overlapping_stays,
+    racing_joins_and_leaves_never_overlap_stays,
 );

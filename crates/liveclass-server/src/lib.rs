@@ -7,6 +7,7 @@ pub mod settings;
 pub mod startup;
 pub mod supervisor;
 pub mod telemetry;
+pub mod transport;
 pub mod workers;
 
 pub use settings::{

@@ -4,7 +4,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::HttpServer;
 use actix_web::dev::Server;
 use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue};
 use liveclass_domain::clock::{Clock, SystemClock};
@@ -125,20 +124,16 @@ impl Application {
         };
 
         let (listener, port) = listen(&settings.bind)?;
-        let mut server = HttpServer::new(move || liveclass_http::app(state.clone()))
-            .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
-            // `run_until_stopped` handles SIGINT/SIGTERM, for the workers too.
-            .disable_signals();
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
-        let server = server
-            .listen(listener)
+        // actix-http's HTTP/1.1 dispatcher, with its own error answers in
+        // the JSON error shape (see `transport`).
+        let server =
+            crate::transport::serve(listener, settings.workers, SHUTDOWN_GRACE, move || {
+                liveclass_http::app(state.clone())
+            })
             .map_err(|source| StartupError::Bind {
                 addr: settings.bind.clone(),
                 source,
-            })?
-            .run();
+            })?;
         // Listening before the "listening" line: a SIGTERM right after it
         // stops the server gracefully instead of killing it.
         let signals = StopSignals::listen().map_err(StartupError::Signals)?;

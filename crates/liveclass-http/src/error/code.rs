@@ -111,7 +111,7 @@ error_codes! {
     JoinLinkNotFound = "join_link_not_found", NOT_FOUND;
     /// The calendar token is unknown or revoked.
     CalendarNotFound = "calendar_not_found", NOT_FOUND;
-    /// The path exists, the method does not (see `Allow`).
+    /// The path exists, the method does not: `Allow` lists the path's methods. Answered for every path, before any operation.
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     /// The class is at maximum capacity.
     ClassFull = "class_full", CONFLICT;
@@ -123,10 +123,16 @@ error_codes! {
     ClassEnded = "class_ended", GONE;
     /// The class was cancelled (410 on join links, 400 when recording times).
     ClassCancelled = "class_cancelled", GONE;
+    /// No complete request head arrived within the client request timeout (5 s); the connection is closed. Answered before any operation.
+    RequestTimeout = "request_timeout", REQUEST_TIMEOUT;
     /// The body is larger than 64 KiB.
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
+    /// The request target (path and query) is longer than 8 KiB. Answered for every path, before any operation.
+    UriTooLong = "uri_too_long", URI_TOO_LONG;
     /// The body is not `application/json`.
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
+    /// The request head is larger than 128 KiB or has more than 96 headers; the connection is closed. Answered before any operation.
+    HeadersTooLarge = "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE;
     /// A bug; the request id finds it in the logs.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;
     /// The video provider failed or could not be reached.

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 pub const SECRET: &str = "a-multi-process-test-secret-of-32-bytes+";
@@ -13,6 +13,8 @@ pub const SECRET: &str = "a-multi-process-test-secret-of-32-bytes+";
 pub struct ServerProcess {
     pub child: Child,
     pub port: u16,
+    /// Every line it wrote to stderr so far (JSON logs).
+    pub lines: Arc<Mutex<Vec<String>>>,
 }
 
 impl ServerProcess {
@@ -32,8 +34,11 @@ impl ServerProcess {
         let mut child = cmd.spawn().unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = mpsc::channel();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let kept = lines.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                kept.lock().unwrap().push(line.clone());
                 if line.contains("LiveClass is listening") {
                     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
                     let _ = tx.send(v["fields"]["port"].as_u64().unwrap());
@@ -48,7 +53,19 @@ impl ServerProcess {
         Self {
             child,
             port: u16::try_from(port).unwrap(),
+            lines,
         }
+    }
+
+    /// The lines logged at ERROR level so far.
+    pub fn error_lines(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("\"ERROR\""))
+            .cloned()
+            .collect()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,2 @@
+DROP TRIGGER participations_stays_do_not_overlap_update;
+DROP TRIGGER participations_stays_do_not_overlap_insert;
