@@ -359,6 +359,17 @@ fn jwt_settings(
 ) -> Result<JwtSettings, SettingsError> {
     let issuer = lookup("LIVECLASS_JWT_ISSUER");
     let audience = lookup("LIVECLASS_JWT_AUDIENCE");
+    let leeway_seconds = number(
+        lookup,
+        "LIVECLASS_JWT_LEEWAY_SECONDS",
+        liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
+    )?;
+    if leeway_seconds > 3600 {
+        return Err(invalid(
+            "LIVECLASS_JWT_LEEWAY_SECONDS",
+            format!("must be at most 3600, got `{leeway_seconds}`"),
+        ));
+    }
     let secret = lookup("LIVECLASS_JWT_SECRET");
     let key_file = lookup("LIVECLASS_JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
     let (key, is_dev_key) = match (secret, key_file) {
@@ -397,6 +408,7 @@ fn jwt_settings(
             key,
             issuer,
             audience,
+            leeway_seconds,
         },
         development: is_dev_key,
     })
