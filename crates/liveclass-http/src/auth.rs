@@ -269,7 +269,7 @@ impl TokenIssuer {
             tenant_id: tenant.to_owned(),
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             name: name.map(str::to_owned),
-            exp: now + ttl_seconds,
+            exp: now.saturating_add(ttl_seconds),
             iat: Some(now),
             iss: self.issuer.clone(),
             aud: self.audience.as_deref().map(Audience::from),

@@ -480,6 +480,19 @@ mod tests {
     }
 
     #[test]
+    fn the_jwt_leeway_defaults_to_60_seconds_and_is_configurable() {
+        let secret = "s".repeat(32);
+        let s = settings(&[("LIVECLASS_JWT_SECRET", &secret)]).unwrap();
+        assert_eq!(s.jwt.config.leeway_seconds, 60);
+        let s = settings(&[
+            ("LIVECLASS_JWT_SECRET", &secret),
+            ("LIVECLASS_JWT_LEEWAY_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(s.jwt.config.leeway_seconds, 5);
+    }
+
+    #[test]
     fn a_configured_secret_wins_over_development_mode() {
         let secret = "s".repeat(32);
         let s = settings(&[
@@ -500,6 +513,8 @@ mod tests {
             ("LIVECLASS_MAX_PARTICIPANTS_LIMIT", "-3"),
             ("LIVECLASS_DB_POOL_SIZE", "0"),
             ("LIVECLASS_LOG_FORMAT", "xml"),
+            ("LIVECLASS_JWT_LEEWAY_SECONDS", "-1"),
+            ("LIVECLASS_JWT_LEEWAY_SECONDS", "3601"),
             ("LIVECLASS_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem"),
         ] {
             let vars = [(var, value), ("LIVECLASS_JWT_SECRET", secret.as_str())];
