@@ -70,8 +70,9 @@ impl ScheduleSpec {
                 }
             }
             Frequency::Weekly => {
-                let monday =
-                    first - Duration::days(i64::from(first.weekday().number_days_from_monday()));
+                let monday = first.saturating_sub(Duration::days(i64::from(
+                    first.weekday().number_days_from_monday(),
+                )));
                 let mut week = Some(monday);
                 'weeks: while let Some(w) = week.filter(|w| *w <= last) {
                     for day in self.recurrence.weekdays() {
