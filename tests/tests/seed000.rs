@@ -415,6 +415,7 @@ async fn bad_tokens_are_refused(db: TestDatabase) {
                 iat: None,
                 iss: None,
                 aud: None,
+                nbf: None,
             })
             .unwrap();
     let r = app.get("/live-classes", &expired).await;

@@ -37,7 +37,7 @@ impl FixedClock {
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *now += by;
+        *now = crate::instant::later(*now, by);
     }
 }
 
@@ -52,7 +52,7 @@ impl Clock for FixedClock {
 
 /// Drops sub-microsecond digits and normalises the offset to UTC.
 pub fn truncate_to_micros(instant: OffsetDateTime) -> OffsetDateTime {
-    let utc = instant.to_offset(time::UtcOffset::UTC);
+    let utc = crate::instant::to_utc(instant);
     let micros = utc.microsecond();
     utc.replace_microsecond(micros).unwrap_or(utc)
 }

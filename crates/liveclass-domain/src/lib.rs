@@ -22,6 +22,7 @@
 //! - [`app`]: [`Ports`], [`Policies`] and [`Services`]: the whole domain
 //!   built from its ports in one call.
 //! - [`validation`]: [`ValidationError`] and the [`Field`] names it uses.
+//! - [`instant`]: the supported range of instants and checked arithmetic.
 //! - [`ids`], [`clock`], [`caller`]: identifiers, time and the authenticated
 //!   caller, injected so every rule with time or identity in it is testable.
 //!
@@ -41,6 +42,7 @@ pub mod class;
 pub mod cleanup;
 pub mod clock;
 pub mod ids;
+pub mod instant;
 pub mod join_link;
 pub mod schedule;
 pub mod store;

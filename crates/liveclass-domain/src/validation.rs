@@ -65,6 +65,10 @@ pub enum Field {
     EndsOn,
     /// The date of a schedule occurrence.
     OccurrenceDate,
+    /// When a class actually started.
+    StartedAt,
+    /// When a class actually ended.
+    EndedAt,
 }
 
 impl Field {
@@ -100,6 +104,8 @@ impl Field {
             Self::StartsOn => "starts_on",
             Self::EndsOn => "ends_on",
             Self::OccurrenceDate => "occurrence_date",
+            Self::StartedAt => "started_at",
+            Self::EndedAt => "ended_at",
         }
     }
 }
@@ -139,6 +145,104 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
+/// The one rule for text, the same whichever database stores it: no
+/// control characters (Unicode `Cc`: U+0000–U+001F, U+007F–U+009F, NUL
+/// included). Multi-line text (a description) may hold line feeds, carriage
+/// returns and tabs; single-line text (titles, ids) none at all. Text the
+/// client sends is refused ([`check_text`]); text from a token that is only
+/// shown (a display name) has them dropped ([`strip_controls`]).
+pub fn is_allowed_char(c: char, multi_line: bool) -> bool {
+    !c.is_control() || (multi_line && matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Refuses text with a character [`is_allowed_char`] does not allow.
+///
+/// # Errors
+/// The first such character, named by its code point.
+pub fn check_text(field: Field, raw: &str, multi_line: bool) -> Result<(), ValidationError> {
+    match raw.chars().find(|c| !is_allowed_char(*c, multi_line)) {
+        None => Ok(()),
+        Some(c) => Err(ValidationError::new(
+            field,
+            format!(
+                "must not contain control characters (found U+{:04X}){}",
+                u32::from(c),
+                if multi_line {
+                    "; line breaks and tabs are allowed"
+                } else {
+                    ""
+                }
+            ),
+        )),
+    }
+}
+
+/// `raw` without its control characters (single-line rule).
+pub fn strip_controls(raw: &str) -> String {
+    raw.chars().filter(|c| is_allowed_char(*c, false)).collect()
+}
+
+/// A URL that points outside LiveClass (a recording today; resources and
+/// webhooks later): absolute, with a host, of scheme `https`, `http` or `s3`,
+/// at most [`ExternalUrl::MAX_CHARS`] characters, without white space or
+/// control characters. Kept as given (not normalised), so it reads back
+/// exactly as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalUrl(String);
+
+impl ExternalUrl {
+    /// The most characters allowed.
+    pub const MAX_CHARS: usize = 2048;
+    /// The schemes allowed.
+    pub const SCHEMES: [&'static str; 3] = ["https", "http", "s3"];
+
+    /// # Errors
+    /// Empty, too long, with white space or control characters, not an
+    /// absolute URL with a host, or of another scheme (`javascript:`,
+    /// `file:`, `data:`, …).
+    pub fn parse(field: Field, raw: &str) -> Result<Self, ValidationError> {
+        if raw.is_empty() {
+            return Err(ValidationError::new(field, "must not be empty"));
+        }
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(ValidationError::new(
+                field,
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ValidationError::new(
+                field,
+                "must not contain white space or control characters",
+            ));
+        }
+        let parsed = url::Url::parse(raw).map_err(|_| {
+            ValidationError::new(
+                field,
+                "must be an absolute URL such as https://host/path or s3://bucket/key",
+            )
+        })?;
+        if !Self::SCHEMES.contains(&parsed.scheme()) {
+            return Err(ValidationError::new(
+                field,
+                "must be an https, http or s3 URL",
+            ));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(ValidationError::new(
+                field,
+                "must name a host (or an s3 bucket)",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The URL as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Parses an opaque identifier taken from a token or a body: 1..=128 chars,
 /// no control characters, no surrounding white space.
 pub(crate) fn opaque_id(field: Field, raw: &str) -> Result<String, ValidationError> {
@@ -158,4 +262,74 @@ pub(crate) fn opaque_id(field: Field, raw: &str) -> Result<String, ValidationErr
         ));
     }
     Ok(raw.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_text_refuses_every_control_character() {
+        for raw in ["a\0b", "a\nb", "a\tb", "a\u{7f}b", "a\u{85}b", "a\u{1b}b"] {
+            let err = check_text(Field::Title, raw, false).expect_err(raw);
+            assert_eq!(err.field, Field::Title);
+            assert!(
+                err.message
+                    .starts_with("must not contain control characters")
+            );
+        }
+        assert!(check_text(Field::Title, "Café — ünïcode ✓", false).is_ok());
+    }
+
+    #[test]
+    fn multi_line_text_allows_line_breaks_and_tabs_only() {
+        assert!(check_text(Field::Description, "a\r\nb\tc", true).is_ok());
+        for raw in ["a\0b", "a\u{7}b", "a\u{7f}b", "a\u{9f}b"] {
+            assert!(
+                check_text(Field::Description, raw, true).is_err(),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn external_urls_take_three_schemes_with_a_host() {
+        for ok in [
+            "https://cdn.example.com/r/1.mp4",
+            "http://example.com",
+            "s3://bucket/live-classes/1/recording.mp4",
+            "HTTPS://Example.com/x",
+        ] {
+            assert_eq!(
+                ExternalUrl::parse(Field::RecordingUrl, ok).map(|u| u.as_str().to_owned()),
+                Ok(ok.to_owned())
+            );
+        }
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "javascript://x/%0aalert(1)",
+            "file:///etc/passwd",
+            "data:text/html,hi",
+            "ftp://example.com/x",
+            "https://",
+            "s3:///key",
+            "/relative/path",
+            "https://exa mple.com",
+            "https://example.com/\0",
+            "https://example.com/\t",
+        ] {
+            let err = ExternalUrl::parse(Field::RecordingUrl, bad).expect_err(bad);
+            assert_eq!(err.field, Field::RecordingUrl, "{bad}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert!(ExternalUrl::parse(Field::RecordingUrl, &long).is_err());
+        let edge = format!("https://example.com/{}", "a".repeat(2048 - 20));
+        assert!(ExternalUrl::parse(Field::RecordingUrl, &edge).is_ok());
+    }
+
+    #[test]
+    fn stripping_drops_control_characters() {
+        assert_eq!(strip_controls("Ada\0 Love\nlace\u{7f}"), "Ada Lovelace");
+    }
 }

@@ -2,8 +2,14 @@
 //!
 //! Tokens come from the platform's identity provider, signed with HS256 (a
 //! shared secret) or RS256/ES256 (we hold the public key). `exp` is required;
-//! `iss` and `aud` are checked when configured. The claims LiveClass reads:
-//! `sub` (user id), `tenant_id`, `roles` (array of strings), optional `name`.
+//! `nbf`, when present, must not be in the future; `iss` and `aud` are
+//! checked when configured (`aud` as one string or, as RFC 7519 allows, an
+//! array of strings: one of them must match). `exp` and `nbf` tolerate a clock
+//! skew of [`JwtConfig::leeway_seconds`] (default
+//! [`DEFAULT_LEEWAY_SECONDS`], jsonwebtoken's own default). The claims
+//! LiveClass reads: `sub` (user id), `tenant_id`, `roles` (array of strings),
+//! optional `name`. `sub` and `tenant_id` with control characters are
+//! refused (401); control characters in `name` (a display name) are dropped.
 
 use std::future::{Ready, ready};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -35,7 +41,24 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
+    /// Not before, seconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+}
+
+/// The `aud` claim: one audience or several (RFC 7519, section 4.1.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<&str> for Audience {
+    fn from(aud: &str) -> Self {
+        Self::One(aud.to_owned())
+    }
 }
 
 /// The key tokens are verified with.
@@ -62,7 +85,15 @@ pub struct JwtConfig {
     pub key: JwtKey,
     pub issuer: Option<String>,
     pub audience: Option<String>,
+    /// Clock skew tolerated on `exp` and `nbf`, in seconds
+    /// (`LIVECLASS_JWT_LEEWAY_SECONDS`).
+    pub leeway_seconds: u64,
 }
+
+/// The default clock skew tolerated on `exp` and `nbf`: jsonwebtoken's own
+/// default, kept because identity providers and servers drift by seconds, not
+/// minutes, and a minute is short next to any token's lifetime.
+pub const DEFAULT_LEEWAY_SECONDS: u64 = 60;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JwtConfigError {
@@ -78,9 +109,6 @@ pub struct JwtVerifier {
     key: DecodingKey,
     validation: Validation,
 }
-
-/// Clock skew tolerated on `exp`, in seconds.
-const LEEWAY_SECONDS: u64 = 30;
 
 impl JwtVerifier {
     /// # Errors
@@ -105,7 +133,8 @@ impl JwtVerifier {
             }
         };
         let mut validation = Validation::new(algorithm);
-        validation.leeway = LEEWAY_SECONDS;
+        validation.leeway = config.leeway_seconds;
+        validation.validate_nbf = true;
         // A configured issuer or audience must also be present: jsonwebtoken
         // checks them only when the token carries them otherwise.
         let mut required = vec!["exp", "sub"];
@@ -145,6 +174,10 @@ impl JwtVerifier {
                 ErrorKind::ExpiredSignature => {
                     ApiError::new(ErrorCode::TokenExpired, "The bearer token has expired")
                 }
+                ErrorKind::ImmatureSignature => ApiError::new(
+                    ErrorCode::InvalidToken,
+                    "The bearer token is not valid yet (`nbf` is in the future)",
+                ),
                 ErrorKind::InvalidIssuer => ApiError::new(
                     ErrorCode::InvalidToken,
                     "The bearer token's issuer is not accepted",
@@ -187,8 +220,11 @@ fn caller_from(claims: Claims) -> Result<Caller, ApiError> {
         user_id: UserId::parse(&claims.sub).map_err(invalid)?,
         tenant_id: TenantId::parse(&claims.tenant_id).map_err(invalid)?,
         roles: claims.roles.iter().map(|r| Role::parse(r)).collect(),
+        // A display name is shown, never an identity: control characters
+        // are dropped rather than refusing the caller.
         name: claims
             .name
+            .map(|n| liveclass_domain::validation::strip_controls(&n))
             .filter(|n| !n.trim().is_empty())
             .map(|n| n.chars().take(200).collect()),
     })
@@ -233,10 +269,11 @@ impl TokenIssuer {
             tenant_id: tenant.to_owned(),
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             name: name.map(str::to_owned),
-            exp: now + ttl_seconds,
+            exp: now.saturating_add(ttl_seconds),
             iat: Some(now),
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: self.audience.as_deref().map(Audience::from),
+            nbf: None,
         };
         self.sign(&claims)
     }
@@ -294,4 +331,32 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
             )
         })?;
     verifier.verify(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(name: Option<&str>) -> Claims {
+        Claims {
+            sub: "u1".into(),
+            tenant_id: "t".into(),
+            roles: vec![],
+            name: name.map(str::to_owned),
+            exp: 0,
+            iat: None,
+            iss: None,
+            aud: None,
+            nbf: None,
+        }
+    }
+
+    #[test]
+    fn a_display_name_loses_its_control_characters() {
+        let caller =
+            caller_from(claims(Some("Ada\0 Love\u{7f}lace\n"))).unwrap_or_else(|_| panic!());
+        assert_eq!(caller.name.as_deref(), Some("Ada Lovelace"));
+        let caller = caller_from(claims(Some("\0\u{1}"))).unwrap_or_else(|_| panic!());
+        assert_eq!(caller.name, None);
+    }
 }

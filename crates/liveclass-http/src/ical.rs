@@ -7,11 +7,16 @@
 //! - `STATUS:CANCELLED` for cancelled classes, `CONFIRMED` otherwise.
 //! - Times are UTC (`…Z`); `DTEND` is the planned end, else the actual end,
 //!   else one hour after the start.
+//! - `SUMMARY` and `DESCRIPTION` carry no control character RFC 5545 forbids
+//!   in TEXT (all but the tab; line breaks are escaped as `\n` by the
+//!   writer): the domain refuses them on input, and any that a stored value
+//!   still holds are dropped here.
 //! - The join link (`<public URL>/join/<joinHash>`) is in `DESCRIPTION` and
 //!   `URL`; it needs the viewer's own login, so it carries no credential.
 
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use liveclass_domain::class::{ClassStatus, LiveClass};
+use liveclass_domain::instant;
 use time::OffsetDateTime;
 
 /// Where the API is reachable from outside, for links in feeds.
@@ -19,6 +24,14 @@ use time::OffsetDateTime;
 pub struct FeedSettings {
     /// E.g. `https://liveclass.example.com`, without a trailing slash.
     pub public_url: String,
+}
+
+/// `raw` with the control characters RFC 5545 forbids in TEXT dropped; line
+/// breaks are kept (the writer escapes them) and a tab is allowed.
+fn ical_text(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 fn utc(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
@@ -34,16 +47,16 @@ pub fn render(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> Str
         let end = class
             .scheduled_end
             .or(class.ended_at)
-            .unwrap_or(class.scheduled_at + time::Duration::hours(1));
+            .unwrap_or_else(|| instant::later(class.scheduled_at, time::Duration::hours(1)));
         let mut description = String::new();
         if let Some(d) = &class.description {
-            description.push_str(d.as_str());
+            description.push_str(&ical_text(d.as_str()));
             description.push_str("\n\n");
         }
         description.push_str(&format!("Join: {link}"));
         let event = Event::new()
             .uid(&format!("{}@liveclass", class.id))
-            .summary(class.title.as_str())
+            .summary(&ical_text(class.title.as_str()))
             .description(&description)
             .url(&link)
             .starts(utc(class.scheduled_at))
@@ -122,5 +135,24 @@ mod tests {
             "00000000-0000-0000-0000-000000000001@liveclass"
         );
         assert!(prop("URL").starts_with("https://lc.example/join/"));
+    }
+
+    #[test]
+    fn text_drops_what_rfc_5545_forbids() {
+        assert_eq!(ical_text("a\0b\u{7}c\u{7f}d\u{85}e"), "abcde");
+        assert_eq!(ical_text("line 1\nline\t2"), "line 1\nline\t2");
+    }
+
+    #[test]
+    fn an_event_at_the_end_of_time_renders_without_panicking() {
+        let settings = FeedSettings {
+            public_url: "https://lc.example".into(),
+        };
+        let mut late = class(ClassStatus::Scheduled);
+        late.scheduled_at = liveclass_domain::instant::LATEST;
+        late.scheduled_end = None;
+        late.ended_at = None;
+        let text = render("c", &[late], &settings);
+        assert!(text.contains("DTSTART:99981231T235959Z"), "{text}");
     }
 }

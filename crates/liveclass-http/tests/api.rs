@@ -65,6 +65,7 @@ fn hs256() -> JwtConfig {
         key: JwtKey::Hs256Secret(SECRET.to_vec()),
         issuer: None,
         audience: None,
+        leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
     }
 }
 
@@ -112,6 +113,7 @@ fn claims(exp: u64) -> Claims {
         iat: None,
         iss: None,
         aud: None,
+        nbf: None,
     }
 }
 
@@ -299,6 +301,133 @@ async fn issuer_and_audience_are_checked_when_configured() {
     }
 }
 
+#[actix_web::test]
+async fn a_token_not_valid_yet_is_refused_beyond_the_leeway() {
+    let app = test_app(empty_list(Mocks::new()), hs256()).await;
+    let issuer = TokenIssuer::hs256(SECRET, None, None);
+    let with_nbf = |nbf: u64| {
+        issuer
+            .sign(&Claims {
+                nbf: Some(nbf),
+                ..claims(now() + 600)
+            })
+            .unwrap()
+    };
+    // Past, and within the default leeway (60 s): accepted.
+    for nbf in [now() - 10, now() + 30] {
+        let res = atest::call_service(
+            &app,
+            bearer(get("/live-classes"), &with_nbf(nbf)).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "nbf {nbf}");
+    }
+    let (status, body) = error_of(&app, bearer(get("/live-classes"), &with_nbf(now() + 600))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "invalid_token");
+    assert!(body["message"].as_str().unwrap().contains("nbf"), "{body}");
+}
+
+#[actix_web::test]
+async fn the_leeway_is_configurable() {
+    let jwt = JwtConfig {
+        leeway_seconds: 0,
+        ..hs256()
+    };
+    let app = test_app(empty_list(Mocks::new()), jwt).await;
+    let token = TokenIssuer::hs256(SECRET, None, None)
+        .sign(&Claims {
+            nbf: Some(now() + 30),
+            ..claims(now() + 600)
+        })
+        .unwrap();
+    let (status, body) = error_of(&app, bearer(get("/live-classes"), &token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "invalid_token");
+    // Expired 30 s ago: within 60 s of leeway, not within 0.
+    let expired = TokenIssuer::hs256(SECRET, None, None)
+        .sign(&claims(now() - 30))
+        .unwrap();
+    let (status, body) = error_of(&app, bearer(get("/live-classes"), &expired)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "token_expired");
+    let lenient = test_app(empty_list(Mocks::new()), hs256()).await;
+    let res = atest::call_service(
+        &lenient,
+        bearer(get("/live-classes"), &expired).to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn an_audience_array_is_accepted_when_one_of_its_members_matches() {
+    use liveclass_http::auth::Audience;
+    let jwt = JwtConfig {
+        audience: Some("liveclass".into()),
+        ..hs256()
+    };
+    let app = test_app(empty_list(Mocks::new()), jwt).await;
+    let issuer = TokenIssuer::hs256(SECRET, None, None);
+    let with_aud = |aud: Audience| {
+        issuer
+            .sign(&Claims {
+                aud: Some(aud),
+                ..claims(now() + 600)
+            })
+            .unwrap()
+    };
+    for aud in [
+        Audience::Many(vec!["other".into(), "liveclass".into()]),
+        Audience::Many(vec!["liveclass".into()]),
+        Audience::One("liveclass".into()),
+    ] {
+        let res = atest::call_service(
+            &app,
+            bearer(get("/live-classes"), &with_aud(aud.clone())).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{aud:?}");
+    }
+    for aud in [
+        Audience::Many(vec!["other".into(), "another".into()]),
+        Audience::Many(vec![]),
+        Audience::One("other".into()),
+    ] {
+        let (status, body) =
+            error_of(&app, bearer(get("/live-classes"), &with_aud(aud.clone()))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{aud:?}");
+        assert_eq!(body["code"], "invalid_token", "{aud:?}");
+    }
+    // Without a configured audience, an array is not a malformed token.
+    let open = test_app(empty_list(Mocks::new()), hs256()).await;
+    let token = with_aud(Audience::Many(vec!["a".into(), "b".into()]));
+    let res = atest::call_service(&open, bearer(get("/live-classes"), &token).to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn control_characters_in_token_ids_are_an_invalid_token() {
+    let app = test_app(Mocks::new(), hs256()).await;
+    let issuer = TokenIssuer::hs256(SECRET, None, None);
+    for (sub, tenant) in [
+        ("u\u{0}1", "tenant-a"),
+        ("u1", "tenant\u{1b}-a"),
+        ("u1\n", "tenant-a"),
+    ] {
+        let token = issuer
+            .sign(&Claims {
+                sub: sub.into(),
+                tenant_id: tenant.into(),
+                ..claims(now() + 600)
+            })
+            .unwrap();
+        let (status, body) = error_of(&app, bearer(get("/live-classes"), &token)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{sub:?} {tenant:?}");
+        assert_eq!(body["code"], "invalid_token", "{sub:?} {tenant:?}");
+    }
+}
+
 fn empty_list(mut mocks: Mocks) -> Mocks {
     mocks.classes.expect_list().returning(|_, _, page| {
         Ok(liveclass_domain::ClassPage {
@@ -331,6 +460,7 @@ async fn rs256_and_es256_tokens_verify_with_their_public_keys() {
             key: JwtKey::PublicKeyPem(public),
             issuer: None,
             audience: None,
+            leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
         };
         assert_eq!(JwtVerifier::new(&jwt).unwrap().algorithm(), alg);
         let app = test_app(empty_list(Mocks::new()), jwt).await;
@@ -353,6 +483,7 @@ async fn a_pem_that_is_not_a_public_key_is_refused_at_start() {
         ),
         issuer: None,
         audience: None,
+        leeway_seconds: 60,
     };
     assert!(JwtVerifier::new(&jwt).is_err());
 }

@@ -85,6 +85,7 @@ async fn app(
         key: JwtKey::Hs256Secret(SECRET.to_vec()),
         issuer: None,
         audience: None,
+        leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
     };
     let services = Services {
         live_classes: classes,

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use liveclass_domain::auto_end::AutoEndRepository;
 use liveclass_domain::class::ClassStatus;
 use liveclass_domain::ids::{ClassId, TenantId};
+use liveclass_domain::instant;
 use liveclass_domain::store::RepoError;
 use time::{Duration, OffsetDateTime};
 
@@ -24,8 +25,11 @@ impl AutoEndRepository for DieselStore {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<(TenantId, ClassId)>, RepoError> {
-        let (cutoff, now_db, until) =
-            (to_db_time(cutoff), to_db_time(now), to_db_time(now + lease));
+        let (cutoff, now_db, until) = (
+            to_db_time(cutoff),
+            to_db_time(now),
+            to_db_time(instant::later(now, lease)),
+        );
         self.run("claim overdue classes", move |conn| {
             let rows: Vec<(String, String)> = claim!(conn,
                 // Index live_classes_status_scheduled_end.

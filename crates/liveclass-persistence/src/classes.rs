@@ -49,6 +49,23 @@ pub(crate) fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCoun
     Ok((class, counts))
 }
 
+/// The rows that convert to classes. A row that does not (a value stored
+/// before a rule existed, or written behind the service's back) is logged
+/// with its class id and left out, so one bad row cannot take down a list or
+/// a calendar feed.
+pub(crate) fn readable(rows: Vec<(ClassRow, i64, i64)>) -> Vec<(LiveClass, ClassCounts)> {
+    rows.into_iter()
+        .filter_map(|row| {
+            let id = row.0.id.clone();
+            counted(row)
+                .inspect_err(|e| {
+                    tracing::error!(class_id = %id, error = %e, "stored class is unreadable; left out of the list");
+                })
+                .ok()
+        })
+        .collect()
+}
+
 pub(crate) fn load_class(
     conn: &mut AnyConnection,
     tenant: &str,
@@ -302,10 +319,7 @@ impl ClassRepository for DieselStore {
                     sql::<BigInt>(PARTICIPANT_COUNT_SQL),
                 ))
                 .load(conn)?;
-            let classes = rows
-                .into_iter()
-                .map(counted)
-                .collect::<Result<Vec<_>, _>>()?;
+            let classes = readable(rows);
             Ok(ClassPage {
                 total: u64::try_from(total).unwrap_or(0),
                 page,

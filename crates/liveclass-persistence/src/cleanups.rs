@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use liveclass_domain::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use liveclass_domain::ids::{ClassId, TenantId};
+use liveclass_domain::instant;
 use liveclass_domain::store::RepoError;
 use liveclass_domain::video::Room;
 use time::{Duration, OffsetDateTime};
@@ -100,7 +101,7 @@ impl CleanupQueue for DieselStore {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<PendingCleanup>, RepoError> {
-        let (now, until) = (to_db_time(now), to_db_time(now + lease));
+        let (now, until) = (to_db_time(now), to_db_time(instant::later(now, lease)));
         self.run("claim video clean-ups", move |conn| {
             let ids: Vec<String> = claim!(conn,
                 candidates: video_cleanups::table

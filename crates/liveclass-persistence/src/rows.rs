@@ -12,18 +12,32 @@ use liveclass_domain::join_link::JoinHash;
 use liveclass_domain::schedule::{CourseId, OccurrenceRef, ScheduleId, format_date, parse_date};
 use liveclass_domain::validation::Field;
 use liveclass_domain::video::Room;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use crate::schema::{live_classes, participations};
 
 pub(crate) fn to_db_time(t: OffsetDateTime) -> PrimitiveDateTime {
-    let utc = t.to_offset(UtcOffset::UTC);
+    let utc = liveclass_domain::instant::to_utc(t);
     PrimitiveDateTime::new(utc.date(), utc.time())
 }
 
 pub(crate) fn from_db_time(t: PrimitiveDateTime) -> OffsetDateTime {
     t.assume_utc()
+}
+
+/// A stored instant of a class, which must lie in the domain's supported
+/// range: one outside it could not be rendered or computed with.
+fn class_time(t: PrimitiveDateTime, what: &str) -> anyhow::Result<OffsetDateTime> {
+    let at = from_db_time(t);
+    if liveclass_domain::instant::is_supported(at) {
+        Ok(at)
+    } else {
+        Err(anyhow!(
+            "stored {what} {t} is outside {}",
+            liveclass_domain::instant::RANGE
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -129,18 +143,28 @@ impl TryFrom<ClassRow> for LiveClass {
                 password: r.room_password,
             },
             status: parse_status(&r.status)?,
-            scheduled_at: from_db_time(r.scheduled_at),
-            started_at: r.started_at.map(from_db_time),
-            ended_at: r.ended_at.map(from_db_time),
-            max_participants: Capacity::from_stored(count(r.max_participants, "capacity")?),
-            recording_url: r
-                .recording_url
-                .as_deref()
-                .map(RecordingUrl::parse)
+            scheduled_at: class_time(r.scheduled_at, "scheduled_at")?,
+            started_at: r
+                .started_at
+                .map(|t| class_time(t, "started_at"))
                 .transpose()?,
+            ended_at: r.ended_at.map(|t| class_time(t, "ended_at")).transpose()?,
+            max_participants: Capacity::from_stored(count(r.max_participants, "capacity")?),
+            // A URL stored before the scheme rule (`javascript:…`) is not
+            // shown again, and does not make the class unreadable.
+            recording_url: r.recording_url.as_deref().and_then(|raw| {
+                RecordingUrl::parse(raw)
+                    .inspect_err(|e| {
+                        tracing::warn!(class_id = %r.id, error = %e, "stored recording URL dropped");
+                    })
+                    .ok()
+            }),
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
-            scheduled_end: r.scheduled_end.map(from_db_time),
+            scheduled_end: r
+                .scheduled_end
+                .map(|t| class_time(t, "scheduled_end"))
+                .transpose()?,
             course_id: r.course_id.as_deref().map(CourseId::parse).transpose()?,
             occurrence: match (r.schedule_id, r.occurrence_date) {
                 (Some(schedule_id), Some(date)) => Some(OccurrenceRef {

@@ -18,7 +18,7 @@ use liveclass_domain::validation::Field;
 use time::{Date, OffsetDateTime};
 
 use crate::backend::per_backend;
-use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, counted};
+use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, readable};
 use crate::connection::AnyConnection;
 use crate::rows::{ClassRow, to_db_time};
 use crate::schedule_rows::ScheduleRow;
@@ -274,7 +274,7 @@ impl ScheduleRepository for DieselStore {
                     diesel::dsl::sql::<diesel::sql_types::BigInt>(PARTICIPANT_COUNT_SQL),
                 ))
                 .load::<(ClassRow, i64, i64)>(conn)?;
-            rows.into_iter().map(counted).collect()
+            Ok(readable(rows))
         })
         .await
     }

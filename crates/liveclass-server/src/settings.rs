@@ -359,6 +359,17 @@ fn jwt_settings(
 ) -> Result<JwtSettings, SettingsError> {
     let issuer = lookup("LIVECLASS_JWT_ISSUER");
     let audience = lookup("LIVECLASS_JWT_AUDIENCE");
+    let leeway_seconds = number(
+        lookup,
+        "LIVECLASS_JWT_LEEWAY_SECONDS",
+        liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
+    )?;
+    if leeway_seconds > 3600 {
+        return Err(invalid(
+            "LIVECLASS_JWT_LEEWAY_SECONDS",
+            format!("must be at most 3600, got `{leeway_seconds}`"),
+        ));
+    }
     let secret = lookup("LIVECLASS_JWT_SECRET");
     let key_file = lookup("LIVECLASS_JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
     let (key, is_dev_key) = match (secret, key_file) {
@@ -397,6 +408,7 @@ fn jwt_settings(
             key,
             issuer,
             audience,
+            leeway_seconds,
         },
         development: is_dev_key,
     })
@@ -468,6 +480,19 @@ mod tests {
     }
 
     #[test]
+    fn the_jwt_leeway_defaults_to_60_seconds_and_is_configurable() {
+        let secret = "s".repeat(32);
+        let s = settings(&[("LIVECLASS_JWT_SECRET", &secret)]).unwrap();
+        assert_eq!(s.jwt.config.leeway_seconds, 60);
+        let s = settings(&[
+            ("LIVECLASS_JWT_SECRET", &secret),
+            ("LIVECLASS_JWT_LEEWAY_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(s.jwt.config.leeway_seconds, 5);
+    }
+
+    #[test]
     fn a_configured_secret_wins_over_development_mode() {
         let secret = "s".repeat(32);
         let s = settings(&[
@@ -488,6 +513,8 @@ mod tests {
             ("LIVECLASS_MAX_PARTICIPANTS_LIMIT", "-3"),
             ("LIVECLASS_DB_POOL_SIZE", "0"),
             ("LIVECLASS_LOG_FORMAT", "xml"),
+            ("LIVECLASS_JWT_LEEWAY_SECONDS", "-1"),
+            ("LIVECLASS_JWT_LEEWAY_SECONDS", "3601"),
             ("LIVECLASS_JWT_PUBLIC_KEY_FILE", "/nonexistent/key.pem"),
         ] {
             let vars = [(var, value), ("LIVECLASS_JWT_SECRET", secret.as_str())];

@@ -268,6 +268,7 @@ fn token_prints_a_token_the_development_server_accepts() {
         key: JwtKey::Hs256Secret(DEV_JWT_SECRET.as_bytes().to_vec()),
         issuer: None,
         audience: None,
+        leeway_seconds: 60,
     })
     .unwrap();
     let caller = verifier.verify(token.trim()).unwrap();

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use liveclass_domain::class::ParticipantRole;
 use liveclass_domain::clock::{Clock, SystemClock};
+use liveclass_domain::instant;
 use liveclass_domain::video::{
     Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec, VideoError,
     VideoProvider,
@@ -171,7 +172,7 @@ impl DailyVideoProvider {
 
     fn properties(&self, spec: &RoomSpec) -> RoomProperties<'_> {
         RoomProperties {
-            exp: (spec.scheduled_at + self.config.room_lifetime).unix_timestamp(),
+            exp: instant::later(spec.scheduled_at, self.config.room_lifetime).unix_timestamp(),
             max_participants: spec.max_participants,
             eject_at_room_exp: true,
             enable_recording: self.config.recording.as_deref(),
@@ -311,7 +312,7 @@ impl VideoProvider for DailyVideoProvider {
         room: &Room,
         who: &JoinRequest,
     ) -> Result<JoinCredentials, VideoError> {
-        let expires_at: OffsetDateTime = self.clock.now() + self.config.token_ttl;
+        let expires_at: OffsetDateTime = instant::later(self.clock.now(), self.config.token_ttl);
         let user_id = daily_user_id(who.user_id.as_str());
         let body = to_json(&MeetingTokenBody {
             properties: MeetingTokenProperties {

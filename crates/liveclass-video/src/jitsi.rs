@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use liveclass_domain::class::ParticipantRole;
 use liveclass_domain::clock::{Clock, SystemClock};
+use liveclass_domain::instant;
 use liveclass_domain::video::{
     JoinCredentials, JoinRequest, Room, RoomSpec, VideoError, VideoProvider,
 };
@@ -178,7 +179,7 @@ impl VideoProvider for JitsiVideoProvider {
             });
         };
         let now = self.clock.now();
-        let expires_at = now + auth.token_ttl;
+        let expires_at = instant::later(now, auth.token_ttl);
         let teacher = who.role == ParticipantRole::Teacher;
         let claims = JitsiClaims {
             aud: "jitsi",

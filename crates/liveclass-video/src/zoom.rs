@@ -15,6 +15,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use liveclass_domain::class::ParticipantRole;
 use liveclass_domain::clock::{Clock, SystemClock};
+use liveclass_domain::instant;
 use liveclass_domain::video::{
     Capabilities, JoinCredentials, JoinRequest, Room, RoomSpec, VideoError, VideoProvider,
 };
@@ -235,7 +236,7 @@ impl ZoomVideoProvider {
         let mut cached = self.token.lock().await;
         let now = self.clock.now();
         if let Some(token) = cached.as_ref()
-            && token.expires_at - self.config.renew_before > now
+            && instant::earlier(token.expires_at, self.config.renew_before) > now
         {
             return Ok(token.value.clone());
         }
@@ -262,7 +263,7 @@ impl ZoomVideoProvider {
             .map_err(|e| unexpected(e, "unexpected Zoom OAuth answer"))?;
         let token = AccessToken {
             value: Secret::new(answer.access_token),
-            expires_at: now + Duration::seconds(answer.expires_in),
+            expires_at: instant::later(now, Duration::seconds(answer.expires_in)),
         };
         *cached = Some(token.clone());
         tracing::debug!(expires_at = %token.expires_at, "renewed the Zoom access token");
@@ -322,7 +323,8 @@ impl ZoomVideoProvider {
     ) -> Result<serde_json::Value, VideoError> {
         let start_time = spec
             .scheduled_at
-            .to_offset(UtcOffset::UTC)
+            .checked_to_offset(UtcOffset::UTC)
+            .ok_or_else(|| VideoError::Invalid("the start time is out of range".to_owned()))?
             .replace_nanosecond(0)
             .map_err(|e| unexpected(e, "formatting a start time"))?
             .format(&Rfc3339)

@@ -65,14 +65,16 @@ impl ActualTimes for ActualTimesService {
         id: ClassId,
         time: ActualTime,
     ) -> Result<LiveClass, RecordActualTimeError> {
-        if !caller.can_manage_classes() {
-            return Err(RecordActualTimeError::Forbidden);
-        }
+        // Existence within the caller's tenant first: another tenant's class
+        // is 404 whatever the caller's role.
         let class = self
             .classes
             .find(&caller.tenant_id, id)
             .await?
             .ok_or(RecordActualTimeError::NotFound)?;
+        if !caller.can_manage_classes() {
+            return Err(RecordActualTimeError::Forbidden);
+        }
         check(&class, time, self.clock.now(), &self.policy)?;
         let outcome = match time {
             ActualTime::StartedAt(at) => {

@@ -166,7 +166,10 @@ async fn recording_an_end_uses_the_teachers_end_path_at_that_instant() {
 
 #[tokio::test]
 async fn only_staff_record_times() {
-    let err = service(MockClassRepository::new())
+    let mut repo = MockClassRepository::new();
+    repo.expect_find()
+        .returning(|_, _| Ok(Some(class(ClassStatus::Scheduled, None))));
+    let err = service(repo)
         .record(
             &staff(vec![Role::Other("student".into())]),
             ClassId::from_uuid(uuid::Uuid::from_u128(1)),
@@ -175,6 +178,21 @@ async fn only_staff_record_times() {
         .await
         .unwrap_err();
     assert!(matches!(err, RecordActualTimeError::Forbidden));
+}
+
+#[tokio::test]
+async fn another_tenants_class_is_not_found_for_students_too() {
+    let mut repo = MockClassRepository::new();
+    repo.expect_find().returning(|_, _| Ok(None));
+    let err = service(repo)
+        .record(
+            &staff(vec![Role::Other("student".into())]),
+            ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+            ActualTime::StartedAt(NOW),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RecordActualTimeError::NotFound));
 }
 
 #[tokio::test]

@@ -43,7 +43,7 @@ impl AutoEndService {
         let candidates = self
             .overdue
             .claim_overdue_classes(
-                now - self.policy.grace,
+                crate::instant::earlier(now, self.policy.grace),
                 now,
                 self.policy.lease,
                 self.policy.batch,

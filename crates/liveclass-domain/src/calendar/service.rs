@@ -83,7 +83,7 @@ impl CalendarService {
 
     fn window(&self) -> ClassFilter {
         ClassFilter {
-            from: Some(self.clock.now() - FEED_HISTORY),
+            from: Some(crate::instant::earlier(self.clock.now(), FEED_HISTORY)),
             ..ClassFilter::default()
         }
     }

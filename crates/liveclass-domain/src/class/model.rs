@@ -83,12 +83,7 @@ impl Title {
                 format!("must be at most {} characters", Self::MAX_CHARS),
             ));
         }
-        if trimmed.chars().any(char::is_control) {
-            return Err(ValidationError::new(
-                Field::Title,
-                "must not contain control characters",
-            ));
-        }
+        crate::validation::check_text(Field::Title, trimmed, false)?;
         Ok(Self(trimmed.to_owned()))
     }
 
@@ -98,7 +93,8 @@ impl Title {
     }
 }
 
-/// A class description: at most 5000 characters; line breaks allowed.
+/// A class description: at most 5000 characters; line breaks and tabs
+/// allowed, no other control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Description(String);
 
@@ -107,7 +103,8 @@ impl Description {
     pub const MAX_CHARS: usize = 5000;
 
     /// # Errors
-    /// Longer than 5000 characters.
+    /// Longer than 5000 characters, or with control characters other than
+    /// line breaks and tabs.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         if raw.chars().count() > Self::MAX_CHARS {
             return Err(ValidationError::new(
@@ -115,6 +112,7 @@ impl Description {
                 format!("must be at most {} characters", Self::MAX_CHARS),
             ));
         }
+        crate::validation::check_text(Field::Description, raw, true)?;
         Ok(Self(raw.to_owned()))
     }
 
@@ -124,50 +122,24 @@ impl Description {
     }
 }
 
-/// Where a class's recording lives: an absolute URL (`https://…`, `s3://…`),
-/// at most 2048 characters, without white space.
+/// Where a class's recording lives: an [`ExternalUrl`](crate::validation::ExternalUrl)
+/// (`https`, `http` or `s3`, at most 2048 characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordingUrl(String);
+pub struct RecordingUrl(crate::validation::ExternalUrl);
 
 impl RecordingUrl {
     /// The most characters allowed.
-    pub const MAX_CHARS: usize = 2048;
+    pub const MAX_CHARS: usize = crate::validation::ExternalUrl::MAX_CHARS;
 
     /// # Errors
-    /// Not of the form `scheme://rest`, too long, or containing white space.
+    /// See [`ExternalUrl::parse`](crate::validation::ExternalUrl::parse).
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        const FIELD: Field = Field::RecordingUrl;
-        if raw.is_empty() {
-            return Err(ValidationError::new(FIELD, "must not be empty"));
-        }
-        if raw.chars().count() > Self::MAX_CHARS {
-            return Err(ValidationError::new(
-                FIELD,
-                format!("must be at most {} characters", Self::MAX_CHARS),
-            ));
-        }
-        let scheme_ok = raw.split_once("://").is_some_and(|(scheme, rest)| {
-            !rest.is_empty()
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        });
-        if !scheme_ok || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(ValidationError::new(
-                FIELD,
-                "must be an absolute URL such as https://… or s3://bucket/key, without spaces",
-            ));
-        }
-        Ok(Self(raw.to_owned()))
+        crate::validation::ExternalUrl::parse(Field::RecordingUrl, raw).map(Self)
     }
 
     /// The value as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
@@ -261,11 +233,24 @@ mod tests {
     }
 
     #[test]
-    fn recording_urls_must_be_absolute() {
+    fn descriptions_allow_line_breaks_and_tabs_but_no_other_control_character() {
+        assert!(Description::parse("line 1\r\nline\t2").is_ok());
+        for bad in ["a\0b", "a\u{7}b", "a\u{7f}b"] {
+            assert_eq!(
+                Description::parse(bad).unwrap_err().field,
+                Field::Description
+            );
+        }
+        assert_eq!(Title::parse("a\0b").unwrap_err().field, Field::Title);
+        assert_eq!(Title::parse("a\nb").unwrap_err().field, Field::Title);
+    }
+
+    #[test]
+    fn recording_urls_must_be_absolute_https_http_or_s3() {
         for ok in [
             "s3://bucket/a.mp4",
             "https://cdn.example.com/r/1.mp4",
-            "gs://b/k",
+            "http://cdn.example.com/r/1.mp4",
         ] {
             assert!(RecordingUrl::parse(ok).is_ok(), "{ok}");
         }
@@ -276,6 +261,9 @@ mod tests {
             "https://",
             "https://a b",
             "1http://x",
+            "gs://b/k",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
         ] {
             assert!(RecordingUrl::parse(bad).is_err(), "{bad}");
         }

@@ -38,6 +38,12 @@ impl ClassFilter {
     /// # Errors
     /// `from` after `to`.
     pub fn check(&self) -> Result<(), ValidationError> {
+        if let Some(from) = self.from {
+            crate::instant::parse(Field::From, from)?;
+        }
+        if let Some(to) = self.to {
+            crate::instant::parse(Field::To, to)?;
+        }
         match (self.from, self.to) {
             (Some(from), Some(to)) if from > to => {
                 Err(ValidationError::new(Field::From, "must not be after `to`"))

@@ -25,6 +25,7 @@ use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
 use crate::ids::{ClassId, IdGenerator, TenantId};
 use crate::store::RepoError;
+use crate::validation::Field;
 use crate::video::{JoinCredentials, JoinRequest, RoomSpec, VideoError, VideoProvider};
 
 /// Command of [`LiveClasses::create`]: every value parsed by the caller.
@@ -384,6 +385,7 @@ impl LiveClasses for LiveClassService {
             scheduled_at,
             capacity,
         } = command;
+        let scheduled_at = crate::instant::parse(Field::ScheduledAt, scheduled_at)?;
         let max_participants = match capacity {
             Some(c) => self.policy.check(c)?,
             None => self.policy.default_class_capacity(),
@@ -416,7 +418,7 @@ impl LiveClasses for LiveClassService {
             room_id,
             room,
             status: ClassStatus::Scheduled,
-            scheduled_at: crate::clock::truncate_to_micros(scheduled_at),
+            scheduled_at,
             scheduled_end: None,
             course_id: None,
             occurrence: None,
@@ -570,9 +572,10 @@ impl LiveClasses for LiveClassService {
                 active: active_count,
             });
         }
-        let scheduled_at = command
-            .scheduled_at
-            .map_or(class.scheduled_at, crate::clock::truncate_to_micros);
+        let scheduled_at = match command.scheduled_at {
+            Some(at) => crate::instant::parse(Field::ScheduledAt, at)?,
+            None => class.scheduled_at,
+        };
         let spec = RoomSpec {
             class_id: class.id,
             tenant_id: class.tenant_id.clone(),
@@ -735,7 +738,11 @@ impl LiveClasses for LiveClassService {
         url: RecordingUrl,
     ) -> Result<LiveClass, SetRecordingError> {
         if !caller.can_manage_classes() {
-            return Err(SetRecordingError::Forbidden);
+            // Another tenant's class is 404 whatever the caller's role.
+            return Err(match self.classes.find(&caller.tenant_id, id).await? {
+                Some(_) => SetRecordingError::Forbidden,
+                None => SetRecordingError::NotFound,
+            });
         }
         let outcome = self
             .classes

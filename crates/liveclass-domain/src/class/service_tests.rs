@@ -788,11 +788,53 @@ async fn recording_refusals_map_one_to_one() {
 #[tokio::test]
 async fn a_student_cannot_set_a_recording() {
     let err = Mocks::new()
+        .finding(Some(class(ClassStatus::Ended)))
         .service()
         .set_recording(&student(), class(ClassStatus::Ended).id, url("s3://b/k"))
         .await
         .unwrap_err();
     assert!(matches!(err, SetRecordingError::Forbidden));
+}
+
+#[tokio::test]
+async fn another_tenants_class_is_not_found_when_a_student_sets_its_recording() {
+    let err = Mocks::new()
+        .finding(None)
+        .service()
+        .set_recording(&student(), class(ClassStatus::Ended).id, url("s3://b/k"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SetRecordingError::NotFound));
+}
+
+#[tokio::test]
+async fn an_instant_outside_the_supported_range_is_refused() {
+    use time::format_description::well_known::Rfc3339;
+    for raw in [
+        "1969-12-31T23:59:59Z",
+        "9999-06-01T00:00:00Z",
+        "1970-01-01T00:30:00+01:00",
+    ] {
+        let at = time::OffsetDateTime::parse(raw, &Rfc3339).unwrap();
+        let err = Mocks::new()
+            .service()
+            .create(
+                &teacher(),
+                CreateClass {
+                    tenant: None,
+                    title: Title::parse("t").unwrap(),
+                    description: None,
+                    scheduled_at: at,
+                    capacity: None,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, CreateClassError::Invalid(e) if e.field == crate::validation::Field::ScheduledAt),
+            "{raw}: {err:?}"
+        );
+    }
 }
 
 #[tokio::test]

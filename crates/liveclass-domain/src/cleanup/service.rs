@@ -69,7 +69,10 @@ impl ProviderCleanups {
                     report.abandoned += 1;
                 }
                 Err(e) => {
-                    let due = self.clock.now() + self.policy.delay_after(cleanup.attempts);
+                    let due = crate::instant::later(
+                        self.clock.now(),
+                        self.policy.delay_after(cleanup.attempts),
+                    );
                     tracing::warn!(
                         class_id = %cleanup.class_id,
                         action = cleanup.action.as_str(),

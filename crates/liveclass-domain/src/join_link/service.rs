@@ -85,7 +85,7 @@ impl JoinLinks for JoinLinkService {
             ClassStatus::Live => {}
             ClassStatus::Scheduled => {
                 let now = self.clock.now();
-                let opens = class.scheduled_at - self.policy.start_window;
+                let opens = crate::instant::earlier(class.scheduled_at, self.policy.start_window);
                 if !(class.is_creator(&caller.user_id) && now >= opens) {
                     let seconds_until_start = (class.scheduled_at - now).whole_seconds().max(0);
                     return Ok(JoinLinkOutcome::Countdown {

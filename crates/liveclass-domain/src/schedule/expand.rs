@@ -70,8 +70,9 @@ impl ScheduleSpec {
                 }
             }
             Frequency::Weekly => {
-                let monday =
-                    first - Duration::days(i64::from(first.weekday().number_days_from_monday()));
+                let monday = first.saturating_sub(Duration::days(i64::from(
+                    first.weekday().number_days_from_monday(),
+                )));
                 let mut week = Some(monday);
                 'weeks: while let Some(w) = week.filter(|w| *w <= last) {
                     for day in self.recurrence.weekdays() {
@@ -114,8 +115,9 @@ impl ScheduleSpec {
     }
 
     /// The occurrence on local date `date`: the start time localised with the
-    /// gap and fold rules of the module docs. `None` only for dates outside
-    /// the range the tz library supports.
+    /// gap and fold rules of the module docs. `None` for dates whose start
+    /// or end falls outside the supported range of instants
+    /// ([`crate::instant`]).
     pub fn occurrence_on(&self, date: Date) -> Option<Occurrence> {
         let t = self.start_time.get();
         let civil = jiff::civil::DateTime::new(
@@ -137,7 +139,11 @@ impl ScheduleSpec {
             .compatible()
             .ok()?;
         let starts_at = OffsetDateTime::from_unix_timestamp(instant.as_second()).ok()?;
-        let ends_at = starts_at + Duration::minutes(i64::from(self.duration.minutes()));
+        let ends_at =
+            starts_at.checked_add(Duration::minutes(i64::from(self.duration.minutes())))?;
+        if !crate::instant::is_supported(starts_at) || !crate::instant::is_supported(ends_at) {
+            return None;
+        }
         Some(Occurrence {
             date,
             starts_at,

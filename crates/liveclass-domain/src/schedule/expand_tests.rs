@@ -362,3 +362,44 @@ fn the_time_zone_database_is_embedded() {
         );
     }
 }
+
+#[test]
+fn dates_outside_the_supported_range_are_refused() {
+    let mut i = input("UTC", "10:00", "daily", &[]);
+    i.starts_on = "1969-12-31".into();
+    let err = ScheduleSpec::parse(
+        &i,
+        &UserId::parse("teacher-1").unwrap(),
+        &SchedulePolicy::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, Field::StartsOn);
+    i.starts_on = "9998-12-01".into();
+    i.ends_on = Some("9999-01-01".into());
+    let err = ScheduleSpec::parse(
+        &i,
+        &UserId::parse("teacher-1").unwrap(),
+        &SchedulePolicy::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, Field::EndsOn);
+}
+
+#[test]
+fn occurrences_whose_instants_leave_the_range_are_not_generated() {
+    // 00:30 on 1970-01-01 in Tokyo (UTC+9) is 1969-12-31T15:30Z: before the range.
+    let mut i = input("Asia/Tokyo", "00:30", "daily", &[]);
+    i.starts_on = "1970-01-01".into();
+    i.ends_on = Some("1970-01-02".into());
+    let s = spec(&i);
+    assert!(s.occurrence_on(date!(1970 - 01 - 01)).is_none());
+    assert_eq!(
+        s.occurrence_on(date!(1970 - 01 - 02)).map(|o| o.date),
+        Some(date!(1970 - 01 - 02))
+    );
+    // 23:00 on 9998-12-31 plus 120 minutes ends in 9999: past the range.
+    let mut i = input("UTC", "23:00", "once", &[]);
+    i.starts_on = "9998-12-31".into();
+    i.ends_on = None;
+    assert!(spec(&i).occurrence_on(date!(9998 - 12 - 31)).is_none());
+}

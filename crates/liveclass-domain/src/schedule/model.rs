@@ -437,11 +437,14 @@ impl ScheduleSpec {
         let duration = ClassDuration::parse(input.duration_minutes)?;
         let recurrence =
             Recurrence::parse(&input.frequency, input.interval, input.weekdays.as_deref())?;
-        let starts_on = parse_date(Field::StartsOn, &input.starts_on)?;
+        let starts_on = crate::instant::parse_date(
+            Field::StartsOn,
+            parse_date(Field::StartsOn, &input.starts_on)?,
+        )?;
         let ends_on = input
             .ends_on
             .as_deref()
-            .map(|raw| parse_date(Field::EndsOn, raw))
+            .map(|raw| crate::instant::parse_date(Field::EndsOn, parse_date(Field::EndsOn, raw)?))
             .transpose()?;
         match (recurrence.frequency(), ends_on) {
             (Frequency::Once, _) => {}

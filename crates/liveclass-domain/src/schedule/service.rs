@@ -360,14 +360,16 @@ impl Schedules for ScheduleService {
     /// # Errors
     /// `Forbidden`, `NotFound` (also another tenant's), `Store`.
     async fn get(&self, caller: &Caller, id: ScheduleId) -> Result<ScheduleView, GetScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(GetScheduleError::Forbidden);
-        }
+        // Existence within the caller's tenant first: another tenant's
+        // schedule is 404 whatever the caller's role.
         let schedule = self
             .schedules
             .find(&caller.tenant_id, id)
             .await?
             .ok_or(GetScheduleError::NotFound)?;
+        if !caller.can_manage_classes() {
+            return Err(GetScheduleError::Forbidden);
+        }
         Ok(self
             .view(schedule, self.clock.now(), GenerationReport::default())
             .await?)
@@ -386,14 +388,16 @@ impl Schedules for ScheduleService {
         id: ScheduleId,
         patch: SchedulePatch,
     ) -> Result<ScheduleView, UpdateScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(UpdateScheduleError::Forbidden);
-        }
+        // Existence within the caller's tenant first: another tenant's
+        // schedule is 404 whatever the caller's role.
         let mut schedule = self
             .schedules
             .find(&caller.tenant_id, id)
             .await?
             .ok_or(UpdateScheduleError::NotFound)?;
+        if !caller.can_manage_classes() {
+            return Err(UpdateScheduleError::Forbidden);
+        }
         let input = apply_patch(schedule.spec.to_input(), patch);
         schedule.spec = ScheduleSpec::parse(&input, &caller.user_id, &self.policy)?;
         schedule.spec.occurrences(self.policy.max_occurrences)?;
@@ -416,14 +420,16 @@ impl Schedules for ScheduleService {
         caller: &Caller,
         id: ScheduleId,
     ) -> Result<GenerationReport, DeleteScheduleError> {
-        if !caller.can_manage_classes() {
-            return Err(DeleteScheduleError::Forbidden);
-        }
+        // Existence within the caller's tenant first: another tenant's
+        // schedule is 404 whatever the caller's role.
         let schedule = self
             .schedules
             .find(&caller.tenant_id, id)
             .await?
             .ok_or(DeleteScheduleError::NotFound)?;
+        if !caller.can_manage_classes() {
+            return Err(DeleteScheduleError::Forbidden);
+        }
         let now = self.clock.now();
         let plan = GenerationPlan {
             tenant_id: schedule.tenant_id.clone(),

@@ -44,17 +44,19 @@ pub struct CreateClassBody {
     /// Optional; when given it must be the tenant of your token.
     #[schema(example = "456e7890-e89b-12d3-a456-426614174000")]
     pub tenant_id: Option<String>,
-    /// 1 to 200 characters; surrounding white space is trimmed.
+    /// 1 to 200 characters; surrounding white space is trimmed; no control
+    /// characters.
     #[schema(
         example = "Advanced JavaScript Session",
         min_length = 1,
         max_length = 200
     )]
     pub title: String,
-    /// At most 5000 characters.
+    /// At most 5000 characters; no control characters but line breaks and
+    /// tabs.
     #[schema(example = "Q&A for advanced concepts", max_length = 5000)]
     pub description: Option<String>,
-    /// When the class is planned to start (RFC 3339).
+    /// When the class is planned to start (RFC 3339), between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z once in UTC.
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime, example = "2030-11-20T14:00:00Z")]
     pub scheduled_at: OffsetDateTime,
@@ -196,10 +198,10 @@ pub struct ListClassesQuery {
     #[serde(rename = "createdBy")]
     #[param(rename = "createdBy", example = "teacher-1")]
     pub created_by: Option<String>,
-    /// Only classes scheduled at or after this instant (RFC 3339).
+    /// Only classes scheduled at or after this instant (RFC 3339), between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z once in UTC.
     #[param(value_type = Option<String>, format = DateTime, example = "2030-03-01T00:00:00Z")]
     pub from: Option<String>,
-    /// Only classes scheduled at or before this instant (RFC 3339).
+    /// Only classes scheduled at or before this instant (RFC 3339), between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z once in UTC.
     #[param(value_type = Option<String>, format = DateTime, example = "2030-03-31T23:59:59Z")]
     pub to: Option<String>,
     /// `true`: only classes neither ended nor cancelled.
@@ -269,7 +271,8 @@ pub struct EndedResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordingBody {
-    /// An absolute URL (`https://…`, `s3://…`), at most 2048 characters.
+    /// An absolute `https`, `http` or `s3` URL with a host (or bucket), at
+    /// most 2048 characters, without white space.
     #[schema(example = "s3://bucket/live-classes/123e4567/recording.mp4")]
     pub recording_url: String,
 }

@@ -35,6 +35,8 @@ pub fn json_name(field: Field) -> &'static str {
         Field::StartsOn => "startsOn",
         Field::EndsOn => "endsOn",
         Field::OccurrenceDate => "occurrenceDate",
+        Field::StartedAt => "startedAt",
+        Field::EndedAt => "endedAt",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

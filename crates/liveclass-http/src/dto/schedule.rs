@@ -54,10 +54,13 @@ pub struct CreateScheduleBody {
     #[schema(example = 120)]
     pub duration_minutes: i64,
     pub recurrence: RecurrenceBody,
-    /// First local date, `YYYY-MM-DD`.
+    /// First local date, `YYYY-MM-DD`, between 1970-01-01 and 9998-12-31;
+    /// occurrences whose instant falls outside 1970-01-01T00:00:00Z ..=
+    /// 9998-12-31T23:59:59Z are not generated.
     #[schema(example = "2030-03-01")]
     pub starts_on: String,
-    /// Last local date (inclusive); required unless `once`.
+    /// Last local date (inclusive), between 1970-01-01 and 9998-12-31;
+    /// required unless `once`.
     #[schema(example = "2030-06-30")]
     pub ends_on: Option<String>,
 }

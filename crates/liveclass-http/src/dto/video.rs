@@ -12,18 +12,20 @@ use super::participation::RoleDto;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateClassBody {
-    /// 1 to 200 characters; surrounding white space is trimmed.
+    /// 1 to 200 characters; surrounding white space is trimmed; no control
+    /// characters.
     #[schema(
         example = "Advanced JavaScript Session (part 2)",
         min_length = 1,
         max_length = 200
     )]
     pub title: Option<String>,
-    /// At most 5000 characters; `null` or a blank text removes it.
+    /// At most 5000 characters, no control characters but line breaks and
+    /// tabs; `null` or a blank text removes it.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<String>>,
-    /// The new planned start (RFC 3339).
+    /// The new planned start (RFC 3339), between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z once in UTC.
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime, example = "2030-11-21T14:00:00Z")]
     pub scheduled_at: Option<OffsetDateTime>,

@@ -31,6 +31,7 @@ pub fn hs256() -> JwtConfig {
         key: JwtKey::Hs256Secret(SECRET.to_vec()),
         issuer: None,
         audience: None,
+        leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
     }
 }
 

@@ -1,5 +1,7 @@
 use actix_web::{HttpResponse, put, web};
 use liveclass_domain::actual_times::ActualTime;
+use liveclass_domain::instant;
+use liveclass_domain::validation::Field;
 
 use crate::auth::Authenticated;
 use crate::dto::{ActualTimesBody, ClassResponse};
@@ -35,8 +37,8 @@ pub async fn record_actual_time(
 ) -> Result<HttpResponse, ApiError> {
     let id = class_id(&path)?;
     let time = match (body.started_at, body.ended_at) {
-        (Some(at), None) => ActualTime::StartedAt(at),
-        (None, Some(at)) => ActualTime::EndedAt(at),
+        (Some(at), None) => ActualTime::StartedAt(instant::parse(Field::StartedAt, at)?),
+        (None, Some(at)) => ActualTime::EndedAt(instant::parse(Field::EndedAt, at)?),
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
                 ErrorCode::OneFieldAtATime,
