@@ -84,7 +84,7 @@ fn joins() -> Vec<JoinE> {
 }
 
 // Exhaustive matches: a new variant fails to compile until it is sampled.
-#[allow(dead_code)]
+#[allow(dead_code, clippy::too_many_arguments)]
 fn covers_all(
     a: &CreateE,
     b: &ListE,
