@@ -59,7 +59,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(register)
         .split_for_parts();
-    api
+    crate::openapi::finish(api)
 }
 
 /// The whole application: middleware, the state, every operation, the
@@ -90,6 +90,7 @@ pub fn app(
         }))
         .configure(register)
         .split_for_parts();
+    let api = crate::openapi::finish(api);
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route(
             "/docs",

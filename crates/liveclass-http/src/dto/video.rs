@@ -16,7 +16,8 @@ pub struct UpdateClassBody {
     #[schema(
         example = "Advanced JavaScript Session (part 2)",
         min_length = 1,
-        max_length = 200
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub title: Option<String>,
     /// At most 5000 characters; `null` or a blank text removes it.
@@ -42,6 +43,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    #[schema(format = Uuid)]
     pub live_class_id: String,
     /// The role the credentials carry: `teacher` has host rights.
     pub role: RoleDto,
