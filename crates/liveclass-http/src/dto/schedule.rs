@@ -48,7 +48,7 @@ pub struct RecurrenceBody {
     #[schema(value_type = FrequencyDto, example = "weekly")]
     pub frequency: String,
     /// Every n-th day, week or month, 1 to 99; default 1.
-    #[schema(example = 1, minimum = 1, maximum = 99)]
+    #[schema(example = 1, format = Int32, minimum = 1, maximum = 99)]
     pub interval: Option<i64>,
     /// Weekly only: RFC 5545 day codes `MO` … `SU`.
     #[schema(value_type = Option<Vec<WeekdayDto>>, max_items = 7, example = json!(["MO", "WE"]))]
@@ -60,16 +60,31 @@ pub struct RecurrenceBody {
 #[serde(rename_all = "camelCase")]
 pub struct CreateScheduleBody {
     /// The course (cohort) the classes belong to.
-    #[schema(example = "web-dev-ft-2030", min_length = 1, max_length = 128, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$")]
+    #[schema(
+        example = "web-dev-ft-2030",
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub course_id: String,
     /// The title of every generated class, 1 to 200 characters.
-    #[schema(example = "Web Dev live class", min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        example = "Web Dev live class",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
     /// The teacher (creator) of the generated classes; default: you.
-    #[schema(example = "teacher-1", min_length = 1, max_length = 128, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$")]
+    #[schema(
+        example = "teacher-1",
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub teacher_id: Option<String>,
     /// 1 to 500 (the deployment's limit); default 200.
-    #[schema(example = 120, minimum = 1, maximum = 500)]
+    #[schema(example = 120, format = Int32, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
     /// IANA time zone the start time is in.
     #[schema(example = "America/New_York", min_length = 1, max_length = 64)]
@@ -80,7 +95,7 @@ pub struct CreateScheduleBody {
     #[schema(example = "14:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// 1 to 1440.
-    #[schema(example = 120, minimum = 1, maximum = 1440)]
+    #[schema(example = 120, format = Int32, minimum = 1, maximum = 1440)]
     pub duration_minutes: i64,
     pub recurrence: RecurrenceBody,
     /// First local date, `YYYY-MM-DD`.
@@ -136,7 +151,7 @@ impl CreateScheduleBody {
 pub struct RecurrencePatchBody {
     #[schema(value_type = Option<FrequencyDto>)]
     pub frequency: Option<String>,
-    #[schema(minimum = 1, maximum = 99)]
+    #[schema(format = Int32, minimum = 1, maximum = 99)]
     pub interval: Option<i64>,
     #[schema(value_type = Option<Vec<WeekdayDto>>, max_items = 7, example = json!(["MO", "WE"]))]
     pub weekdays: Option<Vec<String>>,
@@ -147,19 +162,31 @@ pub struct RecurrencePatchBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateScheduleBody {
-    #[schema(min_length = 1, max_length = 128, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$")]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub course_id: Option<String>,
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: Option<String>,
-    #[schema(min_length = 1, max_length = 128, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$")]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub teacher_id: Option<String>,
-    #[schema(minimum = 1, maximum = 500)]
+    #[schema(format = Int32, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
     #[schema(min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     #[schema(example = "15:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: Option<String>,
-    #[schema(minimum = 1, maximum = 1440)]
+    #[schema(format = Int32, minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i64>,
     pub recurrence: Option<RecurrencePatchBody>,
     #[schema(value_type = Option<String>, format = Date)]
@@ -194,7 +221,11 @@ impl From<UpdateScheduleBody> for SchedulePatch {
 #[serde(rename_all = "camelCase")]
 pub struct ListSchedulesQuery {
     /// Only the schedules of this course.
-    #[param(min_length = 1, max_length = 128, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$")]
+    #[param(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub course_id: Option<String>,
 }
 
@@ -359,7 +390,13 @@ mod tests {
 
     fn names<T: serde::Serialize>(all: &[T]) -> Vec<String> {
         all.iter()
-            .map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_owned())
+            .map(|v| {
+                serde_json::to_value(v)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     }
 

@@ -30,7 +30,7 @@ pub struct UpdateClassBody {
     pub scheduled_at: Option<OffsetDateTime>,
     /// 1 to 500 (the deployment's limit), and not below the participants in
     /// the class right now.
-    #[schema(example = 100, minimum = 1, maximum = 500)]
+    #[schema(format = Int32, example = 100, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
 }
 
