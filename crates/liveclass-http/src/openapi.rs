@@ -3,7 +3,8 @@
 //! `openapi/openapi.json`; a test fails when the two differ.
 
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
 };
@@ -94,22 +95,14 @@ const CALENDAR_TOKEN: &str = "calendarToken";
 
 /// What the whole document says about every operation, once the paths are
 /// in: the server it is served from, the `x-request-id` header on every
-/// answer, the calendar feeds' token as their security scheme, and an explicit
-/// empty `security` on the operations that need no credentials.
+/// answer, the calendar feeds' token as their security scheme, an explicit
+/// empty `security` on the operations that need no credentials, and links
+/// from created resources to the operations on them.
 pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     api.servers = Some(vec![Server::new("/")]);
     for (path, item) in &mut api.paths.paths {
         let feed = path.starts_with("/calendar/") && path.ends_with(".ics");
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for op in operations_mut(item) {
             if feed {
                 use_calendar_token(op);
             } else if op.security.is_none() {
@@ -134,7 +127,73 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             }
         }
     }
+    add_links(&mut api);
     api
+}
+
+/// Links from the answers that create a resource to the operations on it
+/// (OpenAPI `links`): `(creating operation, status, path parameter, the
+/// answer's field)`. Clients and stateful testers (schemathesis) follow them.
+const LINKS: &[(&str, &str, &str, &str)] = &[
+    ("create_class", "201", "liveClassId", "id"),
+    ("create_class", "201", "joinHash", "joinHash"),
+    ("create_schedule", "201", "scheduleId", "id"),
+];
+
+fn add_links(api: &mut utoipa::openapi::OpenApi) {
+    // Every operation that takes a path parameter, by the parameter's name.
+    let mut takers: Vec<(String, String)> = Vec::new();
+    for item in api.paths.paths.values() {
+        for op in operations(item) {
+            let Some(id) = &op.operation_id else { continue };
+            for p in op.parameters.iter().flatten() {
+                if p.parameter_in == ParameterIn::Path {
+                    takers.push((p.name.clone(), id.clone()));
+                }
+            }
+        }
+    }
+    for item in api.paths.paths.values_mut() {
+        for op in operations_mut(item) {
+            for (creator, status, param, field) in LINKS {
+                if op.operation_id.as_deref() != Some(creator) {
+                    continue;
+                }
+                let Some(RefOr::T(response)) = op.responses.responses.get_mut(*status) else {
+                    continue;
+                };
+                for (_, target) in takers.iter().filter(|(name, _)| name == param) {
+                    response.links.insert(
+                        target.clone(),
+                        RefOr::T(
+                            LinkBuilder::new()
+                                .operation_id(target.clone())
+                                .parameter(*param, format!("$response.body#/{field}"))
+                                .build(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn operations(item: &PathItem) -> impl Iterator<Item = &Operation> {
+    [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+        .into_iter()
+        .flatten()
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// A feed's `token` query parameter becomes its security requirement.
@@ -154,9 +213,24 @@ fn use_calendar_token(op: &mut Operation) {
 /// Never: the document is plain data.
 #[allow(clippy::missing_panics_doc)]
 pub fn document_json() -> String {
-    let mut json = crate::routes::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut json = serialize(&crate::routes::openapi(), true);
     json.push('\n');
     json
+}
+
+/// The document as served at `/openapi.json`.
+pub fn document_value(api: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    serde_json::from_str(&serialize(api, false)).unwrap_or_default()
+}
+
+/// utoipa 5 writes a link's `operationId` as `operation_id` (its `Link` has
+/// no camelCase renaming); no other key of an OpenAPI document has that name.
+fn serialize(api: &utoipa::openapi::OpenApi, pretty: bool) -> String {
+    let json = if pretty {
+        serde_json::to_string_pretty(api)
+    } else {
+        serde_json::to_string(api)
+    };
+    json.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        .replace("\"operation_id\":", "\"operationId\":")
 }

@@ -90,8 +90,8 @@ pub fn app(
         }))
         .configure(register)
         .split_for_parts();
-    let api = crate::openapi::finish(api);
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+    let api = crate::openapi::document_value(&crate::openapi::finish(api));
+    app.service(SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", api))
         .route(
             "/docs",
             web::get().to(|| async {

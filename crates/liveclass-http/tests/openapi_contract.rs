@@ -86,3 +86,21 @@ fn answers_declare_uuid_ids_and_require_what_is_always_sent() {
         }
     }
 }
+
+#[test]
+fn links_lead_from_created_resources_to_operations_that_exist() {
+    let doc = document();
+    let ids: Vec<String> = operations(&doc)
+        .iter()
+        .filter_map(|(_, op)| op["operationId"].as_str().map(str::to_owned))
+        .collect();
+    let links = doc["paths"]["/live-classes"]["post"]["responses"]["201"]["links"]
+        .as_object()
+        .unwrap();
+    assert!(links.contains_key("start_class"), "{links:?}");
+    for (name, link) in links {
+        let target = link["operationId"].as_str().unwrap();
+        assert!(ids.iter().any(|id| id == target), "{name}: {target}");
+        assert!(link.get("operation_id").is_none(), "{name}");
+    }
+}
