@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SERVER := target/debug/server
 
-.PHONY: run build test lint fmt openapi bench clean
+.PHONY: run build test contract lint fmt openapi bench clean
 
 ## run: build, then serve on http://127.0.0.1:8080 with a SQLite file (liveclass.db) in development mode
 run: build
@@ -21,6 +21,12 @@ build:
 ## test: unit, adapter and end-to-end tests (PostgreSQL ones too when LIVECLASS_TEST_POSTGRES_URL is set)
 test:
 	$(CARGO) test --workspace
+
+## contract: check the OpenAPI contract with external tools against a running
+## server (Redocly lint, schemathesis, a generated client); needs node/npm and
+## python3, installs the pinned tools into .tools/ on first use
+contract:
+	bash contract/run
 
 ## lint: formatting and clippy, warnings denied
 lint:
@@ -42,4 +48,5 @@ openapi:
 
 clean:
 	$(CARGO) clean
+	rm -rf .tools
 	rm -f liveclass.db liveclass.db-shm liveclass.db-wal

@@ -61,7 +61,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(register)
         .split_for_parts();
-    api
+    crate::openapi::finish(api)
 }
 
 /// The whole application: middleware, the state, every operation, the
@@ -93,7 +93,8 @@ pub fn app(
         }))
         .configure(register)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+    let api = crate::openapi::document_value(&crate::openapi::finish(api));
+    app.service(SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", api))
         .route(
             "/docs",
             web::get().to(|| async {

@@ -776,6 +776,10 @@ async fn swagger_ui_and_the_document_are_served() {
     assert_eq!(res.status(), StatusCode::OK);
     let doc: Value = atest::read_body_json(res).await;
     assert!(doc["paths"]["/live-classes/{liveClassId}/join"]["post"].is_object());
+    // What schemathesis tests (`make contract`) is what is checked in.
+    let checked_in: Value =
+        serde_json::from_str(&liveclass_http::openapi::document_json()).unwrap();
+    assert_eq!(doc, checked_in);
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub struct JoinCountdownResponse {
     #[schema(value_type = String, format = DateTime)]
     pub starts_at: OffsetDateTime,
     /// 0 once the start time has passed and the teacher has not started yet.
-    #[schema(example = 540)]
+    #[schema(example = 540, minimum = 0)]
     pub seconds_until_start: i64,
     #[schema(example = "This live class has not started yet")]
     pub message: &'static str,

@@ -26,8 +26,11 @@ impl From<ParticipantRole> for RoleDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantResponse {
+    #[schema(format = Uuid)]
     pub id: String,
     pub user_id: String,
+    /// The display name from the caller's token, when it had one.
+    #[schema(required = true)]
     pub user_name: Option<String>,
     pub role: RoleDto,
     #[serde(with = "time::serde::rfc3339")]
@@ -35,7 +38,7 @@ pub struct ParticipantResponse {
     pub joined_at: OffsetDateTime,
     /// `null` while the user is in the class.
     #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
     pub left_at: Option<OffsetDateTime>,
 }
 
@@ -57,7 +60,9 @@ impl From<Participation> for ParticipantResponse {
 #[serde(rename_all = "camelCase")]
 pub struct JoinResponse {
     /// The participation's id.
+    #[schema(format = Uuid)]
     pub id: String,
+    #[schema(format = Uuid)]
     pub live_class_id: String,
     pub user_id: String,
     pub role: RoleDto,
@@ -88,7 +93,9 @@ pub struct JoinResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LeaveResponse {
+    #[schema(format = Uuid)]
     pub id: String,
+    #[schema(format = Uuid)]
     pub live_class_id: String,
     pub user_id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -119,6 +126,8 @@ impl From<Participation> for LeaveResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ActiveParticipant {
     pub user_id: String,
+    /// The display name from the caller's token, when it had one.
+    #[schema(required = true)]
     pub user_name: Option<String>,
     pub role: RoleDto,
     #[serde(with = "time::serde::rfc3339")]
@@ -130,14 +139,15 @@ pub struct ActiveParticipant {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantsResponse {
+    #[schema(format = Uuid)]
     pub live_class_id: String,
     #[schema(example = 42)]
     pub active_count: u32,
-    #[schema(example = 150)]
+    #[schema(example = 150, minimum = 1)]
     pub max_capacity: u32,
     pub is_full: bool,
     /// `activeCount / maxCapacity` as a whole percentage.
-    #[schema(example = "28%")]
+    #[schema(example = "28%", pattern = "^[0-9]+%$")]
     pub capacity_used: String,
     pub participants: Vec<ActiveParticipant>,
 }

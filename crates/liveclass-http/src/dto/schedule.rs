@@ -10,19 +10,48 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::class::ClassResponse;
 
+/// How often a schedule repeats.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+// Documents a field kept as text (the domain parses it and names the
+// field when it is wrong); a test checks the two agree.
+#[allow(dead_code)]
+pub enum FrequencyDto {
+    Once,
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+/// A weekday's RFC 5545 code.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+// Documents a field kept as text (the domain parses it and names the
+// field when it is wrong); a test checks the two agree.
+#[allow(dead_code)]
+pub enum WeekdayDto {
+    Mo,
+    Tu,
+    We,
+    Th,
+    Fr,
+    Sa,
+    Su,
+}
+
 /// How a schedule repeats.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurrenceBody {
     /// `once`, `daily`, `weekly` or `monthly`. Monthly schedules repeat on the
     /// day of the month of `startsOn` and skip months without that day.
-    #[schema(example = "weekly")]
+    #[schema(value_type = FrequencyDto, example = "weekly")]
     pub frequency: String,
     /// Every n-th day, week or month, 1 to 99; default 1.
-    #[schema(example = 1, minimum = 1, maximum = 99)]
+    #[schema(example = 1, format = Int32, minimum = 1, maximum = 99)]
     pub interval: Option<i64>,
     /// Weekly only: RFC 5545 day codes `MO` … `SU`.
-    #[schema(example = json!(["MO", "WE"]))]
+    #[schema(value_type = Option<Vec<WeekdayDto>>, max_items = 7, example = json!(["MO", "WE"]))]
     pub weekdays: Option<Vec<String>>,
 }
 
@@ -31,37 +60,52 @@ pub struct RecurrenceBody {
 #[serde(rename_all = "camelCase")]
 pub struct CreateScheduleBody {
     /// The course (cohort) the classes belong to.
-    #[schema(example = "web-dev-ft-2030")]
+    #[schema(
+        example = "web-dev-ft-2030",
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub course_id: String,
     /// The title of every generated class, 1 to 200 characters.
-    #[schema(example = "Web Dev live class")]
+    #[schema(
+        example = "Web Dev live class",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
     /// The teacher (creator) of the generated classes; default: you.
-    #[schema(example = "teacher-1")]
+    #[schema(
+        example = "teacher-1",
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub teacher_id: Option<String>,
     /// 1 to 500 (the deployment's limit); default 200.
-    #[schema(example = 120)]
+    #[schema(example = 120, format = Int32, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
     /// IANA time zone the start time is in.
-    #[schema(example = "America/New_York")]
+    #[schema(example = "America/New_York", min_length = 1, max_length = 64)]
     pub timezone: String,
     /// Local wall-clock start, `HH:MM` (24-hour). A time that does not exist
     /// on a DST spring-forward day moves forward by the gap; one that exists
     /// twice on a fall-back day is the first.
-    #[schema(example = "14:00")]
+    #[schema(example = "14:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// 1 to 1440.
-    #[schema(example = 120)]
+    #[schema(example = 120, format = Int32, minimum = 1, maximum = 1440)]
     pub duration_minutes: i64,
     pub recurrence: RecurrenceBody,
     /// First local date, `YYYY-MM-DD`, between 1970-01-01 and 9998-12-31;
     /// occurrences whose instant falls outside 1970-01-01T00:00:00Z ..=
     /// 9998-12-31T23:59:59Z are not generated.
-    #[schema(example = "2030-03-01")]
+    #[schema(format = Date, example = "2030-03-01")]
     pub starts_on: String,
     /// Last local date (inclusive), between 1970-01-01 and 9998-12-31;
     /// required unless `once`.
-    #[schema(example = "2030-06-30")]
+    #[schema(value_type = Option<String>, format = Date, example = "2030-06-30")]
     pub ends_on: Option<String>,
 }
 
@@ -108,8 +152,11 @@ impl CreateScheduleBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurrencePatchBody {
+    #[schema(value_type = Option<FrequencyDto>)]
     pub frequency: Option<String>,
+    #[schema(format = Int32, minimum = 1, maximum = 99)]
     pub interval: Option<i64>,
+    #[schema(value_type = Option<Vec<WeekdayDto>>, max_items = 7, example = json!(["MO", "WE"]))]
     pub weekdays: Option<Vec<String>>,
 }
 
@@ -118,16 +165,36 @@ pub struct RecurrencePatchBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateScheduleBody {
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub course_id: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub teacher_id: Option<String>,
+    #[schema(format = Int32, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
+    #[schema(min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
-    #[schema(example = "15:00")]
+    #[schema(example = "15:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: Option<String>,
+    #[schema(format = Int32, minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i64>,
     pub recurrence: Option<RecurrencePatchBody>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub starts_on: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub ends_on: Option<String>,
 }
 
@@ -157,6 +224,11 @@ impl From<UpdateScheduleBody> for SchedulePatch {
 #[serde(rename_all = "camelCase")]
 pub struct ListSchedulesQuery {
     /// Only the schedules of this course.
+    #[param(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
     pub course_id: Option<String>,
 }
 
@@ -174,11 +246,11 @@ impl ListSchedulesQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurrenceResponse {
-    #[schema(example = "weekly")]
+    #[schema(value_type = FrequencyDto, example = "weekly")]
     pub frequency: &'static str,
-    #[schema(example = 1)]
+    #[schema(example = 1, minimum = 1, maximum = 99)]
     pub interval: u32,
-    #[schema(example = json!(["MO", "WE"]))]
+    #[schema(value_type = Vec<WeekdayDto>, example = json!(["MO", "WE"]))]
     pub weekdays: Vec<&'static str>,
 }
 
@@ -186,23 +258,25 @@ pub struct RecurrenceResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleResponse {
+    #[schema(format = Uuid)]
     pub id: String,
     pub tenant_id: String,
     #[schema(example = "web-dev-ft-2030")]
     pub course_id: String,
     pub title: String,
     pub teacher_id: String,
+    #[schema(minimum = 1)]
     pub max_participants: u32,
     #[schema(example = "America/New_York")]
     pub timezone: String,
     #[schema(example = "14:00")]
     pub start_time: String,
-    #[schema(example = 120)]
+    #[schema(example = 120, minimum = 1, maximum = 1440)]
     pub duration_minutes: u16,
     pub recurrence: RecurrenceResponse,
-    #[schema(example = "2030-03-01")]
+    #[schema(format = Date, example = "2030-03-01")]
     pub starts_on: String,
-    #[schema(example = "2030-06-30")]
+    #[schema(value_type = Option<String>, format = Date, example = "2030-06-30", required = true)]
     pub ends_on: Option<String>,
     pub created_by: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -303,10 +377,41 @@ pub struct ScheduleListResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleDeletedResponse {
+    #[schema(format = Uuid)]
     pub id: String,
     /// Future classes removed with it; started, ended, cancelled and attended
     /// classes stay.
     pub removed_classes: u32,
     #[schema(example = "Schedule deleted")]
     pub message: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FrequencyDto, WeekdayDto};
+    use liveclass_domain::schedule::{Frequency, parse_weekday};
+
+    fn names<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter()
+            .map(|v| {
+                serde_json::to_value(v)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_enums_are_what_the_domain_accepts() {
+        use FrequencyDto as F;
+        for name in names(&[F::Once, F::Daily, F::Weekly, F::Monthly]) {
+            assert!(Frequency::parse(&name).is_ok(), "{name}");
+        }
+        use WeekdayDto as W;
+        for name in names(&[W::Mo, W::Tu, W::We, W::Th, W::Fr, W::Sa, W::Su]) {
+            assert!(parse_weekday(&name).is_ok(), "{name}");
+        }
+    }
 }

@@ -17,7 +17,8 @@ pub struct UpdateClassBody {
     #[schema(
         example = "Advanced JavaScript Session (part 2)",
         min_length = 1,
-        max_length = 200
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub title: Option<String>,
     /// At most 5000 characters, no control characters but line breaks and
@@ -31,7 +32,7 @@ pub struct UpdateClassBody {
     pub scheduled_at: Option<OffsetDateTime>,
     /// 1 to 500 (the deployment's limit), and not below the participants in
     /// the class right now.
-    #[schema(example = 100, minimum = 1, maximum = 500)]
+    #[schema(format = Int32, example = 100, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
 }
 
@@ -44,6 +45,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    #[schema(format = Uuid)]
     pub live_class_id: String,
     /// The role the credentials carry: `teacher` has host rights.
     pub role: RoleDto,

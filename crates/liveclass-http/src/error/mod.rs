@@ -26,7 +26,7 @@ pub use code::ErrorCode;
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// The HTTP status code, repeated.
-    #[schema(example = 409)]
+    #[schema(example = 409, minimum = 400, maximum = 599)]
     pub status_code: u16,
     /// The status code's reason phrase.
     #[schema(example = "Conflict")]

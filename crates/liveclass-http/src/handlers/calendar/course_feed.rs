@@ -14,7 +14,7 @@ crate::op_errors!(CourseCalendarErrors: [QUERY], [ValidationFailed, CalendarNotF
 #[utoipa::path(
     tag = "calendar",
     params(
-        ("courseId" = String, Path, description = "The course"),
+        ("courseId" = String, Path, description = "The course", min_length = 1, max_length = 128, pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"),
         FeedQuery,
     ),
     responses(
