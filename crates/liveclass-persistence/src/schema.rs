@@ -50,6 +50,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        generation_due_at -> Nullable<Timestamp>,
     }
 }
 

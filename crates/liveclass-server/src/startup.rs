@@ -269,6 +269,13 @@ fn start_workers(services: &Services, settings: &Settings) -> Supervisor {
             workers::auto_end(services.auto_end.clone()),
         );
     }
+    if let Some(every) = settings.schedules.generation_every {
+        supervisor.every(
+            "schedule-generation",
+            every,
+            workers::schedule_generation(services.schedules.clone()),
+        );
+    }
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
             "video-cleanups",

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
+use liveclass_domain::schedule::{GenerationReport, Schedules};
 
 use crate::supervisor::{Job, Report};
 
@@ -26,6 +27,35 @@ impl Report for AutoEnded {
     fn log(&self, job: &'static str) {
         if self.0 > 0 {
             tracing::info!(job, ended = self.0, "auto-end pass ended overdue classes");
+        }
+    }
+}
+
+/// Completes the schedules whose creation or change was interrupted before
+/// their classes were written (see `liveclass_domain::schedule`). Every
+/// process does this; the schedules' claims keep them from colliding.
+pub fn schedule_generation(schedules: Arc<dyn Schedules>) -> impl Job {
+    move || {
+        let schedules = schedules.clone();
+        async move { schedules.complete_pending().await.map(Completed) }
+    }
+}
+
+/// What a schedule-generation pass wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completed(pub GenerationReport);
+
+impl Report for Completed {
+    fn log(&self, job: &'static str) {
+        let r = self.0;
+        if r.created + r.updated + r.removed > 0 {
+            tracing::info!(
+                job,
+                created = r.created,
+                updated = r.updated,
+                removed = r.removed,
+                "completed pending schedule generations"
+            );
         }
     }
 }
