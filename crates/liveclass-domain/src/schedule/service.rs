@@ -242,6 +242,7 @@ impl ScheduleService {
                 class_id,
                 tenant_id: schedule.tenant_id.clone(),
                 room_id: room_id.clone(),
+                room_name: self.ids.room_name(),
                 title: schedule.spec.title.as_str().to_owned(),
                 description: None,
                 scheduled_at: occurrence.starts_at,
