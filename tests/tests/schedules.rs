@@ -329,7 +329,9 @@ async fn an_interrupted_schedule_creation_is_completed_once_by_the_worker(db: Te
     let listed = app.get(&path, &manager(&app)).await;
     assert_eq!(listed.body["liveClasses"].as_array().unwrap().len(), 8);
     assert_eq!(listed.body["total"], 8);
-    let got = app.get(&format!("/schedules/{crashed}"), &manager(&app)).await;
+    let got = app
+        .get(&format!("/schedules/{crashed}"), &manager(&app))
+        .await;
     assert_eq!(got.body["upcomingClasses"].as_array().unwrap().len(), 8);
     assert_eq!(got.body["upcomingClasses"][0]["courseId"], "crashed-course");
 }

@@ -60,7 +60,10 @@ async fn a_class_lives_its_whole_life(db: TestDatabase) {
     assert!(class["roomId"].as_str().unwrap().starts_with("room-"));
     // The creator sees the room; its name at Jitsi is secret, not the roomId.
     let join_url = class["joinUrl"].as_str().unwrap().to_owned();
-    assert!(join_url.starts_with("https://meet.jit.si/lc-"), "{join_url}");
+    assert!(
+        join_url.starts_with("https://meet.jit.si/lc-"),
+        "{join_url}"
+    );
     assert!(!join_url.contains(class["roomId"].as_str().unwrap()));
 
     // A student who has not joined sees the class without its room.
@@ -74,7 +77,10 @@ async fn a_class_lives_its_whole_life(db: TestDatabase) {
     let teacher_view = app.get(&format!("/live-classes/{cid}"), &p.teacher).await;
     assert_eq!(teacher_view.body["joinUrl"], join_url.as_str());
     let teacher_list = app.get("/live-classes", &p.teacher).await;
-    assert_eq!(teacher_list.body["liveClasses"][0]["joinUrl"], join_url.as_str());
+    assert_eq!(
+        teacher_list.body["liveClasses"][0]["joinUrl"],
+        join_url.as_str()
+    );
 
     let started = app
         .post(&format!("/live-classes/{cid}/start"), &p.teacher)

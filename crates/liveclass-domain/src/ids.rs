@@ -224,7 +224,10 @@ mod tests {
         let (room, name) = (ids.room_id(), ids.room_name());
         let hex = name.as_str().strip_prefix("lc-").unwrap();
         assert_eq!(hex.len(), 32);
-        assert!(hex.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            hex.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         assert!(!room.as_str().contains(hex) && !hex.contains(&room.as_str()[5..]));
         assert_ne!(ids.room_name(), name);
     }

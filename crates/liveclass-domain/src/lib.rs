@@ -40,6 +40,7 @@ pub mod caller;
 pub mod class;
 pub mod cleanup;
 pub mod clock;
+pub mod idempotency;
 pub mod ids;
 pub mod join_link;
 pub mod schedule;

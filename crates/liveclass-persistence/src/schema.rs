@@ -55,6 +55,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (tenant_id, user_id, idempotency_key) {
+        tenant_id -> Text,
+        user_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        response_location -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     calendar_tokens (token_hash) {
         token_hash -> Text,
         tenant_id -> Text,

@@ -605,7 +605,10 @@ async fn calendar_tokens_resolve_to_their_owner_until_revoked(db: TestDatabase) 
 const LEASE: Duration = Duration::minutes(2);
 
 async fn claim(store: &DieselStore, at: OffsetDateTime) -> Vec<Schedule> {
-    store.claim_pending_generations(at, LEASE, 10).await.unwrap()
+    store
+        .claim_pending_generations(at, LEASE, 10)
+        .await
+        .unwrap()
 }
 
 /// A crash after the schedule was stored and before its classes were
@@ -696,13 +699,25 @@ async fn only_the_planned_version_is_marked_generated(db: TestDatabase) {
     assert!(claim(&store, NOW + Duration::hours(1)).await.is_empty());
 
     let gone = schedule("data-science");
-    ScheduleRepository::insert(&store, &gone, NOW).await.unwrap();
-    assert!(ScheduleRepository::delete(&store, &tenant(), gone.id).await.unwrap());
+    ScheduleRepository::insert(&store, &gone, NOW)
+        .await
+        .unwrap();
+    assert!(
+        ScheduleRepository::delete(&store, &tenant(), gone.id)
+            .await
+            .unwrap()
+    );
     let mut p = plan(&gone, gone.spec.occurrences(500).unwrap(), NOW);
     p.version = Some(gone.updated_at);
     let outcome = store.apply_generation(&p).await.unwrap();
     assert_eq!((outcome.created, outcome.unused.len()), (0, 8));
-    assert!(store.occurrence_dates(&tenant(), gone.id).await.unwrap().is_empty());
+    assert!(
+        store
+            .occurrence_dates(&tenant(), gone.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 trait InsertClass {

@@ -116,10 +116,7 @@ mod tests {
         assert_eq!(s.actual_times.min_duration, Duration::minutes(30));
         assert_eq!(s.auto_end.grace, Duration::minutes(30));
         assert_eq!(s.auto_end_every, Some(std::time::Duration::from_secs(60)));
-        assert_eq!(
-            s.generation_every,
-            Some(std::time::Duration::from_secs(30))
-        );
+        assert_eq!(s.generation_every, Some(std::time::Duration::from_secs(30)));
         assert_eq!(s.feeds.public_url, "http://127.0.0.1:8080");
         let url = read(&[("LIVECLASS_PUBLIC_URL", "https://lc.example.com/")]).unwrap();
         assert_eq!(url.feeds.public_url, "https://lc.example.com");

@@ -115,6 +115,7 @@ impl Application {
                 actual_times: settings.schedules.actual_times,
                 auto_end: settings.schedules.auto_end,
                 cleanup: CleanupPolicy::default(),
+                idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
             },
         );
         let jobs = services.clone();
@@ -276,6 +277,11 @@ fn start_workers(services: &Services, settings: &Settings) -> Supervisor {
             workers::schedule_generation(services.schedules.clone()),
         );
     }
+    supervisor.every(
+        "idempotency-prune",
+        workers::IDEMPOTENCY_PRUNE_EVERY,
+        workers::idempotency_prune(services.idempotency.clone()),
+    );
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
             "video-cleanups",

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
+use liveclass_domain::idempotency::Idempotency;
 use liveclass_domain::schedule::{GenerationReport, Schedules};
 
 use crate::supervisor::{Job, Report};
@@ -56,6 +57,31 @@ impl Report for Completed {
                 removed = r.removed,
                 "completed pending schedule generations"
             );
+        }
+    }
+}
+
+/// How often expired `Idempotency-Key`s are deleted. An expired key is
+/// already free for reuse (the claim ignores it), so pruning only keeps the
+/// table small; every process may do it (a plain `DELETE`).
+pub const IDEMPOTENCY_PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes the `Idempotency-Key`s past their 24 hours.
+pub fn idempotency_prune(keys: Arc<dyn Idempotency>) -> impl Job {
+    move || {
+        let keys = keys.clone();
+        async move { keys.prune().await.map(Pruned) }
+    }
+}
+
+/// How many keys a pass deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned(pub u64);
+
+impl Report for Pruned {
+    fn log(&self, job: &'static str) {
+        if self.0 > 0 {
+            tracing::info!(job, pruned = self.0, "expired idempotency keys deleted");
         }
     }
 }
