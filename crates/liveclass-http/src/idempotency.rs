@@ -56,6 +56,10 @@ pub struct IdempotencyKeyHeader {
     #[serde(rename = "Idempotency-Key")]
     #[param(
         rename = "Idempotency-Key",
+        value_type = String,
+        required = false,
+        min_length = 1,
+        max_length = 255,
         example = "4b0c3f3e-8f5e-4c3a-9d1e-2f6b7a8c9d0e"
     )]
     pub idempotency_key: Option<String>,

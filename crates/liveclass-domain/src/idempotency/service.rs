@@ -131,3 +131,96 @@ impl Idempotency for IdempotencyService {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use time::macros::datetime;
+    use time::{Duration, OffsetDateTime};
+
+    use super::*;
+    use crate::caller::Role;
+    use crate::clock::FixedClock;
+    use crate::idempotency::ports::MockIdempotencyRepository;
+    use crate::ids::{TenantId, UserId};
+
+    const NOW: OffsetDateTime = datetime!(2030-03-01 12:00 UTC);
+
+    fn caller() -> Caller {
+        Caller {
+            user_id: UserId::parse("u1").unwrap(),
+            tenant_id: TenantId::parse("t1").unwrap(),
+            roles: vec![Role::TrainingManager],
+            name: None,
+        }
+    }
+
+    fn service(keys: MockIdempotencyRepository) -> IdempotencyService {
+        IdempotencyService::new(
+            Arc::new(keys),
+            Arc::new(FixedClock::at(NOW)),
+            IdempotencyPolicy::default(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_claim_is_the_callers_with_a_24_hour_ttl_and_a_1_minute_lease() {
+        let mut keys = MockIdempotencyRepository::new();
+        keys.expect_claim_key()
+            .withf(|c| {
+                c.tenant_id.as_str() == "t1"
+                    && c.user_id.as_str() == "u1"
+                    && c.key.as_str() == "k"
+                    && c.fingerprint == "fp"
+                    && c.now == NOW
+                    && c.expired_before == NOW - Duration::hours(24)
+                    && c.stale_before == NOW - Duration::minutes(1)
+            })
+            .times(1)
+            .returning(|_| Ok(ClaimOutcome::Claimed));
+        let key = IdempotencyKey::parse("k").unwrap();
+        let begun = service(keys).begin(&caller(), &key, "fp").await.unwrap();
+        assert_eq!(begun, Begin::Proceed);
+    }
+
+    #[tokio::test]
+    async fn each_claim_outcome_maps_to_its_answer() {
+        let stored = StoredResponse {
+            status: 201,
+            body: "{}".into(),
+            location: None,
+        };
+        let cases = [
+            (
+                ClaimOutcome::Done(stored.clone()),
+                Ok(Begin::Replay(stored)),
+            ),
+            (ClaimOutcome::InProgress, Err("in progress")),
+            (ClaimOutcome::Mismatch, Err("reused")),
+        ];
+        for (outcome, expected) in cases {
+            let mut keys = MockIdempotencyRepository::new();
+            keys.expect_claim_key()
+                .returning(move |_| Ok(outcome.clone()));
+            let key = IdempotencyKey::parse("k").unwrap();
+            let got = service(keys).begin(&caller(), &key, "fp").await;
+            match (got, expected) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(IdempotencyError::InProgress), Err("in progress"))
+                | (Err(IdempotencyError::Reused), Err("reused")) => {}
+                (got, expected) => panic!("{got:?} for {expected:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn pruning_deletes_keys_older_than_the_ttl() {
+        let mut keys = MockIdempotencyRepository::new();
+        keys.expect_prune_keys()
+            .withf(|before| *before == NOW - Duration::hours(24))
+            .times(1)
+            .returning(|_| Ok(3));
+        assert_eq!(service(keys).prune().await.unwrap(), 3);
+    }
+}
