@@ -2,9 +2,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
 use liveclass_server::Settings;
 use liveclass_tests::testing::TestDatabase;
-use liveclass_tests::{TestApp, on_both_backends, spawn_app};
+use liveclass_tests::{TestApp, on_both_backends, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 const TENANT: &str = "acme";
@@ -284,7 +287,57 @@ async fn class_lists_filter_by_course_schedule_teacher_and_window(db: TestDataba
     }
 }
 
+/// A `POST /schedules` that died after storing the schedule and before
+/// writing its classes (the half state, written with SQL) is completed by
+/// the generation worker, each class once.
+async fn an_interrupted_schedule_creation_is_completed_once_by_the_worker(db: TestDatabase) {
+    let app = spawn_app_with(
+        db,
+        &[("LIVECLASS_SCHEDULE_GENERATION_INTERVAL_SECONDS", "1")],
+    )
+    .await;
+    let done = create(&app, &weekly_body()).await;
+    let crashed = "00000000-0000-4000-8000-00000000c0de";
+    let mut conn = app.db.pool.get().unwrap();
+    conn.batch_execute(&format!(
+        "INSERT INTO schedules (id, tenant_id, course_id, title, teacher_id, max_participants, \
+           timezone, start_time, duration_minutes, frequency, interval_count, weekdays, \
+           starts_on, ends_on, created_by, created_at, updated_at, generation_due_at) \
+         SELECT '{crashed}', tenant_id, 'crashed-course', title, teacher_id, max_participants, \
+           timezone, start_time, duration_minutes, frequency, interval_count, weekdays, \
+           starts_on, ends_on, created_by, created_at, updated_at, '2020-01-01 00:00:00' \
+         FROM schedules WHERE id = '{}'",
+        done["id"].as_str().unwrap()
+    ))
+    .unwrap();
+    drop(conn);
+
+    let path = format!("/live-classes?scheduleId={crashed}&limit=100");
+    let mut count = 0;
+    for _ in 0..100 {
+        let listed = app.get(&path, &manager(&app)).await;
+        assert_eq!(listed.status, 200, "{:?}", listed.body);
+        count = listed.body["liveClasses"].as_array().unwrap().len();
+        if count == 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count, 8);
+    // Later passes find nothing left to do.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let listed = app.get(&path, &manager(&app)).await;
+    assert_eq!(listed.body["liveClasses"].as_array().unwrap().len(), 8);
+    assert_eq!(listed.body["total"], 8);
+    let got = app
+        .get(&format!("/schedules/{crashed}"), &manager(&app))
+        .await;
+    assert_eq!(got.body["upcomingClasses"].as_array().unwrap().len(), 8);
+    assert_eq!(got.body["upcomingClasses"][0]["courseId"], "crashed-course");
+}
+
 on_both_backends!(
+    an_interrupted_schedule_creation_is_completed_once_by_the_worker,
     class_lists_filter_by_course_schedule_teacher_and_window,
     a_weekly_schedule_generates_classes_at_local_time,
     changing_a_schedule_moves_only_untouched_future_classes,

@@ -58,16 +58,29 @@ async fn a_class_lives_its_whole_life(db: TestDatabase) {
     assert_eq!(class["createdBy"], "teacher-1");
     assert_eq!(class["scheduledAt"], "2030-11-20T14:00:00Z");
     assert!(class["roomId"].as_str().unwrap().starts_with("room-"));
+    // The creator sees the room; its name at Jitsi is secret, not the roomId.
+    let join_url = class["joinUrl"].as_str().unwrap().to_owned();
     assert!(
-        class["joinUrl"]
-            .as_str()
-            .unwrap()
-            .starts_with("https://meet.jit.si/room-")
+        join_url.starts_with("https://meet.jit.si/lc-"),
+        "{join_url}"
     );
+    assert!(!join_url.contains(class["roomId"].as_str().unwrap()));
 
+    // A student who has not joined sees the class without its room.
     let details = app.get(&format!("/live-classes/{cid}"), &p.student).await;
     assert_eq!(details.status, 200);
     assert_eq!(details.body["participants"], json!([]));
+    assert!(details.body.get("joinUrl").is_none(), "{:?}", details.body);
+    let listed = app.get("/live-classes", &p.student).await;
+    assert_eq!(listed.body["liveClasses"][0]["id"], cid.as_str());
+    assert!(listed.body["liveClasses"][0].get("joinUrl").is_none());
+    let teacher_view = app.get(&format!("/live-classes/{cid}"), &p.teacher).await;
+    assert_eq!(teacher_view.body["joinUrl"], join_url.as_str());
+    let teacher_list = app.get("/live-classes", &p.teacher).await;
+    assert_eq!(
+        teacher_list.body["liveClasses"][0]["joinUrl"],
+        join_url.as_str()
+    );
 
     let started = app
         .post(&format!("/live-classes/{cid}/start"), &p.teacher)
@@ -92,6 +105,12 @@ async fn a_class_lives_its_whole_life(db: TestDatabase) {
     assert_eq!(joined.body["roomId"], class["roomId"]);
     assert_eq!(joined.body["joinUrl"], class["joinUrl"]);
     assert_eq!(joined.body["alreadyJoined"], false);
+    // Admitted: the student now sees the room in the class's details, but
+    // not in lists (those show it to the creator only).
+    let inside = app.get(&format!("/live-classes/{cid}"), &p.student).await;
+    assert_eq!(inside.body["joinUrl"], class["joinUrl"]);
+    let listed = app.get("/live-classes", &p.student).await;
+    assert!(listed.body["liveClasses"][0].get("joinUrl").is_none());
 
     // Joining again: the same record, no second seat.
     let again = app

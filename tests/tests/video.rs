@@ -72,7 +72,7 @@ async fn daily() -> MockServer {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path_regex("^/rooms/room-[0-9a-f-]+$"))
+        .and(path_regex("^/rooms/lc-[0-9a-f]{32}$"))
         .respond_with(|r: &Request| {
             let name = r.url.path().trim_start_matches("/rooms/").to_owned();
             ResponseTemplate::new(200).set_body_json(daily_room(&name))
@@ -117,7 +117,7 @@ async fn requests(server: &MockServer, verb: &str, path_prefix: &str) -> Vec<Val
 async fn a_daily_class_walks_from_creation_to_end(db: TestDatabase) {
     let daily = daily().await;
     Mock::given(method("DELETE"))
-        .and(path_regex("^/rooms/room-"))
+        .and(path_regex("^/rooms/lc-"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deleted": true})))
         .expect(1)
         .mount(&daily)
@@ -129,11 +129,13 @@ async fn a_daily_class_walks_from_creation_to_end(db: TestDatabase) {
     let (status, class) = create(&app, &teacher).await;
     assert_eq!(status, 201, "{class}");
     let id = class["id"].as_str().unwrap().to_owned();
-    let room = class["roomId"].as_str().unwrap().to_owned();
     assert_eq!(class["videoProvider"], "daily");
-    assert_eq!(class["joinUrl"], format!("https://acme.daily.co/{room}"));
     let created = requests(&daily, "POST", "/rooms").await;
-    assert_eq!(created[0]["name"], room.as_str());
+    // The room's name at Daily is the class's secret room name, not its roomId.
+    let room = created[0]["name"].as_str().unwrap().to_owned();
+    assert!(room.starts_with("lc-"), "{room}");
+    assert_ne!(class["roomId"], room.as_str());
+    assert_eq!(class["joinUrl"], format!("https://acme.daily.co/{room}"));
     assert_eq!(created[0]["privacy"], "private");
     assert_eq!(created[0]["properties"]["max_participants"], 30);
 

@@ -13,6 +13,7 @@ use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
 use crate::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use crate::clock::Clock;
+use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
@@ -53,6 +54,8 @@ pub struct Policies {
     pub auto_end: AutoEndPolicy,
     /// How failed provider clean-ups are retried.
     pub cleanup: CleanupPolicy,
+    /// How long `Idempotency-Key`s live.
+    pub idempotency: IdempotencyPolicy,
 }
 
 /// Every use-case service, built once from [`Ports`] and [`Policies`]. The
@@ -71,6 +74,8 @@ pub struct Services {
     pub actual_times: Arc<dyn ActualTimes>,
     /// Calendar tokens and feeds.
     pub calendars: Arc<dyn Calendars>,
+    /// `Idempotency-Key`s of creating requests (also the pruning job).
+    pub idempotency: Arc<dyn Idempotency>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -124,6 +129,11 @@ impl Services {
                 store.clone(),
                 clock.clone(),
                 ids,
+            )),
+            idempotency: Arc::new(IdempotencyService::new(
+                store.clone(),
+                clock.clone(),
+                policies.idempotency,
             )),
             auto_end: Arc::new(AutoEndService::new(
                 store.clone(),

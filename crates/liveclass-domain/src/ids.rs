@@ -121,6 +121,44 @@ impl fmt::Display for RoomId {
     }
 }
 
+/// The name of a class's room at the video provider (a Jitsi or Daily room
+/// name): `lc-` and 128 random bits in hex for new classes.
+///
+/// Unlike the public [`RoomId`], which every member of the tenant sees, the
+/// room name reaches only those who may enter the room: the class's creator
+/// and admitted participants, inside their join URL. With Jitsi the room's
+/// name *is* the room, so it must not be derivable from anything public.
+/// Classes made before this existed keep their room id as their room name
+/// (stored with their room), so their join URLs stay valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RoomName(String);
+
+impl RoomName {
+    const PREFIX: &'static str = "lc-";
+
+    /// The room name of these 128 bits: `lc-` and 32 lower-case hex digits.
+    pub fn from_bits(bits: u128) -> Self {
+        Self(format!("{}{bits:032x}", Self::PREFIX))
+    }
+
+    /// A room name as a provider stored it (any text), for a room that
+    /// already exists.
+    pub fn from_stored(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RoomName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Mints identifiers. The service is the only place that creates ids, so tests
 /// can make them predictable with [`SequentialIds`].
 pub trait IdGenerator: Send + Sync {
@@ -138,6 +176,13 @@ pub trait IdGenerator: Send + Sync {
     /// A new room id.
     fn room_id(&self) -> RoomId {
         RoomId::from_uuid(self.new_uuid())
+    }
+    /// A new provider room name: 128 uniformly random bits, from two v4
+    /// UUIDs (whose six fixed bits fall on different positions once one is
+    /// rotated by 64).
+    fn room_name(&self) -> RoomName {
+        let (a, b) = (self.new_uuid().as_u128(), self.new_uuid().as_u128());
+        RoomName::from_bits(a ^ b.rotate_left(64))
     }
     /// A new schedule id.
     fn schedule_id(&self) -> crate::schedule::ScheduleId {
@@ -172,6 +217,20 @@ impl IdGenerator for SequentialIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_names_are_lc_and_32_hex_digits_unrelated_to_the_room_id() {
+        let ids = RandomIds;
+        let (room, name) = (ids.room_id(), ids.room_name());
+        let hex = name.as_str().strip_prefix("lc-").unwrap();
+        assert_eq!(hex.len(), 32);
+        assert!(
+            hex.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert!(!room.as_str().contains(hex) && !hex.contains(&room.as_str()[5..]));
+        assert_ne!(ids.room_name(), name);
+    }
 
     #[test]
     fn room_ids_round_trip_and_refuse_anything_else() {

@@ -41,6 +41,7 @@ pub mod caller;
 pub mod class;
 pub mod cleanup;
 pub mod clock;
+pub mod idempotency;
 pub mod ids;
 pub mod instant;
 pub mod join_link;

@@ -4,6 +4,7 @@
 use crate::auto_end::AutoEndRepository;
 use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
+use crate::idempotency::IdempotencyRepository;
 use crate::join_link::JoinLinkRepository;
 use crate::schedule::ScheduleRepository;
 
@@ -32,6 +33,7 @@ pub trait Store:
     + JoinLinkRepository
     + CalendarTokenRepository
     + AutoEndRepository
+    + IdempotencyRepository
     + Send
     + Sync
 {
@@ -44,6 +46,7 @@ impl<T> Store for T where
         + JoinLinkRepository
         + CalendarTokenRepository
         + AutoEndRepository
+        + IdempotencyRepository
         + Send
         + Sync
 {

@@ -11,6 +11,8 @@ use std::fmt;
 pub enum Field {
     /// A tenant id.
     TenantId,
+    /// An `Idempotency-Key`.
+    IdempotencyKey,
     /// A user id.
     UserId,
     /// A video room id.
@@ -77,6 +79,7 @@ impl Field {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::TenantId => "tenant_id",
+            Self::IdempotencyKey => "idempotency_key",
             Self::UserId => "user_id",
             Self::RoomId => "room_id",
             Self::JoinHash => "join_hash",

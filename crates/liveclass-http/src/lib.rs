@@ -12,6 +12,7 @@ pub mod error;
 mod extract;
 mod handlers;
 pub mod ical;
+pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;

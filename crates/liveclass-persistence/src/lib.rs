@@ -31,6 +31,7 @@ mod classes;
 mod cleanups;
 mod connection;
 mod database_url;
+mod idempotency;
 mod join_links;
 mod migrations;
 mod participations;

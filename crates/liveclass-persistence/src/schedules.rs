@@ -15,9 +15,10 @@ use liveclass_domain::schedule::{
 };
 use liveclass_domain::store::RepoError;
 use liveclass_domain::validation::Field;
-use time::{Date, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use crate::backend::per_backend;
+use crate::claim::claim;
 use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, readable};
 use crate::connection::AnyConnection;
 use crate::rows::{ClassRow, to_db_time};
@@ -55,6 +56,25 @@ fn apply(
     let schedule_id = plan.schedule_id.to_string();
     let now = to_db_time(plan.now);
     let mut outcome = GenerationOutcome::default();
+
+    if let Some(version) = plan.version {
+        let this_schedule = || {
+            schedules::table
+                .filter(schedules::id.eq(&schedule_id))
+                .filter(schedules::tenant_id.eq(tenant))
+        };
+        // Read inside the write transaction: a schedule deleted meanwhile
+        // gets no classes.
+        let exists: i64 = this_schedule().count().get_result(conn)?;
+        if exists == 0 {
+            outcome.unused = plan.new_classes.iter().map(|c| c.room.clone()).collect();
+            return Ok(outcome);
+        }
+        // Generated: only the version planned, not a newer definition.
+        diesel::update(this_schedule().filter(schedules::updated_at.eq(to_db_time(version))))
+            .set(schedules::generation_due_at.eq(None::<time::PrimitiveDateTime>))
+            .execute(conn)?;
+    }
 
     for class in &plan.new_classes {
         if insert_occurrence(conn, &ClassRow::from(class))? {
@@ -127,11 +147,16 @@ fn apply(
 
 #[async_trait]
 impl ScheduleRepository for DieselStore {
-    async fn insert(&self, schedule: &Schedule) -> Result<(), RepoError> {
+    async fn insert(
+        &self,
+        schedule: &Schedule,
+        generation_due: OffsetDateTime,
+    ) -> Result<(), RepoError> {
         let row = ScheduleRow::from(schedule);
+        let due = Some(to_db_time(generation_due));
         self.run("insert schedule", move |conn| {
             diesel::insert_into(schedules::table)
-                .values(&row)
+                .values((&row, schedules::generation_due_at.eq(due)))
                 .execute(conn)
                 .map(drop)
         })
@@ -187,17 +212,53 @@ impl ScheduleRepository for DieselStore {
         .await
     }
 
-    async fn update(&self, schedule: &Schedule) -> Result<bool, RepoError> {
+    async fn update(
+        &self,
+        schedule: &Schedule,
+        generation_due: OffsetDateTime,
+    ) -> Result<bool, RepoError> {
         let row = ScheduleRow::from(schedule);
+        let due = Some(to_db_time(generation_due));
         self.run("update schedule", move |conn| {
             diesel::update(
                 schedules::table
                     .filter(schedules::id.eq(&row.id))
                     .filter(schedules::tenant_id.eq(&row.tenant_id)),
             )
-            .set(&row)
+            .set((&row, schedules::generation_due_at.eq(due)))
             .execute(conn)
             .map(|n| n == 1)
+        })
+        .await
+    }
+
+    async fn claim_pending_generations(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Schedule>, RepoError> {
+        let (now, until) = (to_db_time(now), to_db_time(now + lease));
+        self.run("claim pending schedule generations", move |conn| {
+            let ids: Vec<String> = claim!(conn,
+                // Index schedules_generation_due.
+                candidates: schedules::table
+                    .filter(schedules::generation_due_at.le(now))
+                    .order((schedules::generation_due_at.asc(), schedules::id.asc()))
+                    .limit(i64::from(limit))
+                    .select(schedules::id),
+                lease: |conn, ids: &[String]| {
+                    diesel::update(schedules::table.filter(schedules::id.eq_any(ids)))
+                        .set(schedules::generation_due_at.eq(Some(until)))
+                        .execute(conn)
+                },
+            )?;
+            let rows = schedules::table
+                .filter(schedules::id.eq_any(&ids))
+                .order((schedules::created_at.asc(), schedules::id.asc()))
+                .select(ScheduleRow::as_select())
+                .load(conn)?;
+            to_schedules(rows)
         })
         .await
     }

@@ -66,6 +66,7 @@ fn plan(s: &Schedule, occurrences: Vec<Occurrence>, now: OffsetDateTime) -> Gene
         },
         occurrences,
         new_classes,
+        version: None,
     }
 }
 
@@ -108,8 +109,8 @@ async fn schedules_read_back_and_stay_in_their_tenant(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
     let a = schedule("web-dev");
     let b = schedule("data-science");
-    ScheduleRepository::insert(&store, &a).await.unwrap();
-    ScheduleRepository::insert(&store, &b).await.unwrap();
+    ScheduleRepository::insert(&store, &a, NOW).await.unwrap();
+    ScheduleRepository::insert(&store, &b, NOW).await.unwrap();
     assert_eq!(
         ScheduleRepository::find(&store, &tenant(), a.id)
             .await
@@ -145,7 +146,7 @@ async fn schedules_read_back_and_stay_in_their_tenant(db: TestDatabase) {
 
     let mut changed = a.clone();
     changed.spec.title = Title::parse("Renamed").unwrap();
-    assert!(store.update(&changed).await.unwrap());
+    assert!(store.update(&changed, NOW).await.unwrap());
     assert_eq!(
         ScheduleRepository::find(&store, &tenant(), a.id)
             .await
@@ -173,7 +174,7 @@ async fn schedules_read_back_and_stay_in_their_tenant(db: TestDatabase) {
 async fn generating_twice_creates_nothing_new(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
     let s = schedule("web-dev");
-    ScheduleRepository::insert(&store, &s).await.unwrap();
+    ScheduleRepository::insert(&store, &s, NOW).await.unwrap();
     let occurrences = s.spec.occurrences(500).unwrap();
     assert_eq!(occurrences.len(), 8);
     let first = store
@@ -225,7 +226,7 @@ async fn the_database_refuses_a_second_class_for_one_occurrence(db: TestDatabase
 async fn concurrent_generations_create_each_class_once(db: TestDatabase) {
     let store = Arc::new(DieselStore::new(db.pool.clone()));
     let s = schedule("web-dev");
-    ScheduleRepository::insert(&*store, &s).await.unwrap();
+    ScheduleRepository::insert(&*store, &s, NOW).await.unwrap();
     let occurrences = s.spec.occurrences(500).unwrap();
     let tasks: Vec<_> = (0..6)
         .map(|_| {
@@ -248,7 +249,7 @@ async fn concurrent_generations_create_each_class_once(db: TestDatabase) {
 async fn regeneration_changes_only_future_untouched_classes(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
     let s = schedule("web-dev");
-    ScheduleRepository::insert(&store, &s).await.unwrap();
+    ScheduleRepository::insert(&store, &s, NOW).await.unwrap();
     let occurrences = s.spec.occurrences(500).unwrap();
     store
         .apply_generation(&plan(&s, occurrences.clone(), NOW))
@@ -339,7 +340,7 @@ async fn lists_filter_by_course_schedule_teacher_window_and_sort(db: TestDatabas
     let mut b = schedule("data-science");
     b.spec.teacher_id = UserId::parse("teacher-2").unwrap();
     for s in [&a, &b] {
-        ScheduleRepository::insert(&store, s).await.unwrap();
+        ScheduleRepository::insert(&store, s, NOW).await.unwrap();
         store
             .apply_generation(&plan(s, s.spec.occurrences(500).unwrap(), NOW))
             .await
@@ -601,6 +602,124 @@ async fn calendar_tokens_resolve_to_their_owner_until_revoked(db: TestDatabase) 
     assert_eq!(store.revoke_all(&owner, NOW).await.unwrap(), 0);
 }
 
+const LEASE: Duration = Duration::minutes(2);
+
+async fn claim(store: &DieselStore, at: OffsetDateTime) -> Vec<Schedule> {
+    store
+        .claim_pending_generations(at, LEASE, 10)
+        .await
+        .unwrap()
+}
+
+/// A crash after the schedule was stored and before its classes were
+/// written leaves it pending: the worker claims it once its due instant has
+/// passed, one claimer at a time, and generating it (even twice) completes
+/// it with each class once.
+async fn an_interrupted_creation_is_completed_once_by_the_worker(db: TestDatabase) {
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let s = schedule("web-dev");
+    ScheduleRepository::insert(&*store, &s, NOW + LEASE)
+        .await
+        .unwrap();
+    // The request that stored it still owns it.
+    assert!(claim(&store, NOW).await.is_empty());
+
+    // Several workers after the due instant: exactly one claims it.
+    let later = NOW + Duration::minutes(3);
+    let claims: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { claim(&store, later).await })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for c in claims {
+        claimed.extend(c.await.unwrap());
+    }
+    assert_eq!(claimed, vec![s.clone()]);
+    // Leased: nobody else until the lease has passed.
+    assert!(claim(&store, later + Duration::minutes(1)).await.is_empty());
+
+    let occurrences = s.spec.occurrences(500).unwrap();
+    let mut p = plan(&s, occurrences.clone(), later);
+    p.version = Some(s.updated_at);
+    let done = store.apply_generation(&p).await.unwrap();
+    assert_eq!(done.created, 8);
+    // Generated: never claimed again.
+    assert!(claim(&store, later + Duration::hours(1)).await.is_empty());
+
+    // A second completion (a worker whose lease ran out meanwhile) adds nothing.
+    let mut again = plan(&s, occurrences, later);
+    again.version = Some(s.updated_at);
+    let twice = store.apply_generation(&again).await.unwrap();
+    assert_eq!((twice.created, twice.unused.len()), (0, 8));
+    assert_eq!(
+        store.occurrence_dates(&tenant(), s.id).await.unwrap().len(),
+        8
+    );
+}
+
+/// The half state written with SQL, as a crashed request leaves it.
+async fn a_schedule_left_half_written_in_sql_is_claimed(db: TestDatabase) {
+    use diesel::connection::SimpleConnection;
+    let store = DieselStore::new(db.pool.clone());
+    let s = schedule("web-dev");
+    ScheduleRepository::insert(&store, &s, NOW).await.unwrap();
+    db.pool
+        .get()
+        .unwrap()
+        .batch_execute(&format!(
+            "UPDATE schedules SET generation_due_at = '2030-01-01 00:00:00' WHERE id = '{}'",
+            s.id
+        ))
+        .unwrap();
+    assert_eq!(claim(&store, NOW).await, vec![s]);
+}
+
+/// A plan made from an older definition does not mark a newer one
+/// generated; a plan for a schedule deleted meanwhile writes nothing.
+async fn only_the_planned_version_is_marked_generated(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let mut s = schedule("web-dev");
+    // Below the microsecond PostgreSQL keeps.
+    s.updated_at = NOW + Duration::nanoseconds(123_456_789);
+    ScheduleRepository::insert(&store, &s, NOW).await.unwrap();
+    let old = s.clone();
+    s.updated_at = NOW + Duration::seconds(5);
+    s.spec.title = Title::parse("Renamed").unwrap();
+    assert!(store.update(&s, NOW).await.unwrap());
+    let mut p = plan(&old, old.spec.occurrences(500).unwrap(), NOW);
+    p.version = Some(old.updated_at);
+    store.apply_generation(&p).await.unwrap();
+    assert_eq!(claim(&store, NOW).await, vec![s.clone()]);
+
+    let mut p = plan(&s, Vec::new(), NOW);
+    p.version = Some(s.updated_at);
+    store.apply_generation(&p).await.unwrap();
+    assert!(claim(&store, NOW + Duration::hours(1)).await.is_empty());
+
+    let gone = schedule("data-science");
+    ScheduleRepository::insert(&store, &gone, NOW)
+        .await
+        .unwrap();
+    assert!(
+        ScheduleRepository::delete(&store, &tenant(), gone.id)
+            .await
+            .unwrap()
+    );
+    let mut p = plan(&gone, gone.spec.occurrences(500).unwrap(), NOW);
+    p.version = Some(gone.updated_at);
+    let outcome = store.apply_generation(&p).await.unwrap();
+    assert_eq!((outcome.created, outcome.unused.len()), (0, 8));
+    assert!(
+        store
+            .occurrence_dates(&tenant(), gone.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 trait InsertClass {
     async fn insert_class(&self, class: &LiveClass);
 }
@@ -621,4 +740,7 @@ on_both_backends!(
     classes_are_found_by_join_hash_in_their_tenant_only,
     concurrent_auto_end_workers_end_each_overdue_class_once,
     calendar_tokens_resolve_to_their_owner_until_revoked,
+    an_interrupted_creation_is_completed_once_by_the_worker,
+    a_schedule_left_half_written_in_sql_is_claimed,
+    only_the_planned_version_is_marked_generated,
 );

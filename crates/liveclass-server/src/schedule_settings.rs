@@ -17,6 +17,7 @@ use crate::settings::{SettingsError, invalid, number};
 /// | `LIVECLASS_MIN_CLASS_MINUTES` | 30 | shortest class staff may record (`endedAt - startedAt`) |
 /// | `LIVECLASS_AUTO_END_AFTER_MINUTES` | 30 | live classes are ended this long after their planned end |
 /// | `LIVECLASS_AUTO_END_INTERVAL_SECONDS` | 60 | how often the auto-end worker looks; 0 turns it off |
+/// | `LIVECLASS_SCHEDULE_GENERATION_INTERVAL_SECONDS` | 30 | how often the worker completing interrupted schedule generations looks; 0 turns it off |
 /// | `LIVECLASS_PUBLIC_URL` | `http://<LIVECLASS_BIND>` | the API's outside address, for links in calendar feeds |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleSettings {
@@ -24,6 +25,9 @@ pub struct ScheduleSettings {
     pub auto_end: AutoEndPolicy,
     /// `None`: the worker does not run.
     pub auto_end_every: Option<std::time::Duration>,
+    /// How often pending schedule generations are completed; `None`: the
+    /// worker does not run.
+    pub generation_every: Option<std::time::Duration>,
     pub policy: SchedulePolicy,
     pub join_links: JoinLinkPolicy,
     pub actual_times: ActualTimesPolicy,
@@ -54,6 +58,11 @@ impl ScheduleSettings {
         let min_class = number(lookup, "LIVECLASS_MIN_CLASS_MINUTES", 30u32)?;
         let grace = number(lookup, "LIVECLASS_AUTO_END_AFTER_MINUTES", 30u32)?;
         let every = number(lookup, "LIVECLASS_AUTO_END_INTERVAL_SECONDS", 60u64)?;
+        let generation_every = number(
+            lookup,
+            "LIVECLASS_SCHEDULE_GENERATION_INTERVAL_SECONDS",
+            30u64,
+        )?;
         Ok(Self {
             feeds: FeedSettings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
@@ -63,6 +72,8 @@ impl ScheduleSettings {
                 ..AutoEndPolicy::default()
             },
             auto_end_every: (every > 0).then(|| std::time::Duration::from_secs(every)),
+            generation_every: (generation_every > 0)
+                .then(|| std::time::Duration::from_secs(generation_every)),
             actual_times: ActualTimesPolicy {
                 min_duration: Duration::minutes(i64::from(min_class)),
             },
@@ -105,12 +116,15 @@ mod tests {
         assert_eq!(s.actual_times.min_duration, Duration::minutes(30));
         assert_eq!(s.auto_end.grace, Duration::minutes(30));
         assert_eq!(s.auto_end_every, Some(std::time::Duration::from_secs(60)));
+        assert_eq!(s.generation_every, Some(std::time::Duration::from_secs(30)));
         assert_eq!(s.feeds.public_url, "http://127.0.0.1:8080");
         let url = read(&[("LIVECLASS_PUBLIC_URL", "https://lc.example.com/")]).unwrap();
         assert_eq!(url.feeds.public_url, "https://lc.example.com");
         assert!(read(&[("LIVECLASS_PUBLIC_URL", "lc.example.com")]).is_err());
         let off = read(&[("LIVECLASS_AUTO_END_INTERVAL_SECONDS", "0")]).unwrap();
         assert_eq!(off.auto_end_every, None);
+        let off = read(&[("LIVECLASS_SCHEDULE_GENERATION_INTERVAL_SECONDS", "0")]).unwrap();
+        assert_eq!(off.generation_every, None);
         let s = read(&[("LIVECLASS_JOIN_START_WINDOW_MINUTES", "5")]).unwrap();
         assert_eq!(s.join_links.start_window, Duration::minutes(5));
     }

@@ -114,6 +114,7 @@ impl Application {
                 actual_times: settings.schedules.actual_times,
                 auto_end: settings.schedules.auto_end,
                 cleanup: CleanupPolicy::default(),
+                idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
             },
         );
         let jobs = services.clone();

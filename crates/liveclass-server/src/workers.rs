@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
+use liveclass_domain::idempotency::Idempotency;
+use liveclass_domain::schedule::{GenerationReport, Schedules};
 
 use liveclass_domain::Services;
 
@@ -19,6 +21,18 @@ pub fn start(services: &Services, settings: &Settings) -> Supervisor {
     if let Some(every) = settings.schedules.auto_end_every {
         supervisor.every("auto-end", every, auto_end(services.auto_end.clone()));
     }
+    if let Some(every) = settings.schedules.generation_every {
+        supervisor.every(
+            "schedule-generation",
+            every,
+            schedule_generation(services.schedules.clone()),
+        );
+    }
+    supervisor.every(
+        "idempotency-prune",
+        IDEMPOTENCY_PRUNE_EVERY,
+        idempotency_prune(services.idempotency.clone()),
+    );
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
             "video-cleanups",
@@ -46,6 +60,60 @@ impl Report for AutoEnded {
     fn log(&self, job: &'static str) {
         if self.0 > 0 {
             tracing::info!(job, ended = self.0, "auto-end pass ended overdue classes");
+        }
+    }
+}
+
+/// Completes the schedules whose creation or change was interrupted before
+/// their classes were written (see `liveclass_domain::schedule`). Every
+/// process does this; the schedules' claims keep them from colliding.
+pub fn schedule_generation(schedules: Arc<dyn Schedules>) -> impl Job {
+    move || {
+        let schedules = schedules.clone();
+        async move { schedules.complete_pending().await.map(Completed) }
+    }
+}
+
+/// What a schedule-generation pass wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completed(pub GenerationReport);
+
+impl Report for Completed {
+    fn log(&self, job: &'static str) {
+        let r = self.0;
+        if r.created + r.updated + r.removed > 0 {
+            tracing::info!(
+                job,
+                created = r.created,
+                updated = r.updated,
+                removed = r.removed,
+                "completed pending schedule generations"
+            );
+        }
+    }
+}
+
+/// How often expired `Idempotency-Key`s are deleted. An expired key is
+/// already free for reuse (the claim ignores it), so pruning only keeps the
+/// table small; every process may do it (a plain `DELETE`).
+pub const IDEMPOTENCY_PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes the `Idempotency-Key`s past their 24 hours.
+pub fn idempotency_prune(keys: Arc<dyn Idempotency>) -> impl Job {
+    move || {
+        let keys = keys.clone();
+        async move { keys.prune().await.map(Pruned) }
+    }
+}
+
+/// How many keys a pass deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned(pub u64);
+
+impl Report for Pruned {
+    fn log(&self, job: &'static str) {
+        if self.0 > 0 {
+            tracing::info!(job, pruned = self.0, "expired idempotency keys deleted");
         }
     }
 }

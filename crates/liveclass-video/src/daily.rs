@@ -253,7 +253,7 @@ impl VideoProvider for DailyVideoProvider {
 
     async fn create_room(&self, spec: &RoomSpec) -> Result<Room, VideoError> {
         let body = to_json(&CreateRoomBody {
-            name: spec.room_id.as_str(),
+            name: spec.room_name.as_str(),
             privacy: "private",
             properties: self.properties(spec),
         })?;

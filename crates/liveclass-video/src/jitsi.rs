@@ -144,9 +144,9 @@ impl VideoProvider for JitsiVideoProvider {
     }
 
     async fn create_room(&self, spec: &RoomSpec) -> Result<Room, VideoError> {
-        // The room name is the class's room id: `room-` and a v4 UUID from
-        // the OS's CSPRNG, so it cannot be guessed from other classes'.
-        let name = spec.room_id.as_str();
+        // The room name is the room: it is the class's secret room name
+        // (128 random bits), never its public room id.
+        let name = spec.room_name.as_str();
         Ok(Room {
             provider: self.name().to_owned(),
             external_id: name.to_owned(),
@@ -218,7 +218,7 @@ impl VideoProvider for JitsiVideoProvider {
 mod tests {
     use jsonwebtoken::{DecodingKey, Validation};
     use liveclass_domain::clock::FixedClock;
-    use liveclass_domain::ids::{ClassId, RoomId, TenantId, UserId};
+    use liveclass_domain::ids::{ClassId, RoomId, RoomName, TenantId, UserId};
     use time::macros::datetime;
     use uuid::Uuid;
 
@@ -229,6 +229,7 @@ mod tests {
             class_id: ClassId::from_uuid(Uuid::from_u128(1)),
             tenant_id: TenantId::parse("t").unwrap(),
             room_id: RoomId::from_uuid(Uuid::from_u128(2)),
+            room_name: RoomName::from_bits(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
             title: "Rust".into(),
             description: None,
             scheduled_at: datetime!(2030-01-01 10:00 UTC),
@@ -245,7 +246,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_join_url_is_the_room_id_on_the_jitsi_domain() {
+    async fn the_join_url_is_the_secret_room_name_never_the_public_room_id() {
         let room = JitsiVideoProvider::default()
             .create_room(&spec())
             .await
@@ -253,8 +254,10 @@ mod tests {
         assert_eq!(room.provider, "jitsi");
         assert_eq!(
             room.join_url,
-            "https://meet.jit.si/room-00000000-0000-0000-0000-000000000002"
+            "https://meet.jit.si/lc-0123456789abcdef0123456789abcdef"
         );
+        assert_eq!(room.external_id, "lc-0123456789abcdef0123456789abcdef");
+        assert!(!room.join_url.contains(spec().room_id.as_str()));
         assert_eq!(room.host_url, None);
     }
 
@@ -270,7 +273,7 @@ mod tests {
                 .await
                 .unwrap();
             assert!(
-                room.join_url.starts_with("https://meet.example.org/room-"),
+                room.join_url.starts_with("https://meet.example.org/lc-"),
                 "{domain}"
             );
         }

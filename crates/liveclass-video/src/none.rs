@@ -17,8 +17,8 @@ impl VideoProvider for NoVideoProvider {
     async fn create_room(&self, spec: &RoomSpec) -> Result<Room, VideoError> {
         Ok(Room {
             provider: self.name().to_owned(),
-            external_id: spec.room_id.as_str().to_owned(),
-            join_url: format!("room:{}", spec.room_id),
+            external_id: spec.room_name.as_str().to_owned(),
+            join_url: format!("room:{}", spec.room_name),
             host_url: None,
             password: None,
         })

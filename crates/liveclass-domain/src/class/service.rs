@@ -23,7 +23,7 @@ use super::ports::{
 use crate::caller::Caller;
 use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
-use crate::ids::{ClassId, IdGenerator, TenantId};
+use crate::ids::{ClassId, IdGenerator, RoomName, TenantId};
 use crate::store::RepoError;
 use crate::validation::Field;
 use crate::video::{JoinCredentials, JoinRequest, RoomSpec, VideoError, VideoProvider};
@@ -398,6 +398,7 @@ impl LiveClasses for LiveClassService {
             class_id: id,
             tenant_id: caller.tenant_id.clone(),
             room_id: room_id.clone(),
+            room_name: self.ids.room_name(),
             title: title.as_str().to_owned(),
             description: description.as_ref().map(|d| d.as_str().to_owned()),
             scheduled_at,
@@ -580,6 +581,7 @@ impl LiveClasses for LiveClassService {
             class_id: class.id,
             tenant_id: class.tenant_id.clone(),
             room_id: class.room_id.clone(),
+            room_name: RoomName::from_stored(class.room.external_id.clone()),
             title: title.as_str().to_owned(),
             description: description.as_ref().map(|d| d.as_str().to_owned()),
             scheduled_at,
@@ -786,6 +788,7 @@ fn class_spec(class: &LiveClass) -> RoomSpec {
         class_id: class.id,
         tenant_id: class.tenant_id.clone(),
         room_id: class.room_id.clone(),
+        room_name: RoomName::from_stored(class.room.external_id.clone()),
         title: class.title.as_str().to_owned(),
         description: class.description.as_ref().map(|d| d.as_str().to_owned()),
         scheduled_at: class.scheduled_at,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use super::errors::{
     CreateScheduleError, DeleteScheduleError, GenerateClassesError, GenerationFailure,
@@ -26,6 +26,14 @@ use crate::video::{Room, RoomSpec, VideoProvider};
 
 /// How many upcoming classes a schedule's view shows.
 pub const UPCOMING_LIMIT: u32 = 50;
+
+/// How long the request that creates or changes a schedule (or a worker pass
+/// that claimed it) owns its generation: should the classes not be written
+/// by then, the generation worker of any process generates them.
+pub const GENERATION_LEASE: Duration = Duration::minutes(2);
+
+/// Schedules one pass of the generation worker claims.
+pub const GENERATION_BATCH: u32 = 10;
 
 /// Fields to change; `None` keeps the current value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -152,6 +160,16 @@ pub trait Schedules: Send + Sync {
     /// # Errors
     /// The first failure; schedules before it were regenerated.
     async fn generate_all(&self) -> Result<GenerationReport, GenerateClassesError>;
+
+    /// One pass of the generation worker: generates the classes of the
+    /// schedules whose creation or change did not complete (the process
+    /// died, or the provider failed, between storing the schedule and
+    /// writing its classes) once their [`GENERATION_LEASE`] has passed.
+    ///
+    /// # Errors
+    /// The first failure, after every claimed schedule was tried; those
+    /// that failed are claimed again after the lease.
+    async fn complete_pending(&self) -> Result<GenerationReport, GenerateClassesError>;
 }
 
 /// The schedule use cases.
@@ -224,6 +242,7 @@ impl ScheduleService {
                 class_id,
                 tenant_id: schedule.tenant_id.clone(),
                 room_id: room_id.clone(),
+                room_name: self.ids.room_name(),
                 title: schedule.spec.title.as_str().to_owned(),
                 description: None,
                 scheduled_at: occurrence.starts_at,
@@ -272,6 +291,7 @@ impl ScheduleService {
             template: template(schedule),
             occurrences,
             new_classes,
+            version: Some(schedule.updated_at),
         };
         self.apply(plan).await
     }
@@ -333,7 +353,11 @@ impl Schedules for ScheduleService {
             created_at: now,
             updated_at: now,
         };
-        self.schedules.insert(&schedule).await?;
+        // Stored with its generation pending: should this request die before
+        // the classes are written, `complete_pending` writes them.
+        self.schedules
+            .insert(&schedule, now + GENERATION_LEASE)
+            .await?;
         let generation = self.generate(&schedule, now).await?;
         self.view(schedule, now, generation)
             .await
@@ -403,7 +427,11 @@ impl Schedules for ScheduleService {
         schedule.spec.occurrences(self.policy.max_occurrences)?;
         let now = self.clock.now();
         schedule.updated_at = now;
-        if !self.schedules.update(&schedule).await? {
+        if !self
+            .schedules
+            .update(&schedule, now + GENERATION_LEASE)
+            .await?
+        {
             return Err(UpdateScheduleError::NotFound);
         }
         let generation = self.generate(&schedule, now).await?;
@@ -438,6 +466,7 @@ impl Schedules for ScheduleService {
             template: template(&schedule),
             occurrences: Vec::new(),
             new_classes: Vec::new(),
+            version: None,
         };
         let report = self.apply(plan).await?;
         if !self.schedules.delete(&caller.tenant_id, id).await? {
@@ -458,6 +487,52 @@ impl Schedules for ScheduleService {
             total += self.generate(&schedule, now).await?;
         }
         Ok(total)
+    }
+
+    /// Claims the schedules whose generation is overdue and generates them;
+    /// generation is idempotent (one class per occurrence, by the
+    /// database's key), so a schedule completed twice gets its classes once.
+    ///
+    /// # Errors
+    /// The first failure, after every claimed schedule was tried; the
+    /// schedules that failed are claimed again after the lease.
+    async fn complete_pending(&self) -> Result<GenerationReport, GenerateClassesError> {
+        let now = self.clock.now();
+        let pending = self
+            .schedules
+            .claim_pending_generations(now, GENERATION_LEASE, GENERATION_BATCH)
+            .await?;
+        let mut total = GenerationReport::default();
+        let mut first_failure = None;
+        for schedule in pending {
+            // One failing schedule does not hold the others back; it stays
+            // pending and is claimed again after the lease.
+            match self.generate(&schedule, now).await {
+                Ok(report) => {
+                    tracing::info!(
+                        schedule_id = %schedule.id,
+                        tenant = %schedule.tenant_id,
+                        created = report.created,
+                        "completed the generation of a schedule's classes"
+                    );
+                    total += report;
+                }
+                Err(e) => {
+                    let e = GenerateClassesError::from(e);
+                    tracing::warn!(
+                        schedule_id = %schedule.id,
+                        tenant = %schedule.tenant_id,
+                        error = %e,
+                        "a pending generation failed; it is retried after its lease"
+                    );
+                    first_failure.get_or_insert(e);
+                }
+            }
+        }
+        match first_failure {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
     }
 }
 

@@ -103,7 +103,7 @@ async fn only_managers_may_create_schedules() {
 #[tokio::test]
 async fn creating_a_schedule_generates_its_future_classes_only() {
     let mut repo = MockScheduleRepository::new();
-    repo.expect_insert().times(1).returning(|_| Ok(()));
+    repo.expect_insert().times(1).returning(|_, _| Ok(()));
     repo.expect_occurrence_dates()
         .returning(|_, _| Ok(HashSet::new()));
     repo.expect_apply_generation()
@@ -154,7 +154,7 @@ use super::super::expand::TooManyOccurrences as TooManyOccurrencesCheck;
 #[tokio::test]
 async fn regeneration_makes_rooms_only_for_occurrences_without_a_class() {
     let mut repo = MockScheduleRepository::new();
-    repo.expect_insert().returning(|_| Ok(()));
+    repo.expect_insert().returning(|_, _| Ok(()));
     repo.expect_occurrence_dates().returning(|_, _| {
         Ok([date!(2030 - 03 - 06), date!(2030 - 03 - 11)]
             .into_iter()
@@ -180,7 +180,7 @@ async fn regeneration_makes_rooms_only_for_occurrences_without_a_class() {
 #[tokio::test]
 async fn rooms_of_classes_not_inserted_or_removed_are_deleted() {
     let mut repo = MockScheduleRepository::new();
-    repo.expect_insert().returning(|_| Ok(()));
+    repo.expect_insert().returning(|_, _| Ok(()));
     repo.expect_occurrence_dates()
         .returning(|_, _| Ok(HashSet::new()));
     repo.expect_apply_generation().returning(|_| {
@@ -205,7 +205,7 @@ async fn rooms_of_classes_not_inserted_or_removed_are_deleted() {
 #[tokio::test]
 async fn a_failed_store_gives_the_new_rooms_back() {
     let mut repo = MockScheduleRepository::new();
-    repo.expect_insert().returning(|_| Ok(()));
+    repo.expect_insert().returning(|_, _| Ok(()));
     repo.expect_occurrence_dates()
         .returning(|_, _| Ok(HashSet::new()));
     repo.expect_apply_generation()
@@ -291,4 +291,84 @@ fn a_patch_to_a_non_weekly_frequency_drops_the_weekdays() {
     assert_eq!(patched.weekdays, None);
     assert_eq!(patched.start_time, "15:30");
     assert_eq!(patched.course_id, "web-dev-ft-2030");
+}
+
+#[tokio::test]
+async fn a_new_schedule_is_stored_pending_and_its_classes_mark_it_generated() {
+    let mut repo = MockScheduleRepository::new();
+    repo.expect_insert()
+        .times(1)
+        .withf(|s, due| s.updated_at == NOW && *due == NOW + GENERATION_LEASE)
+        .returning(|_, _| Ok(()));
+    repo.expect_occurrence_dates()
+        .returning(|_, _| Ok(HashSet::new()));
+    repo.expect_apply_generation()
+        .times(1)
+        .withf(|plan| plan.version == Some(NOW))
+        .returning(|plan| Ok(outcome_of(plan)));
+    repo.expect_upcoming_classes()
+        .returning(|_, _, _, _| Ok(vec![]));
+    service(repo, video_making_rooms())
+        .create(&manager(), spec(input()))
+        .await
+        .unwrap();
+}
+
+fn stored_schedule(n: u128, updated_at: OffsetDateTime) -> Schedule {
+    Schedule {
+        id: ScheduleId::from_uuid(uuid::Uuid::from_u128(n)),
+        tenant_id: manager().tenant_id,
+        spec: spec(input()),
+        created_by: manager().user_id,
+        created_at: updated_at,
+        updated_at,
+    }
+}
+
+#[tokio::test]
+async fn the_worker_pass_generates_the_claimed_pending_schedules_of_their_version() {
+    let earlier = NOW - time::Duration::minutes(10);
+    let mut repo = MockScheduleRepository::new();
+    repo.expect_claim_pending_generations()
+        .times(1)
+        .withf(|now, lease, limit| {
+            *now == NOW && *lease == GENERATION_LEASE && *limit == GENERATION_BATCH
+        })
+        .returning(move |_, _, _| Ok(vec![stored_schedule(7, earlier)]));
+    repo.expect_occurrence_dates()
+        .returning(|_, _| Ok(HashSet::new()));
+    repo.expect_apply_generation()
+        .times(1)
+        .withf(move |plan| plan.version == Some(earlier) && plan.new_classes.len() == 7)
+        .returning(|plan| Ok(outcome_of(plan)));
+    let report = service(repo, video_making_rooms())
+        .complete_pending()
+        .await
+        .unwrap();
+    assert_eq!(report.created, 7);
+}
+
+#[tokio::test]
+async fn a_failing_pending_schedule_does_not_hold_back_the_others() {
+    let mut repo = MockScheduleRepository::new();
+    repo.expect_claim_pending_generations()
+        .returning(|_, _, _| Ok(vec![stored_schedule(1, NOW), stored_schedule(2, NOW)]));
+    repo.expect_occurrence_dates()
+        .returning(|_, _| Ok(HashSet::new()));
+    let first = ScheduleId::from_uuid(uuid::Uuid::from_u128(1));
+    repo.expect_apply_generation()
+        .times(2)
+        .returning(move |plan| {
+            if plan.schedule_id == first {
+                Err(RepoError::Unexpected(anyhow::anyhow!("disk on fire")))
+            } else {
+                Ok(outcome_of(plan))
+            }
+        });
+    let mut video = video_making_rooms();
+    video.expect_delete_room().times(7).returning(|_| Ok(()));
+    assert!(matches!(
+        service(repo, video).complete_pending().await,
+        Err(GenerateClassesError::Store(_))
+    ));
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::class::ParticipantRole;
-use crate::ids::{ClassId, RoomId, TenantId, UserId};
+use crate::ids::{ClassId, RoomId, RoomName, TenantId, UserId};
 
 /// What the provider needs to know to make a room for a class.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +14,12 @@ pub struct RoomSpec {
     pub class_id: ClassId,
     /// The tenant.
     pub tenant_id: TenantId,
-    /// The class's room id (the room's public name).
+    /// The class's room id: its public identifier, shown to every member
+    /// of the tenant. Never a provider's room name.
     pub room_id: RoomId,
+    /// The name to give the room at the provider (Jitsi, Daily): unguessable,
+    /// and seen only inside the join URLs of those admitted.
+    pub room_name: RoomName,
     /// The title.
     pub title: String,
     /// The description, if any.

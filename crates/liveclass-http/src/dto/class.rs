@@ -104,9 +104,15 @@ pub struct ClassResponse {
     /// Which video provider hosts the room (`jitsi`, `none`, …).
     #[schema(example = "jitsi")]
     pub video_provider: String,
-    /// Where participants meet.
-    #[schema(example = "https://meet.jit.si/room-789f0123-e89b-12d3-a456-426614174000")]
-    pub join_url: String,
+    /// The room's URL. Shown to the class's creator only (and, in
+    /// `GET /live-classes/{liveClassId}`, to a user in the class right now);
+    /// everyone else enters the room through `POST
+    /// /live-classes/{liveClassId}/join`, which answers it to those admitted.
+    /// The room's name at the provider is a secret (`lc-` and 128 random
+    /// bits), unrelated to `roomId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "https://meet.jit.si/lc-3f9a0c1e7b2d4a6f8e1c0b9a7d6e5f4c")]
+    pub join_url: Option<String>,
     /// The host's link, shown to the class's creator only, for providers that
     /// have one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,9 +158,24 @@ pub struct ClassResponse {
 }
 
 impl ClassResponse {
-    /// The class as `viewer` may see it: the host link only for its creator.
+    /// The class as `viewer` may see it in details and lists: the room's
+    /// links (join and host) for its creator only. Everyone else gets them
+    /// from a join, which is where capacity and the class's lifecycle apply.
     pub fn for_viewer(class: LiveClass, counts: ClassCounts, viewer: &Caller) -> Self {
-        let host_url = if class.is_creator(&viewer.user_id) {
+        let creator = class.is_creator(&viewer.user_id);
+        Self::with_room(class, counts, creator, creator)
+    }
+
+    /// The class as a viewer who is in it right now (admitted, not left)
+    /// may see it: the join link too, never the host link unless creator.
+    pub fn for_admitted(class: LiveClass, counts: ClassCounts, viewer: &Caller) -> Self {
+        let creator = class.is_creator(&viewer.user_id);
+        Self::with_room(class, counts, true, creator)
+    }
+
+    fn with_room(class: LiveClass, counts: ClassCounts, join: bool, host: bool) -> Self {
+        let join_url = join.then(|| class.room.join_url.clone());
+        let host_url = if host {
             class.room.host_url.clone()
         } else {
             None
@@ -168,7 +189,7 @@ impl ClassResponse {
             status: class.status.into(),
             room_id: class.room_id.to_string(),
             video_provider: class.room.provider,
-            join_url: class.room.join_url,
+            join_url,
             host_url,
             scheduled_at: class.scheduled_at,
             scheduled_end: class.scheduled_end,

@@ -8,6 +8,7 @@ use liveclass_domain::validation::Field;
 pub fn json_name(field: Field) -> &'static str {
     match field {
         Field::TenantId => "tenantId",
+        Field::IdempotencyKey => "Idempotency-Key",
         Field::UserId => "userId",
         Field::RoomId => "roomId",
         Field::JoinHash => "joinHash",

@@ -119,6 +119,8 @@ error_codes! {
     RecordingAlreadySet = "recording_already_set", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
+    /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.
+    IdempotencyKeyInProgress = "idempotency_key_in_progress", CONFLICT;
     /// The class has ended.
     ClassEnded = "class_ended", GONE;
     /// The class was cancelled (410 on join links, 400 when recording times).
@@ -133,6 +135,8 @@ error_codes! {
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
     /// The request head is larger than 128 KiB or has more than 96 headers; the connection is closed. Answered before any operation.
     HeadersTooLarge = "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE;
+    /// This `Idempotency-Key` was used within 24 hours for a different request.
+    IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
     /// A bug; the request id finds it in the logs.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;
     /// The video provider failed or could not be reached.

@@ -46,6 +46,24 @@ impl From<RepoError> for ApiError {
     }
 }
 
+impl From<liveclass_domain::idempotency::IdempotencyError> for ApiError {
+    fn from(e: liveclass_domain::idempotency::IdempotencyError) -> Self {
+        use liveclass_domain::idempotency::IdempotencyError as E;
+        match e {
+            E::Reused => Self::new(
+                C::IdempotencyKeyReused,
+                "This Idempotency-Key was used for a different request",
+            ),
+            E::InProgress => Self::new(
+                C::IdempotencyKeyInProgress,
+                "A request with this Idempotency-Key is still in progress; retry later",
+            )
+            .retry_after(std::time::Duration::from_secs(1)),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Every video-provider failure: logged with its cause, never echoed to the
 /// client (provider messages can carry account details). A provider that
 /// rate-limits us is 503 with its `Retry-After`; anything else is 502.

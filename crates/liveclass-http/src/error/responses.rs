@@ -44,6 +44,12 @@ pub const VIDEO: ErrorSet = &[
     (ErrorCode::VideoProviderUnavailable, None),
     (ErrorCode::VideoProviderRateLimited, None),
 ];
+/// Operations that take an `Idempotency-Key` (`crate::idempotency`).
+pub const IDEMPOTENT: ErrorSet = &[
+    (ErrorCode::ValidationFailed, None),
+    (ErrorCode::IdempotencyKeyInProgress, None),
+    (ErrorCode::IdempotencyKeyReused, None),
+];
 /// What any operation may answer: the `default` response.
 pub const DEFAULT: ErrorSet = &[
     (ErrorCode::InternalError, None),

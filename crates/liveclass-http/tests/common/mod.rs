@@ -12,6 +12,7 @@ use liveclass_domain::calendar::MockCalendars;
 use liveclass_domain::class::MockLiveClasses;
 use liveclass_domain::class::ports::MockClassRepository;
 use liveclass_domain::clock::FixedClock;
+use liveclass_domain::idempotency::MockIdempotency;
 use liveclass_domain::join_link::MockJoinLinks;
 use liveclass_domain::schedule::MockSchedules;
 use liveclass_http::ical::FeedSettings;
@@ -43,6 +44,7 @@ pub fn mocked_services() -> Services {
         join_links: Arc::new(MockJoinLinks::new()),
         actual_times: Arc::new(MockActualTimes::new()),
         calendars: Arc::new(MockCalendars::new()),
+        idempotency: Arc::new(MockIdempotency::new()),
         auto_end: Arc::new(AutoEndService::new(
             Arc::new(MockAutoEndRepository::new()),
             Arc::new(MockClassRepository::new()),

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use liveclass_domain::class::ParticipantRole;
-use liveclass_domain::ids::{ClassId, RoomId, TenantId, UserId};
+use liveclass_domain::ids::{ClassId, RoomId, RoomName, TenantId, UserId};
 use liveclass_domain::video::{JoinRequest, RoomSpec};
 use liveclass_video::HttpOptions;
 use time::macros::datetime;
@@ -28,6 +28,7 @@ pub fn spec() -> RoomSpec {
         class_id: ClassId::from_uuid(Uuid::from_u128(1)),
         tenant_id: TenantId::parse("acme").unwrap(),
         room_id: RoomId::from_uuid(Uuid::from_u128(2)),
+        room_name: RoomName::from_bits(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
         title: "Rust 101".into(),
         description: Some("Ownership and borrowing".into()),
         scheduled_at: datetime!(2030-01-01 10:00 UTC),
@@ -35,7 +36,8 @@ pub fn spec() -> RoomSpec {
     }
 }
 
-pub const ROOM_NAME: &str = "room-00000000-0000-0000-0000-000000000002";
+/// The spec's room name: never its public room id.
+pub const ROOM_NAME: &str = "lc-0123456789abcdef0123456789abcdef";
 
 pub fn who(role: ParticipantRole) -> JoinRequest {
     JoinRequest {

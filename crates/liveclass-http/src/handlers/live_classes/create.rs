@@ -7,20 +7,24 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(CreateClassErrors: [AUTH, BODY, VIDEO], [ValidationFailed, Forbidden, TenantMismatch]);
+crate::op_errors!(CreateClassErrors: [AUTH, BODY, VIDEO, IDEMPOTENT], [ValidationFailed, Forbidden, TenantMismatch]);
 
 /// Create a live class (training managers and org admins). The class starts
 /// `scheduled`, with its video room already made.
 #[utoipa::path(
     tag = "live-classes",
     request_body = CreateClassBody,
+    params(crate::idempotency::IdempotencyKeyHeader),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = ClassResponse),
         CreateClassErrors,
     )
 )]
-#[post("/live-classes")]
+#[post(
+    "/live-classes",
+    wrap = "actix_web::middleware::from_fn(crate::idempotency::idempotent)"
+)]
 pub async fn create_class(
     state: web::Data<AppState>,
     Authenticated(caller): Authenticated,

@@ -29,8 +29,18 @@ pub async fn get_class(
         .live_classes
         .get(&caller, class_id(&path)?)
         .await?;
+    // A user in the class right now was admitted: they may see its room.
+    let inside = details
+        .participations
+        .iter()
+        .any(|p| p.user_id == caller.user_id && p.left_at.is_none());
+    let class = if inside {
+        ClassResponse::for_admitted(details.class, details.counts, &caller)
+    } else {
+        ClassResponse::for_viewer(details.class, details.counts, &caller)
+    };
     Ok(HttpResponse::Ok().json(ClassDetailsResponse {
-        class: ClassResponse::for_viewer(details.class, details.counts, &caller),
+        class,
         participants: details.participations.into_iter().map(Into::into).collect(),
     }))
 }

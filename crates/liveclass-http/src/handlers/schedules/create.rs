@@ -6,20 +6,24 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(CreateScheduleErrors: [AUTH, BODY, VIDEO], [ValidationFailed, Forbidden, TooManyOccurrences]);
+crate::op_errors!(CreateScheduleErrors: [AUTH, BODY, VIDEO, IDEMPOTENT], [ValidationFailed, Forbidden, TooManyOccurrences]);
 
 /// Create a recurring schedule (training managers and org admins) and
 /// generate its future classes in the same request.
 #[utoipa::path(
     tag = "schedules",
     request_body = CreateScheduleBody,
+    params(crate::idempotency::IdempotencyKeyHeader),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, with its upcoming classes", body = ScheduleDetailsResponse),
         CreateScheduleErrors,
     )
 )]
-#[post("/schedules")]
+#[post(
+    "/schedules",
+    wrap = "actix_web::middleware::from_fn(crate::idempotency::idempotent)"
+)]
 pub async fn create_schedule(
     state: web::Data<AppState>,
     Authenticated(caller): Authenticated,

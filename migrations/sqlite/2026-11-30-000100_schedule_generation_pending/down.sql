@@ -1,0 +1,2 @@
+DROP INDEX schedules_generation_due;
+ALTER TABLE schedules DROP COLUMN generation_due_at;
