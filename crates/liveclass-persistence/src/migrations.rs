@@ -50,3 +50,13 @@ pub fn run_migrations(pool: &DbPool) -> Result<Vec<String>, MigrationError> {
 fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
     applied.into_iter().map(|v| v.to_string()).collect()
 }
+
+/// The names of the PostgreSQL migrations compiled into this binary, in
+/// order (test templates are named after them, see `testing`).
+#[cfg(feature = "test-util")]
+pub(crate) fn embedded_postgres_names() -> Vec<String> {
+    use diesel::migration::MigrationSource;
+    MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES)
+        .map(|all| all.iter().map(|m| m.name().to_string()).collect())
+        .unwrap_or_default()
+}

@@ -219,9 +219,12 @@ fn retry_while_in_use(
     }
 }
 
-/// FNV-1a over the PostgreSQL migrations' paths and contents, in path order:
-/// stable across builds and toolchains, and changed by any edit. The files
-/// are the ones `embed_migrations!` compiled in.
+/// FNV-1a over the names of the PostgreSQL migrations compiled into this
+/// binary, then the migration files' paths and contents, in path order:
+/// stable across builds and toolchains, and changed by any edit. The compiled
+/// names count too, so a test binary built before a migration was added
+/// (whose files are on disk, not in the binary) never shares a template with
+/// one built after.
 fn migrations_hash() -> u64 {
     const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/postgres");
     let mut files = Vec::new();
@@ -240,6 +243,12 @@ fn migrations_hash() -> u64 {
     }
     files.sort();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for name in crate::migrations::embedded_postgres_names() {
+        for byte in name.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
     for path in files {
         let relative = path.strip_prefix(DIR).unwrap_or(&path);
         let content =
