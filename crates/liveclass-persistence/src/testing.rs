@@ -288,3 +288,13 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn templates_are_named_after_the_migrations_compiled_in() {
+        let names = crate::migrations::embedded_postgres_names();
+        assert!(names.len() >= 5, "{names:?}");
+        assert_eq!(super::migrations_hash(), super::migrations_hash());
+    }
+}
