@@ -66,6 +66,34 @@ pub(crate) fn readable(rows: Vec<(ClassRow, i64, i64)>) -> Vec<(LiveClass, Class
         .collect()
 }
 
+/// The rows of `ids`, in that order, each read on its own: a row the driver
+/// cannot decode is logged with its class id and left out.
+pub(crate) fn decodable_rows(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<(ClassRow, i64, i64)>, DieselError> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = live_classes::table
+            .filter(live_classes::id.eq(id))
+            .select((
+                ClassRow::as_select(),
+                sql::<BigInt>(ACTIVE_COUNT_SQL),
+                sql::<BigInt>(PARTICIPANT_COUNT_SQL),
+            ))
+            .first::<(ClassRow, i64, i64)>(conn);
+        match row {
+            Ok(row) => rows.push(row),
+            Err(DieselError::DeserializationError(e)) => {
+                tracing::error!(class_id = %id, error = %e, "stored class cannot be decoded; left out of the list");
+            }
+            Err(DieselError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(rows)
+}
+
 pub(crate) fn load_class(
     conn: &mut AnyConnection,
     tenant: &str,
@@ -310,15 +338,40 @@ impl ClassRepository for DieselStore {
                     query().order((live_classes::scheduled_at.desc(), live_classes::id.desc()))
                 }
             };
-            let rows: Vec<(ClassRow, i64, i64)> = ordered
-                .limit(i64::from(page.limit()))
-                .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+            let (limit, offset) = (
+                i64::from(page.limit()),
+                i64::try_from(page.offset()).unwrap_or(i64::MAX),
+            );
+            let rows = ordered
+                .limit(limit)
+                .offset(offset)
                 .select((
                     ClassRow::as_select(),
                     sql::<BigInt>(ACTIVE_COUNT_SQL),
                     sql::<BigInt>(PARTICIPANT_COUNT_SQL),
                 ))
-                .load(conn)?;
+                .load::<(ClassRow, i64, i64)>(conn);
+            let rows = match rows {
+                // A stored value the driver itself cannot decode (written
+                // behind the service's back): read the page row by row and
+                // leave that row out, rather than fail the whole list.
+                Err(DieselError::DeserializationError(e)) => {
+                    tracing::warn!(error = %e, "a class row cannot be decoded; reading the page row by row");
+                    let ordered = match filter.sort {
+                        SortOrder::Ascending => query()
+                            .order((live_classes::scheduled_at.asc(), live_classes::id.asc())),
+                        SortOrder::Descending => query()
+                            .order((live_classes::scheduled_at.desc(), live_classes::id.desc())),
+                    };
+                    let ids: Vec<String> = ordered
+                        .limit(limit)
+                        .offset(offset)
+                        .select(live_classes::id)
+                        .load(conn)?;
+                    decodable_rows(conn, &ids)?
+                }
+                other => other?,
+            };
             let classes = readable(rows);
             Ok(ClassPage {
                 total: u64::try_from(total).unwrap_or(0),
