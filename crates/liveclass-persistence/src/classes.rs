@@ -330,7 +330,7 @@ impl ClassRepository for DieselStore {
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
-            let ordered = match filter.sort {
+            let ordered = || match filter.sort {
                 SortOrder::Ascending => {
                     query().order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
                 }
@@ -342,7 +342,7 @@ impl ClassRepository for DieselStore {
                 i64::from(page.limit()),
                 i64::try_from(page.offset()).unwrap_or(i64::MAX),
             );
-            let rows = ordered
+            let rows = ordered()
                 .limit(limit)
                 .offset(offset)
                 .select((
@@ -357,13 +357,7 @@ impl ClassRepository for DieselStore {
                 // leave that row out, rather than fail the whole list.
                 Err(DieselError::DeserializationError(e)) => {
                     tracing::warn!(error = %e, "a class row cannot be decoded; reading the page row by row");
-                    let ordered = match filter.sort {
-                        SortOrder::Ascending => query()
-                            .order((live_classes::scheduled_at.asc(), live_classes::id.asc())),
-                        SortOrder::Descending => query()
-                            .order((live_classes::scheduled_at.desc(), live_classes::id.desc())),
-                    };
-                    let ids: Vec<String> = ordered
+                    let ids: Vec<String> = ordered()
                         .limit(limit)
                         .offset(offset)
                         .select(live_classes::id)
