@@ -37,6 +37,7 @@ fn register(cfg: &mut ServiceConfig) {
         .service(lc::join::join_class)
         .service(lc::leave::leave_class)
         .service(lc::participants::list_participants)
+        .service(lc::events::list_class_events)
         .service(lc::recording::set_recording)
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)

@@ -1,6 +1,7 @@
 //! The LiveClass server: configuration from the environment, telemetry, and
 //! the wiring of the domain service to its adapters and the HTTP shell.
 
+pub mod event_settings;
 pub mod jobs;
 mod schedule_settings;
 pub mod settings;

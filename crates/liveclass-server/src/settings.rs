@@ -34,6 +34,8 @@ pub struct Settings {
     pub log_json: bool,
     /// Schedules, join links and the auto-end worker.
     pub schedules: ScheduleSettings,
+    /// The class event log.
+    pub events: crate::event_settings::EventSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -249,6 +251,7 @@ impl Settings {
                 default_capacity,
                 &bind,
             )?,
+            events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
         })
     }
 }

@@ -106,6 +106,7 @@ impl Application {
                 clock,
                 ids: Arc::new(RandomIds),
                 cleanups: Some(store.clone() as Arc<dyn CleanupQueue>),
+                wakeups: Arc::new(liveclass_domain::events::NoWakeups),
             },
             Policies {
                 class: settings.policy,
@@ -115,6 +116,7 @@ impl Application {
                 auto_end: settings.schedules.auto_end,
                 cleanup: CleanupPolicy::default(),
                 idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
+                event_log: settings.events.policy,
             },
         );
         let jobs = services.clone();
