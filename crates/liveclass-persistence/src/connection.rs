@@ -35,7 +35,10 @@ impl Backend {
 
     /// The backend `url` names, or the unsupported scheme it names
     /// (`mysql://…` is not a SQLite file called `mysql:`).
-    fn parse(url: &str) -> Result<Self, ConnectError> {
+    ///
+    /// # Errors
+    /// [`ConnectError::UnsupportedScheme`].
+    pub fn parse(url: &str) -> Result<Self, ConnectError> {
         match scheme(url) {
             None | Some("sqlite" | "file") => Ok(Self::Sqlite),
             Some("postgres" | "postgresql") => Ok(Self::Postgres),

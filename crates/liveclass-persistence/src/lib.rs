@@ -46,4 +46,4 @@ pub mod testing;
 pub use connection::{AnyConnection, Backend, ConnectError, DbPool, PoolOptions, connect};
 pub use database_url::with_database;
 pub use migrations::{MigrationError, run_migrations};
-pub use store::DieselStore;
+pub use store::{DbHealth, DieselStore, OUTAGE_ACQUIRE_TIMEOUT, WaitObserver};
