@@ -10,6 +10,7 @@ use liveclass_http::{JwtConfig, JwtKey};
 use liveclass_persistence::PoolOptions;
 use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 
+pub use crate::ops_settings::OpsSettings;
 pub use crate::schedule_settings::ScheduleSettings;
 
 /// The HS256 secret development mode uses. Public by design: a server that
@@ -34,6 +35,8 @@ pub struct Settings {
     pub log_json: bool,
     /// Schedules, join links and the auto-end worker.
     pub schedules: ScheduleSettings,
+    /// The metrics token and CORS origins.
+    pub ops: OpsSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -249,6 +252,7 @@ impl Settings {
                 default_capacity,
                 &bind,
             )?,
+            ops: OpsSettings::from_lookup(&lookup)?,
         })
     }
 }
