@@ -1,6 +1,7 @@
 //! The LiveClass server: configuration from the environment, telemetry, and
 //! the wiring of the domain service to its adapters and the HTTP shell.
 
+pub mod config;
 pub mod jobs;
 pub mod metrics;
 mod ops_settings;
