@@ -504,6 +504,54 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_job_that_keeps_failing_backs_off_and_returns_to_its_interval() {
+        let runs = counter();
+        let healthy = Arc::new(AtomicBool::new(false));
+        let metrics = Metrics::default();
+        let mut supervisor = Supervisor::new().with_metrics(metrics.clone());
+        let (r, h) = (runs.clone(), healthy.clone());
+        supervisor.every("db-bound", Duration::from_secs(1), move || {
+            r.fetch_add(1, Ordering::SeqCst);
+            let healthy = h.load(Ordering::SeqCst);
+            async move {
+                if healthy {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other("database unreachable"))
+                }
+            }
+        });
+        // Passes at 0 s, then 1, 2, 4, 8 s apart: 1, 3, 7, 15 s.
+        tokio::time::sleep(Duration::from_millis(15_500)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 5);
+        let text = metrics.encode();
+        assert!(
+            text.contains("liveclass_background_job_consecutive_failures{job=\"db-bound\"} 5"),
+            "{text}"
+        );
+        assert!(text.contains("liveclass_background_job_failures_total{job=\"db-bound\"} 5"));
+        // Healthy again: the next pass (16 s later) succeeds, then every second.
+        healthy.store(true, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_secs(16)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 6);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 9);
+        let text = metrics.encode();
+        assert!(text.contains("liveclass_background_job_consecutive_failures{job=\"db-bound\"} 0"));
+        assert!(text.contains("liveclass_background_job_runs_total{job=\"db-bound\"} 9"));
+        // The cap.
+        assert_eq!(
+            failure_backoff(Duration::from_secs(30), 20),
+            MAX_FAILURE_BACKOFF
+        );
+        assert_eq!(
+            failure_backoff(Duration::from_secs(600), 3),
+            Duration::from_secs(600)
+        );
+        supervisor.shutdown(Duration::from_secs(30)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn shutdown_stops_idle_jobs_at_once() {
         let runs = counter();
         let mut supervisor = Supervisor::new();
