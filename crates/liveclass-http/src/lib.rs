@@ -7,12 +7,14 @@
 //! ([`routes`]) from which the OpenAPI document also comes.
 
 pub mod auth;
+pub mod cors;
 mod dto;
 pub mod error;
 mod extract;
 mod handlers;
 pub mod ical;
 pub mod idempotency;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;

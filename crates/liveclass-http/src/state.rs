@@ -8,7 +8,9 @@ use std::sync::Arc;
 use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
+use crate::cors::Cors;
 use crate::ical::FeedSettings;
+use crate::metrics::Metrics;
 
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
@@ -19,4 +21,9 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
+    /// The process's metrics registry (`GET /metrics`); register new
+    /// metrics on it (see [`crate::metrics`]).
+    pub metrics: Metrics,
+    /// The origins browsers may call the API from (none by default).
+    pub cors: Cors,
 }

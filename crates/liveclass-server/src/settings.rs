@@ -10,6 +10,7 @@ use liveclass_http::{JwtConfig, JwtKey};
 use liveclass_persistence::PoolOptions;
 use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 
+pub use crate::ops_settings::OpsSettings;
 pub use crate::schedule_settings::ScheduleSettings;
 
 /// The HS256 secret development mode uses. Public by design: a server that
@@ -36,6 +37,8 @@ pub struct Settings {
     pub schedules: ScheduleSettings,
     /// The class event log.
     pub events: crate::event_settings::EventSettings,
+    /// The metrics token and CORS origins.
+    pub ops: OpsSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -252,6 +255,7 @@ impl Settings {
                 &bind,
             )?,
             events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
+            ops: OpsSettings::from_lookup(&lookup)?,
         })
     }
 }

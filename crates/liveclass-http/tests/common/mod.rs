@@ -73,5 +73,7 @@ pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
         feeds: FeedSettings {
             public_url: "https://lc.example".into(),
         },
+        metrics: liveclass_http::metrics::Metrics::default(),
+        cors: liveclass_http::cors::Cors::disabled(),
     }
 }
