@@ -267,7 +267,7 @@ async fn an_event_that_commits_late_is_numbered_after_what_readers_saw(db: TestD
         .await
         .unwrap();
     let ids: Vec<String> = read.events.iter().map(|e| e.id.to_string()).collect();
-    assert_eq!(ids, [late.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&late));
     assert_eq!(read.events[0].seq, 3);
 
     open.batch_execute("COMMIT").unwrap();
