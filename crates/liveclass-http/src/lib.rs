@@ -7,18 +7,22 @@
 //! ([`routes`]) from which the OpenAPI document also comes.
 
 pub mod auth;
+pub mod claim_map;
 mod dto;
 pub mod error;
 mod extract;
 mod handlers;
 pub mod ical;
 pub mod idempotency;
+pub mod jwks;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
 mod state;
 
 pub use auth::{Authenticated, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
+pub use claim_map::{ClaimMapping, ClaimPath, RoleMap};
 pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use jwks::JwksSource;
 pub use routes::app;
 pub use state::AppState;

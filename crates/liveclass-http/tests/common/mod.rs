@@ -33,6 +33,7 @@ pub fn hs256() -> JwtConfig {
         issuer: None,
         audience: None,
         leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
+        claims: liveclass_http::ClaimMapping::default(),
     }
 }
 
