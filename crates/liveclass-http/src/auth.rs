@@ -24,7 +24,7 @@ use std::pin::Pin;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use liveclass_domain::caller::Caller;
@@ -413,7 +413,16 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { authenticate(&req).await.map(Authenticated) })
+        Box::pin(async move {
+            // Once per request: a middleware (`crate::idempotency`) and the
+            // handler may both ask, and the rate limits count a request once.
+            if let Some(done) = req.extensions().get::<Authenticated>() {
+                return Ok(done.clone());
+            }
+            let caller = authenticate(&req).await?;
+            req.extensions_mut().insert(Authenticated(caller.clone()));
+            Ok(Authenticated(caller))
+        })
     }
 }
 
@@ -445,7 +454,15 @@ async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
                 "The Authorization header must be `Bearer <token>`",
             )
         })?;
-    state.verifier.verify_async(token).await
+    let caller = state.verifier.verify_async(token).await?;
+    let pattern = req.match_pattern();
+    let route = pattern.as_deref().unwrap_or(req.path());
+    if let Some(kind) = crate::rate_limit::kind_of(req.method(), route) {
+        state
+            .limits
+            .check(kind, &caller, std::time::Instant::now())?;
+    }
+    Ok(caller)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod jwks;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 mod state;
 

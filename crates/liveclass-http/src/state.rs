@@ -9,6 +9,7 @@ use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
 use crate::ical::FeedSettings;
+use crate::rate_limit::RateLimiter;
 
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
@@ -19,4 +20,6 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
+    /// The rate limits on writes and joins (per process).
+    pub limits: Arc<RateLimiter>,
 }

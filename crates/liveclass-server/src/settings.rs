@@ -11,6 +11,7 @@ use liveclass_persistence::PoolOptions;
 use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 
 mod identity;
+mod rate_limits;
 
 pub use crate::schedule_settings::ScheduleSettings;
 
@@ -36,6 +37,8 @@ pub struct Settings {
     pub log_json: bool,
     /// Schedules, join links and the auto-end worker.
     pub schedules: ScheduleSettings,
+    /// `LIVECLASS_RATE_LIMIT_*`: writes and joins per user and per tenant.
+    pub rate_limits: liveclass_http::rate_limit::RateLimitSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -252,6 +255,7 @@ impl Settings {
                 default_capacity,
                 &bind,
             )?,
+            rate_limits: rate_limits::rate_limits(&lookup)?,
         })
     }
 }

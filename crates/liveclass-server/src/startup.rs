@@ -122,6 +122,9 @@ impl Application {
             services,
             verifier: Arc::new(verifier),
             feeds: settings.schedules.feeds.clone(),
+            limits: Arc::new(liveclass_http::rate_limit::RateLimiter::new(
+                settings.rate_limits,
+            )),
         };
 
         let (listener, port) = listen(&settings.bind)?;

@@ -64,5 +64,6 @@ pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
         feeds: FeedSettings {
             public_url: "https://lc.example".into(),
         },
+        limits: Arc::new(liveclass_http::rate_limit::RateLimiter::disabled()),
     }
 }

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use liveclass_domain::class::ClassCounts;
 
-crate::op_errors!(FollowJoinLinkErrors: [AUTH, VIDEO], [JoinLinkNotFound, ClassEnded, ClassCancelled, ClassNotFound, ClassNotLive, ClassFull, NotClassCreator, InvalidStatusTransition]);
+crate::op_errors!(FollowJoinLinkErrors: [AUTH, LIMITED, VIDEO], [JoinLinkNotFound, ClassEnded, ClassCancelled, ClassNotFound, ClassNotLive, ClassFull, NotClassCreator, InvalidStatusTransition]);
 
 /// Follow a class's join link. Before the class: a countdown. The teacher
 /// following it from 15 minutes (configurable) before the start starts the
