@@ -14,6 +14,7 @@ mod extract;
 mod handlers;
 pub mod ical;
 pub mod idempotency;
+pub mod join_page;
 pub mod jwks;
 pub mod middleware;
 pub mod openapi;
