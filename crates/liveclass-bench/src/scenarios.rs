@@ -380,6 +380,16 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
         admitted == joins,
         format!("{admitted} of {joins}"),
     ));
+    // While the server still runs: its sequencer numbers every event.
+    let log = crate::db::event_log(&mut conn, &class, Duration::from_secs(10))?;
+    checks.push(check(
+        "every admitted join has one event, numbered without gaps",
+        log.joined == admitted as i64 && log.unsequenced == 0 && log.gapless,
+        format!(
+            "{} join events for {admitted} joins, {} unsequenced, seq 1..{} gapless: {}",
+            log.joined, log.unsequenced, log.max_seq, log.gapless
+        ),
+    ));
 
     let http_rate = joins as f64 / wall.as_secs_f64();
     let mut ratios = Vec::new();

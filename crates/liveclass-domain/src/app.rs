@@ -13,6 +13,7 @@ use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
 use crate::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use crate::clock::Clock;
+use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
@@ -36,6 +37,9 @@ pub struct Ports {
     /// Stores provider clean-ups that failed, for a later retry. Without one,
     /// such failures are only logged and [`Services::cleanups`] is `None`.
     pub cleanups: Option<Arc<dyn CleanupQueue>>,
+    /// Tells this process's live event streams that class logs grew
+    /// ([`crate::events::NoWakeups`] when nothing streams).
+    pub wakeups: Arc<dyn EventWakeups>,
 }
 
 /// The deployment's limits, one per capability; `Default` gives the
@@ -56,6 +60,8 @@ pub struct Policies {
     pub cleanup: CleanupPolicy,
     /// How long `Idempotency-Key`s live.
     pub idempotency: IdempotencyPolicy,
+    /// How long class events are kept; the sequencer's batch.
+    pub event_log: EventLogPolicy,
 }
 
 /// Every use-case service, built once from [`Ports`] and [`Policies`]. The
@@ -76,6 +82,10 @@ pub struct Services {
     pub calendars: Arc<dyn Calendars>,
     /// `Idempotency-Key`s of creating requests (also the pruning job).
     pub idempotency: Arc<dyn Idempotency>,
+    /// Class event logs: replays.
+    pub class_events: Arc<dyn ClassEvents>,
+    /// Background jobs: the event sequencer and the event pruning.
+    pub event_log: Arc<EventLogJobs>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -92,6 +102,7 @@ impl Services {
             clock,
             ids,
             cleanups,
+            wakeups,
         } = ports;
         let mut classes = LiveClassService::new(
             store.clone(),
@@ -106,6 +117,13 @@ impl Services {
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
         Self {
+            class_events: Arc::new(ClassEventService::new(store.clone(), store.clone())),
+            event_log: Arc::new(EventLogJobs::new(
+                store.clone(),
+                wakeups,
+                clock.clone(),
+                policies.event_log,
+            )),
             schedules: Arc::new(ScheduleService::new(
                 store.clone(),
                 video.clone(),

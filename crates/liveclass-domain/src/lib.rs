@@ -16,6 +16,8 @@
 //! - [`auto_end`]: the background job that ends overdue live classes.
 //! - [`cleanup`]: provider clean-ups (delete a room, end a meeting) that
 //!   failed, stored and retried later so they never block a class's state.
+//! - [`events`]: the class event log (appended by every change, numbered
+//!   per class by the sequencer, read by streams, replays and webhooks).
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
 //! - [`store`]: [`store::RepoError`], the storage error of every repository
 //!   port, and [`store::Store`], all repository ports in one object.
@@ -41,6 +43,7 @@ pub mod caller;
 pub mod class;
 pub mod cleanup;
 pub mod clock;
+pub mod events;
 pub mod idempotency;
 pub mod ids;
 pub mod instant;

@@ -4,6 +4,7 @@
 use crate::auto_end::AutoEndRepository;
 use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
+use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
 use crate::join_link::JoinLinkRepository;
 use crate::schedule::ScheduleRepository;
@@ -29,6 +30,7 @@ pub enum RepoError {
 pub trait Store:
     ClassRepository
     + ParticipationRepository
+    + ClassEventRepository
     + ScheduleRepository
     + JoinLinkRepository
     + CalendarTokenRepository
@@ -42,6 +44,7 @@ pub trait Store:
 impl<T> Store for T where
     T: ClassRepository
         + ParticipationRepository
+        + ClassEventRepository
         + ScheduleRepository
         + JoinLinkRepository
         + CalendarTokenRepository

@@ -71,6 +71,8 @@ pub enum Field {
     StartedAt,
     /// When a class actually ended.
     EndedAt,
+    /// The sequence number a replay of a class's events starts after.
+    After,
 }
 
 impl Field {
@@ -108,6 +110,7 @@ impl Field {
             Self::EndsOn => "ends_on",
             Self::OccurrenceDate => "occurrence_date",
             Self::StartedAt => "started_at",
+            Self::After => "after",
             Self::EndedAt => "ended_at",
         }
     }

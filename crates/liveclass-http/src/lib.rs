@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod claim_map;
+pub mod cors;
 mod dto;
 pub mod error;
 mod extract;
@@ -16,6 +17,7 @@ pub mod ical;
 pub mod idempotency;
 pub mod join_page;
 pub mod jwks;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;

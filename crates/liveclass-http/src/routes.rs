@@ -37,6 +37,7 @@ fn register(cfg: &mut ServiceConfig) {
         .service(lc::join::join_class)
         .service(lc::leave::leave_class)
         .service(lc::participants::list_participants)
+        .service(lc::events::list_class_events)
         .service(lc::recording::set_recording)
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)
@@ -103,10 +104,17 @@ pub fn app(
                     .finish()
             }),
         )
+        // For Prometheus, not API clients: outside the OpenAPI document.
+        .route(
+            crate::metrics::METRICS_PATH,
+            web::get().to(crate::metrics::serve),
+        )
         .default_service(web::to(not_found))
         .wrap(middleware::json_errors())
         .wrap(from_fn(middleware::limit_uri))
         .wrap(from_fn(middleware::request_id_header))
+        .wrap(from_fn(crate::cors::handle))
+        .wrap(from_fn(crate::metrics::track))
         .wrap(TracingLogger::default())
 }
 
@@ -172,7 +180,12 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
                 (ResourceDef::new(template.as_str()), methods)
             })
             .collect();
-        for docs in ["/openapi.json", "/docs", "/docs/{_:.*}"] {
+        for docs in [
+            "/openapi.json",
+            "/docs",
+            "/docs/{_:.*}",
+            crate::metrics::METRICS_PATH,
+        ] {
             paths.push((ResourceDef::new(docs), vec![Method::GET]));
         }
         paths

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
+use crate::cors::Cors;
 use crate::ical::FeedSettings;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 
 /// What every handler may use. Cheap to clone (all shared).
@@ -22,4 +24,9 @@ pub struct AppState {
     pub feeds: FeedSettings,
     /// The rate limits on writes and joins (per process).
     pub limits: Arc<RateLimiter>,
+    /// The process's metrics registry (`GET /metrics`); register new
+    /// metrics on it (see [`crate::metrics`]).
+    pub metrics: Metrics,
+    /// The origins browsers may call the API from (none by default).
+    pub cors: Cors,
 }

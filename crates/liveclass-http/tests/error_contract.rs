@@ -23,6 +23,7 @@ use liveclass_domain::class::errors::{
     UpdateClassError as UpdateE,
 };
 use liveclass_domain::class::{ClassPolicy, ClassStatus, MockLiveClasses, TransitionError};
+use liveclass_domain::events::{ListEventsError as EventsE, MockClassEvents};
 use liveclass_domain::join_link::{FollowJoinLinkError as FollowE, MockJoinLinks};
 use liveclass_domain::schedule::errors::{
     CreateScheduleError as CreateScheduleE, DeleteScheduleError as DeleteScheduleE,
@@ -318,6 +319,28 @@ fn all_cases() -> Vec<Case> {
             let mut m = classes_mock();
             m.expect_participants().returning(move |_, _| Err(take(&e)));
             with_classes(m)
+        }
+    );
+
+    let event_reads = || {
+        let mut all = vec![EventsE::NotFound, EventsE::Invalid(invalid())];
+        all.extend(stores().into_iter().map(EventsE::Store));
+        all
+    };
+    cases!(
+        out,
+        Method::GET,
+        "/live-classes/{liveClassId}/events",
+        format!("{class}/events"),
+        None,
+        event_reads(),
+        |e| {
+            let mut m = MockClassEvents::new();
+            m.expect_list().returning(move |_, _, _, _| Err(take(&e)));
+            Services {
+                class_events: Arc::new(m),
+                ..common::mocked_services()
+            }
         }
     );
 

@@ -41,6 +41,11 @@
 //! `2026-11-30-000900_stays_never_overlap`, both backends) refuse any write
 //! that would still overlap two stays.
 //!
+//! **The event**: an admission appends `participant.joined` in its
+//! transaction (module `events`): on PostgreSQL inside `liveclass_admit`,
+//! which builds the same data as `NewEvent::participant_joined` (a test
+//! compares them).
+//!
 //! # PostgreSQL
 //!
 //! One call of the plpgsql function `liveclass_admit`, defined in
@@ -65,10 +70,12 @@ use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, ClassStatus, ParticipantRole, Participation,
 };
+use liveclass_domain::events::{EventId, NewEvent};
 
 use crate::backend::per_backend;
 use crate::connection::AnyConnection;
-use crate::participations::active_participation;
+use crate::events;
+use crate::participations::{active_participation, occupancy};
 use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, parse_status, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{corrupt, is_unique_violation, write_transaction};
@@ -124,7 +131,7 @@ fn admit_postgres(
     r: &AdmitRequest,
 ) -> Result<AdmitOutcome, DieselError> {
     let row: AdmitRow =
-        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7)")
+        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind::<Text, _>(r.tenant_id.as_str())
             .bind::<Text, _>(r.class_id.to_string())
             .bind::<Text, _>(r.user_id.as_str())
@@ -132,6 +139,7 @@ fn admit_postgres(
             .bind::<Text, _>(r.role.as_str())
             .bind::<Text, _>(r.participation_id.to_string())
             .bind::<Timestamp, _>(to_db_time(r.at))
+            .bind::<Text, _>(EventId::random().to_string())
             .get_result(conn)?;
     let status = || {
         row.class_status
@@ -255,5 +263,10 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
             seat_no,
         })
         .execute(conn)?;
+    let (active, capacity) = occupancy(conn, &class_id)?;
+    events::append(
+        conn,
+        &NewEvent::participant_joined(&participation, active, capacity),
+    )?;
     Ok(AdmitOutcome::Admitted(participation))
 }

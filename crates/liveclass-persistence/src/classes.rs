@@ -6,6 +6,8 @@
 //! capacity change of a live class resizes them under the class row's
 //! exclusive lock.
 //!
+//! Every change appends its event (module `events`) in its transaction.
+//!
 //! Lock order: every transaction that writes participations first locks the
 //! class row, `FOR SHARE` for joins and leaves (they do not block each other),
 //! by an `UPDATE` for start and end (which wait for them), so nothing
@@ -19,15 +21,19 @@ use diesel::result::Error as DieselError;
 use diesel::sql_types::{BigInt, Text};
 use liveclass_domain::class::{
     ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus, DetailsUpdate, LiveClass,
-    PageRequest, RecordingOutcome, RecordingUrl, SortOrder, TransitionOutcome, UpdateOutcome,
+    PageRequest, Participation, RecordingOutcome, RecordingUrl, SortOrder, TransitionOutcome,
+    UpdateOutcome,
 };
+use liveclass_domain::events::{AttendeeSummary, EventType, LeaveReason, NewEvent};
 use liveclass_domain::ids::{ClassId, TenantId};
 use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
 use crate::backend::per_backend;
 use crate::connection::AnyConnection;
-use crate::rows::{ClassRow, count, parse_status, to_db_time};
+use crate::events;
+use crate::participations::load_participations;
+use crate::rows::{ClassRow, count, from_db_time, parse_status, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
 
@@ -138,15 +144,49 @@ fn transition_refusal(
     })
 }
 
+/// After a status change: the class as it is now, and its event appended.
 fn changed(
     conn: &mut AnyConnection,
     tenant: &str,
     id: &str,
+    event_type: EventType,
+    at: OffsetDateTime,
 ) -> Result<TransitionOutcome, DieselError> {
     Ok(match load_class(conn, tenant, id)? {
-        Some(class) => TransitionOutcome::Changed(Box::new(class)),
+        Some(class) => {
+            events::append(conn, &NewEvent::class_changed(&class, event_type, at))?;
+            TransitionOutcome::Changed(Box::new(class))
+        }
         None => TransitionOutcome::NotFound,
     })
+}
+
+/// Per user, over every stay in the class (all closed): first join, last
+/// leave, seconds present (stays never overlap, so they add up).
+fn attendees(stays: &[Participation]) -> Vec<AttendeeSummary> {
+    let mut by_user: Vec<AttendeeSummary> = Vec::new();
+    for stay in stays {
+        let left = stay.left_at.unwrap_or(stay.joined_at);
+        let seconds = u64::try_from((left - stay.joined_at).whole_seconds()).unwrap_or(0);
+        match by_user.iter_mut().find(|a| a.user_id == stay.user_id) {
+            Some(a) => {
+                a.first_joined_at = a.first_joined_at.min(stay.joined_at);
+                if left >= a.last_left_at {
+                    a.last_left_at = left;
+                    a.user_name.clone_from(&stay.user_name);
+                }
+                a.seconds_present += seconds;
+            }
+            None => by_user.push(AttendeeSummary {
+                user_id: stay.user_id.clone(),
+                user_name: stay.user_name.clone(),
+                first_joined_at: stay.joined_at,
+                last_left_at: left,
+                seconds_present: seconds,
+            }),
+        }
+    }
+    by_user
 }
 
 /// Locks the class row for writing (PostgreSQL `FOR UPDATE`; SQLite's
@@ -272,11 +312,14 @@ fn create_seats(conn: &mut AnyConnection, id: &str) -> Result<(), DieselError> {
 impl ClassRepository for DieselStore {
     async fn insert(&self, class: &LiveClass) -> Result<(), RepoError> {
         let row = ClassRow::from(class);
+        let event = NewEvent::class_changed(class, EventType::ClassCreated, class.created_at);
         self.run("insert class", move |conn| {
-            diesel::insert_into(live_classes::table)
-                .values(&row)
-                .execute(conn)
-                .map(drop)
+            write_transaction(conn, |conn| {
+                diesel::insert_into(live_classes::table)
+                    .values(&row)
+                    .execute(conn)?;
+                events::append(conn, &event)
+            })
         })
         .await
     }
@@ -399,7 +442,13 @@ impl ClassRepository for DieselStore {
                     return transition_refusal(conn, &tenant, &id);
                 }
                 create_seats(conn, &id)?;
-                changed(conn, &tenant, &id)
+                changed(
+                    conn,
+                    &tenant,
+                    &id,
+                    EventType::ClassStarted,
+                    from_db_time(at),
+                )
             })
         })
         .await
@@ -431,6 +480,7 @@ impl ClassRepository for DieselStore {
                 let open = participations::table
                     .filter(participations::class_id.eq(&id))
                     .filter(participations::left_at.is_null());
+                let open_ids: Vec<String> = open.select(participations::id).load(conn)?;
                 // A participation stamped a moment after `at` by a server with
                 // a slightly faster clock leaves when it joined, never before.
                 diesel::update(open.filter(participations::joined_at.gt(at)))
@@ -447,7 +497,25 @@ impl ClassRepository for DieselStore {
                     .execute(conn)?;
                 diesel::delete(class_seats::table.filter(class_seats::class_id.eq(&id)))
                     .execute(conn)?;
-                changed(conn, &tenant, &id)
+                let Some(class) = load_class(conn, &tenant, &id)? else {
+                    return Ok(TransitionOutcome::NotFound);
+                };
+                // Everyone still in the class leaves with it, then the class
+                // ends with its attendance.
+                let stays = load_participations(conn, &tenant, &id, false)?;
+                let capacity = class.max_participants.get();
+                let mut active = u32::try_from(open_ids.len()).unwrap_or(u32::MAX);
+                for stay in stays
+                    .iter()
+                    .filter(|p| open_ids.contains(&p.id.to_string()))
+                {
+                    active = active.saturating_sub(1);
+                    let event =
+                        NewEvent::participant_left(stay, LeaveReason::ClassEnded, active, capacity);
+                    events::append(conn, &event)?;
+                }
+                events::append(conn, &NewEvent::class_ended(&class, &attendees(&stays)))?;
+                Ok(TransitionOutcome::Changed(Box::new(class)))
             })
         })
         .await
@@ -474,7 +542,13 @@ impl ClassRepository for DieselStore {
                 if updated == 0 {
                     return transition_refusal(conn, &tenant, &id);
                 }
-                changed(conn, &tenant, &id)
+                changed(
+                    conn,
+                    &tenant,
+                    &id,
+                    EventType::ClassCancelled,
+                    from_db_time(at),
+                )
             })
         })
         .await
@@ -526,7 +600,15 @@ impl ClassRepository for DieselStore {
                     resize_seats(conn, &id, capacity)?;
                 }
                 Ok(match load_class(conn, &tenant, &id)? {
-                    Some(class) => UpdateOutcome::Updated(Box::new(class)),
+                    Some(class) => {
+                        let event = NewEvent::class_changed(
+                            &class,
+                            EventType::ClassUpdated,
+                            from_db_time(at),
+                        );
+                        events::append(conn, &event)?;
+                        UpdateOutcome::Updated(Box::new(class))
+                    }
                     None => UpdateOutcome::NotFound,
                 })
             })
@@ -557,7 +639,13 @@ impl ClassRepository for DieselStore {
                     .execute(conn)?;
                 if updated == 1 {
                     return Ok(match load_class(conn, &tenant, &id)? {
-                        Some(class) => RecordingOutcome::Set(Box::new(class)),
+                        Some(class) => {
+                            events::append(
+                                conn,
+                                &NewEvent::recording_set(&class, from_db_time(at)),
+                            )?;
+                            RecordingOutcome::Set(Box::new(class))
+                        }
                         None => RecordingOutcome::NotFound,
                     });
                 }

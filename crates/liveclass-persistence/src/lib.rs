@@ -13,6 +13,7 @@
 //! - one module per port: `classes` (`ClassRepository`), `participations`
 //!   (`ParticipationRepository`), `schedules`, `join_links`,
 //!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`;
+//! - `events`: the class event log (append, sequencer, reads, pruning);
 //! - `admission`: admitting a participant, the PostgreSQL and SQLite paths
 //!   side by side under one contract;
 //! - `claim`: the claim/lease helper of background workers;
@@ -31,6 +32,7 @@ mod classes;
 mod cleanups;
 mod connection;
 mod database_url;
+mod events;
 mod idempotency;
 mod join_links;
 mod migrations;
@@ -45,5 +47,6 @@ pub mod testing;
 
 pub use connection::{AnyConnection, Backend, ConnectError, DbPool, PoolOptions, connect};
 pub use database_url::with_database;
+pub use events::EVENTS_CHANNEL;
 pub use migrations::{MigrationError, run_migrations};
-pub use store::DieselStore;
+pub use store::{DbHealth, DieselStore, OUTAGE_ACQUIRE_TIMEOUT, WaitObserver};

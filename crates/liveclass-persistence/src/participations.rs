@@ -8,6 +8,7 @@ use diesel::result::Error as DieselError;
 use liveclass_domain::class::{
     AdmitOutcome, AdmitRequest, LiveClass, Participation, ParticipationRepository,
 };
+use liveclass_domain::events::{LeaveReason, NewEvent};
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
@@ -16,6 +17,7 @@ use crate::admission;
 use crate::backend::per_backend;
 use crate::classes::load_class;
 use crate::connection::AnyConnection;
+use crate::events;
 use crate::rows::{ParticipationRow, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
@@ -105,6 +107,10 @@ impl ParticipationRepository for DieselStore {
                     .set(class_seats::participation_id.eq(None::<String>))
                     .execute(conn)?;
                 participation.left_at = Some(left_at);
+                let (active, capacity) = occupancy(conn, &class_id)?;
+                let event =
+                    NewEvent::participant_left(&participation, LeaveReason::Left, active, capacity);
+                events::append(conn, &event)?;
                 Ok(Some(participation))
             })
         })
@@ -142,7 +148,28 @@ impl ParticipationRepository for DieselStore {
     }
 }
 
-fn load_participations(
+/// The class's active participants and capacity, as this transaction sees
+/// them (for a join's or leave's event).
+pub(crate) fn occupancy(
+    conn: &mut AnyConnection,
+    class_id: &str,
+) -> Result<(u32, u32), DieselError> {
+    let active: i64 = participations::table
+        .filter(participations::class_id.eq(class_id))
+        .filter(participations::left_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let capacity: i32 = live_classes::table
+        .filter(live_classes::id.eq(class_id))
+        .select(live_classes::max_participants)
+        .first(conn)?;
+    Ok((
+        u32::try_from(active).unwrap_or(0),
+        u32::try_from(capacity).unwrap_or(0),
+    ))
+}
+
+pub(crate) fn load_participations(
     conn: &mut AnyConnection,
     tenant: &str,
     class_id: &str,

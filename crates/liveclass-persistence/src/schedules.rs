@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use liveclass_domain::class::{ClassCounts, ClassStatus, LiveClass};
+use liveclass_domain::events::{EventType, NewEvent};
 use liveclass_domain::ids::TenantId;
 use liveclass_domain::schedule::{
     CourseId, GenerationOutcome, GenerationPlan, Occurrence, Schedule, ScheduleId,
@@ -19,8 +20,9 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::backend::per_backend;
 use crate::claim::claim;
-use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, readable};
+use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, load_class, readable};
 use crate::connection::AnyConnection;
+use crate::events;
 use crate::rows::{ClassRow, to_db_time};
 use crate::schedule_rows::ScheduleRow;
 use crate::schema::{live_classes, participations, schedules};
@@ -78,6 +80,8 @@ fn apply(
 
     for class in &plan.new_classes {
         if insert_occurrence(conn, &ClassRow::from(class))? {
+            let event = NewEvent::class_changed(class, EventType::ClassCreated, plan.now);
+            events::append(conn, &event)?;
             outcome.created += 1;
         } else {
             outcome.unused.push(class.room.clone());
@@ -110,7 +114,13 @@ fn apply(
             let deleted =
                 diesel::delete(changeable().filter(live_classes::id.eq(&row.id))).execute(conn)?;
             if deleted == 1 {
-                let class = LiveClass::try_from(row).map_err(corrupt)?;
+                let mut class = LiveClass::try_from(row).map_err(corrupt)?;
+                // Its occurrence left the schedule: to the class's readers
+                // the class is called off.
+                class.status = ClassStatus::Cancelled;
+                class.updated_at = plan.now;
+                let event = NewEvent::class_changed(&class, EventType::ClassCancelled, plan.now);
+                events::append(conn, &event)?;
                 outcome.removed.push(class.room);
             }
             continue;
@@ -126,7 +136,7 @@ fn apply(
         if same {
             continue;
         }
-        outcome.updated += u32::try_from(
+        let updated = u32::try_from(
             diesel::update(changeable().filter(live_classes::id.eq(&row.id)))
                 .set((
                     live_classes::scheduled_at.eq(starts),
@@ -141,6 +151,13 @@ fn apply(
                 .execute(conn)?,
         )
         .unwrap_or(0);
+        if updated == 1
+            && let Some(class) = load_class(conn, tenant, &row.id)?
+        {
+            let event = NewEvent::class_changed(&class, EventType::ClassUpdated, plan.now);
+            events::append(conn, &event)?;
+        }
+        outcome.updated += updated;
     }
     Ok(outcome)
 }

@@ -119,10 +119,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The class event log (see the `class_events` migration). PostgreSQL's
+    /// `txid` column (the appending transaction, read by the sequencer's own
+    /// SQL) is left out: it is filled by its default.
+    class_events (position) {
+        position -> BigInt,
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        /// The place in the class's log; NULL until the sequencer numbers it.
+        seq -> Nullable<BigInt>,
+        event_type -> Text,
+        occurred_at -> Timestamp,
+        /// A JSON object.
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    /// Per class: the last sequence number given and the last one pruned.
+    class_event_heads (class_id) {
+        class_id -> Text,
+        tenant_id -> Text,
+        last_seq -> BigInt,
+        pruned_through -> BigInt,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
     live_classes,
+    class_events,
+    class_event_heads,
     participations,
     class_seats,
     video_cleanups,

@@ -13,6 +13,7 @@ use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 mod identity;
 mod rate_limits;
 
+pub use crate::ops_settings::OpsSettings;
 pub use crate::schedule_settings::ScheduleSettings;
 
 /// The HS256 secret development mode uses. Public by design: a server that
@@ -39,6 +40,10 @@ pub struct Settings {
     pub schedules: ScheduleSettings,
     /// `LIVECLASS_RATE_LIMIT_*`: writes and joins per user and per tenant.
     pub rate_limits: liveclass_http::rate_limit::RateLimitSettings,
+    /// The class event log.
+    pub events: crate::event_settings::EventSettings,
+    /// The metrics token and CORS origins.
+    pub ops: OpsSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -256,6 +261,8 @@ impl Settings {
                 &bind,
             )?,
             rate_limits: rate_limits::rate_limits(&lookup)?,
+            events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
+            ops: OpsSettings::from_lookup(&lookup)?,
         })
     }
 }

@@ -10,6 +10,7 @@ use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::RandomIds;
 use liveclass_domain::video::VideoProvider;
 use liveclass_domain::{Policies, Ports, Services};
+use liveclass_http::metrics::Metrics;
 use liveclass_http::{AppState, JwtVerifier};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
@@ -96,8 +97,18 @@ impl Application {
                  never run like this in production"
             );
         }
+        let metrics = Metrics::new(
+            settings
+                .ops
+                .metrics_token
+                .as_ref()
+                .map(|t| t.expose().to_owned()),
+        );
         // One store for everything: its semaphore is sized to the pool.
-        let store = Arc::new(DieselStore::new(pool.clone()));
+        let store = Arc::new(crate::metrics::instrument_store(
+            &metrics,
+            DieselStore::new(pool.clone()),
+        ));
         let video = video_provider(&settings.video)?;
         let services = Services::new(
             Ports {
@@ -106,6 +117,7 @@ impl Application {
                 clock,
                 ids: Arc::new(RandomIds),
                 cleanups: Some(store.clone() as Arc<dyn CleanupQueue>),
+                wakeups: Arc::new(liveclass_domain::events::NoWakeups),
             },
             Policies {
                 class: settings.policy,
@@ -115,6 +127,7 @@ impl Application {
                 auto_end: settings.schedules.auto_end,
                 cleanup: CleanupPolicy::default(),
                 idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
+                event_log: settings.events.policy,
             },
         );
         let jobs = services.clone();
@@ -125,6 +138,8 @@ impl Application {
             limits: Arc::new(liveclass_http::rate_limit::RateLimiter::new(
                 settings.rate_limits,
             )),
+            metrics: metrics.clone(),
+            cors: settings.ops.cors.clone(),
         };
 
         let (listener, port) = listen(&settings.bind)?;
@@ -141,7 +156,7 @@ impl Application {
         // Listening before the "listening" line: a SIGTERM right after it
         // stops the server gracefully instead of killing it.
         let signals = StopSignals::listen().map_err(StartupError::Signals)?;
-        let workers = workers::start(&jobs, &settings);
+        let workers = workers::start(&jobs, &settings, &metrics, &store);
         tracing::info!(
             address = %settings.bind,
             port,

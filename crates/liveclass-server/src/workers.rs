@@ -6,18 +6,26 @@ use std::sync::Arc;
 
 use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
+use liveclass_domain::events::EventLogJobs;
 use liveclass_domain::idempotency::Idempotency;
 use liveclass_domain::schedule::{GenerationReport, Schedules};
 
 use liveclass_domain::Services;
+use liveclass_http::metrics::Metrics;
+use liveclass_persistence::DieselStore;
 
 use crate::settings::Settings;
 use crate::supervisor::{Job, Report, Supervisor};
 
-/// Every background job of this process, under one supervisor. A new worker
-/// is one `every` line here.
-pub fn start(services: &Services, settings: &Settings) -> Supervisor {
-    let mut supervisor = Supervisor::new();
+/// Every background job of this process, under one supervisor (which counts
+/// their passes in `metrics`). A new worker is one `every` line here.
+pub fn start(
+    services: &Services,
+    settings: &Settings,
+    metrics: &Metrics,
+    store: &DieselStore,
+) -> Supervisor {
+    let mut supervisor = Supervisor::new().with_metrics(metrics.clone());
     if let Some(every) = settings.schedules.auto_end_every {
         supervisor.every("auto-end", every, auto_end(services.auto_end.clone()));
     }
@@ -33,6 +41,16 @@ pub fn start(services: &Services, settings: &Settings) -> Supervisor {
         IDEMPOTENCY_PRUNE_EVERY,
         idempotency_prune(services.idempotency.clone()),
     );
+    supervisor.every(
+        "event-sequencer",
+        settings.events.sequence_every,
+        event_sequencer(services.event_log.clone()),
+    );
+    supervisor.every(
+        "event-prune",
+        settings.events.prune_every,
+        event_prune(services.event_log.clone()),
+    );
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
             "video-cleanups",
@@ -40,6 +58,11 @@ pub fn start(services: &Services, settings: &Settings) -> Supervisor {
             video_cleanups(cleanups.clone()),
         );
     }
+    supervisor.every(
+        "queue-depths",
+        crate::metrics::QUEUE_DEPTH_EVERY,
+        crate::metrics::queue_depths(metrics, store.clone()),
+    );
     supervisor
 }
 
@@ -114,6 +137,47 @@ impl Report for Pruned {
     fn log(&self, job: &'static str) {
         if self.0 > 0 {
             tracing::info!(job, pruned = self.0, "expired idempotency keys deleted");
+        }
+    }
+}
+
+/// Numbers newly appended class events and wakes their live readers (see
+/// `liveclass_domain::events`). Every process runs it; passes take turns.
+pub fn event_sequencer(log: Arc<EventLogJobs>) -> impl Job {
+    move || {
+        let log = log.clone();
+        async move { log.sequence().await.map(|_| Quiet) }
+    }
+}
+
+/// Deletes class events past their retention.
+pub fn event_prune(log: Arc<EventLogJobs>) -> impl Job {
+    move || {
+        let log = log.clone();
+        async move { log.prune().await.map(EventsPruned) }
+    }
+}
+
+/// A pass with nothing to log (it runs ten times a second).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quiet;
+
+impl Report for Quiet {
+    fn log(&self, _job: &'static str) {}
+}
+
+/// How many events a pruning pass deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventsPruned(pub u64);
+
+impl Report for EventsPruned {
+    fn log(&self, job: &'static str) {
+        if self.0 > 0 {
+            tracing::info!(
+                job,
+                pruned = self.0,
+                "class events past their retention deleted"
+            );
         }
     }
 }

@@ -471,7 +471,7 @@ impl TryFrom<ListClassesQuery> for ListClasses {
     }
 }
 
-fn integer(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, ApiError> {
+pub(crate) fn integer(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, ApiError> {
     raw.map(|r| {
         r.parse::<i64>().map_err(|_| {
             ApiError::new(

@@ -38,6 +38,7 @@ pub fn json_name(field: Field) -> &'static str {
         Field::OccurrenceDate => "occurrenceDate",
         Field::StartedAt => "startedAt",
         Field::EndedAt => "endedAt",
+        Field::After => "after",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

@@ -5,6 +5,7 @@
 mod actual_times;
 mod calendar;
 mod class;
+mod events;
 mod field;
 mod health;
 mod join_link;
@@ -15,6 +16,7 @@ mod video;
 pub use actual_times::*;
 pub use calendar::*;
 pub use class::*;
+pub use events::*;
 pub use field::json_name;
 pub use health::*;
 pub use join_link::*;

@@ -10,6 +10,7 @@ use liveclass_domain::class::errors::{
     CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
     ListClassesError, SetRecordingError, TransitionClassError, UpdateClassError,
 };
+use liveclass_domain::events::ListEventsError;
 use liveclass_domain::join_link::FollowJoinLinkError;
 use liveclass_domain::schedule::errors::{
     CreateScheduleError, DeleteScheduleError, GetScheduleError, ListSchedulesError,
@@ -109,6 +110,16 @@ impl From<ListClassesError> for ApiError {
         match e {
             ListClassesError::Invalid(v) => v.into(),
             ListClassesError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ListEventsError> for ApiError {
+    fn from(e: ListEventsError) -> Self {
+        match e {
+            ListEventsError::Invalid(v) => v.into(),
+            ListEventsError::NotFound => class_not_found(),
+            ListEventsError::Store(s) => s.into(),
         }
     }
 }

@@ -12,6 +12,9 @@ use liveclass_domain::calendar::MockCalendars;
 use liveclass_domain::class::MockLiveClasses;
 use liveclass_domain::class::ports::MockClassRepository;
 use liveclass_domain::clock::FixedClock;
+use liveclass_domain::events::{
+    EventLogJobs, EventLogPolicy, MockClassEventRepository, MockClassEvents, NoWakeups,
+};
 use liveclass_domain::idempotency::MockIdempotency;
 use liveclass_domain::join_link::MockJoinLinks;
 use liveclass_domain::schedule::MockSchedules;
@@ -55,6 +58,13 @@ pub fn mocked_services() -> Services {
             AutoEndPolicy::default(),
         )),
         cleanups: None,
+        class_events: Arc::new(MockClassEvents::new()),
+        event_log: Arc::new(EventLogJobs::new(
+            Arc::new(MockClassEventRepository::new()),
+            Arc::new(NoWakeups),
+            clock(),
+            EventLogPolicy::default(),
+        )),
     }
 }
 
@@ -68,5 +78,7 @@ pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
             links: Some(liveclass_http::ical::LinkSigner::new(LINK_SECRET)),
         },
         limits: Arc::new(liveclass_http::rate_limit::RateLimiter::disabled()),
+        metrics: liveclass_http::metrics::Metrics::default(),
+        cors: liveclass_http::cors::Cors::disabled(),
     }
 }

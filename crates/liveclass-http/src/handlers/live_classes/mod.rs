@@ -3,6 +3,7 @@
 pub mod cancel;
 pub mod create;
 pub mod end;
+pub mod events;
 pub mod get;
 pub mod join;
 pub mod leave;

@@ -1,0 +1,362 @@
+//! Events: what happened to a class, with the data a client can act on
+//! without another request.
+
+use std::fmt;
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::class::{LiveClass, Participation};
+use crate::ids::{ClassId, TenantId, UserId};
+
+/// Identifies one event (the outgoing webhook's `webhook-id` too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(Uuid);
+
+impl EventId {
+    /// A new random id.
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+    /// The id of this UUID.
+    pub const fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+    /// The UUID.
+    pub const fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+macro_rules! event_types {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)+) => {
+        /// What happened. The name (`class.started`, …) is what streams,
+        /// replays and webhooks show.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventType {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl EventType {
+            /// Every type, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            /// The type's name, as stored and shown.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+        }
+    };
+}
+
+event_types! {
+    /// A class was created (`data.class`).
+    ClassCreated = "class.created",
+    /// A class's details changed (`data.class`).
+    ClassUpdated = "class.updated",
+    /// A class went live (`data.class`).
+    ClassStarted = "class.started",
+    /// A class ended (`data.class`, `data.attendees`).
+    ClassEnded = "class.ended",
+    /// A class was cancelled (`data.class`).
+    ClassCancelled = "class.cancelled",
+    /// Someone joined (`data.participation`, `role`, `activeCount`, `capacity`).
+    ParticipantJoined = "participant.joined",
+    /// Someone left (`data.participation`, `reason`, `activeCount`, `capacity`).
+    ParticipantLeft = "participant.left",
+    /// The recording URL was set (`data.class`, `data.recordingUrl`).
+    RecordingSet = "recording.set",
+}
+
+impl EventType {
+    /// The type named `raw`, if any.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|t| t.as_str() == raw)
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a participation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveReason {
+    /// The user left.
+    Left,
+    /// The class ended with the user in it.
+    ClassEnded,
+    /// A teacher removed the user.
+    Removed,
+}
+
+impl LeaveReason {
+    /// The reason's name in `data.reason`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Left => "left",
+            Self::ClassEnded => "class_ended",
+            Self::Removed => "removed",
+        }
+    }
+}
+
+/// One attendee of an ended class, for `class.ended` (the platform's
+/// post-class survey needs nothing else).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeSummary {
+    /// The user.
+    pub user_id: UserId,
+    /// The name the user's token carried at their last join.
+    pub user_name: Option<String>,
+    /// Their first join.
+    pub first_joined_at: OffsetDateTime,
+    /// Their last leave (every stay is closed once the class ended).
+    pub last_left_at: OffsetDateTime,
+    /// Seconds present, summed over their stays (stays never overlap).
+    pub seconds_present: u64,
+}
+
+/// An event to append, built by the constructors below inside the write
+/// that makes the change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// The id.
+    pub id: EventId,
+    /// The class's tenant.
+    pub tenant_id: TenantId,
+    /// The class.
+    pub class_id: ClassId,
+    /// What happened.
+    pub event_type: EventType,
+    /// When it happened.
+    pub occurred_at: OffsetDateTime,
+    /// The type's data (a JSON object).
+    pub data: Value,
+}
+
+/// An instant as events show it: RFC 3339 in UTC with microseconds
+/// (the precision instants are stored with), e.g. `2030-01-01T09:00:00.000000Z`.
+/// The PostgreSQL admission builds the same text (`to_char(…,
+/// 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`).
+pub fn instant_text(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.microsecond()
+    )
+}
+
+fn opt_instant(at: Option<OffsetDateTime>) -> Value {
+    at.map_or(Value::Null, |at| Value::String(instant_text(at)))
+}
+
+/// A class as events show it.
+pub fn class_data(class: &LiveClass) -> Value {
+    json!({
+        "id": class.id.to_string(),
+        "tenantId": class.tenant_id.as_str(),
+        "title": class.title.as_str(),
+        "description": class.description.as_ref().map(|d| d.as_str()),
+        "status": class.status.as_str(),
+        "roomId": class.room_id.as_str(),
+        "createdBy": class.created_by.as_str(),
+        "courseId": class.course_id.as_ref().map(|c| c.as_str()),
+        "scheduledAt": instant_text(class.scheduled_at),
+        "scheduledEnd": opt_instant(class.scheduled_end),
+        "startedAt": opt_instant(class.started_at),
+        "endedAt": opt_instant(class.ended_at),
+        "maxParticipants": class.max_participants.get(),
+        "recordingUrl": class.recording_url.as_ref().map(|u| u.as_str()),
+    })
+}
+
+/// A participation as events show it.
+pub fn participation_data(p: &Participation) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "userId": p.user_id.as_str(),
+        "userName": p.user_name,
+        "role": p.role.as_str(),
+        "joinedAt": instant_text(p.joined_at),
+        "leftAt": opt_instant(p.left_at),
+    })
+}
+
+impl NewEvent {
+    fn of_class(class: &LiveClass, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: class.tenant_id.clone(),
+            class_id: class.id,
+            event_type,
+            occurred_at: at,
+            data,
+        }
+    }
+
+    /// `class.created`, `class.updated`, `class.started` or
+    /// `class.cancelled`: `{class}` as it is after the change.
+    pub fn class_changed(class: &LiveClass, event_type: EventType, at: OffsetDateTime) -> Self {
+        Self::of_class(class, event_type, at, json!({ "class": class_data(class) }))
+    }
+
+    /// `class.ended`: `{class, attendees: [{userId, userName, firstJoinedAt,
+    /// lastLeftAt, secondsPresent}]}`.
+    pub fn class_ended(class: &LiveClass, attendees: &[AttendeeSummary]) -> Self {
+        let at = class.ended_at.unwrap_or(class.updated_at);
+        let attendees: Vec<Value> = attendees
+            .iter()
+            .map(|a| {
+                json!({
+                    "userId": a.user_id.as_str(),
+                    "userName": a.user_name,
+                    "firstJoinedAt": instant_text(a.first_joined_at),
+                    "lastLeftAt": instant_text(a.last_left_at),
+                    "secondsPresent": a.seconds_present,
+                })
+            })
+            .collect();
+        Self::of_class(
+            class,
+            EventType::ClassEnded,
+            at,
+            json!({ "class": class_data(class), "attendees": attendees }),
+        )
+    }
+
+    /// `recording.set`: `{class, recordingUrl}`.
+    pub fn recording_set(class: &LiveClass, at: OffsetDateTime) -> Self {
+        Self::of_class(
+            class,
+            EventType::RecordingSet,
+            at,
+            json!({
+                "class": class_data(class),
+                "recordingUrl": class.recording_url.as_ref().map(|u| u.as_str()),
+            }),
+        )
+    }
+
+    /// `participant.joined`: `{participation, role, activeCount, capacity}`,
+    /// the count as the join saw it (its own seat included).
+    pub fn participant_joined(p: &Participation, active_count: u32, capacity: u32) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: p.tenant_id.clone(),
+            class_id: p.class_id,
+            event_type: EventType::ParticipantJoined,
+            occurred_at: p.joined_at,
+            data: json!({
+                "participation": participation_data(p),
+                "role": p.role.as_str(),
+                "activeCount": active_count,
+                "capacity": capacity,
+            }),
+        }
+    }
+
+    /// `participant.left`: `{participation, reason, activeCount, capacity}`,
+    /// the count as the leave saw it (its own seat freed).
+    pub fn participant_left(
+        p: &Participation,
+        reason: LeaveReason,
+        active_count: u32,
+        capacity: u32,
+    ) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: p.tenant_id.clone(),
+            class_id: p.class_id,
+            event_type: EventType::ParticipantLeft,
+            occurred_at: p.left_at.unwrap_or(p.joined_at),
+            data: json!({
+                "participation": participation_data(p),
+                "reason": reason.as_str(),
+                "activeCount": active_count,
+                "capacity": capacity,
+            }),
+        }
+    }
+}
+
+/// A stored event with its place in its class's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassEvent {
+    /// Its place in the class's log: 1, 2, 3, … without gaps.
+    pub seq: u64,
+    /// The id.
+    pub id: EventId,
+    /// The class's tenant.
+    pub tenant_id: TenantId,
+    /// The class.
+    pub class_id: ClassId,
+    /// What happened.
+    pub event_type: EventType,
+    /// When it happened.
+    pub occurred_at: OffsetDateTime,
+    /// The type's data.
+    pub data: Value,
+}
+
+/// Events of one class after a sequence number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventPage {
+    /// Events with `seq > after`, in order, at most `limit`.
+    pub events: Vec<ClassEvent>,
+    /// The last sequence number the class's log has reached (0: none yet).
+    pub last_seq: u64,
+    /// Events after `after` were pruned: the reader missed some and should
+    /// reload the class; `events` starts at the oldest one kept.
+    pub reset: bool,
+}
+
+/// A class whose log grew in a sequencer pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequenced {
+    /// The tenant.
+    pub tenant_id: TenantId,
+    /// The class.
+    pub class_id: ClassId,
+    /// Its last sequence number now.
+    pub last_seq: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn instants_show_as_utc_with_microseconds() {
+        assert_eq!(
+            instant_text(datetime!(2030-01-01 10:00:00.5 +01:00)),
+            "2030-01-01T09:00:00.500000Z"
+        );
+    }
+
+    #[test]
+    fn every_event_type_parses_back_from_its_name() {
+        for t in EventType::ALL {
+            assert_eq!(EventType::parse(t.as_str()), Some(*t));
+        }
+        assert_eq!(EventType::parse("class.exploded"), None);
+    }
+}

@@ -1,0 +1,136 @@
+use liveclass_domain::events::{ClassEvent, EventPage, EventType};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+use super::class::integer;
+use crate::error::ApiError;
+
+/// The name of an event type.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[schema(as = EventType)]
+pub enum EventTypeDto {
+    #[serde(rename = "class.created")]
+    ClassCreated,
+    #[serde(rename = "class.updated")]
+    ClassUpdated,
+    #[serde(rename = "class.started")]
+    ClassStarted,
+    #[serde(rename = "class.ended")]
+    ClassEnded,
+    #[serde(rename = "class.cancelled")]
+    ClassCancelled,
+    #[serde(rename = "participant.joined")]
+    ParticipantJoined,
+    #[serde(rename = "participant.left")]
+    ParticipantLeft,
+    #[serde(rename = "recording.set")]
+    RecordingSet,
+}
+
+impl From<EventType> for EventTypeDto {
+    fn from(t: EventType) -> Self {
+        match t {
+            EventType::ClassCreated => Self::ClassCreated,
+            EventType::ClassUpdated => Self::ClassUpdated,
+            EventType::ClassStarted => Self::ClassStarted,
+            EventType::ClassEnded => Self::ClassEnded,
+            EventType::ClassCancelled => Self::ClassCancelled,
+            EventType::ParticipantJoined => Self::ParticipantJoined,
+            EventType::ParticipantLeft => Self::ParticipantLeft,
+            EventType::RecordingSet => Self::RecordingSet,
+        }
+    }
+}
+
+/// One event of a class's log.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassEventResponse {
+    /// Its place in the class's log: 1, 2, 3, … without gaps. The SSE `id:`.
+    #[schema(example = 3, minimum = 1)]
+    pub seq: u64,
+    /// The event's id (also the `webhook-id` of its webhook deliveries).
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: EventTypeDto,
+    #[schema(format = Uuid)]
+    pub live_class_id: String,
+    /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: OffsetDateTime,
+    /// What a client needs to act on it without another request. Class
+    /// events: `{class}`; `class.ended` adds `attendees` (per user `userId`,
+    /// `userName`, `firstJoinedAt`, `lastLeftAt`, `secondsPresent`);
+    /// `participant.joined`/`participant.left`: `{participation, role` or
+    /// `reason, activeCount, capacity}`; `recording.set`: `{class,
+    /// recordingUrl}`.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+impl From<ClassEvent> for ClassEventResponse {
+    fn from(e: ClassEvent) -> Self {
+        Self {
+            seq: e.seq,
+            id: e.id.to_string(),
+            event_type: e.event_type.into(),
+            live_class_id: e.class_id.to_string(),
+            occurred_at: e.occurred_at,
+            data: e.data,
+        }
+    }
+}
+
+/// A page of a class's events.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassEventsResponse {
+    /// Events after `after`, in order.
+    pub events: Vec<ClassEventResponse>,
+    /// The last sequence number the class's log has reached (0: none yet);
+    /// ask again with `after` = the last `seq` received.
+    #[schema(example = 42)]
+    pub last_seq: u64,
+    /// `true` when events after `after` are no longer kept: reload the
+    /// class, then continue from the events returned.
+    pub reset: bool,
+}
+
+impl From<EventPage> for ClassEventsResponse {
+    fn from(page: EventPage) -> Self {
+        Self {
+            events: page.events.into_iter().map(Into::into).collect(),
+            last_seq: page.last_seq,
+            reset: page.reset,
+        }
+    }
+}
+
+/// `GET /live-classes/{id}/events` query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClassEventsQuery {
+    /// Events with a sequence number above this one; default 0 (from the
+    /// oldest kept).
+    #[param(value_type = Option<i64>, minimum = 0, example = 0)]
+    pub after: Option<String>,
+    /// At most this many events, 1 to 1000; default 100.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 1000, example = 100)]
+    pub limit: Option<String>,
+}
+
+impl ClassEventsQuery {
+    /// `after` and `limit` as integers (their ranges are the domain's).
+    ///
+    /// # Errors
+    /// A value that is not an integer.
+    pub fn window(&self) -> Result<(Option<i64>, Option<i64>), ApiError> {
+        Ok((
+            integer("after", self.after.as_deref())?,
+            integer("limit", self.limit.as_deref())?,
+        ))
+    }
+}

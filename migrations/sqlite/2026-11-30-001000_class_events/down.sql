@@ -1,0 +1,2 @@
+DROP TABLE class_event_heads;
+DROP TABLE class_events;
