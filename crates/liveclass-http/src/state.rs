@@ -11,6 +11,7 @@ use crate::auth::JwtVerifier;
 use crate::cors::Cors;
 use crate::ical::FeedSettings;
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
 
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
@@ -21,6 +22,8 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
+    /// The rate limits on writes and joins (per process).
+    pub limits: Arc<RateLimiter>,
     /// The process's metrics registry (`GET /metrics`); register new
     /// metrics on it (see [`crate::metrics`]).
     pub metrics: Metrics,

@@ -107,6 +107,60 @@ pub const ENV_VARS: &[EnvVar] = &[
         "Clock skew allowed on `exp` and `nbf` (at most 3600)",
     ),
     var(
+        "LIVECLASS_JWT_JWKS_URL",
+        None,
+        "The identity provider's JWKS (https://…), instead of a secret or a PEM: keys chosen by `kid`, cached per Cache-Control [default: none]",
+    ),
+    var(
+        "LIVECLASS_JWT_JWKS_MIN_REFETCH_SECONDS",
+        Some("30"),
+        "Shortest time between two JWKS fetches, e.g. on unknown `kid`s (1 to 3600)",
+    ),
+    var(
+        "LIVECLASS_JWT_TENANT_CLAIM",
+        Some("tenant_id"),
+        "Path to the tenant claim: a name, or names joined by dots (realm_access.x, https://example.com/tenant)",
+    ),
+    var(
+        "LIVECLASS_JWT_ROLES_CLAIM",
+        Some("roles"),
+        "Path to the roles claim (an array of strings or one string): realm_access.roles, cognito:groups, …",
+    ),
+    var(
+        "LIVECLASS_JWT_NAME_CLAIM",
+        Some("name"),
+        "Path to the display-name claim",
+    ),
+    var(
+        "LIVECLASS_JWT_ROLE_MAP",
+        None,
+        "Provider roles to LiveClass roles: teacher=training_manager,admin=org_admin [default: role names are LiveClass's own]",
+    ),
+    var(
+        "LIVECLASS_RATE_LIMIT_WRITES_PER_USER",
+        Some("off"),
+        "Writes per user per process: off, N/s, N/min or N/h",
+    ),
+    var(
+        "LIVECLASS_RATE_LIMIT_WRITES_PER_TENANT",
+        Some("off"),
+        "Writes per tenant per process: off, N/s, N/min or N/h",
+    ),
+    var(
+        "LIVECLASS_RATE_LIMIT_JOINS_PER_USER",
+        Some("off"),
+        "Joins per user per process: off, N/s, N/min or N/h",
+    ),
+    var(
+        "LIVECLASS_RATE_LIMIT_JOINS_PER_TENANT",
+        Some("off"),
+        "Joins per tenant per process: off, N/s, N/min or N/h",
+    ),
+    secret(
+        "LIVECLASS_JOIN_LINK_SECRET",
+        "Signs personal join links in calendar feeds (at least 32 bytes) [default: none, plain links; a public one in development mode]",
+    ),
+    var(
         "LIVECLASS_DB_POOL_SIZE",
         Some("10"),
         "Database connections per process",
@@ -402,6 +456,7 @@ pub async fn check(args: &EnvArgs, connect: bool) -> anyhow::Result<String> {
             match (&settings.jwt.config.key, settings.jwt.development) {
                 (_, true) => "DEVELOPMENT secret (never in production)",
                 (liveclass_http::JwtKey::Hs256Secret(_), false) => "HS256 shared secret",
+                (liveclass_http::JwtKey::Jwks(_), false) => "the identity provider's JWKS",
                 _ => "the identity provider's public key",
             }
         ),
@@ -489,6 +544,11 @@ mod tests {
             dev.push(("LIVECLASS_DEV_MODE", "1"));
             read.extend(names_read(&dev));
         }
+        // An identity provider's JWKS brings its own variable.
+        read.extend(names_read(&[(
+            "LIVECLASS_JWT_JWKS_URL",
+            "https://idp.example/certs",
+        )]));
         let catalogued: BTreeSet<String> = ENV_VARS.iter().map(|v| v.name.to_owned()).collect();
         let missing: Vec<_> = read.difference(&catalogued).collect();
         assert!(

@@ -117,9 +117,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let secret = std::env::var("LIVECLASS_JWT_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty());
-            if secret.is_none() && std::env::var_os("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some() {
+            if secret.is_none()
+                && (std::env::var_os("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some()
+                    || std::env::var_os("LIVECLASS_JWT_JWKS_URL").is_some())
+            {
                 anyhow::bail!(
-                    "RS256/ES256 tokens come from your identity provider; \
+                    "RS256/ES256/EdDSA tokens come from your identity provider; \
                      `server token` signs HS256 only"
                 );
             }

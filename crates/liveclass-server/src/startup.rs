@@ -135,6 +135,9 @@ impl Application {
             services,
             verifier: Arc::new(verifier),
             feeds: settings.schedules.feeds.clone(),
+            limits: Arc::new(liveclass_http::rate_limit::RateLimiter::new(
+                settings.rate_limits,
+            )),
             metrics: metrics.clone(),
             cors: settings.ops.cors.clone(),
         };

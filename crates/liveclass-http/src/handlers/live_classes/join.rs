@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::metrics::JoinOutcome;
 use crate::state::AppState;
 
-crate::op_errors!(JoinClassErrors: [AUTH, ID, VIDEO], [ClassNotFound, ClassNotLive, ClassFull]);
+crate::op_errors!(JoinClassErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, ClassFull]);
 
 /// Join a live class, within its capacity. Joining again while in the class
 /// returns the same participation (`alreadyJoined: true`) and takes no seat.
