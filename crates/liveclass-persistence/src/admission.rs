@@ -75,7 +75,7 @@ use liveclass_domain::events::{EventId, NewEvent};
 use crate::backend::per_backend;
 use crate::connection::AnyConnection;
 use crate::events;
-use crate::participations::{active_participation, occupancy};
+use crate::participations::active_participation;
 use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, parse_status, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{corrupt, is_unique_violation, write_transaction};
@@ -263,10 +263,9 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
             seat_no,
         })
         .execute(conn)?;
-    let (active, capacity) = occupancy(conn, &class_id)?;
     events::append(
         conn,
-        &NewEvent::participant_joined(&participation, active, capacity),
+        &NewEvent::participant_joined(&participation, u32::try_from(capacity).unwrap_or(0)),
     )?;
     Ok(AdmitOutcome::Admitted(participation))
 }

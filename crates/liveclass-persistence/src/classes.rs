@@ -504,14 +504,11 @@ impl ClassRepository for DieselStore {
                 // ends with its attendance.
                 let stays = load_participations(conn, &tenant, &id, false)?;
                 let capacity = class.max_participants.get();
-                let mut active = u32::try_from(open_ids.len()).unwrap_or(u32::MAX);
                 for stay in stays
                     .iter()
                     .filter(|p| open_ids.contains(&p.id.to_string()))
                 {
-                    active = active.saturating_sub(1);
-                    let event =
-                        NewEvent::participant_left(stay, LeaveReason::ClassEnded, active, capacity);
+                    let event = NewEvent::participant_left(stay, LeaveReason::ClassEnded, capacity);
                     events::append(conn, &event)?;
                 }
                 events::append(conn, &NewEvent::class_ended(&class, &attendees(&stays)))?;

@@ -26,6 +26,10 @@
 //!   earlier one. Events of concurrent transactions, which no one could have
 //!   observed in another order, are numbered in the order their commits
 //!   became visible to the passes.
+//! - **Active counts.** A participant event's `activeCount` is set as it
+//!   is numbered (`count_active` in the domain, from the count kept in
+//!   `class_event_heads`): exact along the log's order, and no join pays
+//!   for counting the class's participants.
 //! - On PostgreSQL the pass ends with `NOTIFY liveclass_class_events` (one
 //!   per class, the class id as payload), delivered at commit: other
 //!   processes' streams wake and read the table. Writers never `NOTIFY`:
@@ -36,9 +40,10 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use diesel::sql_types::{Array, BigInt, Bool, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 use liveclass_domain::events::{
     ClassEvent, ClassEventRepository, EventId, EventPage, EventType, NewEvent, Sequenced,
+    count_active,
 };
 use liveclass_domain::ids::{ClassId, TenantId};
 use liveclass_domain::store::RepoError;
@@ -77,24 +82,31 @@ struct PendingRow {
     tenant_id: String,
     #[diesel(sql_type = Text)]
     class_id: String,
+    #[diesel(sql_type = Text)]
+    event_type: String,
+    #[diesel(sql_type = Text)]
+    data: String,
 }
 
+/// A class's rows in a pass: its tenant and the rows in position order.
+type ClassRows = (String, Vec<PendingRow>);
+
 /// The rows of each class, in position order (rows come sorted).
-fn by_class(rows: Vec<PendingRow>) -> HashMap<String, (String, Vec<i64>)> {
-    let mut classes: HashMap<String, (String, Vec<i64>)> = HashMap::new();
+fn by_class(rows: Vec<PendingRow>) -> HashMap<String, ClassRows> {
+    let mut classes: HashMap<String, ClassRows> = HashMap::new();
     for row in rows {
         classes
-            .entry(row.class_id)
-            .or_insert_with(|| (row.tenant_id, Vec::new()))
+            .entry(row.class_id.clone())
+            .or_insert_with(|| (row.tenant_id.clone(), Vec::new()))
             .1
-            .push(row.position);
+            .push(row);
     }
     classes
 }
 
 /// The committed unnumbered rows, oldest first; a limit that cuts the list
 /// leaves each class a prefix of its rows, so order holds across passes.
-const PENDING: &str = "SELECT e.position, e.tenant_id, e.class_id \
+const PENDING: &str = "SELECT e.position, e.tenant_id, e.class_id, e.event_type, e.data \
      FROM class_events e WHERE e.seq IS NULL ORDER BY e.position LIMIT $1";
 /// An arbitrary constant: the advisory lock of sequencer passes.
 const SEQUENCER_LOCK: i64 = 0x006c_6976_6573_6571;
@@ -126,30 +138,48 @@ fn sequence(conn: &mut AnyConnection, max: u32) -> Result<Vec<Sequenced>, Diesel
             return Ok(Vec::new());
         }
         let class_ids: Vec<&String> = plans.keys().collect();
-        let heads: HashMap<String, i64> = class_event_heads::table
+        let heads: HashMap<String, (i64, i64)> = class_event_heads::table
             .filter(class_event_heads::class_id.eq_any(class_ids))
-            .select((class_event_heads::class_id, class_event_heads::last_seq))
-            .load::<(String, i64)>(conn)?
+            .select((
+                class_event_heads::class_id,
+                class_event_heads::last_seq,
+                class_event_heads::active_count,
+            ))
+            .load::<(String, i64, i64)>(conn)?
             .into_iter()
+            .map(|(class, seq, active)| (class, (seq, active)))
             .collect();
 
         let mut positions = Vec::new();
         let mut seqs = Vec::new();
+        // The new data of rows whose activeCount was set; None: unchanged.
+        let mut datas: Vec<Option<String>> = Vec::new();
         let mut grown = Vec::with_capacity(plans.len());
-        for (class_id, (tenant_id, class_positions)) in &plans {
-            let mut seq = heads.get(class_id).copied().unwrap_or(0);
-            for position in class_positions {
+        for (class_id, (tenant_id, rows)) in &plans {
+            let (mut seq, active) = heads.get(class_id).copied().unwrap_or((0, 0));
+            let mut active = u64::try_from(active).unwrap_or(0);
+            for row in rows {
                 seq += 1;
-                positions.push(*position);
+                positions.push(row.position);
                 seqs.push(seq);
+                let event_type = EventType::parse(&row.event_type).ok_or_else(|| {
+                    corrupt(anyhow::anyhow!("unknown event type `{}`", row.event_type))
+                })?;
+                let mut data: serde_json::Value =
+                    serde_json::from_str(&row.data).map_err(|e| corrupt(e.into()))?;
+                datas.push(
+                    count_active(event_type, &mut data, &mut active).then(|| data.to_string()),
+                );
             }
             diesel::sql_query(
-                "INSERT INTO class_event_heads (class_id, tenant_id, last_seq) VALUES ($1, $2, $3) \
-                 ON CONFLICT (class_id) DO UPDATE SET last_seq = excluded.last_seq",
+                "INSERT INTO class_event_heads (class_id, tenant_id, last_seq, active_count) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (class_id) DO UPDATE \
+                 SET last_seq = excluded.last_seq, active_count = excluded.active_count",
             )
             .bind::<Text, _>(class_id)
             .bind::<Text, _>(tenant_id)
             .bind::<BigInt, _>(seq)
+            .bind::<BigInt, _>(i64::try_from(active).unwrap_or(i64::MAX))
             .execute(conn)?;
             grown.push(Sequenced {
                 tenant_id: TenantId::parse(tenant_id).map_err(|e| corrupt(e.into()))?,
@@ -162,12 +192,13 @@ fn sequence(conn: &mut AnyConnection, max: u32) -> Result<Vec<Sequenced>, Diesel
         per_backend!(conn,
             postgres: |c| {
                 diesel::sql_query(
-                    "UPDATE class_events e SET seq = v.seq \
-                     FROM unnest($1::BIGINT[], $2::BIGINT[]) AS v(position, seq) \
+                    "UPDATE class_events e SET seq = v.seq, data = COALESCE(v.data, e.data) \
+                     FROM unnest($1::BIGINT[], $2::BIGINT[], $3::TEXT[]) AS v(position, seq, data) \
                      WHERE e.position = v.position",
                 )
                 .bind::<Array<BigInt>, _>(&positions)
                 .bind::<Array<BigInt>, _>(&seqs)
+                .bind::<Array<Nullable<Text>>, _>(&datas)
                 .execute(c)?;
                 let classes: Vec<String> = plans.keys().cloned().collect();
                 diesel::sql_query(format!(
@@ -177,10 +208,14 @@ fn sequence(conn: &mut AnyConnection, max: u32) -> Result<Vec<Sequenced>, Diesel
                 .execute(c)?;
             },
             sqlite: |c| {
-                for (position, seq) in positions.iter().zip(&seqs) {
-                    diesel::update(class_events::table.filter(class_events::position.eq(position)))
-                        .set(class_events::seq.eq(seq))
-                        .execute(c)?;
+                for ((position, seq), data) in positions.iter().zip(&seqs).zip(&datas) {
+                    let row = class_events::table.filter(class_events::position.eq(position));
+                    match data {
+                        Some(data) => diesel::update(row)
+                            .set((class_events::seq.eq(seq), class_events::data.eq(data)))
+                            .execute(c)?,
+                        None => diesel::update(row).set(class_events::seq.eq(seq)).execute(c)?,
+                    };
                 }
             },
         );

@@ -107,9 +107,8 @@ impl ParticipationRepository for DieselStore {
                     .set(class_seats::participation_id.eq(None::<String>))
                     .execute(conn)?;
                 participation.left_at = Some(left_at);
-                let (active, capacity) = occupancy(conn, &class_id)?;
-                let event =
-                    NewEvent::participant_left(&participation, LeaveReason::Left, active, capacity);
+                let capacity = capacity_of(conn, &class_id)?;
+                let event = NewEvent::participant_left(&participation, LeaveReason::Left, capacity);
                 events::append(conn, &event)?;
                 Ok(Some(participation))
             })
@@ -148,25 +147,13 @@ impl ParticipationRepository for DieselStore {
     }
 }
 
-/// The class's active participants and capacity, as this transaction sees
-/// them (for a join's or leave's event).
-pub(crate) fn occupancy(
-    conn: &mut AnyConnection,
-    class_id: &str,
-) -> Result<(u32, u32), DieselError> {
-    let active: i64 = participations::table
-        .filter(participations::class_id.eq(class_id))
-        .filter(participations::left_at.is_null())
-        .count()
-        .get_result(conn)?;
+/// The class's capacity (for a leave's event).
+fn capacity_of(conn: &mut AnyConnection, class_id: &str) -> Result<u32, DieselError> {
     let capacity: i32 = live_classes::table
         .filter(live_classes::id.eq(class_id))
         .select(live_classes::max_participants)
         .first(conn)?;
-    Ok((
-        u32::try_from(active).unwrap_or(0),
-        u32::try_from(capacity).unwrap_or(0),
-    ))
+    Ok(u32::try_from(capacity).unwrap_or(0))
 }
 
 pub(crate) fn load_participations(

@@ -142,6 +142,8 @@ diesel::table! {
         tenant_id -> Text,
         last_seq -> BigInt,
         pruned_through -> BigInt,
+        /// Active participants after the last numbered event.
+        active_count -> BigInt,
     }
 }
 

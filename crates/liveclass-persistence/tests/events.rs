@@ -116,6 +116,7 @@ async fn every_change_appends_its_event_in_order(db: TestDatabase) {
     assert_eq!(events[4].data["activeCount"], 1);
     assert_eq!(events[5].data["reason"], "class_ended");
     assert_eq!(events[5].data["participation"]["userId"], "b");
+    assert_eq!(events[5].data["activeCount"], 0);
     let ended = &events[6].data;
     assert_eq!(ended["class"]["status"], "ended");
     assert_eq!(ended["class"]["startedAt"], "2030-03-01T14:00:00.000000Z");
@@ -145,7 +146,10 @@ async fn the_joins_data_is_the_domains(db: TestDatabase) {
         .iter()
         .find(|e| e.event_type == EventType::ParticipantJoined)
         .unwrap();
-    assert_eq!(joined.data, NewEvent::participant_joined(&p, 1, 3).data);
+    // The domain's data, with the active count the sequencer sets.
+    let mut expected = NewEvent::participant_joined(&p, 3).data;
+    expected["activeCount"] = json!(1);
+    assert_eq!(joined.data, expected);
     assert_eq!(joined.occurred_at, p.joined_at);
 }
 
@@ -230,6 +234,12 @@ async fn concurrent_joins_are_numbered_without_gaps_and_read_without_skips(db: T
     users.sort();
     users.dedup();
     assert_eq!(users.len(), 40, "every join has exactly one event");
+    // Along the log, each join's active count is one more than the last.
+    let counts: Vec<u64> = seen[2..]
+        .iter()
+        .map(|e| e.data["activeCount"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, (1..=40).collect::<Vec<u64>>());
     assert_eq!(all_events(&store, &class).await, seen);
 }
 

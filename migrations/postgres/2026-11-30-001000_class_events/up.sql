@@ -24,14 +24,19 @@ CREATE UNIQUE INDEX class_events_class_seq ON class_events (tenant_id, class_id,
 CREATE INDEX class_events_unsequenced ON class_events (position) WHERE seq IS NULL;
 CREATE INDEX class_events_occurred_at ON class_events (occurred_at) WHERE seq IS NOT NULL;
 
--- Per class: the last number given, and the last number pruned (a reader
--- asking for events after an older one has missed some). Written by the
+-- Per class: the last number given, the last number pruned (a reader
+-- asking for events after an older one has missed some), and the active
+-- count along the log. Written by the
 -- sequencer and the pruning only, never on a request's path.
 CREATE TABLE class_event_heads (
     class_id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL,
     last_seq BIGINT NOT NULL,
-    pruned_through BIGINT NOT NULL DEFAULT 0
+    pruned_through BIGINT NOT NULL DEFAULT 0,
+    -- Active participants after the last numbered event (see
+    -- `count_active` in the domain): the sequencer writes it into each
+    -- participant event's activeCount.
+    active_count BIGINT NOT NULL DEFAULT 0
 );
 
 -- Admission appends `participant.joined` (p_event is the event's id).
@@ -49,7 +54,6 @@ DECLARE
     v_seat INTEGER;
     v_from INTEGER;
     v_at TIMESTAMP;
-    v_active INTEGER;
 BEGIN
     -- Joins of the same user to the same class take turns: otherwise each of
     -- them would hold a seat until all but one gave theirs back, and others
@@ -122,16 +126,15 @@ BEGIN
 
     -- The join's event, in the same transaction (see the class_events
     -- table above). Its data is the one `NewEvent::participant_joined`
-    -- builds (a persistence test compares both); the active count is the
-    -- one this join sees, its own seat included.
-    SELECT count(*) INTO v_active FROM participations p
-    WHERE p.class_id = p_class AND p.left_at IS NULL;
+    -- builds (a persistence test compares both); activeCount is set when
+    -- the event is numbered (counting here would scan the class's
+    -- participants on every join).
     INSERT INTO class_events (id, tenant_id, class_id, event_type, occurred_at, data)
     VALUES (p_event, p_tenant, p_class, 'participant.joined', v_at, json_build_object(
         'participation', json_build_object(
             'id', p_participation, 'userId', p_user, 'userName', p_user_name, 'role', p_role,
             'joinedAt', to_char(v_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'leftAt', NULL),
-        'role', p_role, 'activeCount', v_active, 'capacity', v_capacity)::TEXT);
+        'role', p_role, 'activeCount', NULL, 'capacity', v_capacity)::TEXT);
 
     RETURN QUERY SELECT 'admitted'::TEXT, v_status, v_capacity, p_participation, p_role, p_user_name, v_at;
 END

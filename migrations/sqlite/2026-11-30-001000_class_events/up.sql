@@ -17,5 +17,6 @@ CREATE TABLE class_event_heads (
     class_id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL,
     last_seq BIGINT NOT NULL,
-    pruned_through BIGINT NOT NULL DEFAULT 0
+    pruned_through BIGINT NOT NULL DEFAULT 0,
+    active_count BIGINT NOT NULL DEFAULT 0
 );

@@ -26,6 +26,7 @@ pub mod service;
 pub use errors::ListEventsError;
 pub use model::{
     AttendeeSummary, ClassEvent, EventId, EventPage, EventType, LeaveReason, NewEvent, Sequenced,
+    count_active,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockClassEventRepository;

@@ -255,9 +255,11 @@ impl NewEvent {
         )
     }
 
-    /// `participant.joined`: `{participation, role, activeCount, capacity}`,
-    /// the count as the join saw it (its own seat included).
-    pub fn participant_joined(p: &Participation, active_count: u32, capacity: u32) -> Self {
+    /// `participant.joined`: `{participation, role, activeCount, capacity}`.
+    /// `activeCount` is `null` here and set when the event is numbered
+    /// (see [`count_active`]): counting on the join path would cost every
+    /// join a scan of the class's participants.
+    pub fn participant_joined(p: &Participation, capacity: u32) -> Self {
         Self {
             id: EventId::random(),
             tenant_id: p.tenant_id.clone(),
@@ -267,20 +269,15 @@ impl NewEvent {
             data: json!({
                 "participation": participation_data(p),
                 "role": p.role.as_str(),
-                "activeCount": active_count,
+                "activeCount": null,
                 "capacity": capacity,
             }),
         }
     }
 
     /// `participant.left`: `{participation, reason, activeCount, capacity}`,
-    /// the count as the leave saw it (its own seat freed).
-    pub fn participant_left(
-        p: &Participation,
-        reason: LeaveReason,
-        active_count: u32,
-        capacity: u32,
-    ) -> Self {
+    /// `activeCount` set when numbered, like a join's.
+    pub fn participant_left(p: &Participation, reason: LeaveReason, capacity: u32) -> Self {
         Self {
             id: EventId::random(),
             tenant_id: p.tenant_id.clone(),
@@ -290,10 +287,36 @@ impl NewEvent {
             data: json!({
                 "participation": participation_data(p),
                 "reason": reason.as_str(),
-                "activeCount": active_count,
+                "activeCount": null,
                 "capacity": capacity,
             }),
         }
+    }
+}
+
+/// The class's active count along its log, applied to each event as it is
+/// numbered: a join adds one, a leave takes one, a start or an end resets
+/// it to 0 (an end's leaves come before it). `active` is the count before
+/// the event and becomes the count after it; a participant event gets it as
+/// `data.activeCount`. Every join and leave has exactly one event, so along
+/// the log's order (a valid order of the class's history) the count is
+/// exact. Returns whether `data` changed.
+pub fn count_active(event_type: EventType, data: &mut Value, active: &mut u64) -> bool {
+    match event_type {
+        EventType::ParticipantJoined => *active += 1,
+        EventType::ParticipantLeft => *active = active.saturating_sub(1),
+        EventType::ClassStarted | EventType::ClassEnded => {
+            *active = 0;
+            return false;
+        }
+        _ => return false,
+    }
+    match data.as_object_mut() {
+        Some(object) => {
+            object.insert("activeCount".into(), Value::from(*active));
+            true
+        }
+        None => false,
     }
 }
 
@@ -350,6 +373,31 @@ mod tests {
             instant_text(datetime!(2030-01-01 10:00:00.5 +01:00)),
             "2030-01-01T09:00:00.500000Z"
         );
+    }
+
+    #[test]
+    fn the_active_count_follows_joins_and_leaves_along_the_log() {
+        let mut active = 0;
+        let mut joined = json!({"activeCount": null});
+        assert!(count_active(
+            EventType::ParticipantJoined,
+            &mut joined,
+            &mut active
+        ));
+        assert_eq!(joined["activeCount"], 1);
+        let mut again = json!({"activeCount": null});
+        count_active(EventType::ParticipantJoined, &mut again, &mut active);
+        assert_eq!(again["activeCount"], 2);
+        let mut left = json!({"activeCount": null});
+        count_active(EventType::ParticipantLeft, &mut left, &mut active);
+        assert_eq!((left["activeCount"].clone(), active), (json!(1), 1));
+        let mut ended = json!({});
+        assert!(!count_active(
+            EventType::ClassEnded,
+            &mut ended,
+            &mut active
+        ));
+        assert_eq!((ended, active), (json!({}), 0));
     }
 
     #[test]
