@@ -17,8 +17,10 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 mod state;
+pub mod stream;
 
 pub use auth::{Authenticated, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use routes::app;
 pub use state::AppState;
+pub use stream::{EventHub, StreamSettings, StreamTokens};

@@ -9,6 +9,7 @@ use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
 use crate::ical::FeedSettings;
+use crate::stream::{EventHub, StreamSettings, StreamTokens};
 
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
@@ -19,4 +20,11 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
+    /// Wakes this process's open event streams (also the `EventWakeups`
+    /// the sequencer and the PostgreSQL listener call).
+    pub streams: Arc<EventHub>,
+    /// Issues and checks stream tokens.
+    pub stream_tokens: StreamTokens,
+    /// Keep-alive, safety poll and retry hint of the streams.
+    pub stream_settings: StreamSettings,
 }

@@ -73,5 +73,8 @@ pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
         feeds: FeedSettings {
             public_url: "https://lc.example".into(),
         },
+        streams: Arc::new(liveclass_http::EventHub::new()),
+        stream_tokens: liveclass_http::StreamTokens::new(b"http-test-stream-key"),
+        stream_settings: liveclass_http::StreamSettings::default(),
     }
 }
