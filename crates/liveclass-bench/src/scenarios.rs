@@ -27,6 +27,7 @@ pub async fn run(name: &str, args: &Args) -> anyhow::Result<ScenarioResult> {
         "hot" => hot(args).await,
         "participants" => participants(args).await,
         "steady" => steady(args).await,
+        "fanout" => crate::fanout::fanout(args).await,
         other => bail!("unknown scenario `{other}`"),
     }
 }
@@ -48,7 +49,7 @@ fn json(body: &[u8]) -> Value {
 
 /// The API as a client sees it.
 #[derive(Clone)]
-struct Api {
+pub(crate) struct Api {
     base: String,
     http: reqwest::Client,
     issuer: TokenIssuer,
@@ -57,7 +58,7 @@ struct Api {
 const TEACHER: &str = "bench-teacher";
 
 impl Api {
-    fn new(server: &ServerProcess) -> anyhow::Result<Self> {
+    pub(crate) fn new(server: &ServerProcess) -> anyhow::Result<Self> {
         // reqwest is built without a default TLS provider (see liveclass-video).
         liveclass_video::install_crypto_provider();
         Ok(Self {
@@ -70,7 +71,7 @@ impl Api {
         })
     }
 
-    fn token(&self, sub: &str, tenant: &str, roles: &[&str]) -> String {
+    pub(crate) fn token(&self, sub: &str, tenant: &str, roles: &[&str]) -> String {
         self.issuer
             .mint(sub, tenant, roles, None, 3600)
             .unwrap_or_default()
@@ -96,8 +97,12 @@ impl Api {
         format!("{}{path}", self.base)
     }
 
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Joins; returns the status, the latency and the participation id.
-    async fn join(&self, class: &str, token: &str) -> (u16, Duration, Option<String>) {
+    pub(crate) async fn join(&self, class: &str, token: &str) -> (u16, Duration, Option<String>) {
         let (status, latency, body) = self
             .timed(
                 self.http
@@ -110,7 +115,7 @@ impl Api {
     }
 
     /// Creates and starts a class; returns its id.
-    async fn live_class(&self, tenant: &str, capacity: usize) -> anyhow::Result<String> {
+    pub(crate) async fn live_class(&self, tenant: &str, capacity: usize) -> anyhow::Result<String> {
         let teacher = self.token(TEACHER, tenant, &["training_manager"]);
         let (status, _, body) = self
             .timed(
@@ -166,7 +171,7 @@ fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Result<Setup> 
     Ok(Setup { db, server, api })
 }
 
-fn check(name: &str, ok: bool, detail: String) -> Check {
+pub(crate) fn check(name: &str, ok: bool, detail: String) -> Check {
     Check {
         name: name.to_owned(),
         ok,
@@ -174,7 +179,7 @@ fn check(name: &str, ok: bool, detail: String) -> Check {
     }
 }
 
-fn mib(bytes: Option<u64>) -> Option<f64> {
+pub(crate) fn mib(bytes: Option<u64>) -> Option<f64> {
     bytes.map(|b| b as f64 / 1024.0 / 1024.0)
 }
 

@@ -144,9 +144,15 @@ impl Stream {
             // Catch up: every page until the log has nothing more.
             loop {
                 let current = match page.take() {
-                    Some(p) => p,
+                    Some(p) => Arc::new(p),
                     None => {
-                        match read(&*self.events, &self.caller, self.class_id, self.after).await {
+                        let (events, caller, class_id, after) =
+                            (&self.events, &self.caller, self.class_id, self.after);
+                        let shared = self
+                            .subscription
+                            .read_shared(after, || read(&**events, caller, class_id, after))
+                            .await;
+                        match shared {
                             Ok(p) => p,
                             Err(e) => {
                                 // Retried at the next wake-up or safety poll.
@@ -157,7 +163,7 @@ impl Stream {
                     }
                 };
                 let full = current.events.len() >= MAX_EVENT_PAGE as usize;
-                match self.send_page(current).await {
+                match self.send_page(&current).await {
                     Ok(true) => keep_alive = Instant::now() + self.settings.keep_alive,
                     Ok(false) => {}
                     Err(Gone) => return,
@@ -188,7 +194,7 @@ impl Stream {
 
     /// Sends a page's frames (a `reset` first when events were pruned) in
     /// one write; whether anything was sent.
-    async fn send_page(&mut self, page: EventPage) -> Result<bool, Gone> {
+    async fn send_page(&mut self, page: &EventPage) -> Result<bool, Gone> {
         let mut out = String::new();
         if page.reset {
             let data = json!({
@@ -204,10 +210,13 @@ impl Stream {
                 self.after = self.after.max(page.last_seq);
             }
         }
-        for event in page.events {
-            let seq = event.seq;
-            frame(&mut out, ClassEventResponse::from(event));
-            self.after = seq;
+        for event in &page.events {
+            // Defensive: a shared page is read at this stream's position.
+            if event.seq <= self.after {
+                continue;
+            }
+            frame(&mut out, ClassEventResponse::from(event.clone()));
+            self.after = event.seq;
         }
         if out.is_empty() {
             return Ok(false);
