@@ -179,6 +179,19 @@ async fn a_pruned_resume_id_gets_a_reset_then_the_oldest_kept(db: TestDatabase) 
     assert_eq!(reset["lastSeq"], 3);
     assert_eq!(events[1].seq(), 3, "then the oldest kept");
     assert!(resumed.next(Duration::from_millis(200)).await.is_none());
+
+    // An id the log never reached (a restored database): a reset too, then
+    // the live events.
+    let mut ahead =
+        SseStream::open(stream_request(&app, &class, "?lastEventId=999").bearer_auth(&teacher))
+            .await;
+    let reset = ahead.take(1, WAIT).await;
+    assert_eq!(reset[0].event.as_deref(), Some("reset"));
+    assert_eq!(reset[0].json()["lastSeq"], 3);
+    app.post(&format!("/live-classes/{class}/leave"), &student)
+        .await;
+    assert_eq!(seqs(&ahead.take(1, WAIT).await), [4]);
+    assert_eq!(seqs(&resumed.take(1, WAIT).await), [4]);
 }
 
 async fn stream_tokens_open_one_class_stream_and_nothing_else(db: TestDatabase) {

@@ -196,7 +196,11 @@ impl Stream {
     /// one write; whether anything was sent.
     async fn send_page(&mut self, page: &EventPage) -> Result<bool, Gone> {
         let mut out = String::new();
-        if page.reset {
+        // An id beyond the log's head was never sent by this log (a
+        // restored database, another deployment): the client's state
+        // cannot be trusted either, so it is a reset too, then live events.
+        let beyond_head = !page.reset && page.events.is_empty() && self.after > page.last_seq;
+        if page.reset || beyond_head {
             let data = json!({
                 "reason": "The events after the requested id are no longer kept: reload the class, then continue with the events that follow",
                 "reload": true,
@@ -206,8 +210,9 @@ impl Stream {
             out.push_str("event: reset\n");
             let _ = writeln!(out, "data: {data}\n");
             if page.events.is_empty() {
-                // Everything up to the head is gone: continue after it.
-                self.after = self.after.max(page.last_seq);
+                // Everything up to the head is gone (or the id is beyond
+                // it): continue after the head.
+                self.after = page.last_seq;
             }
         }
         for event in &page.events {

@@ -22,8 +22,9 @@ crate::op_errors!(ListClassEventsErrors: [AUTH, ID, QUERY], [ClassNotFound, Vali
 /// hint (3 s) first, a `: keep-alive` comment every 15 s. It resumes after
 /// the `Last-Event-ID` header, else `lastEventId`, else `after`: every event
 /// after that one, then the live ones, with no gap and no duplicate. When
-/// events after it are no longer kept, an `event: reset` comes first (data
-/// `{reload: true, lastSeq, …}`: reload the class), then the oldest kept.
+/// events after it are no longer kept (or it is beyond the log's last one),
+/// an `event: reset` comes first (data `{reload: true, lastSeq, …}`: reload
+/// the class), then the oldest kept.
 /// Authenticate with a bearer header, or with `token` (a stream token).
 #[utoipa::path(
     tag = "live-classes",
