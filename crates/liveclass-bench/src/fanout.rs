@@ -1,313 +1,230 @@
-//! Fan-out: 1,000 Server-Sent Events subscribers on one class, spread over
-//! two `server` processes on one PostgreSQL database, while 200 students
-//! join through both. Reports the time from each event's occurrence (the
-//! service's clock read just before its transaction commits) to its
-//! delivery at every subscriber, events lost (must be 0), and each
-//! process's RSS and memory per open stream.
+//! The fan-out scenario: many Server-Sent-Events subscribers on one class,
+//! spread over two server processes on one PostgreSQL, while students join
+//! through both. Measures the time from a join to its `participant.joined`
+//! event at every subscriber, counts events lost, and the servers' memory
+//! per open stream.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::Context;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tokio::sync::Semaphore;
 
 use crate::Args;
-use crate::db::ScenarioDb;
 use crate::report::ScenarioResult;
-use crate::scenarios::{Api, check, mib};
 use crate::server::ServerProcess;
 use crate::stats::Recorder;
 
-const SUBSCRIBERS: usize = 1_000;
-const STUDENTS: usize = 200;
+/// Subscribers per run (split over the two processes) and students joining.
+pub const SUBSCRIBERS: usize = 1_000;
+pub const STUDENTS: usize = 200;
 
 /// What one subscriber saw.
-#[derive(Default)]
-struct Seen {
-    /// (seq, occurrence to delivery).
-    events: Vec<(u64, Duration)>,
-    duplicates_or_out_of_order: usize,
-    failed: Option<String>,
+struct Received {
+    /// Join → delivery of each `participant.joined` event.
+    latencies: Vec<Duration>,
+    /// Sequence numbers were consecutive.
+    in_order: bool,
 }
 
-pub async fn fanout(args: &Args) -> anyhow::Result<ScenarioResult> {
-    let db = ScenarioDb::create(&args.postgres_url, "fanout")?;
-    // One after the other: the first applies the migrations.
-    let a = ServerProcess::start(&args.server_bin, &db.url, &[])?;
-    let b = ServerProcess::start(&args.server_bin, &db.url, &[])?;
-    let api_a = Api::new(&a)?;
-    let api_b = Api::new(&b)?;
-    let tenant = "tenant-fanout";
-    let class = api_a.live_class(tenant, STUDENTS + 50).await?;
-    let teacher = api_a.token("bench-teacher", tenant, &["training_manager"]);
-
-    // Let the sequencer number the set-up events, then start after them.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let page: serde_json::Value = api_a
-        .http_client()
-        .get(format!("{}/live-classes/{class}/events", a.base_url()))
-        .bearer_auth(&teacher)
-        .send()
-        .await?
-        .json()
-        .await?;
-    let Some(after) = page["lastSeq"].as_u64() else {
-        bail!("no lastSeq in {page}");
-    };
-
-    let rss_before = (a.rss_bytes(), b.rss_bytes());
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()?;
-    let ready = Arc::new(AtomicUsize::new(0));
-    let open_gate = Arc::new(Semaphore::new(100));
-    // The last seq to wait for, once the joins are done (0: not yet).
-    let (last_tx, last_rx) = tokio::sync::watch::channel(0u64);
-    let mut subscribers = Vec::with_capacity(SUBSCRIBERS);
-    for i in 0..SUBSCRIBERS {
-        let base = if i % 2 == 0 {
-            a.base_url()
-        } else {
-            b.base_url()
-        };
-        let url = format!("{base}/live-classes/{class}/events?lastEventId={after}");
-        let (http, teacher, ready, gate, last) = (
-            http.clone(),
-            teacher.clone(),
-            ready.clone(),
-            open_gate.clone(),
-            last_rx.clone(),
-        );
-        subscribers.push(tokio::spawn(async move {
-            subscribe(http, url, teacher, last, ready, gate).await
-        }));
-    }
-    let opening = Instant::now();
-    while ready.load(Ordering::Relaxed) < SUBSCRIBERS {
-        if opening.elapsed() > Duration::from_secs(60) {
-            bail!(
-                "only {} of {SUBSCRIBERS} streams opened in 60 s",
-                ready.load(Ordering::Relaxed)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let rss_open = (a.rss_bytes(), b.rss_bytes());
-
-    // 200 joins through both processes, 50 at a time.
-    let started = Instant::now();
-    let gate = Arc::new(Semaphore::new(50));
-    let mut joins = Vec::with_capacity(STUDENTS);
-    for i in 0..STUDENTS {
-        let api = if i % 2 == 0 {
-            api_a.clone()
-        } else {
-            api_b.clone()
-        };
-        let token = api.token(&format!("student-{i}"), tenant, &[]);
-        let (class, gate) = (class.clone(), gate.clone());
-        joins.push(tokio::spawn(async move {
-            let _permit = gate.acquire_owned().await;
-            let (status, latency, _) = api.join(&class, &token).await;
-            (status, latency)
-        }));
-    }
-    let mut recorder = Recorder::default();
-    for join in joins {
-        let (status, latency) = join.await?;
-        recorder.record("join", status, latency);
-    }
-    // Every join committed has its event: the subscribers wait for the
-    // last one (each join that succeeded is one event).
-    let joined = recorder.ops["join"]
-        .statuses()
-        .get(&200)
-        .copied()
-        .unwrap_or(0);
-    let expected: Vec<u64> = (after + 1..=after + joined).collect();
-    let _ = last_tx.send(after + joined);
-    let mut lost = 0usize;
-    let mut disorder = 0usize;
-    let mut failures = Vec::new();
-    for subscriber in subscribers {
-        let seen = subscriber.await?;
-        let got: std::collections::BTreeSet<u64> = seen.events.iter().map(|(s, _)| *s).collect();
-        lost += expected.iter().filter(|s| !got.contains(s)).count();
-        disorder += seen.duplicates_or_out_of_order;
-        if let Some(f) = seen.failed {
-            failures.push(f);
-        }
-        for (_, latency) in seen.events {
-            recorder.record("delivery", 200, latency);
-        }
-    }
-    let wall = started.elapsed();
-    let per_stream = |before: Option<u64>, open: Option<u64>| -> String {
-        match (before, open) {
-            (Some(b), Some(o)) => format!(
-                "{:.1} MiB → {:.1} MiB, {:.1} KiB per stream",
-                b as f64 / 1048576.0,
-                o as f64 / 1048576.0,
-                o.saturating_sub(b) as f64 / 1024.0 / (SUBSCRIBERS / 2) as f64
-            ),
-            _ => "unknown".into(),
-        }
-    };
-    let checks = vec![
-        check(
-            "all students joined",
-            joined == STUDENTS as u64,
-            format!("{joined} of {STUDENTS}"),
-        ),
-        check(
-            "events lost (must be 0)",
-            lost == 0 && failures.is_empty(),
-            format!(
-                "{lost} of {} deliveries missing{}",
-                SUBSCRIBERS * expected.len(),
-                failures
-                    .first()
-                    .map(|f| format!("; {} streams failed, e.g. {f}", failures.len()))
-                    .unwrap_or_default()
-            ),
-        ),
-        check(
-            "no duplicate or out-of-order event",
-            disorder == 0,
-            format!("{disorder}"),
-        ),
-        check(
-            "server A memory with 500 open streams",
-            true,
-            per_stream(rss_before.0, rss_open.0),
-        ),
-        check(
-            "server B memory with 500 open streams",
-            true,
-            per_stream(rss_before.1, rss_open.1),
-        ),
-    ];
-    let peak = a
-        .peak_rss_bytes()
-        .zip(b.peak_rss_bytes())
-        .map(|(x, y)| x.max(y));
-    Ok(ScenarioResult {
-        name: "fanout".into(),
-        description: format!(
-            "{SUBSCRIBERS} SSE subscribers on one class over two server processes (PostgreSQL \
-             LISTEN/NOTIFY wake-ups), {STUDENTS} students joining through both; `delivery` is \
-             each event's occurrence (just before its commit) to its arrival at each subscriber"
-        ),
-        wall_seconds: wall.as_secs_f64(),
-        ops: recorder.summaries(wall),
-        peak_rss_mib: mib(peak),
-        ratios: vec![],
-        checks,
-    })
-}
-
-/// One subscriber: opens the stream, then reads until it has seen `last`
-/// (or 60 s pass).
+/// Reads one SSE stream until `want` join events arrived or `deadline`.
 async fn subscribe(
     http: reqwest::Client,
     url: String,
     token: String,
-    mut last: tokio::sync::watch::Receiver<u64>,
-    ready: Arc<AtomicUsize>,
-    gate: Arc<Semaphore>,
-) -> Seen {
-    let mut seen = Seen::default();
-    let permit = gate.acquire_owned().await;
-    let response = http
-        .get(&url)
+    want: usize,
+    connected: Arc<AtomicUsize>,
+    deadline: Instant,
+) -> anyhow::Result<Received> {
+    let mut response = http
+        .get(url)
         .bearer_auth(token)
         .header("Accept", "text/event-stream")
         .send()
-        .await;
-    let mut response = match response {
-        Ok(r) if r.status() == 200 => r,
-        Ok(r) => {
-            seen.failed = Some(format!("status {}", r.status()));
-            ready.fetch_add(1, Ordering::Relaxed);
-            return seen;
-        }
-        Err(e) => {
-            seen.failed = Some(e.to_string());
-            ready.fetch_add(1, Ordering::Relaxed);
-            return seen;
-        }
+        .await?
+        .error_for_status()?;
+    connected.fetch_add(1, Ordering::SeqCst);
+    let mut buffer = String::new();
+    let mut received = Received {
+        latencies: Vec::with_capacity(want),
+        in_order: true,
     };
-    drop(permit);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
-    let mut buf = String::new();
-    let mut counted_ready = false;
-    let mut newest = 0u64;
-    loop {
-        let next = tokio::select! {
-            next = tokio::time::timeout_at(deadline, response.chunk()) => next,
-            changed = last.changed() => {
-                let target = *last.borrow();
-                if changed.is_err() || (target > 0 && newest >= target) {
-                    break;
-                }
-                continue;
-            }
+    let mut last_seq: Option<u64> = None;
+    while received.latencies.len() < want {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let Ok(chunk) = tokio::time::timeout(remaining, response.chunk()).await else {
+            break; // the deadline passed: what is missing is lost
         };
-        let chunk = match next {
-            Ok(Ok(Some(chunk))) => chunk,
-            Ok(Ok(None)) => {
-                seen.failed = Some("the stream ended".into());
-                break;
-            }
-            Ok(Err(e)) => {
-                seen.failed = Some(e.to_string());
-                break;
-            }
-            Err(_) => break,
-        };
+        let Some(chunk) = chunk? else { break };
         let now = OffsetDateTime::now_utc();
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            if !counted_ready && block.starts_with("retry:") {
-                counted_ready = true;
-                ready.fetch_add(1, Ordering::Relaxed);
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        // An event ends with a blank line.
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            let mut seq = None;
+            let mut data = None;
+            for line in event.lines() {
+                if let Some(id) = line.strip_prefix("id:") {
+                    seq = id.trim().parse::<u64>().ok();
+                } else if let Some(d) = line.strip_prefix("data:") {
+                    data = Some(d.trim().to_owned());
+                }
             }
-            let Some(seq) = block
-                .lines()
-                .find_map(|l| l.strip_prefix("id: "))
-                .and_then(|s| s.parse::<u64>().ok())
-            else {
-                continue;
+            let (Some(seq), Some(data)) = (seq, data) else {
+                continue; // a comment, a retry hint
             };
-            let occurred = block
-                .lines()
-                .find_map(|l| l.strip_prefix("data: "))
-                .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-                .and_then(|v| {
-                    v["occurredAt"]
-                        .as_str()
-                        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
-                });
-            if seq <= newest {
-                seen.duplicates_or_out_of_order += 1;
+            if let Some(last) = last_seq
+                && seq != last + 1
+            {
+                received.in_order = false;
             }
-            newest = newest.max(seq);
-            let latency = occurred
-                .map(|o| Duration::try_from(now - o).unwrap_or_default())
-                .unwrap_or_default();
-            seen.events.push((seq, latency));
-        }
-        let target = *last.borrow();
-        if target > 0 && newest >= target {
-            break;
+            last_seq = Some(seq);
+            let value: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+            if value["type"] == "participant.joined"
+                && let Some(at) = value["occurredAt"]
+                    .as_str()
+                    .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+            {
+                let latency = (now - at).max(time::Duration::ZERO);
+                received
+                    .latencies
+                    .push(Duration::try_from(latency).unwrap_or_default());
+            }
         }
     }
-    if !counted_ready {
-        ready.fetch_add(1, Ordering::Relaxed);
+    Ok(received)
+}
+
+fn rss(server: &ServerProcess) -> u64 {
+    server.rss_bytes().unwrap_or(0)
+}
+
+pub async fn run(args: &Args) -> anyhow::Result<ScenarioResult> {
+    let s = crate::scenarios::setup(args, "fanout", STUDENTS)?;
+    let b = ServerProcess::start(
+        &args.server_bin,
+        &s.db.url,
+        &[("LIVECLASS_DB_POOL_SIZE", "16".to_owned())],
+    )?;
+    let api_b = crate::scenarios::Api::new(&b)?;
+    let class = s.api.live_class("fanout", STUDENTS).await?;
+    let before = rss(&s.server) + rss(&b);
+
+    // No overall timeout on streams (reqwest's would cut the body).
+    let streams = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()?;
+    let connected = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let subscribers: Vec<_> = (0..SUBSCRIBERS)
+        .map(|i| {
+            let api = if i % 2 == 0 { &s.api } else { &api_b };
+            let url = api.url(&format!("/live-classes/{class}/events"));
+            let token = api.token(&format!("watcher-{i}"), "fanout", &[]);
+            tokio::spawn(subscribe(
+                streams.clone(),
+                url,
+                token,
+                STUDENTS,
+                connected.clone(),
+                deadline,
+            ))
+        })
+        .collect();
+    let wait = Instant::now();
+    while connected.load(Ordering::SeqCst) < SUBSCRIBERS {
+        if wait.elapsed() > Duration::from_secs(60) {
+            anyhow::bail!(
+                "only {} of {SUBSCRIBERS} streams opened",
+                connected.load(Ordering::SeqCst)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    seen
+    // Let the streams' replays settle before measuring memory.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let with_streams = rss(&s.server) + rss(&b);
+
+    let started = Instant::now();
+    let next = Arc::new(AtomicUsize::new(0));
+    let joiners: Vec<_> = (0..args.concurrency.min(STUDENTS))
+        .map(|w| {
+            let api = if w % 2 == 0 {
+                s.api.clone()
+            } else {
+                api_b.clone()
+            };
+            let (next, class) = (next.clone(), class.clone());
+            tokio::spawn(async move {
+                let mut recorder = Recorder::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= STUDENTS {
+                        break;
+                    }
+                    let token = api.token(&format!("student-{i}"), "fanout", &[]);
+                    let (status, latency, _) = api.join(&class, &token).await;
+                    recorder.record("join", status, latency);
+                }
+                recorder
+            })
+        })
+        .collect();
+    let mut recorder = Recorder::default();
+    for j in joiners {
+        recorder.merge(&j.await?);
+    }
+    let mut lost = 0usize;
+    let mut out_of_order = 0usize;
+    for sub in subscribers {
+        let got = sub.await?.context("a subscriber failed")?;
+        lost += STUDENTS.saturating_sub(got.latencies.len());
+        out_of_order += usize::from(!got.in_order);
+        for latency in got.latencies {
+            recorder.record("join→event at a subscriber", 200, latency);
+        }
+    }
+    let wall = started.elapsed();
+    let peak = s.server.peak_rss_bytes().max(b.peak_rss_bytes());
+    let per_stream = with_streams.saturating_sub(before) as f64 / SUBSCRIBERS as f64;
+    let joins_ok = recorder
+        .summaries(wall)
+        .iter()
+        .find(|o| o.op == "join")
+        .and_then(|o| o.statuses.get("200").copied())
+        .unwrap_or(0);
+    Ok(ScenarioResult {
+        name: "fanout".into(),
+        description: format!(
+            "{SUBSCRIBERS} SSE subscribers on one class over two server processes, \
+             {STUDENTS} students joining through both; servers' RSS {:.1} MiB before the \
+             streams, {:.1} MiB with them ({:.1} KiB per open stream)",
+            before as f64 / 1048576.0,
+            with_streams as f64 / 1048576.0,
+            per_stream / 1024.0
+        ),
+        wall_seconds: wall.as_secs_f64(),
+        ops: recorder.summaries(wall),
+        peak_rss_mib: peak.map(|b| b as f64 / 1048576.0),
+        ratios: Vec::new(),
+        checks: vec![
+            crate::scenarios::check(
+                "every join is admitted",
+                joins_ok == STUDENTS as u64,
+                format!("{joins_ok} of {STUDENTS}"),
+            ),
+            crate::scenarios::check(
+                "no event lost at any subscriber",
+                lost == 0,
+                format!("{lost} join events missing over {SUBSCRIBERS} subscribers"),
+            ),
+            crate::scenarios::check(
+                "every subscriber saw consecutive sequence numbers",
+                out_of_order == 0,
+                format!("{out_of_order} subscribers saw a gap or a repeat"),
+            ),
+        ],
+    })
 }

@@ -27,7 +27,7 @@ pub async fn run(name: &str, args: &Args) -> anyhow::Result<ScenarioResult> {
         "hot" => hot(args).await,
         "participants" => participants(args).await,
         "steady" => steady(args).await,
-        "fanout" => crate::fanout::fanout(args).await,
+        "fanout" => crate::fanout::run(args).await,
         other => bail!("unknown scenario `{other}`"),
     }
 }
@@ -93,12 +93,8 @@ impl Api {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
-    }
-
-    pub(crate) fn http_client(&self) -> &reqwest::Client {
-        &self.http
     }
 
     /// Joins; returns the status, the latency and the participation id.
@@ -147,13 +143,13 @@ impl Api {
     }
 }
 
-struct Setup {
-    db: ScenarioDb,
-    server: ServerProcess,
-    api: Api,
+pub(crate) struct Setup {
+    pub(crate) db: ScenarioDb,
+    pub(crate) server: ServerProcess,
+    pub(crate) api: Api,
 }
 
-fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Result<Setup> {
+pub(crate) fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Result<Setup> {
     let db = ScenarioDb::create(&args.postgres_url, name)?;
     let pool = (args.concurrency / 2).clamp(8, 48);
     let server = ServerProcess::start(
@@ -179,7 +175,7 @@ pub(crate) fn check(name: &str, ok: bool, detail: String) -> Check {
     }
 }
 
-pub(crate) fn mib(bytes: Option<u64>) -> Option<f64> {
+fn mib(bytes: Option<u64>) -> Option<f64> {
     bytes.map(|b| b as f64 / 1024.0 / 1024.0)
 }
 
@@ -384,6 +380,16 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
         "every join is admitted",
         admitted == joins,
         format!("{admitted} of {joins}"),
+    ));
+    // While the server still runs: its sequencer numbers every event.
+    let log = crate::db::event_log(&mut conn, &class, Duration::from_secs(10))?;
+    checks.push(check(
+        "every admitted join has one event, numbered without gaps",
+        log.joined == admitted as i64 && log.unsequenced == 0 && log.gapless,
+        format!(
+            "{} join events for {admitted} joins, {} unsequenced, seq 1..{} gapless: {}",
+            log.joined, log.unsequenced, log.max_seq, log.gapless
+        ),
     ));
 
     let http_rate = joins as f64 / wall.as_secs_f64();

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
+use crate::cors::Cors;
 use crate::ical::FeedSettings;
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
 use crate::stream::{EventHub, StreamSettings, StreamTokens};
 
 /// What every handler may use. Cheap to clone (all shared).
@@ -27,4 +30,11 @@ pub struct AppState {
     pub stream_tokens: StreamTokens,
     /// Keep-alive, safety poll and retry hint of the streams.
     pub stream_settings: StreamSettings,
+    /// The rate limits on writes and joins (per process).
+    pub limits: Arc<RateLimiter>,
+    /// The process's metrics registry (`GET /metrics`); register new
+    /// metrics on it (see [`crate::metrics`]).
+    pub metrics: Metrics,
+    /// The origins browsers may call the API from (none by default).
+    pub cors: Cors,
 }

@@ -51,4 +51,4 @@ pub use database_url::with_database;
 pub use events::EVENTS_CHANNEL;
 pub use listener::{EventListener, LISTENER_APPLICATION_NAME, ListenerSignal};
 pub use migrations::{MigrationError, run_migrations};
-pub use store::DieselStore;
+pub use store::{DbHealth, DieselStore, OUTAGE_ACQUIRE_TIMEOUT, WaitObserver};

@@ -55,7 +55,7 @@ pub async fn list_class_events(
     if wants_stream(&req) {
         let caller = match query.token.as_deref() {
             Some(token) => state.stream_tokens.verify(token, class_id)?,
-            None => authenticate(&req)?,
+            None => authenticate(&req).await?,
         };
         let last_event_id = req
             .headers()
@@ -93,7 +93,7 @@ pub async fn list_class_events(
              send a bearer token",
         ));
     }
-    let caller = authenticate(&req)?;
+    let caller = authenticate(&req).await?;
     let (after, limit) = query.window()?;
     let page = state
         .services

@@ -6,7 +6,7 @@ use crate::dto::StreamTokenResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(IssueStreamTokenErrors: [AUTH, ID], [ClassNotFound]);
+crate::op_errors!(IssueStreamTokenErrors: [AUTH, LIMITED, ID], [ClassNotFound]);
 
 /// A short-lived token that opens this class's event stream, for browsers:
 /// `EventSource` cannot send an `Authorization` header, so it passes the
