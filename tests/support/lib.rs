@@ -171,3 +171,5 @@ impl Drop for TestApp {
 }
 
 pub use liveclass_persistence::on_both_backends;
+
+pub mod sse;

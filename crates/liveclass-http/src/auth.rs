@@ -426,7 +426,7 @@ impl FromRequest for Authenticated {
     }
 }
 
-async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+pub(crate) async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     // Always present: `crate::app` registers the state.
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return Err(ApiError::internal(&std::io::Error::other(

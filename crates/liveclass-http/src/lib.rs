@@ -23,6 +23,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 mod state;
+pub mod stream;
 
 pub use auth::{Authenticated, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
 pub use claim_map::{ClaimMapping, ClaimPath, RoleMap};
@@ -30,3 +31,4 @@ pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use jwks::JwksSource;
 pub use routes::app;
 pub use state::AppState;
+pub use stream::{EventHub, StreamSettings, StreamTokens};

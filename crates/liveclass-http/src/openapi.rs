@@ -87,6 +87,14 @@ impl Modify for BearerAuth {
                 "A calendar token from `POST /calendar/tokens` (calendar apps cannot send headers).",
             ))),
         );
+        components.add_security_scheme(
+            "streamToken",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "token",
+                "A stream token from `POST /live-classes/{liveClassId}/events/token`, accepted on \
+                 that class's event stream only (`EventSource` cannot send headers).",
+            ))),
+        );
     }
 }
 

@@ -38,6 +38,7 @@ fn register(cfg: &mut ServiceConfig) {
         .service(lc::leave::leave_class)
         .service(lc::participants::list_participants)
         .service(lc::events::list_class_events)
+        .service(lc::events_token::issue_stream_token)
         .service(lc::recording::set_recording)
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)

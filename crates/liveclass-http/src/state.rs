@@ -12,6 +12,7 @@ use crate::cors::Cors;
 use crate::ical::FeedSettings;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
+use crate::stream::{EventHub, StreamSettings, StreamTokens};
 
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
@@ -22,6 +23,13 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
+    /// Wakes this process's open event streams (also the `EventWakeups`
+    /// the sequencer and the PostgreSQL listener call).
+    pub streams: Arc<EventHub>,
+    /// Issues and checks stream tokens.
+    pub stream_tokens: StreamTokens,
+    /// Keep-alive, safety poll and retry hint of the streams.
+    pub stream_settings: StreamSettings,
     /// The rate limits on writes and joins (per process).
     pub limits: Arc<RateLimiter>,
     /// The process's metrics registry (`GET /metrics`); register new

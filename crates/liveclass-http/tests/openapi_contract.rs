@@ -60,6 +60,32 @@ fn calendar_feeds_are_opened_by_their_query_token_scheme() {
 }
 
 #[test]
+fn the_event_stream_is_opened_by_a_bearer_or_its_query_token_scheme() {
+    let doc = document();
+    let scheme = &doc["components"]["securitySchemes"]["streamToken"];
+    assert_eq!(scheme["type"], "apiKey");
+    assert_eq!(scheme["in"], "query");
+    assert_eq!(scheme["name"], "token");
+    let op = &doc["paths"]["/live-classes/{liveClassId}/events"]["get"];
+    assert!(
+        op["security"][0].get("bearer").is_some(),
+        "{}",
+        op["security"]
+    );
+    assert!(
+        op["security"][1].get("streamToken").is_some(),
+        "{}",
+        op["security"]
+    );
+    let params = op["parameters"].as_array().cloned().unwrap_or_default();
+    assert!(params.iter().all(|p| p["name"] != "token"));
+    assert!(params.iter().any(|p| p["name"] == "lastEventId"));
+    let content = &op["responses"]["200"]["content"];
+    assert!(content.get("application/json").is_some(), "{content}");
+    assert!(content.get("text/event-stream").is_some(), "{content}");
+}
+
+#[test]
 fn answers_declare_uuid_ids_and_require_what_is_always_sent() {
     let doc = document();
     let schemas = doc["components"]["schemas"].as_object().unwrap();

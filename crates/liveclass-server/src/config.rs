@@ -221,6 +221,11 @@ pub const ENV_VARS: &[EnvVar] = &[
         "How often new class events are numbered (10-10000 ms): the usual delay before readers see one",
     ),
     var(
+        "LIVECLASS_STREAM_TOKEN_SECRET",
+        None,
+        "Signs event-stream tokens (at least 32 bytes; the same on every process). Unset: derived from an HS256 LIVECLASS_JWT_SECRET, else random per process",
+    ),
+    var(
         "LIVECLASS_VIDEO_CLEANUP_INTERVAL_SECS",
         Some("30"),
         "How often failed video-provider clean-ups are retried",

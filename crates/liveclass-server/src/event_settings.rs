@@ -7,8 +7,19 @@ use liveclass_domain::events::EventLogPolicy;
 
 use crate::settings::{SettingsError, invalid, number};
 
+/// The key stream tokens are signed with (`LIVECLASS_STREAM_TOKEN_SECRET`);
+/// never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StreamTokenSecret(pub Vec<u8>);
+
+impl std::fmt::Debug for StreamTokenSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StreamTokenSecret(<redacted>)")
+    }
+}
+
 /// The event log's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventSettings {
     /// Retention and sequencer batch.
     pub policy: EventLogPolicy,
@@ -18,6 +29,11 @@ pub struct EventSettings {
     pub sequence_every: Duration,
     /// How often old events are pruned (hourly).
     pub prune_every: Duration,
+    /// Signs stream tokens (`LIVECLASS_STREAM_TOKEN_SECRET`, at least 32
+    /// bytes). Unset: derived from an HS256 `LIVECLASS_JWT_SECRET` (or the
+    /// development secret); with a public JWT key, a random key per process
+    /// (a token then opens streams only on the process that issued it).
+    pub stream_token_secret: Option<StreamTokenSecret>,
 }
 
 impl EventSettings {
@@ -42,7 +58,15 @@ impl EventSettings {
                 "must be between 10 and 10000",
             ));
         }
+        let stream_token_secret = lookup("LIVECLASS_STREAM_TOKEN_SECRET");
+        if stream_token_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(invalid(
+                "LIVECLASS_STREAM_TOKEN_SECRET",
+                "must be at least 32 bytes long",
+            ));
+        }
         Ok(Self {
+            stream_token_secret: stream_token_secret.map(|s| StreamTokenSecret(s.into_bytes())),
             policy: EventLogPolicy {
                 retention: Duration::from_secs(retention),
                 ..EventLogPolicy::default()
@@ -81,6 +105,14 @@ mod tests {
         assert!(parse(&[("LIVECLASS_EVENT_RETENTION_SECONDS", "0")]).is_err());
         assert!(parse(&[("LIVECLASS_EVENT_SEQUENCER_INTERVAL_MS", "5")]).is_err());
         assert!(parse(&[("LIVECLASS_EVENT_SEQUENCER_INTERVAL_MS", "x")]).is_err());
+        assert!(parse(&[("LIVECLASS_STREAM_TOKEN_SECRET", "short")]).is_err());
+        let secret = "a-stream-token-secret-of-32-bytes-at-least";
+        let s = parse(&[("LIVECLASS_STREAM_TOKEN_SECRET", secret)]).unwrap();
+        assert_eq!(
+            s.stream_token_secret,
+            Some(StreamTokenSecret(secret.as_bytes().to_vec()))
+        );
+        assert!(!format!("{s:?}").contains(secret));
         assert_eq!(
             parse(&[("LIVECLASS_EVENT_RETENTION_SECONDS", "60")])
                 .unwrap()

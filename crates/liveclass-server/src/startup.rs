@@ -11,8 +11,10 @@ use liveclass_domain::ids::RandomIds;
 use liveclass_domain::video::VideoProvider;
 use liveclass_domain::{Policies, Ports, Services};
 use liveclass_http::metrics::Metrics;
-use liveclass_http::{AppState, JwtVerifier};
-use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
+use liveclass_http::{AppState, EventHub, JwtVerifier, StreamSettings, StreamTokens};
+use liveclass_persistence::{
+    DbPool, DieselStore, EventListener, ListenerSignal, PoolOptions, connect, run_migrations,
+};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
 
 use crate::settings::{BindAddress, Settings, VideoSettings};
@@ -66,6 +68,10 @@ pub struct Application {
     pool: DbPool,
     workers: Supervisor,
     signals: StopSignals,
+    /// This process's open event streams: ended when the server stops.
+    streams: Arc<EventHub>,
+    /// The PostgreSQL wake-up listener (none on SQLite).
+    listener: Option<EventListener>,
 }
 
 impl Application {
@@ -110,6 +116,8 @@ impl Application {
             DieselStore::new(pool.clone()),
         ));
         let video = video_provider(&settings.video)?;
+        let streams = Arc::new(EventHub::new());
+        let events_listener = start_event_listener(&settings.database_url, &streams);
         let services = Services::new(
             Ports {
                 store: store.clone(),
@@ -117,7 +125,7 @@ impl Application {
                 clock,
                 ids: Arc::new(RandomIds),
                 cleanups: Some(store.clone() as Arc<dyn CleanupQueue>),
-                wakeups: Arc::new(liveclass_domain::events::NoWakeups),
+                wakeups: streams.clone(),
             },
             Policies {
                 class: settings.policy,
@@ -135,6 +143,9 @@ impl Application {
             services,
             verifier: Arc::new(verifier),
             feeds: settings.schedules.feeds.clone(),
+            streams: streams.clone(),
+            stream_tokens: stream_tokens(&settings),
+            stream_settings: StreamSettings::default(),
             limits: Arc::new(liveclass_http::rate_limit::RateLimiter::new(
                 settings.rate_limits,
             )),
@@ -170,6 +181,8 @@ impl Application {
             pool,
             workers,
             signals,
+            streams,
+            listener: events_listener,
         })
     }
 
@@ -194,6 +207,8 @@ impl Application {
             server,
             mut workers,
             mut signals,
+            streams,
+            listener: events_listener,
             ..
         } = self;
         let handle = server.handle();
@@ -216,12 +231,20 @@ impl Application {
                     ?grace,
                     "stopping the server and the background jobs"
                 );
+                // Open event streams end now (browsers reconnect elsewhere):
+                // a graceful stop does not wait for them.
+                streams.close();
                 let (result, (), ()) =
                     tokio::join!(server, handle.stop(graceful), workers.shutdown(grace));
                 result
             }
         };
         workers.shutdown(SHUTDOWN_GRACE).await;
+        streams.close();
+        if let Some(listener) = events_listener {
+            // Joining the thread blocks for up to one poll.
+            let _ = tokio::task::spawn_blocking(move || drop(listener)).await;
+        }
         result
     }
 
@@ -268,6 +291,48 @@ pub fn video_provider(settings: &VideoSettings) -> Result<Arc<dyn VideoProvider>
         VideoSettings::None => Arc::new(NoVideoProvider),
     };
     Ok(provider)
+}
+
+// ---- Event streams -----------------------------------------------------------
+
+/// On PostgreSQL, the one dedicated `LISTEN` connection of this process:
+/// it wakes the streams of classes whose logs grew in any process, and all
+/// of them after it reconnects. SQLite has one process: the sequencer's
+/// in-process wake-ups are enough.
+fn start_event_listener(url: &str, streams: &Arc<EventHub>) -> Option<EventListener> {
+    if liveclass_persistence::Backend::of_url(url) != liveclass_persistence::Backend::Postgres {
+        return None;
+    }
+    let hub = streams.clone();
+    match EventListener::start(url, move |signal| match signal {
+        ListenerSignal::Class(class_id) => hub.wake_class(class_id),
+        ListenerSignal::CatchUp => hub.wake_all(),
+    }) {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            // Streams still get events from their safety poll.
+            tracing::error!(error = %e, "cannot start the event listener thread");
+            None
+        }
+    }
+}
+
+/// The stream token key: the configured one, else derived from an HS256
+/// bearer secret (so processes that share it accept each other's tokens),
+/// else a random one for this process.
+fn stream_tokens(settings: &Settings) -> StreamTokens {
+    if let Some(secret) = &settings.events.stream_token_secret {
+        return StreamTokens::new(&secret.0);
+    }
+    if let liveclass_http::JwtKey::Hs256Secret(secret) = &settings.jwt.config.key {
+        return StreamTokens::new(secret);
+    }
+    tracing::warn!(
+        "LIVECLASS_STREAM_TOKEN_SECRET is not set and the JWT key is public: stream tokens \
+         open streams only on the process that issued them; set it when running several"
+    );
+    let random = format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    StreamTokens::new(random.as_bytes())
 }
 
 // ---- Background workers ----------------------------------------------------

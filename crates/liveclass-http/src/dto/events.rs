@@ -120,9 +120,41 @@ pub struct ClassEventsQuery {
     /// At most this many events, 1 to 1000; default 100.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 1000, example = 100)]
     pub limit: Option<String>,
+    /// Stream only (`Accept: text/event-stream`): resume after this
+    /// sequence number, for a browser's first `EventSource` connection
+    /// (which cannot send `Last-Event-ID`); the header wins when both are
+    /// present. Without either, the stream starts after `after`.
+    #[serde(rename = "lastEventId")]
+    #[param(rename = "lastEventId", value_type = Option<i64>, minimum = 0, example = 41)]
+    pub last_event_id: Option<String>,
+    /// Stream only: a stream token (the `streamToken` security scheme
+    /// documents it). Refused everywhere else.
+    #[param(ignore)]
+    pub token: Option<String>,
 }
 
 impl ClassEventsQuery {
+    /// Where a stream resumes: the `Last-Event-ID` header, else
+    /// `lastEventId`, else `after`, else 0.
+    ///
+    /// # Errors
+    /// A value that is not a sequence number (an integer, 0 or more).
+    pub fn resume_after(&self, header: Option<&str>) -> Result<u64, ApiError> {
+        let header = header.map(str::trim).filter(|h| !h.is_empty());
+        let (field, raw) = match (header, self.last_event_id.as_deref(), self.after.as_deref()) {
+            (Some(h), _, _) => ("Last-Event-ID", h),
+            (None, Some(q), _) => ("lastEventId", q),
+            (None, None, Some(a)) => ("after", a),
+            (None, None, None) => return Ok(0),
+        };
+        raw.trim().parse::<u64>().map_err(|_| {
+            ApiError::new(
+                crate::error::ErrorCode::ValidationFailed,
+                format!("{field}: must be a sequence number, 0 or more (got `{raw}`)"),
+            )
+        })
+    }
+
     /// `after` and `limit` as integers (their ranges are the domain's).
     ///
     /// # Errors
@@ -133,4 +165,23 @@ impl ClassEventsQuery {
             integer("limit", self.limit.as_deref())?,
         ))
     }
+}
+
+/// A stream token: open the class's event stream with `?token=`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamTokenResponse {
+    /// The token (`lcst_…`). Accepted only as `token` on this class's
+    /// event stream, until `expiresAt`; a stream opened with it stays open.
+    pub token: String,
+    /// When the token stops opening streams (5 minutes).
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: OffsetDateTime,
+    #[schema(format = Uuid)]
+    pub live_class_id: String,
+    /// The stream's path with the token, for `new EventSource(url)`
+    /// (append `&lastEventId=` to resume).
+    #[schema(example = "/live-classes/0d6f.../events?token=lcst_...")]
+    pub stream_url: String,
 }

@@ -4,6 +4,7 @@ pub mod cancel;
 pub mod create;
 pub mod end;
 pub mod events;
+pub mod events_token;
 pub mod get;
 pub mod join;
 pub mod leave;
