@@ -36,6 +36,8 @@ pub struct Settings {
     pub schedules: ScheduleSettings,
     /// The class event log.
     pub events: crate::event_settings::EventSettings,
+    /// Outgoing webhooks: secrets key, retries, SSRF guard.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -252,6 +254,7 @@ impl Settings {
                 &bind,
             )?,
             events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
+            webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
         })
     }
 }
@@ -417,7 +420,7 @@ fn jwt_settings(
     })
 }
 
-fn flag(
+pub(crate) fn flag(
     lookup: &impl Fn(&str) -> Option<String>,
     var: &'static str,
 ) -> Result<bool, SettingsError> {

@@ -96,6 +96,12 @@ impl Application {
                  never run like this in production"
             );
         }
+        if settings.webhooks.development_key {
+            tracing::warn!(
+                "DEVELOPMENT MODE: webhook secrets are sealed with the public development key; \
+                 set LIVECLASS_SECRETS_KEY in production"
+            );
+        }
         // One store for everything: its semaphore is sized to the pool.
         let store = Arc::new(DieselStore::new(pool.clone()));
         let video = video_provider(&settings.video)?;
@@ -107,6 +113,10 @@ impl Application {
                 ids: Arc::new(RandomIds),
                 cleanups: Some(store.clone() as Arc<dyn CleanupQueue>),
                 wakeups: Arc::new(liveclass_domain::events::NoWakeups),
+                secrets: Arc::new(settings.webhooks.secret_box()),
+                webhook_sender: Arc::new(crate::webhooks::HttpWebhookSender::new(
+                    settings.webhooks.allow_private,
+                )),
             },
             Policies {
                 class: settings.policy,
@@ -117,6 +127,7 @@ impl Application {
                 cleanup: CleanupPolicy::default(),
                 idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
                 event_log: settings.events.policy,
+                webhooks: settings.webhooks.policy,
             },
         );
         let jobs = services.clone();
