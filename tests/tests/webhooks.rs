@@ -1,7 +1,9 @@
 //! Webhooks to the platform over real HTTP, on SQLite and PostgreSQL:
 //! endpoint management, deliveries to a real local receiver verified with
-//! the official `standardwebhooks` library (an independent implementation
-//! of the signature), retries, `410`, secret rotation and the SSRF guard.
+//! the official Standard Webhooks libraries (the Rust crate, and the Python
+//! package run from `.tools/webhooks-venv`, which `make test` installs with
+//! `tests/webhooks/python-env`), retries, `410`, secret rotation and the
+//! SSRF guard.
 
 #![allow(clippy::unwrap_used)]
 
@@ -83,6 +85,39 @@ fn verify(secret: &str, request: &wiremock::Request) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .verify(&request.body, &headers)
         .map_err(|e| e.to_string())
+}
+
+/// Verifies with the official Python library (`tests/webhooks/verify.py`).
+fn verify_in_python(secret: &str, request: &wiremock::Request) -> Result<String, String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join(".tools/webhooks-venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `bash tests/webhooks/python-env` (make test does)",
+        python.display()
+    );
+    let mut headers = serde_json::Map::new();
+    for (name, value) in &request.headers {
+        headers.insert(name.to_string(), json!(value.to_str().unwrap()));
+    }
+    let delivery = json!({
+        "headers": headers,
+        "body": String::from_utf8(request.body.clone()).unwrap(),
+    });
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), delivery.to_string()).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(root.join("tests/webhooks/verify.py"))
+        .arg(secret)
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if out.status.success() {
+        Ok(stdout)
+    } else {
+        Err(format!("{stdout} {}", String::from_utf8_lossy(&out.stderr)))
+    }
 }
 
 async fn deliveries(app: &TestApp, admin: &str, endpoint: &str) -> Vec<Value> {
@@ -209,6 +244,8 @@ async fn events_are_delivered_signed_and_verified_by_the_reference_library(db: T
     let mut types = Vec::new();
     for request in &got {
         verify(&secret, request).unwrap();
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(verify_in_python(&secret, request).unwrap(), body["type"]);
         assert_eq!(
             request
                 .headers
@@ -233,6 +270,7 @@ async fn events_are_delivered_signed_and_verified_by_the_reference_library(db: T
     let mut tampered = got[0].clone();
     tampered.body = b"{}".to_vec();
     assert!(verify(&secret, &tampered).is_err());
+    assert!(verify_in_python(&secret, &tampered).is_err());
 
     for _ in 0..100 {
         let list = deliveries(&app, &admin, &endpoint).await;
@@ -353,6 +391,8 @@ async fn after_a_rotation_deliveries_carry_both_signatures(db: TestDatabase) {
     assert_eq!(signatures.split(' ').count(), 2, "{signatures}");
     verify(&new, &got[0]).unwrap();
     verify(&old, &got[0]).unwrap();
+    verify_in_python(&new, &got[0]).unwrap();
+    verify_in_python(&old, &got[0]).unwrap();
 }
 
 async fn private_targets_are_refused_without_allow_private(db: TestDatabase) {
