@@ -210,12 +210,19 @@ fn claim_due(
             we::enabled,
         ))
         .load(conn)?;
-    // A claimed row without its endpoint or event (deleted meanwhile)
-    // cannot be delivered: drop it.
+    // A claimed row without its endpoint (deleted meanwhile) or its event
+    // (pruned before a manual retry) cannot be delivered: it fails, saying
+    // why, and goes with the finished deliveries' pruning.
     let found: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let orphans: Vec<i64> = ids.into_iter().filter(|id| !found.contains(id)).collect();
     if !orphans.is_empty() {
-        diesel::delete(wd::table.filter(wd::id.eq_any(&orphans))).execute(conn)?;
+        diesel::update(wd::table.filter(wd::id.eq_any(&orphans)))
+            .set((
+                wd::status.eq(DeliveryStatus::Failed.as_str()),
+                wd::next_attempt_at.eq(None::<PrimitiveDateTime>),
+                wd::last_error.eq("the event is no longer kept, or the endpoint was deleted"),
+            ))
+            .execute(conn)?;
     }
     let event_ids: Vec<(i64, String)> = wd::table
         .filter(wd::id.eq_any(&found))

@@ -159,6 +159,12 @@ async fn pending_deliveries_hold_back_pruning(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(store.prune_events(T0 + Duration::days(1)).await.unwrap(), 1);
+    // Finished deliveries go with their events: none is left to retry.
+    let list = store
+        .list_deliveries(&class.tenant_id, created.endpoint_id, 10, 0)
+        .await
+        .unwrap();
+    assert!(list.is_empty(), "{list:?}");
 }
 
 on_both_backends!(
