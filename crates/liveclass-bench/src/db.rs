@@ -108,3 +108,59 @@ pub fn snapshot(conn: &mut PgConnection) -> anyhow::Result<Snapshot> {
         active,
     })
 }
+
+/// A class's event log after a scenario.
+pub struct EventLog {
+    /// `participant.joined` events of the class.
+    pub joined: i64,
+    /// Events not numbered yet.
+    pub unsequenced: i64,
+    /// The highest sequence number.
+    pub max_seq: i64,
+    /// Sequence numbers are exactly 1..=max_seq.
+    pub gapless: bool,
+}
+
+#[derive(QueryableByName)]
+struct EventCounts {
+    #[diesel(sql_type = BigInt)]
+    joined: i64,
+    #[diesel(sql_type = BigInt)]
+    unsequenced: i64,
+    #[diesel(sql_type = BigInt)]
+    sequenced: i64,
+    #[diesel(sql_type = BigInt)]
+    max_seq: i64,
+}
+
+/// Reads the class's event log, waiting up to `patience` for the server's
+/// sequencer to number every event.
+pub fn event_log(
+    conn: &mut PgConnection,
+    class: &str,
+    patience: std::time::Duration,
+) -> anyhow::Result<EventLog> {
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        let c: EventCounts = diesel::sql_query(
+            "SELECT count(*) FILTER (WHERE event_type = 'participant.joined') AS joined, \
+                    count(*) FILTER (WHERE seq IS NULL) AS unsequenced, \
+                    count(seq) AS sequenced, COALESCE(max(seq), 0) AS max_seq \
+             FROM class_events WHERE class_id = $1",
+        )
+        .bind::<Text, _>(class)
+        .get_result(conn)
+        .context("reading the class event log")?;
+        if c.unsequenced == 0 || std::time::Instant::now() > deadline {
+            return Ok(EventLog {
+                joined: c.joined,
+                unsequenced: c.unsequenced,
+                max_seq: c.max_seq,
+                // seq is unique per class: as many numbers as the maximum
+                // means 1..=max without a gap.
+                gapless: c.sequenced == c.max_seq,
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -9,6 +9,7 @@
 //! count or time.
 
 mod db;
+mod fanout;
 mod pgbench;
 mod report;
 mod scenarios;
@@ -38,11 +39,11 @@ pub struct Args {
     #[arg(long, default_value = "target/release/server")]
     pub server_bin: PathBuf,
     /// Scenarios to run, comma-separated: burst, burst-over, hot, participants,
-    /// steady, mixed-tenants.
+    /// steady, mixed-tenants, fanout.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants"
+        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout"
     )]
     pub scenarios: Vec<String>,
     /// Concurrent clients of the throughput scenarios (and pgbench's).

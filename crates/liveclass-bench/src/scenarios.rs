@@ -27,6 +27,7 @@ pub async fn run(name: &str, args: &Args) -> anyhow::Result<ScenarioResult> {
         "hot" => hot(args).await,
         "participants" => participants(args).await,
         "steady" => steady(args).await,
+        "fanout" => crate::fanout::run(args).await,
         other => bail!("unknown scenario `{other}`"),
     }
 }
@@ -48,7 +49,7 @@ fn json(body: &[u8]) -> Value {
 
 /// The API as a client sees it.
 #[derive(Clone)]
-struct Api {
+pub(crate) struct Api {
     base: String,
     http: reqwest::Client,
     issuer: TokenIssuer,
@@ -57,7 +58,7 @@ struct Api {
 const TEACHER: &str = "bench-teacher";
 
 impl Api {
-    fn new(server: &ServerProcess) -> anyhow::Result<Self> {
+    pub(crate) fn new(server: &ServerProcess) -> anyhow::Result<Self> {
         // reqwest is built without a default TLS provider (see liveclass-video).
         liveclass_video::install_crypto_provider();
         Ok(Self {
@@ -70,7 +71,7 @@ impl Api {
         })
     }
 
-    fn token(&self, sub: &str, tenant: &str, roles: &[&str]) -> String {
+    pub(crate) fn token(&self, sub: &str, tenant: &str, roles: &[&str]) -> String {
         self.issuer
             .mint(sub, tenant, roles, None, 3600)
             .unwrap_or_default()
@@ -92,12 +93,12 @@ impl Api {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     /// Joins; returns the status, the latency and the participation id.
-    async fn join(&self, class: &str, token: &str) -> (u16, Duration, Option<String>) {
+    pub(crate) async fn join(&self, class: &str, token: &str) -> (u16, Duration, Option<String>) {
         let (status, latency, body) = self
             .timed(
                 self.http
@@ -110,7 +111,7 @@ impl Api {
     }
 
     /// Creates and starts a class; returns its id.
-    async fn live_class(&self, tenant: &str, capacity: usize) -> anyhow::Result<String> {
+    pub(crate) async fn live_class(&self, tenant: &str, capacity: usize) -> anyhow::Result<String> {
         let teacher = self.token(TEACHER, tenant, &["training_manager"]);
         let (status, _, body) = self
             .timed(
@@ -142,13 +143,13 @@ impl Api {
     }
 }
 
-struct Setup {
-    db: ScenarioDb,
-    server: ServerProcess,
-    api: Api,
+pub(crate) struct Setup {
+    pub(crate) db: ScenarioDb,
+    pub(crate) server: ServerProcess,
+    pub(crate) api: Api,
 }
 
-fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Result<Setup> {
+pub(crate) fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Result<Setup> {
     let db = ScenarioDb::create(&args.postgres_url, name)?;
     let pool = (args.concurrency / 2).clamp(8, 48);
     let server = ServerProcess::start(
@@ -166,7 +167,7 @@ fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Result<Setup> 
     Ok(Setup { db, server, api })
 }
 
-fn check(name: &str, ok: bool, detail: String) -> Check {
+pub(crate) fn check(name: &str, ok: bool, detail: String) -> Check {
     Check {
         name: name.to_owned(),
         ok,
@@ -379,6 +380,16 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
         "every join is admitted",
         admitted == joins,
         format!("{admitted} of {joins}"),
+    ));
+    // While the server still runs: its sequencer numbers every event.
+    let log = crate::db::event_log(&mut conn, &class, Duration::from_secs(10))?;
+    checks.push(check(
+        "every admitted join has one event, numbered without gaps",
+        log.joined == admitted as i64 && log.unsequenced == 0 && log.gapless,
+        format!(
+            "{} join events for {admitted} joins, {} unsequenced, seq 1..{} gapless: {}",
+            log.joined, log.unsequenced, log.max_seq, log.gapless
+        ),
     ));
 
     let http_rate = joins as f64 / wall.as_secs_f64();

@@ -12,18 +12,26 @@
 //!   writer): the domain refuses them on input, and any that a stored value
 //!   still holds are dropped here.
 //! - The join link (`<public URL>/join/<joinHash>`) is in `DESCRIPTION` and
-//!   `URL`; it needs the viewer's own login, so it carries no credential.
+//!   `URL`. With a [`LinkSigner`] (`LIVECLASS_JOIN_LINK_SECRET`) it is the
+//!   feed token owner's personal link (`?access=…`, see
+//!   [`crate::join_page`]); without one it needs the viewer's own login.
 
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use liveclass_domain::calendar::CalendarTokenHash;
 use liveclass_domain::class::{ClassStatus, LiveClass};
 use liveclass_domain::instant;
 use time::OffsetDateTime;
+
+pub use crate::join_page::LinkSigner;
 
 /// Where the API is reachable from outside, for links in feeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedSettings {
     /// E.g. `https://liveclass.example.com`, without a trailing slash.
     pub public_url: String,
+    /// Signs personal join links (`LIVECLASS_JOIN_LINK_SECRET`); `None`:
+    /// feeds carry plain links.
+    pub links: Option<LinkSigner>,
 }
 
 /// `raw` with the control characters RFC 5545 forbids in TEXT dropped; line
@@ -38,12 +46,22 @@ fn utc(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(t.unix_timestamp(), 0).unwrap_or_default()
 }
 
-/// The calendar named `name` with one event per class.
-pub fn render(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> String {
+/// The calendar named `name` with one event per class; `viewer` is the hash
+/// of the feed token it is rendered for (personal join links).
+pub fn render(
+    name: &str,
+    classes: &[LiveClass],
+    settings: &FeedSettings,
+    viewer: Option<&CalendarTokenHash>,
+) -> String {
     let mut calendar = Calendar::new();
     calendar.name(name);
     for class in classes {
-        let link = format!("{}/join/{}", settings.public_url, class.join_hash);
+        let mut link = format!("{}/join/{}", settings.public_url, class.join_hash);
+        if let (Some(signer), Some(viewer)) = (&settings.links, viewer) {
+            link.push_str("?access=");
+            link.push_str(&signer.access(viewer, class));
+        }
         let end = class
             .scheduled_end
             .or(class.ended_at)
@@ -121,8 +139,9 @@ mod tests {
     fn cancelled_classes_are_cancelled_events_and_an_unknown_end_is_an_hour_later() {
         let settings = FeedSettings {
             public_url: "https://lc.example".into(),
+            links: None,
         };
-        let text = render("c", &[class(ClassStatus::Cancelled)], &settings);
+        let text = render("c", &[class(ClassStatus::Cancelled)], &settings, None);
         let unfolded = unfold(&text);
         let calendar = read_calendar(&unfolded).unwrap();
         let event = &calendar.components[0];
@@ -147,12 +166,13 @@ mod tests {
     fn an_event_at_the_end_of_time_renders_without_panicking() {
         let settings = FeedSettings {
             public_url: "https://lc.example".into(),
+            links: None,
         };
         let mut late = class(ClassStatus::Scheduled);
         late.scheduled_at = liveclass_domain::instant::LATEST;
         late.scheduled_end = None;
         late.ended_at = None;
-        let text = render("c", &[late], &settings);
+        let text = render("c", &[late], &settings, None);
         assert!(text.contains("DTSTART:99981231T235959Z"), "{text}");
     }
 }

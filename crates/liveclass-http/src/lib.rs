@@ -7,18 +7,26 @@
 //! ([`routes`]) from which the OpenAPI document also comes.
 
 pub mod auth;
+pub mod claim_map;
+pub mod cors;
 mod dto;
 pub mod error;
 mod extract;
 mod handlers;
 pub mod ical;
 pub mod idempotency;
+pub mod join_page;
+pub mod jwks;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 mod state;
 
 pub use auth::{Authenticated, Claims, JwtConfig, JwtKey, JwtVerifier, TokenIssuer};
+pub use claim_map::{ClaimMapping, ClaimPath, RoleMap};
 pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use jwks::JwksSource;
 pub use routes::app;
 pub use state::AppState;

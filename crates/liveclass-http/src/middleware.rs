@@ -20,7 +20,12 @@ pub fn json_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
-        if is_json {
+        // The join page answers browsers' errors in HTML on purpose.
+        let is_page = res
+            .response()
+            .extensions()
+            .contains::<crate::join_page::HtmlPage>();
+        if is_json || is_page {
             return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
         }
         let status = res.status();

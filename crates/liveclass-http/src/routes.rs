@@ -114,10 +114,17 @@ pub fn app(
                     .finish()
             }),
         )
+        // For Prometheus, not API clients: outside the OpenAPI document.
+        .route(
+            crate::metrics::METRICS_PATH,
+            web::get().to(crate::metrics::serve),
+        )
         .default_service(web::to(not_found))
         .wrap(middleware::json_errors())
         .wrap(from_fn(middleware::limit_uri))
         .wrap(from_fn(middleware::request_id_header))
+        .wrap(from_fn(crate::cors::handle))
+        .wrap(from_fn(crate::metrics::track))
         .wrap(TracingLogger::default())
 }
 
@@ -183,7 +190,12 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
                 (ResourceDef::new(template.as_str()), methods)
             })
             .collect();
-        for docs in ["/openapi.json", "/docs", "/docs/{_:.*}"] {
+        for docs in [
+            "/openapi.json",
+            "/docs",
+            "/docs/{_:.*}",
+            crate::metrics::METRICS_PATH,
+        ] {
             paths.push((ResourceDef::new(docs), vec![Method::GET]));
         }
         paths

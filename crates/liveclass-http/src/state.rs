@@ -8,7 +8,10 @@ use std::sync::Arc;
 use liveclass_domain::Services;
 
 use crate::auth::JwtVerifier;
+use crate::cors::Cors;
 use crate::ical::FeedSettings;
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
 
 /// What every handler may use. Cheap to clone (all shared).
 #[derive(Clone)]
@@ -19,4 +22,11 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// The public URL calendar feeds and their links are built on.
     pub feeds: FeedSettings,
+    /// The rate limits on writes and joins (per process).
+    pub limits: Arc<RateLimiter>,
+    /// The process's metrics registry (`GET /metrics`); register new
+    /// metrics on it (see [`crate::metrics`]).
+    pub metrics: Metrics,
+    /// The origins browsers may call the API from (none by default).
+    pub cors: Cors,
 }

@@ -86,6 +86,7 @@ async fn app(
         issuer: None,
         audience: None,
         leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
+        claims: liveclass_http::ClaimMapping::default(),
     };
     let services = Services {
         live_classes: classes,

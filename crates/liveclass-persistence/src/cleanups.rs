@@ -64,6 +64,24 @@ impl TryFrom<CleanupRow> for PendingCleanup {
     }
 }
 
+impl DieselStore {
+    /// How many video clean-ups are queued, across tenants (for the queue
+    /// depth metric; one `count(*)` on a table that is empty when all is
+    /// well).
+    ///
+    /// # Errors
+    /// `Unavailable` or `Unexpected`.
+    pub async fn video_cleanup_queue_depth(&self) -> Result<u64, RepoError> {
+        self.run("count video clean-ups", |conn| {
+            video_cleanups::table
+                .count()
+                .get_result::<i64>(conn)
+                .map(|n| u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+}
+
 #[async_trait]
 impl CleanupQueue for DieselStore {
     async fn enqueue(

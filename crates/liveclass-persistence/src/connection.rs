@@ -35,7 +35,10 @@ impl Backend {
 
     /// The backend `url` names, or the unsupported scheme it names
     /// (`mysql://…` is not a SQLite file called `mysql:`).
-    fn parse(url: &str) -> Result<Self, ConnectError> {
+    ///
+    /// # Errors
+    /// [`ConnectError::UnsupportedScheme`].
+    pub fn parse(url: &str) -> Result<Self, ConnectError> {
         match scheme(url) {
             None | Some("sqlite" | "file") => Ok(Self::Sqlite),
             Some("postgres" | "postgresql") => Ok(Self::Postgres),
@@ -216,14 +219,33 @@ pub enum ConnectError {
     },
 }
 
-/// Logs the pool's failed attempts to open a connection (it retries them in
-/// the background) as warnings, with the database's message.
-#[derive(Debug)]
-struct WarnOnConnectionError;
+/// Logs the pool's failed attempts to open a connection (it retries each
+/// one in the background, every few seconds): the first failure as a
+/// warning with the database's message, the retries of an outage at debug
+/// level (one line per connection and retry would flood the log), and the
+/// first connection opened again.
+#[derive(Debug, Clone, Default)]
+struct ConnectionLog {
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
 
-impl r2d2::HandleError<diesel::r2d2::Error> for WarnOnConnectionError {
+impl r2d2::HandleError<diesel::r2d2::Error> for ConnectionLog {
     fn handle_error(&self, error: diesel::r2d2::Error) {
-        tracing::warn!(error = %error, "cannot open a database connection; retrying");
+        use std::sync::atomic::Ordering;
+        if self.failing.swap(true, Ordering::Relaxed) {
+            tracing::debug!(error = %error, "cannot open a database connection; retrying");
+        } else {
+            tracing::warn!(error = %error, "cannot open a database connection; retrying");
+        }
+    }
+}
+
+impl r2d2::HandleEvent for ConnectionLog {
+    fn handle_acquire(&self, _event: r2d2::event::AcquireEvent) {
+        use std::sync::atomic::Ordering;
+        if self.failing.swap(false, Ordering::Relaxed) {
+            tracing::info!("database connections open again");
+        }
     }
 }
 
@@ -262,6 +284,7 @@ pub fn connect(url: &str, options: PoolOptions) -> Result<DbPool, ConnectError> 
     } else {
         options.max_size
     };
+    let log = ConnectionLog::default();
     r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(options.acquire_timeout)
@@ -269,7 +292,8 @@ pub fn connect(url: &str, options: PoolOptions) -> Result<DbPool, ConnectError> 
         // join. A connection that broke is noticed when its query fails and
         // is then dropped by `has_broken`.
         .test_on_check_out(false)
-        .error_handler(Box::new(WarnOnConnectionError))
+        .error_handler(Box::new(log.clone()))
+        .event_handler(Box::new(log))
         .build(manager)
         .map_err(|source| ConnectError::Pool { database, source })
 }

@@ -6,24 +6,26 @@
 //! [`append`] inserts an event with no sequence number, in the caller's
 //! transaction; nothing on a request's path waits for another request.
 //! The sequencer ([`ClassEventRepository::sequence_pending`], run by a
-//! worker in every process) numbers them later, in one transaction per
-//! pass:
+//! worker in every process) numbers them later, one transaction per pass:
+//! it reads the committed, unnumbered rows and gives each class's rows the
+//! next numbers after `class_event_heads.last_seq`, in `position` order.
 //!
-//! - It reads the unsequenced rows in `position` order (a sequence value
-//!   taken at insert: an event caused by another was inserted after that one
-//!   committed, so it has a higher position).
-//! - **PostgreSQL:** a row is *settled* when its transaction id is below
-//!   the statement snapshot's xmin: every transaction that could still
-//!   commit a row has an id at or above xmin, so no row inserted before a
-//!   settled one can appear later. Per class, numbering stops at the first
-//!   unsettled row; the rest waits for a later pass. Rows of a transaction
-//!   that stays open (anywhere in the cluster) wait with it: keep
-//!   `idle_in_transaction_session_timeout` set in production.
-//! - **SQLite:** one writer at a time and the pass holds the write lock:
-//!   every row it sees is settled.
-//! - Passes take turns (PostgreSQL: a transaction-level advisory lock that a
-//!   busy pass makes the others skip; SQLite: the write lock), so numbers
-//!   continue from `class_event_heads.last_seq` without gaps.
+//! - **Never a skip.** Numbers are given only to committed rows, only by
+//!   passes, and passes take turns (PostgreSQL: a transaction-level advisory
+//!   lock, held until the pass has committed, which a busy pass makes the
+//!   others skip; SQLite: the write lock). A row that commits late is simply
+//!   numbered by a later pass, after every number already given, so a
+//!   reader of `seq > n` never misses it. This is the difference with a
+//!   high-water mark over an insert-time serial, which a late commit slips
+//!   under for good.
+//! - **Never out of order.** An event caused by another (a join after the
+//!   start, a leave after the join, the end after the joins it waited for)
+//!   was inserted after that one committed, so it has a higher `position`
+//!   (a sequence value taken at insert), and any pass that sees it sees the
+//!   other too: the other is numbered in the same pass before it, or in an
+//!   earlier one. Events of concurrent transactions, which no one could have
+//!   observed in another order, are numbered in the order their commits
+//!   became visible to the passes.
 //! - On PostgreSQL the pass ends with `NOTIFY liveclass_class_events` (one
 //!   per class, the class id as payload), delivered at commit: other
 //!   processes' streams wake and read the table. Writers never `NOTIFY`:
@@ -66,7 +68,7 @@ pub(crate) fn append(conn: &mut AnyConnection, event: &NewEvent) -> Result<(), D
     Ok(())
 }
 
-/// One unsequenced row as the sequencer sees it.
+/// One unnumbered row as the sequencer sees it.
 #[derive(QueryableByName)]
 struct PendingRow {
     #[diesel(sql_type = BigInt)]
@@ -75,43 +77,25 @@ struct PendingRow {
     tenant_id: String,
     #[diesel(sql_type = Text)]
     class_id: String,
-    #[diesel(sql_type = Bool)]
-    settled: bool,
 }
 
-/// One class's numbering in a pass.
-struct ClassPlan {
-    tenant_id: String,
-    positions: Vec<i64>,
-    /// An unsettled row was met: later rows of the class wait.
-    blocked: bool,
-}
-
-/// Which rows of each class get numbers now: per class, the settled rows up
-/// to its first unsettled one, in position order (rows come sorted).
-fn plan(rows: Vec<PendingRow>) -> HashMap<String, ClassPlan> {
-    let mut plans: HashMap<String, ClassPlan> = HashMap::new();
+/// The rows of each class, in position order (rows come sorted).
+fn by_class(rows: Vec<PendingRow>) -> HashMap<String, (String, Vec<i64>)> {
+    let mut classes: HashMap<String, (String, Vec<i64>)> = HashMap::new();
     for row in rows {
-        let plan = plans.entry(row.class_id).or_insert_with(|| ClassPlan {
-            tenant_id: row.tenant_id,
-            positions: Vec::new(),
-            blocked: false,
-        });
-        if !row.settled {
-            plan.blocked = true;
-        } else if !plan.blocked {
-            plan.positions.push(row.position);
-        }
+        classes
+            .entry(row.class_id)
+            .or_insert_with(|| (row.tenant_id, Vec::new()))
+            .1
+            .push(row.position);
     }
-    plans.retain(|_, p| !p.positions.is_empty());
-    plans
+    classes
 }
 
-const PG_PENDING: &str = "SELECT e.position, e.tenant_id, e.class_id, \
-     e.txid < pg_snapshot_xmin(pg_current_snapshot()) AS settled \
+/// The committed unnumbered rows, oldest first; a limit that cuts the list
+/// leaves each class a prefix of its rows, so order holds across passes.
+const PENDING: &str = "SELECT e.position, e.tenant_id, e.class_id \
      FROM class_events e WHERE e.seq IS NULL ORDER BY e.position LIMIT $1";
-const SQLITE_PENDING: &str = "SELECT e.position, e.tenant_id, e.class_id, 1 AS settled \
-     FROM class_events e WHERE e.seq IS NULL ORDER BY e.position LIMIT ?";
 /// An arbitrary constant: the advisory lock of sequencer passes.
 const SEQUENCER_LOCK: i64 = 0x006c_6976_6573_6571;
 
@@ -133,11 +117,11 @@ fn sequence(conn: &mut AnyConnection, max: u32) -> Result<Vec<Sequenced>, Diesel
                     // Another process's pass is running; ours comes next tick.
                     return Ok(Vec::new());
                 }
-                diesel::sql_query(PG_PENDING).bind::<BigInt, _>(limit).load(c)?
+                diesel::sql_query(PENDING).bind::<BigInt, _>(limit).load(c)?
             },
-            sqlite: |c| diesel::sql_query(SQLITE_PENDING).bind::<BigInt, _>(limit).load(c)?,
+            sqlite: |c| diesel::sql_query(PENDING).bind::<BigInt, _>(limit).load(c)?,
         );
-        let plans = plan(rows);
+        let plans = by_class(rows);
         if plans.is_empty() {
             return Ok(Vec::new());
         }
@@ -152,9 +136,9 @@ fn sequence(conn: &mut AnyConnection, max: u32) -> Result<Vec<Sequenced>, Diesel
         let mut positions = Vec::new();
         let mut seqs = Vec::new();
         let mut grown = Vec::with_capacity(plans.len());
-        for (class_id, plan) in &plans {
+        for (class_id, (tenant_id, class_positions)) in &plans {
             let mut seq = heads.get(class_id).copied().unwrap_or(0);
-            for position in &plan.positions {
+            for position in class_positions {
                 seq += 1;
                 positions.push(*position);
                 seqs.push(seq);
@@ -164,11 +148,11 @@ fn sequence(conn: &mut AnyConnection, max: u32) -> Result<Vec<Sequenced>, Diesel
                  ON CONFLICT (class_id) DO UPDATE SET last_seq = excluded.last_seq",
             )
             .bind::<Text, _>(class_id)
-            .bind::<Text, _>(&plan.tenant_id)
+            .bind::<Text, _>(tenant_id)
             .bind::<BigInt, _>(seq)
             .execute(conn)?;
             grown.push(Sequenced {
-                tenant_id: TenantId::parse(&plan.tenant_id).map_err(|e| corrupt(e.into()))?,
+                tenant_id: TenantId::parse(tenant_id).map_err(|e| corrupt(e.into()))?,
                 class_id: ClassId::from_uuid(
                     uuid(class_id, "class_events.class_id").map_err(corrupt)?,
                 ),

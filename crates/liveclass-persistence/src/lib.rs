@@ -50,4 +50,4 @@ pub use connection::{AnyConnection, Backend, ConnectError, DbPool, PoolOptions, 
 pub use database_url::with_database;
 pub use events::EVENTS_CHANNEL;
 pub use migrations::{MigrationError, run_migrations};
-pub use store::DieselStore;
+pub use store::{DbHealth, DieselStore, OUTAGE_ACQUIRE_TIMEOUT, WaitObserver};

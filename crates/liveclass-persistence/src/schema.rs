@@ -120,9 +120,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// The class event log (see the `class_events` migration). PostgreSQL's
-    /// `txid` column (the appending transaction, read by the sequencer's own
-    /// SQL) is left out: it is filled by its default.
+    /// The class event log (see the `class_events` migration).
     class_events (position) {
         position -> BigInt,
         id -> Text,

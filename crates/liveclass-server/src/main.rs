@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use liveclass_http::TokenIssuer;
 use liveclass_persistence::PoolOptions;
+use liveclass_server::config::EnvArgs;
 use liveclass_server::{Application, DEV_JWT_SECRET, Settings, startup, telemetry};
 
 // glibc's malloc spent a third of the server's CPU on the participant list
@@ -29,8 +30,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API (the default).
-    Serve,
+    /// Serve the API (the default). Every setting is an environment variable
+    /// (or the option listed with it).
+    Serve(EnvArgs),
+    /// Inspect the configuration without starting.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print an HS256 token signed with LIVECLASS_JWT_SECRET, or with the
@@ -59,10 +66,27 @@ enum Command {
     GenerateClasses,
 }
 
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate the configuration as `serve` would read it, without serving:
+    /// exit status 0 and a summary when it is valid, 1 and the variable to
+    /// fix when it is not.
+    Check {
+        /// Also connect to the database (no migration is run).
+        #[arg(long)]
+        connect: bool,
+        #[command(flatten)]
+        env: EnvArgs,
+    },
+}
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command.unwrap_or(Command::Serve)).await {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(EnvArgs::from_env()));
+    match run(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("server: {}", one_line(&format!("{error:#}")));
@@ -93,9 +117,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let secret = std::env::var("LIVECLASS_JWT_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty());
-            if secret.is_none() && std::env::var_os("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some() {
+            if secret.is_none()
+                && (std::env::var_os("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some()
+                    || std::env::var_os("LIVECLASS_JWT_JWKS_URL").is_some())
+            {
                 anyhow::bail!(
-                    "RS256/ES256 tokens come from your identity provider; \
+                    "RS256/ES256/EdDSA tokens come from your identity provider; \
                      `server token` signs HS256 only"
                 );
             }
@@ -138,18 +165,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Serve => {
-            let settings = load_settings()?;
+        Command::Config {
+            command: ConfigCommand::Check { connect, env },
+        } => {
+            let report = liveclass_server::config::check(&env, connect)
+                .await
+                .context("the configuration is not valid")?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Serve(env) => {
+            let settings = env.settings()?;
+            telemetry::init(settings.log_json);
             let app = Application::build(settings).await?;
             app.run_until_stopped()
                 .await
                 .context("the server stopped on an error")
         }
     }
-}
-
-fn load_settings() -> anyhow::Result<Settings> {
-    let settings = Settings::from_env()?;
-    telemetry::init(settings.log_json);
-    Ok(settings)
 }

@@ -66,6 +66,7 @@ impl ScheduleSettings {
         Ok(Self {
             feeds: FeedSettings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
+                links: join_link_signer(lookup)?,
             },
             auto_end: AutoEndPolicy {
                 grace: Duration::minutes(i64::from(grace)),
@@ -91,6 +92,34 @@ impl ScheduleSettings {
     }
 }
 
+/// Signs personal join links when not set, in development mode only.
+const DEV_JOIN_LINK_SECRET: &str = "liveclass-development-join-link-secret-not-for-production";
+
+/// `LIVECLASS_JOIN_LINK_SECRET` (at least 32 bytes): feeds carry personal
+/// join links signed with it. Unset: plain links, except in development
+/// mode, which signs with a public secret.
+fn join_link_signer(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<liveclass_http::ical::LinkSigner>, SettingsError> {
+    let development = matches!(
+        lookup("LIVECLASS_DEV_MODE").as_deref(),
+        Some("1" | "true" | "yes")
+    );
+    match lookup("LIVECLASS_JOIN_LINK_SECRET") {
+        Some(secret) if secret.len() < 32 => Err(invalid(
+            "LIVECLASS_JOIN_LINK_SECRET",
+            "must be at least 32 bytes long",
+        )),
+        Some(secret) => Ok(Some(liveclass_http::ical::LinkSigner::new(
+            secret.as_bytes(),
+        ))),
+        None if development => Ok(Some(liveclass_http::ical::LinkSigner::new(
+            DEV_JOIN_LINK_SECRET.as_bytes(),
+        ))),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +135,29 @@ mod tests {
             200,
             &"127.0.0.1:8080".parse().unwrap(),
         )
+    }
+
+    #[test]
+    fn personal_join_links_are_signed_with_a_configured_or_development_secret_only() {
+        assert_eq!(read(&[]).unwrap().feeds.links, None);
+        let secret = "j".repeat(32);
+        let set = read(&[("LIVECLASS_JOIN_LINK_SECRET", &secret)]).unwrap();
+        assert_eq!(
+            set.feeds.links,
+            Some(liveclass_http::ical::LinkSigner::new(secret.as_bytes()))
+        );
+        assert!(
+            read(&[("LIVECLASS_DEV_MODE", "1")])
+                .unwrap()
+                .feeds
+                .links
+                .is_some()
+        );
+        let err = read(&[("LIVECLASS_JOIN_LINK_SECRET", "short")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("LIVECLASS_JOIN_LINK_SECRET"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,6 +10,10 @@ use liveclass_http::{JwtConfig, JwtKey};
 use liveclass_persistence::PoolOptions;
 use liveclass_video::{DailyConfig, JitsiTokenAuth, Secret, ZoomConfig};
 
+mod identity;
+mod rate_limits;
+
+pub use crate::ops_settings::OpsSettings;
 pub use crate::schedule_settings::ScheduleSettings;
 
 /// The HS256 secret development mode uses. Public by design: a server that
@@ -34,10 +38,14 @@ pub struct Settings {
     pub log_json: bool,
     /// Schedules, join links and the auto-end worker.
     pub schedules: ScheduleSettings,
+    /// `LIVECLASS_RATE_LIMIT_*`: writes and joins per user and per tenant.
+    pub rate_limits: liveclass_http::rate_limit::RateLimitSettings,
     /// The class event log.
     pub events: crate::event_settings::EventSettings,
     /// Outgoing webhooks: secrets key, retries, SSRF guard.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// The metrics token and CORS origins.
+    pub ops: OpsSettings,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -132,8 +140,8 @@ pub enum SettingsError {
     #[error("{var}: {message}")]
     Invalid { var: &'static str, message: String },
     #[error(
-        "no JWT key is configured: set LIVECLASS_JWT_SECRET (HS256) or LIVECLASS_JWT_PUBLIC_KEY_FILE \
-         (RS256/ES256 PEM), or set LIVECLASS_DEV_MODE=1 to accept development tokens \
+        "no JWT key is configured: set LIVECLASS_JWT_SECRET (HS256), LIVECLASS_JWT_PUBLIC_KEY_FILE \
+         (RS256/ES256 PEM) or LIVECLASS_JWT_JWKS_URL (the identity provider's keys), or set LIVECLASS_DEV_MODE=1 to accept development tokens \
          (never in production)"
     )]
     NoJwtKey,
@@ -163,8 +171,9 @@ impl Settings {
     /// A variable that does not parse.
     pub fn from_env_for_jobs() -> Result<Self, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let has_key =
-            env("LIVECLASS_JWT_SECRET").is_some() || env("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some();
+        let has_key = env("LIVECLASS_JWT_SECRET").is_some()
+            || env("LIVECLASS_JWT_PUBLIC_KEY_FILE").is_some()
+            || env("LIVECLASS_JWT_JWKS_URL").is_some();
         Self::from_lookup(|name| match name {
             "LIVECLASS_DEV_MODE" if !has_key => Some("1".to_owned()),
             _ => env(name),
@@ -253,8 +262,10 @@ impl Settings {
                 default_capacity,
                 &bind,
             )?,
+            rate_limits: rate_limits::rate_limits(&lookup)?,
             events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
             webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
+            ops: OpsSettings::from_lookup(&lookup)?,
         })
     }
 }
@@ -378,14 +389,9 @@ fn jwt_settings(
     }
     let secret = lookup("LIVECLASS_JWT_SECRET");
     let key_file = lookup("LIVECLASS_JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
-    let (key, is_dev_key) = match (secret, key_file) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                "LIVECLASS_JWT_SECRET",
-                "set either LIVECLASS_JWT_SECRET or LIVECLASS_JWT_PUBLIC_KEY_FILE, not both",
-            ));
-        }
-        (Some(secret), None) => {
+    let jwks = identity::jwks_source(lookup)?;
+    let (key, is_dev_key) = match (secret, key_file, jwks) {
+        (Some(secret), None, None) => {
             if secret.len() < 32 {
                 return Err(invalid(
                     "LIVECLASS_JWT_SECRET",
@@ -394,7 +400,7 @@ fn jwt_settings(
             }
             (JwtKey::Hs256Secret(secret.into_bytes()), false)
         }
-        (None, Some(path)) => {
+        (None, Some(path), None) => {
             let pem = std::fs::read(&path).map_err(|e| {
                 invalid(
                     "LIVECLASS_JWT_PUBLIC_KEY_FILE",
@@ -403,11 +409,19 @@ fn jwt_settings(
             })?;
             (JwtKey::PublicKeyPem(pem), false)
         }
-        (None, None) if development => (
+        (None, None, Some(source)) => (JwtKey::Jwks(source), false),
+        (None, None, None) if development => (
             JwtKey::Hs256Secret(DEV_JWT_SECRET.as_bytes().to_vec()),
             true,
         ),
-        (None, None) => return Err(SettingsError::NoJwtKey),
+        (None, None, None) => return Err(SettingsError::NoJwtKey),
+        _ => {
+            return Err(invalid(
+                "LIVECLASS_JWT_SECRET",
+                "set only one of LIVECLASS_JWT_SECRET, LIVECLASS_JWT_PUBLIC_KEY_FILE and \
+                 LIVECLASS_JWT_JWKS_URL",
+            ));
+        }
     };
     Ok(JwtSettings {
         config: JwtConfig {
@@ -415,6 +429,7 @@ fn jwt_settings(
             issuer,
             audience,
             leeway_seconds,
+            claims: identity::claim_mapping(lookup)?,
         },
         development: is_dev_key,
     })

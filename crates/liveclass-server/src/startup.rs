@@ -10,6 +10,7 @@ use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::RandomIds;
 use liveclass_domain::video::VideoProvider;
 use liveclass_domain::{Policies, Ports, Services};
+use liveclass_http::metrics::Metrics;
 use liveclass_http::{AppState, JwtVerifier};
 use liveclass_persistence::{DbPool, DieselStore, PoolOptions, connect, run_migrations};
 use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
@@ -102,8 +103,18 @@ impl Application {
                  set LIVECLASS_SECRETS_KEY in production"
             );
         }
+        let metrics = Metrics::new(
+            settings
+                .ops
+                .metrics_token
+                .as_ref()
+                .map(|t| t.expose().to_owned()),
+        );
         // One store for everything: its semaphore is sized to the pool.
-        let store = Arc::new(DieselStore::new(pool.clone()));
+        let store = Arc::new(crate::metrics::instrument_store(
+            &metrics,
+            DieselStore::new(pool.clone()),
+        ));
         let video = video_provider(&settings.video)?;
         let services = Services::new(
             Ports {
@@ -135,6 +146,11 @@ impl Application {
             services,
             verifier: Arc::new(verifier),
             feeds: settings.schedules.feeds.clone(),
+            limits: Arc::new(liveclass_http::rate_limit::RateLimiter::new(
+                settings.rate_limits,
+            )),
+            metrics: metrics.clone(),
+            cors: settings.ops.cors.clone(),
         };
 
         let (listener, port) = listen(&settings.bind)?;
@@ -151,7 +167,7 @@ impl Application {
         // Listening before the "listening" line: a SIGTERM right after it
         // stops the server gracefully instead of killing it.
         let signals = StopSignals::listen().map_err(StartupError::Signals)?;
-        let workers = workers::start(&jobs, &settings);
+        let workers = workers::start(&jobs, &settings, &metrics, &store);
         tracing::info!(
             address = %settings.bind,
             port,

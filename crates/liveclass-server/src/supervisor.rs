@@ -5,7 +5,12 @@
 //! job's task, so:
 //!
 //! - a pass that fails is logged with its whole cause chain (`a: b: c`) and
-//!   retried on the next tick;
+//!   retried on the next tick; a job that keeps failing (a database outage)
+//!   backs off: after `n` failures in a row the next pass waits
+//!   `interval × 2^(n-1)`, up to [`MAX_FAILURE_BACKOFF`] (or the interval, if
+//!   longer), and the first pass that succeeds returns to the interval;
+//! - with [`Supervisor::with_metrics`], every pass, failure and panic is
+//!   counted per job (`liveclass_background_job_*`);
 //! - a job that panics is logged at error level with its name and the panic
 //!   message, and restarted after a short backoff (doubling while it keeps
 //!   panicking, up to its interval);
@@ -41,6 +46,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use liveclass_http::metrics::Metrics;
 use tokio::sync::watch;
 use tokio::task::{JoinError, JoinHandle};
 use tokio::time::{Instant, MissedTickBehavior};
@@ -84,11 +90,26 @@ where
 /// The first delay before a panicked job is restarted.
 pub const RESTART_BACKOFF: Duration = Duration::from_secs(1);
 
+/// The longest wait between two passes of a job that keeps failing (unless
+/// its interval is longer).
+pub const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(300);
+
+/// The wait before the next pass after `failures` failed passes in a row.
+pub fn failure_backoff(interval: Duration, failures: u32) -> Duration {
+    if failures == 0 {
+        return interval;
+    }
+    interval
+        .saturating_mul(2_u32.saturating_pow(failures.saturating_sub(1).min(16)))
+        .min(MAX_FAILURE_BACKOFF.max(interval))
+}
+
 /// Runs and owns the background jobs; see the module docs.
 pub struct Supervisor {
     stop: watch::Sender<bool>,
     workers: Vec<Worker>,
     restart_backoff: Duration,
+    metrics: Option<Metrics>,
 }
 
 struct Worker {
@@ -110,7 +131,16 @@ impl Supervisor {
             stop: watch::Sender::new(false),
             workers: Vec::new(),
             restart_backoff: RESTART_BACKOFF,
+            metrics: None,
         }
+    }
+
+    /// Counts the passes, failures and panics of the jobs registered
+    /// afterwards in `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Sets the first restart delay after a panic (default
@@ -137,6 +167,7 @@ impl Supervisor {
             job: Arc::new(job),
             stop: self.stop.subscribe(),
             restart_backoff: self.restart_backoff,
+            metrics: self.metrics.clone(),
         };
         self.workers.push(Worker {
             name,
@@ -191,6 +222,7 @@ struct Keeper<J> {
     job: Arc<J>,
     stop: watch::Receiver<bool>,
     restart_backoff: Duration,
+    metrics: Option<Metrics>,
 }
 
 impl<J: Job> Keeper<J> {
@@ -206,6 +238,7 @@ impl<J: Job> Keeper<J> {
                 self.job.clone(),
                 self.stop.clone(),
                 panics.clone(),
+                self.metrics.clone(),
             ));
             // Aborting the keeper (at the shutdown deadline) aborts the pass.
             let panic = match AbortOnDrop(passes).await {
@@ -216,6 +249,9 @@ impl<J: Job> Keeper<J> {
                     return;
                 }
             };
+            if let Some(metrics) = &self.metrics {
+                metrics.record_job_panic(self.name);
+            }
             let in_a_row = panics.fetch_add(1, Ordering::Relaxed);
             let backoff = self
                 .restart_backoff
@@ -236,33 +272,60 @@ impl<J: Job> Keeper<J> {
 }
 
 /// One pass per tick until the stop signal; a pass under way is finished.
+/// Failed passes in a row space the next ones out (see the module docs).
 async fn run_passes<J: Job>(
     name: &'static str,
     interval: Duration,
     job: Arc<J>,
     mut stop: watch::Receiver<bool>,
     panics: Arc<AtomicU32>,
+    metrics: Option<Metrics>,
 ) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut failures: u32 = 0;
     loop {
         tokio::select! {
             biased;
             () = stopped(&mut stop) => return,
             _ = ticks.tick() => {}
         }
+        let started = Instant::now();
         match job.run().await {
-            Ok(report) => report.log(name),
+            Ok(report) => {
+                if failures > 0 {
+                    tracing::info!(job = name, failures, "background job recovered");
+                }
+                failures = 0;
+                report.log(name);
+            }
             Err(e) => {
                 let e: anyhow::Error = e.into();
+                failures = failures.saturating_add(1);
+                let retry_in = failure_backoff(interval, failures);
                 tracing::warn!(
                     job = name,
                     error = %format!("{e:#}"),
-                    "background job failed; retrying on the next tick"
+                    failures,
+                    ?retry_in,
+                    "background job failed; retrying later"
                 );
             }
         }
+        if let Some(metrics) = &metrics {
+            metrics.record_job_pass(name, started.elapsed(), failures);
+        }
         panics.store(0, Ordering::Relaxed);
+        // Back off beyond the interval: wait the difference, then a tick.
+        let extra = failure_backoff(interval, failures).saturating_sub(interval);
+        if !extra.is_zero() {
+            tokio::select! {
+                biased;
+                () = stopped(&mut stop) => return,
+                () = tokio::time::sleep(extra) => {}
+            }
+            ticks.reset();
+        }
     }
 }
 
@@ -437,6 +500,54 @@ mod tests {
         assert!(text.contains("the pass failed: disk on fire"), "{text}");
         tokio::time::sleep(Duration::from_secs(10)).await;
         assert_eq!(runs.load(Ordering::SeqCst), 2, "retried on the next tick");
+        supervisor.shutdown(Duration::from_secs(30)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_job_that_keeps_failing_backs_off_and_returns_to_its_interval() {
+        let runs = counter();
+        let healthy = Arc::new(AtomicBool::new(false));
+        let metrics = Metrics::default();
+        let mut supervisor = Supervisor::new().with_metrics(metrics.clone());
+        let (r, h) = (runs.clone(), healthy.clone());
+        supervisor.every("db-bound", Duration::from_secs(1), move || {
+            r.fetch_add(1, Ordering::SeqCst);
+            let healthy = h.load(Ordering::SeqCst);
+            async move {
+                if healthy {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other("database unreachable"))
+                }
+            }
+        });
+        // Passes at 0 s, then 1, 2, 4, 8 s apart: 1, 3, 7, 15 s.
+        tokio::time::sleep(Duration::from_millis(15_500)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 5);
+        let text = metrics.encode();
+        assert!(
+            text.contains("liveclass_background_job_consecutive_failures{job=\"db-bound\"} 5"),
+            "{text}"
+        );
+        assert!(text.contains("liveclass_background_job_failures_total{job=\"db-bound\"} 5"));
+        // Healthy again: the next pass (16 s later) succeeds, then every second.
+        healthy.store(true, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_secs(16)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 6);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 9);
+        let text = metrics.encode();
+        assert!(text.contains("liveclass_background_job_consecutive_failures{job=\"db-bound\"} 0"));
+        assert!(text.contains("liveclass_background_job_runs_total{job=\"db-bound\"} 9"));
+        // The cap.
+        assert_eq!(
+            failure_backoff(Duration::from_secs(30), 20),
+            MAX_FAILURE_BACKOFF
+        );
+        assert_eq!(
+            failure_backoff(Duration::from_secs(600), 3),
+            Duration::from_secs(600)
+        );
         supervisor.shutdown(Duration::from_secs(30)).await;
     }
 

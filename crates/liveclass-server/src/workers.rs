@@ -12,14 +12,21 @@ use liveclass_domain::schedule::{GenerationReport, Schedules};
 use liveclass_domain::webhooks::WebhookDeliveryJobs;
 
 use liveclass_domain::Services;
+use liveclass_http::metrics::Metrics;
+use liveclass_persistence::DieselStore;
 
 use crate::settings::Settings;
 use crate::supervisor::{Job, Report, Supervisor};
 
-/// Every background job of this process, under one supervisor. A new worker
-/// is one `every` line here.
-pub fn start(services: &Services, settings: &Settings) -> Supervisor {
-    let mut supervisor = Supervisor::new();
+/// Every background job of this process, under one supervisor (which counts
+/// their passes in `metrics`). A new worker is one `every` line here.
+pub fn start(
+    services: &Services,
+    settings: &Settings,
+    metrics: &Metrics,
+    store: &DieselStore,
+) -> Supervisor {
+    let mut supervisor = Supervisor::new().with_metrics(metrics.clone());
     if let Some(every) = settings.schedules.auto_end_every {
         supervisor.every("auto-end", every, auto_end(services.auto_end.clone()));
     }
@@ -57,6 +64,11 @@ pub fn start(services: &Services, settings: &Settings) -> Supervisor {
             video_cleanups(cleanups.clone()),
         );
     }
+    supervisor.every(
+        "queue-depths",
+        crate::metrics::QUEUE_DEPTH_EVERY,
+        crate::metrics::queue_depths(metrics, store.clone()),
+    );
     supervisor
 }
 

@@ -269,6 +269,7 @@ fn token_prints_a_token_the_development_server_accepts() {
         issuer: None,
         audience: None,
         leeway_seconds: 60,
+        claims: liveclass_http::ClaimMapping::default(),
     })
     .unwrap();
     let caller = verifier.verify(token.trim()).unwrap();

@@ -1,17 +1,14 @@
 -- The class event log (crates/liveclass-domain/src/events): every change of
 -- a class appends a row here in the same transaction as the change.
 --
--- Writers append *unsequenced* rows (seq NULL): concurrent joins of one class
+-- Writers append *unnumbered* rows (seq NULL): concurrent joins of one class
 -- insert side by side and never wait for each other. The sequencer
--- (crates/liveclass-persistence/src/events.rs) later numbers each class's
--- rows 1, 2, 3, … in `position` order, but only a prefix whose writers have
--- all finished: a row is settled once its transaction id (`txid`) is older
--- than the snapshot's xmin (every transaction that could still commit a row
--- has a txid >= xmin), and per class numbering stops at the first unsettled
--- row, so a row that commits late can never get a number below one a reader
--- has already seen. `position` (a sequence value taken at insert) orders a
--- class's rows: an event caused by another was inserted after that one
--- committed, so it has a higher position.
+-- (crates/liveclass-persistence/src/events.rs, whose module docs carry the
+-- ordering argument) later gives each class's committed rows the next
+-- numbers, in `position` order, one pass at a time: a row that commits late
+-- is numbered after every number already given, never below one a reader
+-- has seen. `position` (a sequence value taken at insert) orders a class's
+-- rows: an event caused by another was inserted after that one committed.
 CREATE TABLE class_events (
     position BIGSERIAL PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -21,8 +18,7 @@ CREATE TABLE class_events (
     event_type TEXT NOT NULL,
     occurred_at TIMESTAMP NOT NULL,
     -- The event's data, a JSON object (text: both backends read it alike).
-    data TEXT NOT NULL,
-    txid xid8 NOT NULL DEFAULT pg_current_xact_id()
+    data TEXT NOT NULL
 );
 CREATE UNIQUE INDEX class_events_class_seq ON class_events (tenant_id, class_id, seq);
 CREATE INDEX class_events_unsequenced ON class_events (position) WHERE seq IS NULL;

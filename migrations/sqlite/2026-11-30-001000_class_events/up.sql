@@ -1,6 +1,4 @@
--- The class event log; see the PostgreSQL migration of the same name. SQLite
--- has one writer at a time, so every visible row is settled and the
--- sequencer numbers them all, in `position` order.
+-- The class event log; see the PostgreSQL migration of the same name.
 CREATE TABLE class_events (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,

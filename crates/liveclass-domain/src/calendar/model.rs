@@ -55,6 +55,12 @@ impl fmt::Debug for CalendarToken {
 pub struct CalendarTokenHash(String);
 
 impl CalendarTokenHash {
+    /// `None` for anything but 64 lower-case hex characters (a hash carried
+    /// in a personal join link).
+    pub fn parse(raw: &str) -> Option<Self> {
+        CalendarToken::parse(raw).map(|t| Self(t.0))
+    }
+
     /// The value as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::errors::CalendarFeedError;
-use super::model::{CalendarToken, FEED_HISTORY, FEED_MAX_CLASSES, TokenOwner};
+use super::model::{CalendarToken, CalendarTokenHash, FEED_HISTORY, FEED_MAX_CLASSES, TokenOwner};
 use super::ports::CalendarTokenRepository;
 use crate::caller::Caller;
 use crate::class::{ClassFilter, ClassRepository, LiveClass, PageRequest};
@@ -31,6 +31,19 @@ pub trait Calendars: Send + Sync {
     /// # Errors
     /// `Store`.
     async fn revoke_tokens(&self, caller: &Caller) -> Result<u32, RepoError>;
+
+    /// Who a personal join link stands for: the owner of the feed token
+    /// whose hash it carries, while that token is not revoked and the link
+    /// has not `expires`. `None` otherwise. (The HTTP layer checks the link's
+    /// signature.)
+    ///
+    /// # Errors
+    /// `Store`.
+    async fn link_owner(
+        &self,
+        hash: &CalendarTokenHash,
+        expires: time::OffsetDateTime,
+    ) -> Result<Option<TokenOwner>, RepoError>;
 
     /// The classes of `course` in the token owner's tenant, from 90 days ago
     /// on, soonest first, cancelled ones included.
@@ -133,6 +146,21 @@ impl Calendars for CalendarService {
         self.tokens
             .revoke_all(&owner_of(caller), self.clock.now())
             .await
+    }
+
+    /// The owner of a live token, for a personal join link not yet expired.
+    ///
+    /// # Errors
+    /// `Store`.
+    async fn link_owner(
+        &self,
+        hash: &CalendarTokenHash,
+        expires: time::OffsetDateTime,
+    ) -> Result<Option<TokenOwner>, RepoError> {
+        if self.clock.now() > expires {
+            return Ok(None);
+        }
+        self.tokens.owner(hash).await
     }
 
     /// The classes of `course` in the token owner's tenant, from 90 days ago

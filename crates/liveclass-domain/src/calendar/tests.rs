@@ -69,6 +69,32 @@ async fn an_issued_token_is_stored_by_its_hash_for_the_caller() {
 }
 
 #[tokio::test]
+async fn a_personal_join_link_stands_for_its_live_token_owner_until_it_expires() {
+    let token = CalendarToken::generate(&RandomIds);
+    let hash = token.hash();
+    let mut tokens = MockCalendarTokenRepository::new();
+    let known = hash.clone();
+    tokens.expect_owner().returning(move |h| {
+        Ok((h == &known).then(|| TokenOwner {
+            tenant_id: TenantId::parse("tenant-a").unwrap(),
+            user_id: UserId::parse("teacher-1").unwrap(),
+        }))
+    });
+    let svc = service(tokens, MockClassRepository::new());
+    let later = NOW + Duration::hours(1);
+    let owner = svc.link_owner(&hash, later).await.unwrap().unwrap();
+    assert_eq!(owner.user_id.as_str(), "teacher-1");
+    // Expired: the store is not even asked.
+    let earlier = NOW - Duration::seconds(1);
+    assert_eq!(svc.link_owner(&hash, earlier).await.unwrap(), None);
+    // Revoked (or unknown): no owner.
+    let other = CalendarToken::generate(&RandomIds).hash();
+    assert_eq!(svc.link_owner(&other, later).await.unwrap(), None);
+    assert_eq!(CalendarTokenHash::parse(hash.as_str()), Some(hash));
+    assert_eq!(CalendarTokenHash::parse("short"), None);
+}
+
+#[tokio::test]
 async fn unknown_revoked_or_malformed_tokens_open_no_feed() {
     let mut tokens = MockCalendarTokenRepository::new();
     tokens.expect_owner().returning(|_| Ok(None));

@@ -4,15 +4,15 @@
 //!
 //! # Order without serialising writers
 //!
-//! An event is appended *unsequenced* (no per-class `seq` yet), so writers
+//! An event is appended *unnumbered* (no per-class `seq` yet), so writers
 //! of one class (concurrent joins) never wait for each other. The sequencer
 //! ([`EventLogJobs::sequence`], a worker in every server process) later
-//! numbers the appended events of each class 1, 2, 3, … in the order they
-//! were appended, but only once no earlier-appended event of that class can
-//! still commit: see [`ClassEventRepository::sequence_pending`] for the
-//! contract and the persistence crate for how each backend meets it. A
-//! reader asks for `seq > n` and so never skips an event and never sees them
-//! out of order; the price is a short delay (one sequencer pass, ~100 ms).
+//! gives each class's committed events the next numbers, in the order they
+//! were appended, one pass at a time: see
+//! [`ClassEventRepository::sequence_pending`] for the contract and the
+//! persistence crate for the argument. A reader asks for `seq > n` and so
+//! never skips an event and never sees them out of order; the price is a
+//! short delay (one sequencer pass, ~100 ms).
 //!
 //! Adding an event type: a variant of [`EventType`], a constructor on
 //! [`NewEvent`] that builds its `data`, and a call of it inside the

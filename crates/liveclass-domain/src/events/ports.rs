@@ -24,12 +24,13 @@ pub trait ClassEventRepository: Send + Sync {
         limit: u32,
     ) -> Result<EventPage, RepoError>;
 
-    /// Numbers appended events, at most `max` in one pass, and returns the
-    /// classes whose log grew. **Contract:** per class, sequence numbers
-    /// are 1, 2, 3, … without gaps in the order the events were appended,
-    /// and an event is numbered only when no event of its class appended
-    /// before it can still commit (so a reader of `seq > n` never skips one).
-    /// Safe to call from several processes at once.
+    /// Numbers committed, unnumbered events, at most `max` in one pass, and
+    /// returns the classes whose log grew. **Contract:** per class, numbers
+    /// are 1, 2, 3, … without gaps; a pass numbers the events it sees in the
+    /// order they were appended, after every number already given (an event
+    /// that commits late gets a later number, never one below what a reader
+    /// has seen); an event caused by another is numbered after it. Safe to
+    /// call from several processes at once.
     async fn sequence_pending(&self, max: u32) -> Result<Vec<Sequenced>, RepoError>;
 
     /// Deletes sequenced events that happened before `before` (never the

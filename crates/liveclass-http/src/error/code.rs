@@ -143,6 +143,8 @@ error_codes! {
     HeadersTooLarge = "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE;
     /// This `Idempotency-Key` was used within 24 hours for a different request.
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
+    /// Too many writes or joins by this user or tenant (the server's rate limits); retry after `Retry-After`.
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     /// A bug; the request id finds it in the logs.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;
     /// The video provider failed or could not be reached.

@@ -50,6 +50,8 @@ pub const IDEMPOTENT: ErrorSet = &[
     (ErrorCode::IdempotencyKeyInProgress, None),
     (ErrorCode::IdempotencyKeyReused, None),
 ];
+/// Writes and joins, which the rate limits count (`crate::rate_limit`).
+pub const LIMITED: ErrorSet = &[(ErrorCode::RateLimited, None)];
 /// What any operation may answer: the `default` response.
 pub const DEFAULT: ErrorSet = &[
     (ErrorCode::InternalError, None),

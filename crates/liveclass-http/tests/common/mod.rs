@@ -23,6 +23,8 @@ use liveclass_http::{AppState, JwtConfig, JwtKey, JwtVerifier};
 use time::macros::datetime;
 
 pub const SECRET: &[u8] = b"an-http-test-secret-of-at-least-32-bytes";
+/// Signs personal join links in feeds.
+pub const LINK_SECRET: &[u8] = b"an-http-test-join-link-secret-32-bytes";
 
 /// The clock of every test app: 2030-01-01 10:00 UTC.
 pub fn clock() -> Arc<FixedClock> {
@@ -36,6 +38,7 @@ pub fn hs256() -> JwtConfig {
         issuer: None,
         audience: None,
         leeway_seconds: liveclass_http::auth::DEFAULT_LEEWAY_SECONDS,
+        claims: liveclass_http::ClaimMapping::default(),
     }
 }
 
@@ -81,6 +84,10 @@ pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
         verifier: Arc::new(JwtVerifier::new(jwt).unwrap()),
         feeds: FeedSettings {
             public_url: "https://lc.example".into(),
+            links: Some(liveclass_http::ical::LinkSigner::new(LINK_SECRET)),
         },
+        limits: Arc::new(liveclass_http::rate_limit::RateLimiter::disabled()),
+        metrics: liveclass_http::metrics::Metrics::default(),
+        cors: liveclass_http::cors::Cors::disabled(),
     }
 }

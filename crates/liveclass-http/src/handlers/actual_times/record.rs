@@ -10,7 +10,7 @@ use crate::extract::JsonBody;
 use crate::handlers::live_classes::class_id;
 use crate::state::AppState;
 
-crate::op_errors!(RecordActualTimeErrors: [AUTH, ID, BODY], [ValidationFailed, OneFieldAtATime, StartedAtAlreadySet, StartedAtNotNow, StartedAtNotSet, EndedAtAlreadySet, EndedAtBeforeStartedAt, EndedAtTooSoon, EndedAtTooOld, EndedAtInFuture, ClassCancelled = BAD_REQUEST, Forbidden, ClassNotFound]);
+crate::op_errors!(RecordActualTimeErrors: [AUTH, LIMITED, ID, BODY], [ValidationFailed, OneFieldAtATime, StartedAtAlreadySet, StartedAtNotNow, StartedAtNotSet, EndedAtAlreadySet, EndedAtBeforeStartedAt, EndedAtTooSoon, EndedAtTooOld, EndedAtInFuture, ClassCancelled = BAD_REQUEST, Forbidden, ClassNotFound]);
 
 /// Record a class's actual start or end (training managers and org admins),
 /// one field per request, with the seed's rules: `startedAt` once and within

@@ -35,5 +35,10 @@ pub async fn course_calendar(
         .calendars
         .course_feed(&token, &course)
         .await?;
-    Ok(ics(&format!("LiveClass: {path}"), &classes, &state.feeds))
+    Ok(ics(
+        &format!("LiveClass: {path}"),
+        &classes,
+        &state.feeds,
+        &token,
+    ))
 }

@@ -5,7 +5,7 @@ use crate::dto::CalendarTokenResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(IssueCalendarTokenErrors: [AUTH], []);
+crate::op_errors!(IssueCalendarTokenErrors: [AUTH, LIMITED], []);
 
 /// Mint a calendar token for yourself. It is shown once (only its hash is
 /// stored) and opens your feeds until you revoke your tokens.

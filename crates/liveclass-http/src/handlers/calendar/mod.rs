@@ -30,9 +30,16 @@ impl FeedQuery {
     }
 }
 
-fn ics(name: &str, classes: &[LiveClass], settings: &FeedSettings) -> HttpResponse {
+/// The feed for the owner of `token`: their personal join links when the
+/// server signs them.
+fn ics(
+    name: &str,
+    classes: &[LiveClass],
+    settings: &FeedSettings,
+    token: &CalendarToken,
+) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
-        .body(render(name, classes, settings))
+        .body(render(name, classes, settings, Some(&token.hash())))
 }

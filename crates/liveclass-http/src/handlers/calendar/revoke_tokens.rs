@@ -5,7 +5,7 @@ use crate::dto::CalendarTokensRevokedResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(RevokeCalendarTokensErrors: [AUTH], []);
+crate::op_errors!(RevokeCalendarTokensErrors: [AUTH, LIMITED], []);
 
 /// Revoke every calendar token you have; their feeds answer 404 at once.
 #[utoipa::path(

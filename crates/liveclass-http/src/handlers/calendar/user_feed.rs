@@ -21,6 +21,7 @@ pub async fn user_calendar(
     state: web::Data<AppState>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let classes = state.services.calendars.user_feed(&query.token()?).await?;
-    Ok(ics("LiveClass: my classes", &classes, &state.feeds))
+    let token = query.token()?;
+    let classes = state.services.calendars.user_feed(&token).await?;
+    Ok(ics("LiveClass: my classes", &classes, &state.feeds, &token))
 }

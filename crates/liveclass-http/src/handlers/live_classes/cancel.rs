@@ -6,7 +6,7 @@ use crate::dto::ClassResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(CancelClassErrors: [AUTH, ID], [ClassNotFound, NotClassCreator, InvalidStatusTransition]);
+crate::op_errors!(CancelClassErrors: [AUTH, LIMITED, ID], [ClassNotFound, NotClassCreator, InvalidStatusTransition]);
 
 /// Cancel a scheduled class (its creator only) and delete its video room.
 /// The class stays readable with status `cancelled`. A provider failure

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(CreateClassErrors: [AUTH, BODY, VIDEO, IDEMPOTENT], [ValidationFailed, Forbidden, TenantMismatch]);
+crate::op_errors!(CreateClassErrors: [AUTH, LIMITED, BODY, VIDEO, IDEMPOTENT], [ValidationFailed, Forbidden, TenantMismatch]);
 
 /// Create a live class (training managers and org admins). The class starts
 /// `scheduled`, with its video room already made.

@@ -6,7 +6,7 @@ use crate::dto::EndedResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(EndClassErrors: [AUTH, ID], [ClassNotFound, NotClassCreator, InvalidStatusTransition]);
+crate::op_errors!(EndClassErrors: [AUTH, LIMITED, ID], [ClassNotFound, NotClassCreator, InvalidStatusTransition]);
 
 /// End a live class (its creator only). Everyone still in it is marked as
 /// having left at the same instant.

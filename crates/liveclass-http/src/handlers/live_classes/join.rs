@@ -4,9 +4,10 @@ use super::class_id;
 use crate::auth::Authenticated;
 use crate::dto::JoinResponse;
 use crate::error::ApiError;
+use crate::metrics::JoinOutcome;
 use crate::state::AppState;
 
-crate::op_errors!(JoinClassErrors: [AUTH, ID, VIDEO], [ClassNotFound, ClassNotLive, ClassFull]);
+crate::op_errors!(JoinClassErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, ClassFull]);
 
 /// Join a live class, within its capacity. Joining again while in the class
 /// returns the same participation (`alreadyJoined: true`) and takes no seat.
@@ -29,7 +30,14 @@ pub async fn join_class(
         .services
         .live_classes
         .join(&caller, class_id(&path)?)
-        .await?;
+        .await
+        .map_err(ApiError::from)
+        .inspect_err(|e| state.metrics.record_join(JoinOutcome::of_error(e)))?;
+    state.metrics.record_join(if joined.already_joined {
+        JoinOutcome::AlreadyActive
+    } else {
+        JoinOutcome::Admitted
+    });
     let p = joined.participation;
     Ok(HttpResponse::Ok().json(JoinResponse {
         id: p.id.to_string(),

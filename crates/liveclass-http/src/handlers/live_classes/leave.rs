@@ -6,7 +6,7 @@ use crate::dto::LeaveResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(LeaveClassErrors: [AUTH, ID], [ClassNotFound, NotParticipating]);
+crate::op_errors!(LeaveClassErrors: [AUTH, LIMITED, ID], [ClassNotFound, NotParticipating]);
 
 /// Leave a class you are in; your seat is freed. You may join again while the
 /// class is live.

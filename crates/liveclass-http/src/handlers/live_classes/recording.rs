@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(SetRecordingErrors: [AUTH, ID, BODY], [ValidationFailed, Forbidden, ClassNotFound, ClassNotEnded, RecordingAlreadySet]);
+crate::op_errors!(SetRecordingErrors: [AUTH, LIMITED, ID, BODY], [ValidationFailed, Forbidden, ClassNotFound, ClassNotEnded, RecordingAlreadySet]);
 
 /// Set the recording URL of an ended class (training managers and org
 /// admins). Once set, it never changes.

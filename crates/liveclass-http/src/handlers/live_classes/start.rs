@@ -6,7 +6,7 @@ use crate::dto::StartedResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(StartClassErrors: [AUTH, ID], [ClassNotFound, NotClassCreator, InvalidStatusTransition]);
+crate::op_errors!(StartClassErrors: [AUTH, LIMITED, ID], [ClassNotFound, NotClassCreator, InvalidStatusTransition]);
 
 /// Start a scheduled class (its creator only).
 #[utoipa::path(

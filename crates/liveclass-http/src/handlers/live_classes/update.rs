@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(UpdateClassErrors: [AUTH, ID, BODY, VIDEO], [ValidationFailed, ClassNotFound, NotClassCreator, ClassFinished, CapacityBelowActive]);
+crate::op_errors!(UpdateClassErrors: [AUTH, LIMITED, ID, BODY, VIDEO], [ValidationFailed, ClassNotFound, NotClassCreator, ClassFinished, CapacityBelowActive]);
 
 /// Edit a scheduled or live class (its creator only). The video room is
 /// updated first; if the provider fails, nothing changes.

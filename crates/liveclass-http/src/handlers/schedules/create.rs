@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(CreateScheduleErrors: [AUTH, BODY, VIDEO, IDEMPOTENT], [ValidationFailed, Forbidden, TooManyOccurrences]);
+crate::op_errors!(CreateScheduleErrors: [AUTH, LIMITED, BODY, VIDEO, IDEMPOTENT], [ValidationFailed, Forbidden, TooManyOccurrences]);
 
 /// Create a recurring schedule (training managers and org admins) and
 /// generate its future classes in the same request.

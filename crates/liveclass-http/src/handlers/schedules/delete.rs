@@ -6,7 +6,7 @@ use crate::dto::ScheduleDeletedResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(DeleteScheduleErrors: [AUTH, ID], [Forbidden, ScheduleNotFound]);
+crate::op_errors!(DeleteScheduleErrors: [AUTH, LIMITED, ID], [Forbidden, ScheduleNotFound]);
 
 /// Delete a schedule and its future classes that have not started and have
 /// no participants. Every other class stays.

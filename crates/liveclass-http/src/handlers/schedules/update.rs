@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(UpdateScheduleErrors: [AUTH, ID, BODY, VIDEO], [ValidationFailed, Forbidden, ScheduleNotFound, TooManyOccurrences]);
+crate::op_errors!(UpdateScheduleErrors: [AUTH, LIMITED, ID, BODY, VIDEO], [ValidationFailed, Forbidden, ScheduleNotFound, TooManyOccurrences]);
 
 /// Change a schedule. Its future classes that have not started and have no
 /// participants are moved, changed, created or removed to match; live,

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(CreateWebhookEndpointErrors: [AUTH, BODY], [ValidationFailed, WebhookTargetRefused, Forbidden, WebhookSecretsUnavailable]);
+crate::op_errors!(CreateWebhookEndpointErrors: [AUTH, LIMITED, BODY], [ValidationFailed, WebhookTargetRefused, Forbidden, WebhookSecretsUnavailable]);
 
 /// Create a webhook endpoint (organisation admins). The answer carries its
 /// signing secret, shown this once.

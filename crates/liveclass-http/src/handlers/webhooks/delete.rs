@@ -5,7 +5,7 @@ use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(DeleteWebhookEndpointErrors: [AUTH, ID], [Forbidden, WebhookEndpointNotFound]);
+crate::op_errors!(DeleteWebhookEndpointErrors: [AUTH, LIMITED, ID], [Forbidden, WebhookEndpointNotFound]);
 
 /// Delete a webhook endpoint and its deliveries (organisation admins).
 #[utoipa::path(

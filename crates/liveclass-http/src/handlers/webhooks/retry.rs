@@ -6,7 +6,7 @@ use crate::dto::WebhookDeliveryResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(RetryWebhookDeliveryErrors: [AUTH, ID], [Forbidden, WebhookEndpointNotFound, WebhookDeliveryNotFound]);
+crate::op_errors!(RetryWebhookDeliveryErrors: [AUTH, LIMITED, ID], [Forbidden, WebhookEndpointNotFound, WebhookDeliveryNotFound]);
 
 /// Deliver again now (organisation admins): the delivery becomes pending
 /// with the whole retry schedule ahead of it.

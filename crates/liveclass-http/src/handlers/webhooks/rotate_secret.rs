@@ -6,7 +6,7 @@ use crate::dto::WebhookEndpointWithSecretResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(RotateWebhookSecretErrors: [AUTH, ID], [Forbidden, WebhookEndpointNotFound, WebhookSecretsUnavailable]);
+crate::op_errors!(RotateWebhookSecretErrors: [AUTH, LIMITED, ID], [Forbidden, WebhookEndpointNotFound, WebhookSecretsUnavailable]);
 
 /// Give a webhook endpoint a new signing secret (organisation admins),
 /// shown this once. During the overlap period (24 h by default) deliveries

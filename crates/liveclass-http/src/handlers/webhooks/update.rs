@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::state::AppState;
 
-crate::op_errors!(UpdateWebhookEndpointErrors: [AUTH, ID, BODY], [ValidationFailed, WebhookTargetRefused, Forbidden, WebhookEndpointNotFound]);
+crate::op_errors!(UpdateWebhookEndpointErrors: [AUTH, LIMITED, ID, BODY], [ValidationFailed, WebhookTargetRefused, Forbidden, WebhookEndpointNotFound]);
 
 /// Change a webhook endpoint (organisation admins). Enabling or disabling
 /// it affects events from now on.
