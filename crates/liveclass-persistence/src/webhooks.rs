@@ -168,6 +168,17 @@ fn claim_due(
     until: PrimitiveDateTime,
     limit: i64,
 ) -> Result<Vec<DueDelivery>, DieselError> {
+    // Most passes find nothing due: a plain read first, so they never take
+    // SQLite's write lock (or PostgreSQL row locks) for nothing.
+    let due: Option<i64> = wd::table
+        .filter(wd::status.eq("pending"))
+        .filter(wd::next_attempt_at.le(now))
+        .select(wd::id)
+        .first(conn)
+        .optional()?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = claim!(conn,
         candidates: wd::table
             .filter(wd::status.eq("pending"))
