@@ -18,8 +18,10 @@ run: build
 build:
 	$(CARGO) build -p liveclass-server --bin server
 
-## test: unit, adapter and end-to-end tests (PostgreSQL ones too when LIVECLASS_TEST_POSTGRES_URL is set)
+## test: unit, adapter and end-to-end tests (PostgreSQL ones too when LIVECLASS_TEST_POSTGRES_URL is set);
+## needs python3: installs the official Standard Webhooks library into .tools/ on first use
 test:
+	bash tests/webhooks/python-env
 	$(CARGO) test --workspace
 
 ## contract: check the OpenAPI contract with external tools against a running

@@ -20,6 +20,9 @@ use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
+use crate::webhooks::{
+    SecretBox, WebhookDeliveryJobs, WebhookEndpoints, WebhookPolicy, WebhookSender, WebhookService,
+};
 
 /// What the domain needs from the world. A new capability that needs a new
 /// kind of adapter adds a field here (its repository ports go into
@@ -40,6 +43,10 @@ pub struct Ports {
     /// Tells this process's live event streams that class logs grew
     /// ([`crate::events::NoWakeups`] when nothing streams).
     pub wakeups: Arc<dyn EventWakeups>,
+    /// Makes and seals webhook signing secrets.
+    pub secrets: Arc<dyn SecretBox>,
+    /// Sends webhooks (and checks their targets).
+    pub webhook_sender: Arc<dyn WebhookSender>,
 }
 
 /// The deployment's limits, one per capability; `Default` gives the
@@ -62,6 +69,8 @@ pub struct Policies {
     pub idempotency: IdempotencyPolicy,
     /// How long class events are kept; the sequencer's batch.
     pub event_log: EventLogPolicy,
+    /// Webhook retries, secret rotation overlap, delivery leases.
+    pub webhooks: WebhookPolicy,
 }
 
 /// Every use-case service, built once from [`Ports`] and [`Policies`]. The
@@ -86,6 +95,10 @@ pub struct Services {
     pub class_events: Arc<dyn ClassEvents>,
     /// Background jobs: the event sequencer and the event pruning.
     pub event_log: Arc<EventLogJobs>,
+    /// Webhook endpoints and their deliveries.
+    pub webhooks: Arc<dyn WebhookEndpoints>,
+    /// Background job: delivers due webhooks.
+    pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -103,6 +116,8 @@ impl Services {
             ids,
             cleanups,
             wakeups,
+            secrets,
+            webhook_sender,
         } = ports;
         let mut classes = LiveClassService::new(
             store.clone(),
@@ -117,6 +132,22 @@ impl Services {
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
         Self {
+            webhooks: Arc::new(WebhookService::new(
+                store.clone(),
+                secrets.clone(),
+                webhook_sender.clone(),
+                clock.clone(),
+                ids.clone(),
+                policies.webhooks,
+            )),
+            webhook_deliveries: Arc::new(WebhookDeliveryJobs::new(
+                store.clone(),
+                secrets,
+                webhook_sender,
+                clock.clone(),
+                ids.clone(),
+                policies.webhooks,
+            )),
             class_events: Arc::new(ClassEventService::new(store.clone(), store.clone())),
             event_log: Arc::new(EventLogJobs::new(
                 store.clone(),

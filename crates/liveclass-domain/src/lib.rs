@@ -18,6 +18,8 @@
 //!   failed, stored and retried later so they never block a class's state.
 //! - [`events`]: the class event log (appended by every change, numbered
 //!   per class by the sequencer, read by streams, replays and webhooks).
+//! - [`webhooks`]: signed webhooks to the platform: endpoints and the
+//!   outbox of deliveries (Standard Webhooks).
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
 //! - [`store`]: [`store::RepoError`], the storage error of every repository
 //!   port, and [`store::Store`], all repository ports in one object.
@@ -52,6 +54,7 @@ pub mod schedule;
 pub mod store;
 pub mod validation;
 pub mod video;
+pub mod webhooks;
 
 pub use app::{Policies, Ports, Services};
 pub use caller::{Caller, Role};

@@ -8,6 +8,7 @@ use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
 use crate::join_link::JoinLinkRepository;
 use crate::schedule::ScheduleRepository;
+use crate::webhooks::WebhookRepository;
 
 /// A storage failure with no business meaning. Every repository port
 /// returns it; an adapter translates its own errors into it at its edge and
@@ -36,6 +37,7 @@ pub trait Store:
     + CalendarTokenRepository
     + AutoEndRepository
     + IdempotencyRepository
+    + WebhookRepository
     + Send
     + Sync
 {
@@ -50,6 +52,7 @@ impl<T> Store for T where
         + CalendarTokenRepository
         + AutoEndRepository
         + IdempotencyRepository
+        + WebhookRepository
         + Send
         + Sync
 {

@@ -73,6 +73,10 @@ pub enum Field {
     EndedAt,
     /// The sequence number a replay of a class's events starts after.
     After,
+    /// A webhook endpoint's URL.
+    WebhookUrl,
+    /// A webhook endpoint's event type filter.
+    EventTypes,
 }
 
 impl Field {
@@ -111,6 +115,8 @@ impl Field {
             Self::OccurrenceDate => "occurrence_date",
             Self::StartedAt => "started_at",
             Self::After => "after",
+            Self::WebhookUrl => "url",
+            Self::EventTypes => "event_types",
             Self::EndedAt => "ended_at",
         }
     }

@@ -19,7 +19,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
-use crate::handlers::{actual_times, calendar, health, join_links, live_classes as lc, schedules};
+use crate::handlers::{
+    actual_times, calendar, health, join_links, live_classes as lc, schedules, webhooks as wh,
+};
 use crate::middleware;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -53,7 +55,15 @@ fn register(cfg: &mut ServiceConfig) {
         .service(calendar::issue_token::issue_calendar_token)
         .service(calendar::revoke_tokens::revoke_calendar_tokens)
         .service(calendar::course_feed::course_calendar)
-        .service(calendar::user_feed::user_calendar);
+        .service(calendar::user_feed::user_calendar)
+        .service(wh::create::create_webhook_endpoint)
+        .service(wh::list::list_webhook_endpoints)
+        .service(wh::get::get_webhook_endpoint)
+        .service(wh::update::update_webhook_endpoint)
+        .service(wh::delete::delete_webhook_endpoint)
+        .service(wh::rotate_secret::rotate_webhook_secret)
+        .service(wh::deliveries::list_webhook_deliveries)
+        .service(wh::retry::retry_webhook_delivery);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

@@ -310,11 +310,20 @@ struct PruneCut {
 /// Per class, deletes the sequenced events up to the last one that happened
 /// before `before`, so what is kept is always a suffix of the log, and
 /// records the cut in the head (readers asking for older ones get `reset`).
+/// Never past an event a pending webhook delivery still needs.
 fn prune(conn: &mut AnyConnection, before: OffsetDateTime) -> Result<u64, DieselError> {
     write_transaction(conn, |conn| {
+        // The cut stays below a class's first event that a webhook delivery
+        // still waits for (its body is read from the event at each attempt).
         let cuts: Vec<PruneCut> = diesel::sql_query(
-            "SELECT class_id, max(seq) AS cut FROM class_events \
-             WHERE seq IS NOT NULL AND occurred_at < $1 GROUP BY class_id",
+            "SELECT e.class_id, max(e.seq) AS cut FROM class_events e \
+             LEFT JOIN (SELECT p.class_id, min(p.seq) AS first_pending \
+                 FROM webhook_deliveries d JOIN class_events p ON p.id = d.event_id \
+                 WHERE d.status = 'pending' AND p.seq IS NOT NULL GROUP BY p.class_id) h \
+               ON h.class_id = e.class_id \
+             WHERE e.seq IS NOT NULL AND e.occurred_at < $1 \
+               AND (h.first_pending IS NULL OR e.seq < h.first_pending) \
+             GROUP BY e.class_id",
         )
         .bind::<diesel::sql_types::Timestamp, _>(to_db_time(before))
         .load(conn)?;
@@ -334,6 +343,12 @@ fn prune(conn: &mut AnyConnection, before: OffsetDateTime) -> Result<u64, Diesel
             .set(class_event_heads::pruned_through.eq(cut.cut))
             .execute(conn)?;
         }
+        // Finished webhook deliveries are kept as long as events.
+        diesel::sql_query(
+            "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1",
+        )
+        .bind::<diesel::sql_types::Timestamp, _>(to_db_time(before))
+        .execute(conn)?;
         Ok(deleted as u64)
     })
 }

@@ -45,6 +45,7 @@ pub mod schema;
 mod store;
 #[cfg(feature = "test-util")]
 pub mod testing;
+mod webhooks;
 
 pub use connection::{AnyConnection, Backend, ConnectError, DbPool, PoolOptions, connect};
 pub use database_url::with_database;

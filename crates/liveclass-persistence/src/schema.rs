@@ -147,6 +147,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Webhook endpoints per tenant (secrets sealed).
+    webhook_endpoints (id) {
+        id -> Text,
+        tenant_id -> Text,
+        url -> Text,
+        event_types -> Text,
+        description -> Text,
+        enabled -> Bool,
+        secret_key_id -> Text,
+        secret_sealed -> Text,
+        previous_secret_key_id -> Nullable<Text>,
+        previous_secret_sealed -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The webhook outbox: one row per (endpoint, event), written by a
+    /// trigger on `class_events`.
+    webhook_deliveries (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        event_type -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_latency_ms -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -157,5 +196,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     class_seats,
     video_cleanups,
     schedules,
-    calendar_tokens
+    calendar_tokens,
+    webhook_endpoints,
+    webhook_deliveries
 );

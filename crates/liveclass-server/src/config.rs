@@ -220,6 +220,39 @@ pub const ENV_VARS: &[EnvVar] = &[
         Some("100"),
         "How often new class events are numbered (10-10000 ms): the usual delay before readers see one",
     ),
+    secret(
+        "LIVECLASS_SECRETS_KEY",
+        "32 bytes, base64: the key that seals webhook secrets at rest [default: none; a public development key in LIVECLASS_DEV_MODE; without either, webhook endpoints cannot be created (503)]",
+    ),
+    var(
+        "LIVECLASS_SECRETS_KEY_ID",
+        Some("k1"),
+        "The id stored beside each secret sealed with LIVECLASS_SECRETS_KEY",
+    ),
+    secret(
+        "LIVECLASS_SECRETS_OLD_KEYS",
+        "id:base64key,...: former keys, to open secrets sealed before a key rotation [default: none]",
+    ),
+    var(
+        "LIVECLASS_WEBHOOK_ALLOW_PRIVATE",
+        None,
+        "1 lets webhooks reach loopback, private, link-local and metadata addresses [default: on in LIVECLASS_DEV_MODE, else off]",
+    ),
+    var(
+        "LIVECLASS_WEBHOOK_RETRY_SCHEDULE_SECONDS",
+        Some("0,5,300,1800,7200,18000,36000,50400,72000,86400"),
+        "Delay before each webhook attempt (up to 10% jitter added), at most 20 attempts",
+    ),
+    var(
+        "LIVECLASS_WEBHOOK_SECRET_OVERLAP_SECONDS",
+        Some("86400"),
+        "After a webhook secret rotation, how long deliveries also carry the old signature",
+    ),
+    var(
+        "LIVECLASS_WEBHOOK_DELIVERY_INTERVAL_MS",
+        Some("1000"),
+        "How often each process claims due webhook deliveries (10-3600000 ms)",
+    ),
     var(
         "LIVECLASS_STREAM_TOKEN_SECRET",
         None,

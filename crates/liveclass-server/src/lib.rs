@@ -12,6 +12,7 @@ pub mod startup;
 pub mod supervisor;
 pub mod telemetry;
 pub mod transport;
+pub mod webhooks;
 pub mod workers;
 
 pub use settings::{

@@ -42,6 +42,8 @@ pub struct Settings {
     pub rate_limits: liveclass_http::rate_limit::RateLimitSettings,
     /// The class event log.
     pub events: crate::event_settings::EventSettings,
+    /// Outgoing webhooks: secrets key, retries, SSRF guard.
+    pub webhooks: crate::webhooks::WebhookSettings,
     /// The metrics token and CORS origins.
     pub ops: OpsSettings,
 }
@@ -262,6 +264,7 @@ impl Settings {
             )?,
             rate_limits: rate_limits::rate_limits(&lookup)?,
             events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
+            webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
             ops: OpsSettings::from_lookup(&lookup)?,
         })
     }
@@ -432,7 +435,7 @@ fn jwt_settings(
     })
 }
 
-fn flag(
+pub(crate) fn flag(
     lookup: &impl Fn(&str) -> Option<String>,
     var: &'static str,
 ) -> Result<bool, SettingsError> {

@@ -103,6 +103,12 @@ impl Application {
                  never run like this in production"
             );
         }
+        if settings.webhooks.development_key {
+            tracing::warn!(
+                "DEVELOPMENT MODE: webhook secrets are sealed with the public development key; \
+                 set LIVECLASS_SECRETS_KEY in production"
+            );
+        }
         let metrics = Metrics::new(
             settings
                 .ops
@@ -126,6 +132,10 @@ impl Application {
                 ids: Arc::new(RandomIds),
                 cleanups: Some(store.clone() as Arc<dyn CleanupQueue>),
                 wakeups: streams.clone(),
+                secrets: Arc::new(settings.webhooks.secret_box()),
+                webhook_sender: Arc::new(crate::webhooks::HttpWebhookSender::new(
+                    settings.webhooks.allow_private,
+                )),
             },
             Policies {
                 class: settings.policy,
@@ -136,6 +146,7 @@ impl Application {
                 cleanup: CleanupPolicy::default(),
                 idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
                 event_log: settings.events.policy,
+                webhooks: settings.webhooks.policy,
             },
         );
         let jobs = services.clone();

@@ -9,6 +9,7 @@ use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
 use liveclass_domain::events::EventLogJobs;
 use liveclass_domain::idempotency::Idempotency;
 use liveclass_domain::schedule::{GenerationReport, Schedules};
+use liveclass_domain::webhooks::WebhookDeliveryJobs;
 
 use liveclass_domain::Services;
 use liveclass_http::metrics::Metrics;
@@ -50,6 +51,11 @@ pub fn start(
         "event-prune",
         settings.events.prune_every,
         event_prune(services.event_log.clone()),
+    );
+    supervisor.every(
+        "webhook-deliveries",
+        settings.webhooks.deliver_every,
+        webhook_deliveries(services.webhook_deliveries.clone()),
     );
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
@@ -155,6 +161,15 @@ pub fn event_prune(log: Arc<EventLogJobs>) -> impl Job {
     move || {
         let log = log.clone();
         async move { log.prune().await.map(EventsPruned) }
+    }
+}
+
+/// Delivers the due webhooks (see `liveclass_domain::webhooks`). Every
+/// process runs it; deliveries are claimed, so each attempt is made once.
+pub fn webhook_deliveries(jobs: Arc<WebhookDeliveryJobs>) -> impl Job {
+    move || {
+        let jobs = jobs.clone();
+        async move { jobs.deliver_due().await.map(|_| Quiet) }
     }
 }
 

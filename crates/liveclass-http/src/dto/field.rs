@@ -39,6 +39,8 @@ pub fn json_name(field: Field) -> &'static str {
         Field::StartedAt => "startedAt",
         Field::EndedAt => "endedAt",
         Field::After => "after",
+        Field::WebhookUrl => "url",
+        Field::EventTypes => "eventTypes",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

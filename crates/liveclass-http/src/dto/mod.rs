@@ -12,6 +12,7 @@ mod join_link;
 mod participation;
 mod schedule;
 mod video;
+mod webhooks;
 
 pub use actual_times::*;
 pub use calendar::*;
@@ -23,3 +24,4 @@ pub use join_link::*;
 pub use participation::*;
 pub use schedule::*;
 pub use video::*;
+pub use webhooks::*;

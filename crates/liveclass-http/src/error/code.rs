@@ -59,6 +59,8 @@ error_codes! {
     BadRequest = "bad_request", BAD_REQUEST;
     /// The class's status does not allow this change (`Cannot start class with status: live`).
     InvalidStatusTransition = "invalid_status_transition", BAD_REQUEST;
+    /// The webhook URL's host does not resolve, or resolves to a loopback, private, link-local or metadata address.
+    WebhookTargetRefused = "webhook_target_refused", BAD_REQUEST;
     /// The class is not live.
     ClassNotLive = "class_not_live", BAD_REQUEST;
     /// The class has not ended yet.
@@ -105,6 +107,10 @@ error_codes! {
     NotParticipating = "not_participating", NOT_FOUND;
     /// No such route.
     NotFound = "not_found", NOT_FOUND;
+    /// No such webhook endpoint in the caller's tenant.
+    WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
+    /// The endpoint has no delivery of this event.
+    WebhookDeliveryNotFound = "webhook_delivery_not_found", NOT_FOUND;
     /// No such schedule in the caller's tenant.
     ScheduleNotFound = "schedule_not_found", NOT_FOUND;
     /// No class has this join link in the caller's tenant.
@@ -145,6 +151,8 @@ error_codes! {
     VideoProviderUnavailable = "video_provider_unavailable", BAD_GATEWAY;
     /// The video provider is rate limiting LiveClass; retry after `Retry-After`.
     VideoProviderRateLimited = "video_provider_rate_limited", SERVICE_UNAVAILABLE;
+    /// No `LIVECLASS_SECRETS_KEY` is configured, so webhook signing secrets cannot be stored.
+    WebhookSecretsUnavailable = "webhook_secrets_unavailable", SERVICE_UNAVAILABLE;
     /// The database is unreachable or busy; retry shortly.
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
 }

@@ -326,3 +326,18 @@ impl From<CalendarFeedError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::webhooks::WebhookError> for ApiError {
+    fn from(e: liveclass_domain::webhooks::WebhookError) -> Self {
+        use liveclass_domain::webhooks::WebhookError as W;
+        match e {
+            W::Invalid(v) => v.into(),
+            W::TargetRefused(_) => Self::new(C::WebhookTargetRefused, e.to_string()),
+            W::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            W::NotFound => Self::new(C::WebhookEndpointNotFound, e.to_string()),
+            W::DeliveryNotFound => Self::new(C::WebhookDeliveryNotFound, e.to_string()),
+            W::SecretsUnavailable(_) => Self::new(C::WebhookSecretsUnavailable, e.to_string()),
+            W::Store(s) => s.into(),
+        }
+    }
+}

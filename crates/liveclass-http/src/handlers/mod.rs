@@ -6,3 +6,4 @@ pub mod health;
 pub mod join_links;
 pub mod live_classes;
 pub mod schedules;
+pub mod webhooks;

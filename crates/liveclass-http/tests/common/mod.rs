@@ -65,6 +65,15 @@ pub fn mocked_services() -> Services {
             clock(),
             EventLogPolicy::default(),
         )),
+        webhooks: Arc::new(liveclass_domain::webhooks::service::MockWebhookEndpoints::new()),
+        webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
+            Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
+            Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),
+            Arc::new(liveclass_domain::webhooks::MockWebhookSender::new()),
+            clock(),
+            Arc::new(liveclass_domain::ids::SequentialIds::default()),
+            liveclass_domain::webhooks::WebhookPolicy::default(),
+        )),
     }
 }
 
