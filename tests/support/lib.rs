@@ -172,4 +172,39 @@ impl Drop for TestApp {
 
 pub use liveclass_persistence::on_both_backends;
 
+/// Set by `.ci/run` (and honoured when `CI` is set): tests that need a tool
+/// nobody here wrote (headless Chromium, the official Python Standard
+/// Webhooks library) fail when it is missing instead of skipping.
+pub const REQUIRE_TOOLS_VAR: &str = "LIVECLASS_REQUIRE_TEST_TOOLS";
+
+/// Whether the check that needs `tool` can run. A newcomer's `make test`
+/// (only Rust and a C compiler) skips it with a notice; CI fails.
+///
+/// # Panics
+/// When the tool is missing and CI requires it.
+#[allow(clippy::missing_panics_doc)]
+pub fn tool_available(tool: &str, available: bool, install: &str) -> bool {
+    if available {
+        return true;
+    }
+    let required =
+        std::env::var_os(REQUIRE_TOOLS_VAR).is_some() || std::env::var_os("CI").is_some();
+    assert!(
+        !required,
+        "{tool} is missing and {REQUIRE_TOOLS_VAR}/CI requires it: {install}"
+    );
+    eprintln!("NOTICE: {tool} is missing, so this check is skipped ({install}; CI requires it)");
+    false
+}
+
+/// Whether `program --version` runs.
+pub fn runs(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 pub mod sse;

@@ -214,6 +214,13 @@ async fn chromium(args: Vec<String>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_countdown_and_ended_pages_render_in_headless_chromium() {
+    if !liveclass_tests::tool_available(
+        "headless Chromium",
+        liveclass_tests::runs("chromium"),
+        "apt-get install -y chromium",
+    ) {
+        return;
+    }
     let app = app(TestDatabase::sqlite()).await;
     let teacher = app.token("teacher-1", TENANT, &["training_manager"]);
     let class = class_in(&app, &teacher, 125).await;

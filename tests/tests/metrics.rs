@@ -68,7 +68,30 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
     assert_eq!(app.post(&join(nobody), &students[2]).await.status, 404); // not found
     assert_eq!(app.get("/no/such/route", &teacher).await.status, 404);
 
-    let text = scrape(&app).await;
+    // Every background job's first pass has finished (they start together
+    // and take turns for SQLite's write lock): then scrape.
+    let jobs = [
+        "auto-end",
+        "idempotency-prune",
+        "video-cleanups",
+        "queue-depths",
+        "event-sequencer",
+    ];
+    let mut text = scrape(&app).await;
+    for _ in 0..100 {
+        let ran = |job: &str| {
+            sample(
+                &text,
+                &format!("liveclass_background_job_runs_total{{job=\"{job}\"}}"),
+            )
+            .is_some_and(|n| n >= 1.0)
+        };
+        if jobs.iter().all(|job| ran(job)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        text = scrape(&app).await;
+    }
     for outcome in [
         "admitted",
         "already_active",
@@ -138,12 +161,7 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
     assert_eq!(sample(&text, "liveclass_database_up"), Some(1.0));
 
     // Background jobs: each ran once at start-up.
-    for job in [
-        "auto-end",
-        "idempotency-prune",
-        "video-cleanups",
-        "queue-depths",
-    ] {
+    for job in jobs {
         let labels = format!("{{job=\"{job}\"}}");
         assert!(
             sample(

@@ -87,6 +87,18 @@ fn verify(secret: &str, request: &wiremock::Request) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Whether the official Python library is installed (`make test` installs
+/// it when python3 is there); without it, outside CI, the Python check is
+/// skipped with a notice and the Rust library's check still runs.
+fn python_library() -> bool {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    liveclass_tests::tool_available(
+        "the official Python Standard Webhooks library",
+        root.join(".tools/webhooks-venv/bin/python").exists(),
+        "install python3 with venv, then run `bash tests/webhooks/python-env`",
+    )
+}
+
 /// Verifies with the official Python library (`tests/webhooks/verify.py`).
 fn verify_in_python(secret: &str, request: &wiremock::Request) -> Result<String, String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -245,7 +257,9 @@ async fn events_are_delivered_signed_and_verified_by_the_reference_library(db: T
     for request in &got {
         verify(&secret, request).unwrap();
         let body: Value = serde_json::from_slice(&request.body).unwrap();
-        assert_eq!(verify_in_python(&secret, request).unwrap(), body["type"]);
+        if python_library() {
+            assert_eq!(verify_in_python(&secret, request).unwrap(), body["type"]);
+        }
         assert_eq!(
             request
                 .headers
@@ -270,7 +284,9 @@ async fn events_are_delivered_signed_and_verified_by_the_reference_library(db: T
     let mut tampered = got[0].clone();
     tampered.body = b"{}".to_vec();
     assert!(verify(&secret, &tampered).is_err());
-    assert!(verify_in_python(&secret, &tampered).is_err());
+    if python_library() {
+        assert!(verify_in_python(&secret, &tampered).is_err());
+    }
 
     for _ in 0..100 {
         let list = deliveries(&app, &admin, &endpoint).await;
@@ -391,8 +407,10 @@ async fn after_a_rotation_deliveries_carry_both_signatures(db: TestDatabase) {
     assert_eq!(signatures.split(' ').count(), 2, "{signatures}");
     verify(&new, &got[0]).unwrap();
     verify(&old, &got[0]).unwrap();
-    verify_in_python(&new, &got[0]).unwrap();
-    verify_in_python(&old, &got[0]).unwrap();
+    if python_library() {
+        verify_in_python(&new, &got[0]).unwrap();
+        verify_in_python(&old, &got[0]).unwrap();
+    }
 }
 
 async fn private_targets_are_refused_without_allow_private(db: TestDatabase) {

@@ -183,6 +183,13 @@ fn claim_due(
         candidates: wd::table
             .filter(wd::status.eq("pending"))
             .filter(wd::next_attempt_at.le(now))
+            // Only numbered events: the sequencer completes their data
+            // (a participant event's activeCount), ~100 ms after commit.
+            .filter(diesel::dsl::exists(
+                class_events::table
+                    .filter(class_events::id.eq(wd::event_id))
+                    .filter(class_events::seq.is_not_null()),
+            ))
             .order(wd::next_attempt_at.asc())
             .limit(limit)
             .select(wd::id),

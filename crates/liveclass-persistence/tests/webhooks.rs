@@ -75,8 +75,18 @@ async fn deliveries_follow_the_filter_the_tenant_and_enabled(db: TestDatabase) {
     let _other = endpoint(&store, "tenant-b", &[], true).await;
     let class = live_class(&store, 5).await;
     store.admit(&admit_request(&class, "a", T0)).await.unwrap();
-
+    // Deliveries wait for their events to be numbered (the sequencer
+    // completes a join's data).
     let far = T0 + Duration::days(3650);
+    assert!(
+        store
+            .claim_deliveries(far, far + Duration::minutes(1), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    sequence_all(&store, &class, 3).await;
+
     let claimed = store
         .claim_deliveries(far, far + Duration::minutes(1), 100)
         .await
@@ -100,6 +110,7 @@ async fn deliveries_follow_the_filter_the_tenant_and_enabled(db: TestDatabase) {
         .unwrap();
     assert_eq!(joined.class_id, class.id);
     assert_eq!(joined.data["participation"]["userId"], "a");
+    assert_eq!(joined.data["activeCount"], 1);
     assert_eq!(joined.secrets.len(), 1);
     // Leased: not claimed again before the lease ends, then claimed again.
     assert!(
