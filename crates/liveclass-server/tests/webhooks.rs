@@ -99,6 +99,31 @@ fn verify(secret: &str, request: &wiremock::Request) {
         .unwrap();
 }
 
+/// Waits until the process's webhook delivery job has finished a pass
+/// (its start-up pass), as its `/metrics` count.
+async fn first_delivery_pass_done(client: &Client, server: &ServerProcess) {
+    for _ in 0..200 {
+        let text = client
+            .http
+            .get(server.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let ran = text.lines().any(|l| {
+            l.starts_with("liveclass_background_job_runs_total{job=\"webhook-deliveries\"}")
+                && l.split_whitespace().last().is_some_and(|n| n != "0")
+        });
+        if ran {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the webhook delivery job never finished its first pass");
+}
+
 async fn setup(server: &ServerProcess, client: &Client, hook: &MockServer) -> String {
     let admin = client.token("admin", &["org_admin"]);
     let (status, body) = client
@@ -119,8 +144,10 @@ async fn a_delivery_committed_before_a_crash_is_sent_by_the_next_process() {
     };
     let hook = receiver().await;
     let client = Client::new();
-    // The first process never gets to deliver (its job runs hourly).
+    // The first process never gets to deliver: its job runs hourly, and its
+    // first pass (at start-up) is over before anything is written.
     let mut first = ServerProcess::start(&env(&db, "3600000"));
+    first_delivery_pass_done(&client, &first).await;
     let secret = setup(&first, &client, &hook).await;
     let teacher = client.token("teacher", &["training_manager"]);
     let (status, class) = client
