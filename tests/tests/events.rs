@@ -122,6 +122,8 @@ async fn event_reads_refuse_bad_windows_and_other_tenants(db: TestDatabase) {
         ("after=x", "after"),
         ("limit=0", "limit"),
         ("limit=1001", "limit"),
+        ("lastEventId=9223372036854775808", "lastEventId"),
+        ("lastEventId=-1", "lastEventId"),
     ] {
         let reply = app
             .get(&format!("/live-classes/{class}/events?{query}"), &teacher)

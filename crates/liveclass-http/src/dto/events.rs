@@ -141,18 +141,29 @@ impl ClassEventsQuery {
     /// A value that is not a sequence number (an integer, 0 or more).
     pub fn resume_after(&self, header: Option<&str>) -> Result<u64, ApiError> {
         let header = header.map(str::trim).filter(|h| !h.is_empty());
-        let (field, raw) = match (header, self.last_event_id.as_deref(), self.after.as_deref()) {
-            (Some(h), _, _) => ("Last-Event-ID", h),
-            (None, Some(q), _) => ("lastEventId", q),
-            (None, None, Some(a)) => ("after", a),
-            (None, None, None) => return Ok(0),
-        };
-        raw.trim().parse::<u64>().map_err(|_| {
-            ApiError::new(
-                crate::error::ErrorCode::ValidationFailed,
-                format!("{field}: must be a sequence number, 0 or more (got `{raw}`)"),
-            )
-        })
+        // Every value given must be valid, used or not.
+        let header = header
+            .map(|h| sequence_number("Last-Event-ID", h))
+            .transpose()?;
+        let query = self.checked_last_event_id()?;
+        let after = self
+            .after
+            .as_deref()
+            .map(|a| sequence_number("after", a))
+            .transpose()?;
+        Ok(header.or(query).or(after).unwrap_or(0))
+    }
+
+    /// `lastEventId`, checked (the JSON page ignores it but refuses a bad
+    /// one, as the stream does).
+    ///
+    /// # Errors
+    /// Not an integer between 0 and 2^63 - 1.
+    pub fn checked_last_event_id(&self) -> Result<Option<u64>, ApiError> {
+        self.last_event_id
+            .as_deref()
+            .map(|q| sequence_number("lastEventId", q))
+            .transpose()
     }
 
     /// `after` and `limit` as integers (their ranges are the domain's).
@@ -160,11 +171,27 @@ impl ClassEventsQuery {
     /// # Errors
     /// A value that is not an integer.
     pub fn window(&self) -> Result<(Option<i64>, Option<i64>), ApiError> {
+        self.checked_last_event_id()?;
         Ok((
             integer("after", self.after.as_deref())?,
             integer("limit", self.limit.as_deref())?,
         ))
     }
+}
+
+/// A sequence number as a client sends it: an integer from 0 to 2^63 - 1
+/// (what the log can hold and the OpenAPI document states).
+fn sequence_number(field: &str, raw: &str) -> Result<u64, ApiError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| u64::try_from(n).ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                crate::error::ErrorCode::ValidationFailed,
+                format!("{field}: must be a sequence number, 0 or more (got `{raw}`)"),
+            )
+        })
 }
 
 /// A stream token: open the class's event stream with `?token=`.
