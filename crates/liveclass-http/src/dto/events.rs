@@ -6,40 +6,39 @@ use utoipa::{IntoParams, ToSchema};
 use super::class::integer;
 use crate::error::ApiError;
 
-/// The name of an event type.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[schema(as = EventType)]
-pub enum EventTypeDto {
-    #[serde(rename = "class.created")]
-    ClassCreated,
-    #[serde(rename = "class.updated")]
-    ClassUpdated,
-    #[serde(rename = "class.started")]
-    ClassStarted,
-    #[serde(rename = "class.ended")]
-    ClassEnded,
-    #[serde(rename = "class.cancelled")]
-    ClassCancelled,
-    #[serde(rename = "participant.joined")]
-    ParticipantJoined,
-    #[serde(rename = "participant.left")]
-    ParticipantLeft,
-    #[serde(rename = "recording.set")]
-    RecordingSet,
-}
+/// The name of an event type, serialised as the domain names it
+/// (`class.created`, …). Its schema's `enum` is generated from
+/// [`EventType::ALL`], so a type added to the domain's `event_types!` list
+/// appears here, in the OpenAPI document and in webhook filters at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventTypeDto(pub EventType);
 
 impl From<EventType> for EventTypeDto {
     fn from(t: EventType) -> Self {
-        match t {
-            EventType::ClassCreated => Self::ClassCreated,
-            EventType::ClassUpdated => Self::ClassUpdated,
-            EventType::ClassStarted => Self::ClassStarted,
-            EventType::ClassEnded => Self::ClassEnded,
-            EventType::ClassCancelled => Self::ClassCancelled,
-            EventType::ParticipantJoined => Self::ParticipantJoined,
-            EventType::ParticipantLeft => Self::ParticipantLeft,
-            EventType::RecordingSet => Self::RecordingSet,
-        }
+        Self(t)
+    }
+}
+
+impl Serialize for EventTypeDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_str())
+    }
+}
+
+impl utoipa::PartialSchema for EventTypeDto {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .description(Some("The name of an event type."))
+            .enum_values(Some(EventType::ALL.iter().map(|t| t.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for EventTypeDto {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("EventType")
     }
 }
 
