@@ -39,7 +39,7 @@ fmt:
 	$(CARGO) fmt --all
 
 ## bench: load-test a release build against PostgreSQL (LIVECLASS_BENCH_POSTGRES_URL,
-## default postgres://postgres@127.0.0.1:5432/postgres); writes bench-results/report.{json,md}
+## default postgres://postgres@127.0.0.1:5432/postgres); writes bench-results/report.{json,md,html}
 bench:
 	$(CARGO) build --release -p liveclass-server -p liveclass-bench --bin server --bin liveclass-bench
 	target/release/liveclass-bench --server-bin target/release/server $(BENCH_ARGS)

@@ -10,6 +10,7 @@
 
 mod db;
 mod fanout;
+mod html;
 mod pgbench;
 mod report;
 mod scenarios;
@@ -55,7 +56,7 @@ pub struct Args {
     /// Joins of the hot-class scenario (also the class's capacity).
     #[arg(long, default_value_t = 12_800)]
     pub hot_joins: usize,
-    /// Where report.json and report.md go.
+    /// Where report.json, report.md and report.html go.
     #[arg(long, default_value = "bench-results")]
     pub out: PathBuf,
     /// Skip the pgbench comparisons.

@@ -1,4 +1,5 @@
-//! The report: JSON for machines, a markdown table for the README.
+//! The report: JSON for machines, a markdown table for the README, an HTML
+//! page with charts for people (`html.rs`).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -106,6 +107,7 @@ impl Report {
         std::fs::create_dir_all(dir)?;
         std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(self)?)?;
         std::fs::write(dir.join("report.md"), self.markdown())?;
+        std::fs::write(dir.join("report.html"), crate::html::render(self))?;
         Ok(())
     }
 

@@ -56,6 +56,10 @@ impl OpStats {
             p95_ms: ms(0.95),
             p99_ms: ms(0.99),
             max_ms: self.latency_us.max() as f64 / 1000.0,
+            percentiles: PLOTTED_QUANTILES
+                .iter()
+                .map(|&q| (q * 100.0, ms(q)))
+                .collect(),
             statuses: self
                 .statuses
                 .iter()
@@ -90,6 +94,10 @@ impl Recorder {
     }
 }
 
+/// The quantiles a report's latency plot draws: enough points for the shape
+/// of the distribution, from the median out to its tail.
+pub const PLOTTED_QUANTILES: [f64; 10] = [0.0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 1.0];
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OpSummary {
     pub op: String,
@@ -99,6 +107,8 @@ pub struct OpSummary {
     pub p95_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// `(percentile, latency in ms)` at [`PLOTTED_QUANTILES`], ascending.
+    pub percentiles: Vec<(f64, f64)>,
     pub statuses: BTreeMap<String, u64>,
 }
 
@@ -123,6 +133,9 @@ mod tests {
         assert!((s.p99_ms - 99.0).abs() < 0.1, "{}", s.p99_ms);
         assert!((s.max_ms - 100.0).abs() < 0.1, "{}", s.max_ms);
         assert_eq!(s.statuses["200"], 90);
+        assert_eq!(s.percentiles.len(), PLOTTED_QUANTILES.len());
+        assert!(s.percentiles.windows(2).all(|w| w[0].1 <= w[1].1));
+        assert!((s.percentiles[2].1 - 50.0).abs() < 0.1);
         assert_eq!(s.statuses["409"], 10);
     }
 }
