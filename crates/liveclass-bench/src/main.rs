@@ -11,6 +11,7 @@
 mod db;
 mod fanout;
 mod html;
+mod list;
 mod pgbench;
 mod report;
 mod scenarios;
@@ -40,11 +41,11 @@ pub struct Args {
     #[arg(long, default_value = "target/release/server")]
     pub server_bin: PathBuf,
     /// Scenarios to run, comma-separated: burst, burst-over, hot, participants,
-    /// steady, mixed-tenants, fanout.
+    /// steady, mixed-tenants, fanout, list.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout"
+        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout,list"
     )]
     pub scenarios: Vec<String>,
     /// Concurrent clients of the throughput scenarios (and pgbench's).

@@ -28,6 +28,7 @@ pub async fn run(name: &str, args: &Args) -> anyhow::Result<ScenarioResult> {
         "participants" => participants(args).await,
         "steady" => steady(args).await,
         "fanout" => crate::fanout::run(args).await,
+        "list" => crate::list::run(args).await,
         other => bail!("unknown scenario `{other}`"),
     }
 }
@@ -43,7 +44,7 @@ struct ActiveCountOnly {
     active_count: u64,
 }
 
-fn json(body: &[u8]) -> Value {
+pub(crate) fn json(body: &[u8]) -> Value {
     serde_json::from_slice(body).unwrap_or(Value::Null)
 }
 
@@ -51,11 +52,11 @@ fn json(body: &[u8]) -> Value {
 #[derive(Clone)]
 pub(crate) struct Api {
     base: String,
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     issuer: TokenIssuer,
 }
 
-const TEACHER: &str = "bench-teacher";
+pub(crate) const TEACHER: &str = "bench-teacher";
 
 impl Api {
     pub(crate) fn new(server: &ServerProcess) -> anyhow::Result<Self> {
@@ -80,7 +81,10 @@ impl Api {
     /// Sends and times one request; the body is read whole (the clock stops
     /// after it) and returned unparsed: the load generator shares the CPU with
     /// the server, so callers parse only the fields they check.
-    async fn timed(&self, request: reqwest::RequestBuilder) -> (u16, Duration, bytes::Bytes) {
+    pub(crate) async fn timed(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> (u16, Duration, bytes::Bytes) {
         let started = Instant::now();
         match request.send().await {
             Ok(response) => {
@@ -175,11 +179,11 @@ pub(crate) fn check(name: &str, ok: bool, detail: String) -> Check {
     }
 }
 
-fn mib(bytes: Option<u64>) -> Option<f64> {
+pub(crate) fn mib(bytes: Option<u64>) -> Option<f64> {
     bytes.map(|b| b as f64 / 1024.0 / 1024.0)
 }
 
-fn script(name: &str) -> PathBuf {
+pub(crate) fn script(name: &str) -> PathBuf {
     PathBuf::from("bench/pgbench").join(name)
 }
 
