@@ -15,10 +15,9 @@
 
 use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::Text;
 use liveclass_domain::class::{
     ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus, DetailsUpdate, LiveClass,
     PageRequest, Participation, RecordingOutcome, RecordingUrl, SortOrder, TransitionOutcome,
@@ -30,20 +29,13 @@ use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
 use crate::backend::per_backend;
+use crate::class_counts::{ActiveCount, ParticipantCount};
 use crate::connection::AnyConnection;
 use crate::events;
 use crate::participations::load_participations;
 use crate::rows::{ClassRow, count, from_db_time, parse_status, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
-
-// The participation counts of the class in the current row of `live_classes`,
-// derived from the participations (both are served by their indexes). Only
-// the list reads them; the paths of join, leave, start and end do not.
-pub(crate) const ACTIVE_COUNT_SQL: &str = "(SELECT COUNT(*) FROM participations p \
-     WHERE p.class_id = live_classes.id AND p.left_at IS NULL)";
-pub(crate) const PARTICIPANT_COUNT_SQL: &str = "(SELECT COUNT(DISTINCT p.user_id) FROM participations p \
-     WHERE p.class_id = live_classes.id)";
 
 pub(crate) fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCounts), DieselError> {
     let (row, active, participants) = row;
@@ -82,11 +74,7 @@ pub(crate) fn decodable_rows(
     for id in ids {
         let row = live_classes::table
             .filter(live_classes::id.eq(id))
-            .select((
-                ClassRow::as_select(),
-                sql::<BigInt>(ACTIVE_COUNT_SQL),
-                sql::<BigInt>(PARTICIPANT_COUNT_SQL),
-            ))
+            .select((ClassRow::as_select(), ActiveCount, ParticipantCount))
             .first::<(ClassRow, i64, i64)>(conn);
         match row {
             Ok(row) => rows.push(row),
@@ -364,11 +352,11 @@ impl ClassRepository for DieselStore {
                     q = q.filter(live_classes::scheduled_at.le(to_db_time(to)));
                 }
                 if filter.upcoming {
-                    q =
-                        q.filter(live_classes::status.ne_all([
-                            ClassStatus::Ended.as_str(),
-                            ClassStatus::Cancelled.as_str(),
-                        ]));
+                    // Two comparisons rather than `NOT IN`: SQLite never
+                    // keeps a statement with an `IN` list prepared.
+                    q = q
+                        .filter(live_classes::status.ne(ClassStatus::Ended.as_str()))
+                        .filter(live_classes::status.ne(ClassStatus::Cancelled.as_str()));
                 }
                 q
             };
@@ -390,8 +378,8 @@ impl ClassRepository for DieselStore {
                 .offset(offset)
                 .select((
                     ClassRow::as_select(),
-                    sql::<BigInt>(ACTIVE_COUNT_SQL),
-                    sql::<BigInt>(PARTICIPANT_COUNT_SQL),
+                    ActiveCount,
+                    ParticipantCount,
                 ))
                 .load::<(ClassRow, i64, i64)>(conn);
             let rows = match rows {

@@ -28,6 +28,7 @@ mod auto_end;
 mod backend;
 mod calendar_tokens;
 mod claim;
+mod class_counts;
 mod classes;
 mod cleanups;
 mod connection;

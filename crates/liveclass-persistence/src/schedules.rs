@@ -20,7 +20,8 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::backend::per_backend;
 use crate::claim::claim;
-use crate::classes::{ACTIVE_COUNT_SQL, PARTICIPANT_COUNT_SQL, load_class, readable};
+use crate::class_counts::{ActiveCount, ParticipantCount};
+use crate::classes::{load_class, readable};
 use crate::connection::AnyConnection;
 use crate::events;
 use crate::rows::{ClassRow, to_db_time};
@@ -340,17 +341,12 @@ impl ScheduleRepository for DieselStore {
                 .filter(live_classes::tenant_id.eq(&tenant))
                 .filter(live_classes::schedule_id.eq(&id))
                 .filter(live_classes::scheduled_at.ge(from))
-                .filter(
-                    live_classes::status
-                        .ne_all([ClassStatus::Ended.as_str(), ClassStatus::Cancelled.as_str()]),
-                )
+                // Not `NOT IN`: SQLite never keeps an `IN` list prepared.
+                .filter(live_classes::status.ne(ClassStatus::Ended.as_str()))
+                .filter(live_classes::status.ne(ClassStatus::Cancelled.as_str()))
                 .order((live_classes::scheduled_at.asc(), live_classes::id.asc()))
                 .limit(i64::from(limit))
-                .select((
-                    ClassRow::as_select(),
-                    diesel::dsl::sql::<diesel::sql_types::BigInt>(ACTIVE_COUNT_SQL),
-                    diesel::dsl::sql::<diesel::sql_types::BigInt>(PARTICIPANT_COUNT_SQL),
-                ))
+                .select((ClassRow::as_select(), ActiveCount, ParticipantCount))
                 .load::<(ClassRow, i64, i64)>(conn)?;
             Ok(readable(rows))
         })
