@@ -5,18 +5,16 @@
 //! with as many clients.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::Args;
-use crate::pgbench::{self, Length};
-use crate::report::{Ratio, ScenarioResult};
-use crate::scenarios::{Api, Setup, TEACHER, check, mib, script, setup};
-use crate::stats::Recorder;
+use crate::polling::{PathOf, against_pgbench, poll};
+use crate::report::ScenarioResult;
+use crate::scenarios::{Api, TEACHER, mib, setup};
 
 /// The figures: 32 clients, pages of 20, 200 classes.
 const CLIENTS: usize = 32;
@@ -37,77 +35,42 @@ pub async fn run(args: &Args) -> anyhow::Result<ScenarioResult> {
     let s = setup(args, "list", 500)?;
     populate(&s.api).await?;
     s.db.checkpoint()?;
-    let deadline = Instant::now() + args.duration();
-    let started = Instant::now();
-    let wrong = Arc::new(AtomicUsize::new(0));
     let manager = s.api.token(TEACHER, TENANT, &["training_manager"]);
-    let workers: Vec<_> = (0..CLIENTS)
-        .map(|w| {
-            let (api, wrong, token) = (s.api.clone(), wrong.clone(), manager.clone());
-            tokio::spawn(async move {
-                let mut recorder = Recorder::default();
-                let mut page = w % (CLASSES / PAGE);
-                while Instant::now() < deadline {
-                    let url = api.url(&format!(
-                        "/live-classes?limit={PAGE}&offset={}",
-                        page * PAGE
-                    ));
-                    let (status, latency, body) =
-                        api.timed(api.http.get(&url).bearer_auth(&token)).await;
-                    recorder.record("list", status, latency);
-                    let shape = serde_json::from_slice::<PageOnly>(&body)
-                        .map(|p| (p.total, p.live_classes.len()));
-                    if status == 200 && shape.ok() != Some((CLASSES as u64, PAGE)) {
-                        wrong.fetch_add(1, Ordering::Relaxed);
-                    }
-                    page = (page + 1) % (CLASSES / PAGE);
-                }
-                recorder
-            })
-        })
-        .collect();
-    let mut recorder = Recorder::default();
-    for w in workers {
-        recorder.merge(&w.await?);
-    }
-    let wall = started.elapsed();
+    let pages = CLASSES / PAGE;
+    // Client c starts on page c and moves one page on per request.
+    let path: PathOf = Arc::new(move |c, n| {
+        format!(
+            "/live-classes?limit={PAGE}&offset={}",
+            (c + n) % pages * PAGE
+        )
+    });
+    let polled = poll(
+        &s.api,
+        "list",
+        vec![manager; CLIENTS],
+        args.duration(),
+        path,
+        |body| {
+            serde_json::from_slice::<PageOnly>(body)
+                .is_ok_and(|p| p.total == CLASSES as u64 && p.live_classes.len() == PAGE)
+        },
+    )
+    .await?;
     let peak = s.server.peak_rss_bytes();
-    let stats = &recorder.ops["list"];
-    let ok = stats.statuses().get(&200).copied().unwrap_or(0);
-    let wrong = wrong.load(Ordering::Relaxed);
-    let checks = vec![
-        check(
-            "every page answers 200",
-            ok == stats.count(),
-            format!("{:?}", stats.statuses()),
-        ),
-        check(
-            "every page holds 20 classes of 200",
-            wrong == 0,
-            format!("{wrong} pages had another shape"),
-        ),
-    ];
-    let http_rate = stats.count() as f64 / wall.as_secs_f64();
+    let checks = polled.checks("holds 20 classes of 200");
     let mut ratios = Vec::new();
     if !args.no_pgbench {
-        let Setup { db, server, .. } = s;
-        drop(server);
-        db.checkpoint()?;
-        let tps = pgbench::tps(
-            &db.url,
-            &script("list.sql"),
+        ratios.push(against_pgbench(
+            s,
+            format!("class list, page of {PAGE} of {CLASSES}, {CLIENTS} clients"),
+            "list.sql",
             CLIENTS,
-            Length::Time(args.duration()),
+            args.duration(),
             &[("tenant", TENANT)],
-        )
-        .context("pgbench list")?;
-        ratios.push(Ratio {
-            name: format!("class list, page of {PAGE} of {CLASSES}, {CLIENTS} clients"),
-            http_per_second: http_rate,
-            pgbench_tps: tps,
-            ratio: http_rate / tps,
-        });
+            polled.rate(),
+        )?);
     }
+    let (recorder, wall) = (polled.recorder, polled.wall);
     Ok(ScenarioResult {
         name: "list".into(),
         description: format!(

@@ -13,6 +13,7 @@ mod fanout;
 mod html;
 mod list;
 mod pgbench;
+mod polling;
 mod report;
 mod scenarios;
 mod server;

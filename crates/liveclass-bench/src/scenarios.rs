@@ -15,6 +15,7 @@ use tokio::sync::{Barrier, Semaphore};
 use crate::Args;
 use crate::db::{ScenarioDb, snapshot};
 use crate::pgbench::{self, Length};
+use crate::polling::{against_pgbench, poll};
 use crate::report::{Check, Ratio, ScenarioResult};
 use crate::server::ServerProcess;
 use crate::stats::Recorder;
@@ -473,53 +474,21 @@ async fn participants(args: &Args) -> anyhow::Result<ScenarioResult> {
     let users: Vec<String> = (0..500).map(|i| format!("p-{i}")).collect();
     let class = full_class(&s.api, "poll", &users).await?;
     s.db.checkpoint()?;
-    let deadline = Instant::now() + args.duration();
-    let started = Instant::now();
-    let wrong_counts = Arc::new(AtomicUsize::new(0));
-    let workers: Vec<_> = (0..args.concurrency)
-        .map(|w| {
-            let (api, class, wrong) = (s.api.clone(), class.clone(), wrong_counts.clone());
-            let token = api.token(&format!("p-{w}"), "poll", &[]);
-            tokio::spawn(async move {
-                let mut recorder = Recorder::default();
-                let url = api.url(&format!("/live-classes/{class}/participants"));
-                while Instant::now() < deadline {
-                    let (status, latency, body) =
-                        api.timed(api.http.get(&url).bearer_auth(&token)).await;
-                    recorder.record("participants", status, latency);
-                    let count =
-                        serde_json::from_slice::<ActiveCountOnly>(&body).map(|b| b.active_count);
-                    if status == 200 && count.ok() != Some(500) {
-                        wrong.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                recorder
-            })
-        })
+    let tokens = (0..args.concurrency)
+        .map(|w| s.api.token(&format!("p-{w}"), "poll", &[]))
         .collect();
-    let mut recorder = Recorder::default();
-    for w in workers {
-        recorder.merge(&w.await?);
-    }
-    let wall = started.elapsed();
+    let path = format!("/live-classes/{class}/participants");
+    let polled = poll(
+        &s.api,
+        "participants",
+        tokens,
+        args.duration(),
+        Arc::new(move |_, _| path.clone()),
+        |body| serde_json::from_slice::<ActiveCountOnly>(body).is_ok_and(|b| b.active_count == 500),
+    )
+    .await?;
     let peak = s.server.peak_rss_bytes();
-    let stats = &recorder.ops["participants"];
-    let ok = stats.statuses().get(&200).copied().unwrap_or(0);
-    let mut checks = vec![
-        check(
-            "every poll answers 200",
-            ok == stats.count(),
-            format!("{:?}", stats.statuses()),
-        ),
-        check(
-            "every poll sees the 500 participants",
-            wrong_counts.load(Ordering::Relaxed) == 0,
-            format!(
-                "{} polls saw another count",
-                wrong_counts.load(Ordering::Relaxed)
-            ),
-        ),
-    ];
+    let mut checks = polled.checks("sees the 500 participants");
     let snap = snapshot(&mut s.db.connect()?)?;
     let (capacity, active) = snap.occupancy.get(&class).copied().unwrap_or((0, 0));
     checks.push(check(
@@ -527,27 +496,19 @@ async fn participants(args: &Args) -> anyhow::Result<ScenarioResult> {
         active == 500 && capacity == 500,
         format!("{active} of {capacity}"),
     ));
-    let http_rate = stats.count() as f64 / wall.as_secs_f64();
     let mut ratios = Vec::new();
     if !args.no_pgbench {
-        let Setup { db, server, .. } = s;
-        drop(server);
-        db.checkpoint()?;
-        let tps = pgbench::tps(
-            &db.url,
-            &script("participants.sql"),
+        ratios.push(against_pgbench(
+            s,
+            "participant list of a class of 500".into(),
+            "participants.sql",
             args.concurrency,
-            Length::Time(args.duration()),
+            args.duration(),
             &[("class", &class), ("tenant", "poll")],
-        )
-        .context("pgbench participants")?;
-        ratios.push(Ratio {
-            name: "participant list of a class of 500".into(),
-            http_per_second: http_rate,
-            pgbench_tps: tps,
-            ratio: http_rate / tps,
-        });
+            polled.rate(),
+        )?);
     }
+    let (recorder, wall) = (polled.recorder, polled.wall);
     Ok(ScenarioResult {
         name: "participants".into(),
         description: format!(
