@@ -207,4 +207,22 @@ pub fn runs(program: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The value of the sample line of a `/metrics` text that starts with
+/// `series ` (exactly: name and labels), if there is one.
+///
+/// # Panics
+/// When the value is not a number.
+#[allow(clippy::missing_panics_doc)]
+pub fn metric_sample(text: &str, series: &str) -> Option<f64> {
+    let value = text
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))?;
+    let number = value.split_whitespace().next().unwrap_or_default();
+    Some(
+        number
+            .parse()
+            .unwrap_or_else(|e| panic!("{series}: `{number}` is not a number: {e}")),
+    )
+}
+
 pub mod sse;

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use liveclass_tests::testing::TestDatabase;
-use liveclass_tests::{TestApp, spawn_app, spawn_app_with};
+use liveclass_tests::{TestApp, metric_sample, spawn_app, spawn_app_with};
 use serde_json::json;
 
 const TENANT: &str = "acme";
@@ -34,13 +34,6 @@ async fn scrape(app: &TestApp) -> String {
         "{content_type}"
     );
     response.text().await.unwrap()
-}
-
-/// The value of the sample line that starts with `series ` (exactly).
-fn sample(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
-        .map(|v| v.split_whitespace().next().unwrap().parse().unwrap())
 }
 
 #[tokio::test]
@@ -80,7 +73,7 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
     let mut text = scrape(&app).await;
     for _ in 0..100 {
         let ran = |job: &str| {
-            sample(
+            metric_sample(
                 &text,
                 &format!("liveclass_background_job_runs_total{{job=\"{job}\"}}"),
             )
@@ -100,7 +93,7 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
         "not_found",
     ] {
         assert_eq!(
-            sample(
+            metric_sample(
                 &text,
                 &format!("liveclass_joins_total{{outcome=\"{outcome}\"}}")
             ),
@@ -112,12 +105,12 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
     for (status, count) in [(200, 2.0), (409, 1.0), (400, 1.0), (404, 1.0)] {
         let labels = format!("method=\"POST\",route=\"{route}\",status=\"{status}\"");
         assert_eq!(
-            sample(&text, &format!("liveclass_http_requests_total{{{labels}}}")),
+            metric_sample(&text, &format!("liveclass_http_requests_total{{{labels}}}")),
             Some(count),
             "{labels}:\n{text}"
         );
         assert_eq!(
-            sample(
+            metric_sample(
                 &text,
                 &format!("liveclass_http_request_duration_seconds_count{{{labels}}}")
             ),
@@ -146,25 +139,28 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
 
     // The pool: its size, what is open, how long calls waited.
     assert_eq!(
-        sample(&text, "liveclass_db_pool_max_connections"),
+        metric_sample(&text, "liveclass_db_pool_max_connections"),
         Some(8.0)
     );
-    let open = sample(&text, "liveclass_db_pool_connections").unwrap();
-    let idle = sample(&text, "liveclass_db_pool_idle_connections").unwrap();
-    let in_use = sample(&text, "liveclass_db_pool_in_use_connections").unwrap();
+    let open = metric_sample(&text, "liveclass_db_pool_connections").unwrap();
+    let idle = metric_sample(&text, "liveclass_db_pool_idle_connections").unwrap();
+    let in_use = metric_sample(&text, "liveclass_db_pool_in_use_connections").unwrap();
     assert!(
         open >= 1.0 && (open - idle - in_use).abs() < f64::EPSILON,
         "{text}"
     );
-    assert!(sample(&text, "liveclass_db_pool_wait_seconds_count").unwrap() >= 8.0);
-    assert_eq!(sample(&text, "liveclass_db_pool_timeouts_total"), Some(0.0));
-    assert_eq!(sample(&text, "liveclass_database_up"), Some(1.0));
+    assert!(metric_sample(&text, "liveclass_db_pool_wait_seconds_count").unwrap() >= 8.0);
+    assert_eq!(
+        metric_sample(&text, "liveclass_db_pool_timeouts_total"),
+        Some(0.0)
+    );
+    assert_eq!(metric_sample(&text, "liveclass_database_up"), Some(1.0));
 
     // Background jobs: each ran once at start-up.
     for job in jobs {
         let labels = format!("{{job=\"{job}\"}}");
         assert!(
-            sample(
+            metric_sample(
                 &text,
                 &format!("liveclass_background_job_runs_total{labels}")
             )
@@ -172,7 +168,7 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
             "{job}:\n{text}"
         );
         assert_eq!(
-            sample(
+            metric_sample(
                 &text,
                 &format!("liveclass_background_job_failures_total{labels}")
             ),
@@ -181,7 +177,7 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
         );
     }
     assert_eq!(
-        sample(&text, "liveclass_video_cleanup_queue_depth"),
+        metric_sample(&text, "liveclass_video_cleanup_queue_depth"),
         Some(0.0)
     );
     assert!(text.ends_with("# EOF\n"));

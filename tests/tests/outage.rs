@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use liveclass_tests::testing::TestDatabase;
-use liveclass_tests::{TestApp, spawn_app_with};
+use liveclass_tests::{TestApp, metric_sample, spawn_app_with};
 use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -109,12 +109,6 @@ async fn metrics(app: &TestApp) -> String {
         .unwrap()
 }
 
-fn sample(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
-        .map(|v| v.parse().unwrap())
-}
-
 #[tokio::test]
 async fn a_database_outage_answers_503_quickly_and_recovers_without_a_restart() {
     let Some(db) = TestDatabase::postgres("database outage") else {
@@ -189,13 +183,17 @@ async fn a_database_outage_answers_503_quickly_and_recovers_without_a_restart() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let text = metrics(&app).await;
-    assert_eq!(sample(&text, "liveclass_database_up"), Some(0.0), "{text}");
-    let failures = sample(
+    assert_eq!(
+        metric_sample(&text, "liveclass_database_up"),
+        Some(0.0),
+        "{text}"
+    );
+    let failures = metric_sample(
         &text,
         "liveclass_background_job_consecutive_failures{job=\"auto-end\"}",
     )
     .unwrap();
-    let runs = sample(
+    let runs = metric_sample(
         &text,
         "liveclass_background_job_runs_total{job=\"auto-end\"}",
     )
@@ -228,7 +226,7 @@ async fn a_database_outage_answers_503_quickly_and_recovers_without_a_restart() 
         201
     );
     assert_eq!(
-        sample(&metrics(&app).await, "liveclass_database_up"),
+        metric_sample(&metrics(&app).await, "liveclass_database_up"),
         Some(1.0)
     );
 
@@ -236,7 +234,7 @@ async fn a_database_outage_answers_503_quickly_and_recovers_without_a_restart() 
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let text = metrics(&app).await;
-        let failures = sample(
+        let failures = metric_sample(
             &text,
             "liveclass_background_job_consecutive_failures{job=\"auto-end\"}",
         );
