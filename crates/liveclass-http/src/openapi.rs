@@ -64,6 +64,7 @@ use crate::error::{ErrorBody, ErrorCode};
     modifiers(&BearerAuth),
     tags(
         (name = "live-classes", description = "Classes, their lifecycle, and who is in them"),
+        (name = "recordings", description = "Recordings of classes: start, stop, access rules, deletion"),
         (name = "schedules", description = "Recurring schedules that generate classes, across time zones"),
         (name = "join-links", description = "One link per class: countdown, teacher start, join"),
         (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),

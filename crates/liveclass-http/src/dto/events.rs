@@ -26,6 +26,14 @@ pub enum EventTypeDto {
     ParticipantLeft,
     #[serde(rename = "recording.set")]
     RecordingSet,
+    #[serde(rename = "recording.started")]
+    RecordingStarted,
+    #[serde(rename = "recording.stopped")]
+    RecordingStopped,
+    #[serde(rename = "recording.failed")]
+    RecordingFailed,
+    #[serde(rename = "recording.deleted")]
+    RecordingDeleted,
 }
 
 impl From<EventType> for EventTypeDto {
@@ -39,6 +47,10 @@ impl From<EventType> for EventTypeDto {
             EventType::ParticipantJoined => Self::ParticipantJoined,
             EventType::ParticipantLeft => Self::ParticipantLeft,
             EventType::RecordingSet => Self::RecordingSet,
+            EventType::RecordingStarted => Self::RecordingStarted,
+            EventType::RecordingStopped => Self::RecordingStopped,
+            EventType::RecordingFailed => Self::RecordingFailed,
+            EventType::RecordingDeleted => Self::RecordingDeleted,
         }
     }
 }
@@ -66,7 +78,8 @@ pub struct ClassEventResponse {
     /// `userName`, `firstJoinedAt`, `lastLeftAt`, `secondsPresent`);
     /// `participant.joined`/`participant.left`: `{participation, role` or
     /// `reason, activeCount, capacity}`; `recording.set`: `{class,
-    /// recordingUrl}`.
+    /// recordingUrl}`; `recording.started`/`stopped`/`failed`/`deleted`:
+    /// `{recording}`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
