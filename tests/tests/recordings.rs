@@ -494,9 +494,146 @@ async fn the_seed_000_url_is_an_external_recording_and_jitsi_cannot_record(db: T
     );
 }
 
+async fn a_signed_link_redirects_to_a_fresh_daily_link_and_a_bad_one_is_refused(db: TestDatabase) {
+    let daily = daily().await;
+    Mock::given(method("GET"))
+        .and(path("/recordings/rec-daily-7/access-link"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "download_link": "https://daily-meeting-recordings.s3.amazonaws.com/x?Signature=fresh",
+            "expires": 1_893_500_000
+        })))
+        .mount(&daily)
+        .await;
+    let app = daily_app(db, &daily).await;
+    let teacher = app.token("teacher-1", TENANT, &["training_manager"]);
+    let student = app.token("student-1", TENANT, &[]);
+    let id = create(&app, &teacher).await;
+    let rec = app
+        .post(&format!("/live-classes/{id}/recordings"), &teacher)
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Not ready: no links.
+    let one = app.get(&format!("/recordings/{rec}"), &teacher).await;
+    assert!(one.body.get("accessLink").is_none(), "{}", one.body);
+    // What Daily's webhooks will report: its id, and the file is ready.
+    {
+        use liveclass_persistence::schema::recordings;
+        let mut conn = app.db.pool.get().unwrap();
+        diesel::update(recordings::table.filter(recordings::id.eq(&rec)))
+            .set((
+                recordings::provider_recording_id.eq("rec-daily-7"),
+                recordings::status.eq("ready"),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let one = app.get(&format!("/recordings/{rec}"), &teacher).await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    let link = one.body["accessLink"]["url"].as_str().unwrap().to_owned();
+    assert!(one.body["accessLink"]["expiresAt"].is_string());
+    let download = one.body["downloadLink"].as_str().unwrap().to_owned();
+    // The link is LiveClass's own: no Daily URL or credential in it.
+    assert!(
+        !link.contains("daily") && !download.contains("daily"),
+        "{link}"
+    );
+    let path_and_query = link.split_once("/recordings/").unwrap().1;
+    let followed = no_redirects
+        .get(app.url(&format!("/recordings/{path_and_query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(followed.status().as_u16(), 302);
+    assert_eq!(
+        followed.headers()["location"],
+        "https://daily-meeting-recordings.s3.amazonaws.com/x?Signature=fresh"
+    );
+    assert_eq!(followed.headers()["cache-control"], "no-store");
+
+    // A tampered, a foreign or a missing token is refused.
+    let tampered = format!("/recordings/{}x", path_and_query);
+    let refused = app.send(no_redirects.get(app.url(&tampered))).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (401, Some("invalid_token"))
+    );
+    let other = format!(
+        "/recordings/{id}/file?{}",
+        path_and_query.split_once('?').unwrap().1
+    );
+    let refused = app.send(no_redirects.get(app.url(&other))).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (401, Some("invalid_token"))
+    );
+    let refused = app
+        .send(no_redirects.get(app.url(&format!("/recordings/{rec}/file"))))
+        .await;
+    assert_eq!(refused.status, 400);
+
+    // A student who may not watch gets no link from GET, and a link issued
+    // before a grant was removed stops working.
+    let access = format!("/recordings/{rec}/access");
+    let grant =
+        json!({"visibility": "private", "grants": [{"userId": "student-1", "level": "view"}]});
+    assert_eq!(
+        app.send(
+            app.client
+                .put(app.url(&access))
+                .bearer_auth(&teacher)
+                .json(&grant)
+        )
+        .await
+        .status,
+        200
+    );
+    let seen = app.get(&format!("/recordings/{rec}"), &student).await;
+    assert!(seen.body.get("downloadLink").is_none(), "{}", seen.body);
+    let student_link = seen.body["accessLink"]["url"].as_str().unwrap().to_owned();
+    let student_path = format!(
+        "/recordings/{}",
+        student_link.split_once("/recordings/").unwrap().1
+    );
+    assert_eq!(
+        no_redirects
+            .get(app.url(&student_path))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        302
+    );
+    let revoke = json!({"visibility": "private"});
+    assert_eq!(
+        app.send(
+            app.client
+                .put(app.url(&access))
+                .bearer_auth(&teacher)
+                .json(&revoke)
+        )
+        .await
+        .status,
+        200
+    );
+    let refused = app.send(no_redirects.get(app.url(&student_path))).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+}
+
 on_both_backends!(
     starting_and_stopping_records_without_ending_the_class,
     visibility_and_grants_decide_who_sees_a_recording,
     deleting_removes_it_here_and_at_daily_retrying_a_failure,
     the_seed_000_url_is_an_external_recording_and_jitsi_cannot_record,
+    a_signed_link_redirects_to_a_fresh_daily_link_and_a_bad_one_is_refused,
 );

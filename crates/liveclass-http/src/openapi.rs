@@ -90,6 +90,14 @@ impl Modify for BearerAuth {
             ))),
         );
         components.add_security_scheme(
+            "recordingLink",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "token",
+                "A recording link token from `GET /recordings/{recordingId}` (`accessLink`, \
+                 `downloadLink`): short-lived, for its caller and recording only.",
+            ))),
+        );
+        components.add_security_scheme(
             "streamToken",
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
                 "token",

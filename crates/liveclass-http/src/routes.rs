@@ -50,6 +50,7 @@ fn register(cfg: &mut ServiceConfig) {
         .service(rec::stop::stop_recording)
         .service(rec::list::list_recordings)
         .service(rec::get::get_recording)
+        .service(rec::file::open_recording)
         .service(rec::access::set_recording_access)
         .service(rec::delete::delete_recording)
         .service(actual_times::record::record_actual_time)

@@ -38,6 +38,10 @@ pub enum RecordingError {
     /// The recording is not running (its status).
     #[error("Cannot stop a recording with status: {0}")]
     NotRunning(super::RecordingStatus),
+    /// The recording has no file to open yet (not `ready`, or the provider
+    /// has not told us its id).
+    #[error("The recording is not ready yet")]
+    NotReady,
     /// A class's seed-000 recording URL is not managed here.
     #[error("An external recording (the class's recordingUrl) cannot be changed or deleted")]
     External,

@@ -18,7 +18,7 @@ use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
 use crate::ids::{ClassId, IdGenerator};
 use crate::validation::{Field, ValidationError};
-use crate::video::{VideoError, VideoProvider};
+use crate::video::{RecordingLink, VideoError, VideoProvider};
 
 /// The most grants one recording may have.
 pub const MAX_GRANTS: usize = 100;
@@ -81,6 +81,22 @@ pub trait Recordings: Send + Sync {
         caller: &Caller,
         id: RecordingId,
     ) -> Result<(Recording, Access), RecordingError>;
+
+    /// Where the caller's short-lived link leads right now: a link the
+    /// provider issues at this moment (Daily's access link), or the class's
+    /// seed-000 URL for an `external` recording. Access is checked again
+    /// here, so a grant that lapsed or was removed closes links already
+    /// handed out; `download` needs download rights.
+    ///
+    /// # Errors
+    /// `NotFound`, `Forbidden`, `NotReady`, `NotSupported` (the provider
+    /// issues no links), `Video`, `Store`.
+    async fn open(
+        &self,
+        caller: &Caller,
+        id: RecordingId,
+        download: bool,
+    ) -> Result<RecordingLink, RecordingError>;
 
     /// Replaces a recording's visibility and grants (the class's creator
     /// and organisation admins).
@@ -404,6 +420,36 @@ impl Recordings for RecordingService {
             return Err(RecordingError::Forbidden);
         }
         Ok((recording, access))
+    }
+
+    async fn open(
+        &self,
+        caller: &Caller,
+        id: RecordingId,
+        download: bool,
+    ) -> Result<RecordingLink, RecordingError> {
+        let (recording, class) = self.find(caller, id).await?;
+        let access = self.access_of(caller, &class, &[&recording]).await?[0];
+        if !access.can_access || (download && !access.can_download) {
+            return Err(RecordingError::Forbidden);
+        }
+        if let Some(url) = &recording.external_url {
+            return Ok(RecordingLink {
+                url: url.clone(),
+                expires_at: None,
+            });
+        }
+        let provider_id = match (&recording.provider_recording_id, recording.status) {
+            (Some(id), RecordingStatus::Ready) => id,
+            _ => return Err(RecordingError::NotReady),
+        };
+        if !self.video.capabilities().recording_link || recording.provider != self.video.name() {
+            return Err(RecordingError::NotSupported(recording.provider.clone()));
+        }
+        self.video
+            .recording_link(&class.room, provider_id)
+            .await
+            .map_err(RecordingError::Video)
     }
 
     async fn set_access(

@@ -408,3 +408,72 @@ async fn the_seed_000_url_is_listed_as_an_external_recording_that_cannot_be_dele
     let err = service.delete(&teacher(), r.id).await.unwrap_err();
     assert!(matches!(err, RecordingError::External), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_link_opens_a_fresh_provider_link_for_those_with_access_only() {
+    let mut ready = recording(RecordingStatus::Ready, Visibility::Private);
+    ready.provider_recording_id = Some("rec-1".into());
+    ready.grants = vec![Grant {
+        user_id: student().user_id,
+        level: AccessLevel::View,
+        expires_at: None,
+    }];
+    let mut m = Mocks::new().with_class(ClassStatus::Ended);
+    m.video = MockVideoProvider::new();
+    m.video.expect_name().return_const("daily");
+    m.video.expect_capabilities().return_const(Capabilities {
+        recording: true,
+        recording_link: true,
+        ..Capabilities::default()
+    });
+    let r = ready.clone();
+    m.recordings
+        .expect_find_recording()
+        .returning(move |_, _| Ok(Some(r.clone())));
+    m.video
+        .expect_recording_link()
+        .withf(|_, id| id == "rec-1")
+        .times(1)
+        .returning(|_, _| {
+            Ok(crate::video::RecordingLink {
+                url: "https://s3.example/rec-1?sig=x".into(),
+                expires_at: None,
+            })
+        });
+    let service = m.service();
+    let link = service.open(&student(), ready.id, false).await.unwrap();
+    assert_eq!(link.url, "https://s3.example/rec-1?sig=x");
+    // A view grant does not download; nobody else opens it at all.
+    let err = service.open(&student(), ready.id, true).await.unwrap_err();
+    assert!(matches!(err, RecordingError::Forbidden), "{err:?}");
+    let err = service
+        .open(&caller("student-9", &[]), ready.id, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RecordingError::Forbidden), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_recording_without_its_provider_id_or_not_ready_has_no_link() {
+    for (status, id) in [
+        (RecordingStatus::Processing, Some("rec-1")),
+        (RecordingStatus::Ready, None),
+    ] {
+        let mut r = recording(status, Visibility::Tenant);
+        r.provider_recording_id = id.map(str::to_owned);
+        let mut m = Mocks::new().with_class(ClassStatus::Ended);
+        m.recordings
+            .expect_find_recording()
+            .returning(move |_, _| Ok(Some(r.clone())));
+        let err = m
+            .service()
+            .open(
+                &teacher(),
+                RecordingId::from_uuid(uuid::Uuid::from_u128(500)),
+                true,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RecordingError::NotReady), "{err:?}");
+    }
+}

@@ -174,6 +174,15 @@ pub struct RecordingItem {
     /// The URL of an `external` recording (the class's `recordingUrl`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_url: Option<String>,
+    /// A short-lived link (5 minutes) to watch it, for the caller only:
+    /// following it redirects to a link the provider issues at that moment.
+    /// On `GET /recordings/{recordingId}` for a `ready` recording (or an
+    /// `external` one) the caller may watch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_link: Option<AccessLinkDto>,
+    /// The same, to download it, for callers who may download.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_link: Option<String>,
     /// The caller may watch it.
     pub can_access: bool,
     /// The caller may download it.
@@ -205,6 +214,8 @@ impl RecordingItem {
             duration: r.duration_seconds,
             failure: r.failure,
             recording_url: r.external_url.filter(|_| access.can_access),
+            access_link: None,
+            download_link: None,
             can_access: access.can_access,
             can_download: access.can_download,
             grants: access.can_manage.then(|| {
@@ -229,4 +240,25 @@ impl RecordingItem {
 pub struct RecordingListResponse {
     /// Oldest first; the `external` one (if any) first of all.
     pub recordings: Vec<RecordingItem>,
+}
+
+/// A link LiveClass signed for one caller, and when it stops working.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLinkDto {
+    #[schema(example = "https://liveclass.example/recordings/0b6f…/file?token=lcrl_…")]
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: OffsetDateTime,
+}
+
+/// `GET /recordings/{recordingId}/file?token=`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecordingFileQuery {
+    /// The link token (`lcrl_…`) from `accessLink` or `downloadLink`.
+    #[param(min_length = 1, max_length = 4096)]
+    pub token: String,
 }

@@ -131,6 +131,8 @@ error_codes! {
     ClassFull = "class_full", CONFLICT;
     /// The recording URL is set once and never changes.
     RecordingAlreadySet = "recording_already_set", CONFLICT;
+    /// The recording has no file yet: it is not `ready`, or the provider has not reported it.
+    RecordingNotReady = "recording_not_ready", CONFLICT;
     /// Another recording of the class is running; stop it first.
     RecordingAlreadyRunning = "recording_already_running", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.

@@ -356,6 +356,7 @@ impl From<liveclass_domain::recording::RecordingError> for ApiError {
             R::AlreadyRunning => Self::new(C::RecordingAlreadyRunning, e.to_string()),
             R::NotRunning(_) => Self::new(C::RecordingNotRunning, e.to_string()),
             R::External => Self::new(C::RecordingExternal, e.to_string()),
+            R::NotReady => Self::new(C::RecordingNotReady, e.to_string()),
             R::Video(v) => v.into(),
             R::Store(s) => s.into(),
         }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod delete;
+pub mod file;
 pub mod get;
 pub mod list;
 pub mod start;
