@@ -17,6 +17,7 @@ use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
+use crate::recording::{RecordingService, Recordings};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
@@ -97,6 +98,8 @@ pub struct Services {
     pub event_log: Arc<EventLogJobs>,
     /// Webhook endpoints and their deliveries.
     pub webhooks: Arc<dyn WebhookEndpoints>,
+    /// Recordings: start, stop, list, access, delete.
+    pub recordings: Arc<dyn Recordings>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
@@ -131,7 +134,19 @@ impl Services {
             classes = classes.with_cleanup_queue(queue.clone());
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
+        let mut recordings = RecordingService::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            video.clone(),
+            clock.clone(),
+            ids.clone(),
+        );
+        if let Some(queue) = &cleanups {
+            recordings = recordings.with_cleanup_queue(queue.clone());
+        }
         Self {
+            recordings: Arc::new(recordings),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

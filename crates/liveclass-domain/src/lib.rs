@@ -20,6 +20,8 @@
 //!   per class by the sequencer, read by streams, replays and webhooks).
 //! - [`webhooks`]: signed webhooks to the platform: endpoints and the
 //!   outbox of deliveries (Standard Webhooks).
+//! - [`recording`]: recordings as a resource: start, stop, access rules,
+//!   deletion (here and at the provider).
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
 //! - [`store`]: [`store::RepoError`], the storage error of every repository
 //!   port, and [`store::Store`], all repository ports in one object.
@@ -50,6 +52,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod instant;
 pub mod join_link;
+pub mod recording;
 pub mod schedule;
 pub mod store;
 pub mod validation;

@@ -77,6 +77,14 @@ pub enum Field {
     WebhookUrl,
     /// A webhook endpoint's event type filter.
     EventTypes,
+    /// A recording's visibility.
+    Visibility,
+    /// A recording grant's level.
+    Level,
+    /// A recording's grants.
+    Grants,
+    /// When a recording grant lapses.
+    ExpiresAt,
 }
 
 impl Field {
@@ -118,6 +126,10 @@ impl Field {
             Self::WebhookUrl => "url",
             Self::EventTypes => "event_types",
             Self::EndedAt => "ended_at",
+            Self::Visibility => "visibility",
+            Self::Level => "level",
+            Self::Grants => "grants",
+            Self::ExpiresAt => "expires_at",
         }
     }
 }

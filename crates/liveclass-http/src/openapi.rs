@@ -64,6 +64,7 @@ use crate::error::{ErrorBody, ErrorCode};
     modifiers(&BearerAuth),
     tags(
         (name = "live-classes", description = "Classes, their lifecycle, and who is in them"),
+        (name = "recordings", description = "Recordings of classes: start, stop, access rules, deletion"),
         (name = "schedules", description = "Recurring schedules that generate classes, across time zones"),
         (name = "join-links", description = "One link per class: countdown, teacher start, join"),
         (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),
@@ -86,6 +87,14 @@ impl Modify for BearerAuth {
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
                 "token",
                 "A calendar token from `POST /calendar/tokens` (calendar apps cannot send headers).",
+            ))),
+        );
+        components.add_security_scheme(
+            "recordingLink",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "token",
+                "A recording link token from `GET /recordings/{recordingId}` (`accessLink`, \
+                 `downloadLink`): short-lived, for its caller and recording only.",
             ))),
         );
         components.add_security_scheme(

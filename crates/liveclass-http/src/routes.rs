@@ -20,7 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, health, join_links, live_classes as lc, schedules, webhooks as wh,
+    actual_times, calendar, health, join_links, live_classes as lc, recordings as rec, schedules,
+    webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -45,6 +46,13 @@ fn register(cfg: &mut ServiceConfig) {
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)
         .service(lc::token::issue_token)
+        .service(rec::start::start_recording)
+        .service(rec::stop::stop_recording)
+        .service(rec::list::list_recordings)
+        .service(rec::get::get_recording)
+        .service(rec::file::open_recording)
+        .service(rec::access::set_recording_access)
+        .service(rec::delete::delete_recording)
         .service(actual_times::record::record_actual_time)
         .service(schedules::create::create_schedule)
         .service(schedules::list::list_schedules)

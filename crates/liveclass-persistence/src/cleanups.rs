@@ -37,6 +37,7 @@ struct CleanupRow {
     last_error: Option<String>,
     due_at: time::PrimitiveDateTime,
     created_at: time::PrimitiveDateTime,
+    recording_ref: Option<String>,
 }
 
 impl TryFrom<CleanupRow> for PendingCleanup {
@@ -58,6 +59,7 @@ impl TryFrom<CleanupRow> for PendingCleanup {
                 host_url: r.host_url,
                 password: r.room_password,
             },
+            recording: r.recording_ref,
             attempts: u32::try_from(r.attempts).unwrap_or(0),
             last_error: r.last_error,
         })
@@ -103,6 +105,7 @@ impl CleanupQueue for DieselStore {
             last_error: cleanup.last_error.clone(),
             due_at: to_db_time(due_at),
             created_at: to_db_time(due_at),
+            recording_ref: cleanup.recording.clone(),
         };
         self.run("enqueue video clean-up", move |conn| {
             diesel::insert_into(video_cleanups::table)

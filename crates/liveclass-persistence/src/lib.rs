@@ -39,6 +39,7 @@ mod join_links;
 mod listener;
 mod migrations;
 mod participations;
+mod recordings;
 mod rows;
 mod schedule_rows;
 mod schedules;

@@ -116,6 +116,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         due_at -> Timestamp,
         created_at -> Timestamp,
+        /// The provider's recording id, for `delete_recording`.
+        recording_ref -> Nullable<Text>,
     }
 }
 
@@ -186,6 +188,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Recordings of classes (see the `recordings` migration).
+    recordings (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        provider -> Text,
+        provider_recording_id -> Nullable<Text>,
+        status -> Text,
+        visibility -> Text,
+        started_by -> Nullable<Text>,
+        started_at -> Nullable<Timestamp>,
+        stopped_at -> Nullable<Timestamp>,
+        duration_seconds -> Nullable<BigInt>,
+        failure -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Per-user grants on a recording.
+    recording_grants (recording_id, user_id) {
+        recording_id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        level -> Text,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -198,5 +231,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     schedules,
     calendar_tokens,
     webhook_endpoints,
-    webhook_deliveries
+    webhook_deliveries,
+    recordings,
+    recording_grants
 );

@@ -195,6 +195,7 @@ fn pending(n: u128, action: CleanupAction) -> PendingCleanup {
         class_id: ClassId::from_uuid(Uuid::from_u128(1000 + n)),
         action,
         room: room(&format!("room-{n}")),
+        recording: None,
         attempts: 1,
         last_error: Some("Daily answered 503".into()),
     }

@@ -231,6 +231,21 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, V
     })
 }
 
+/// The id goes into a path: accept Daily's id alphabet only.
+fn check_recording_id(recording_id: &str) -> Result<(), VideoError> {
+    if recording_id.is_empty()
+        || recording_id.len() > 128
+        || !recording_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(VideoError::Invalid(format!(
+            "`{recording_id}` is not a Daily recording id"
+        )));
+    }
+    Ok(())
+}
+
 fn room_path(room: &Room) -> String {
     // Room names are ours (`room-<uuid>`): nothing to escape.
     format!("/rooms/{}", room.external_id)
@@ -245,7 +260,8 @@ impl VideoProvider for DailyVideoProvider {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             end_meeting: true,
-            recording: true,
+            // Daily records only rooms made with `enable_recording`.
+            recording: self.config.recording.is_some(),
             recording_link: true,
             attendance: false,
         }
@@ -373,6 +389,24 @@ impl VideoProvider for DailyVideoProvider {
         .map(drop)
     }
 
+    /// `DELETE /recordings/:id`; a recording already gone (404) counts as
+    /// deleted.
+    async fn delete_recording(&self, _room: &Room, recording_id: &str) -> Result<(), VideoError> {
+        check_recording_id(recording_id)?;
+        match self
+            .call(
+                Idempotency::Idempotent,
+                reqwest::Method::DELETE,
+                &format!("/recordings/{recording_id}"),
+                None,
+            )
+            .await
+        {
+            Ok(_) | Err(VideoError::NotFound) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A signed, short-lived download link: hand it out as is, never store
     /// or rebuild it.
     async fn recording_link(
@@ -380,16 +414,7 @@ impl VideoProvider for DailyVideoProvider {
         _room: &Room,
         recording_id: &str,
     ) -> Result<RecordingLink, VideoError> {
-        // The id goes into the path: accept Daily's id alphabet only.
-        if recording_id.is_empty()
-            || !recording_id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(VideoError::Invalid(format!(
-                "`{recording_id}` is not a Daily recording id"
-            )));
-        }
+        check_recording_id(recording_id)?;
         let answer = self
             .call(
                 Idempotency::Idempotent,

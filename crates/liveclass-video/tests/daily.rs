@@ -406,6 +406,7 @@ fn spec_path(path: &str) -> &'static str {
         p if p.starts_with("/recordings/") && p.ends_with("/access-link") => {
             "/recordings/{recording_id}/access-link"
         }
+        p if p.starts_with("/recordings/") => "/recordings/{recording_id}",
         p => panic!("no spec path known for {p}"),
     }
 }
@@ -518,12 +519,15 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
         link.expires_at.map(|t| t.unix_timestamp()),
         Some(1_893_500_000)
     );
+    p.delete_recording(&room, "d61cd7b2-a273-42b4-89bd-be763fd562c1")
+        .await
+        .unwrap();
     p.end_meeting(&room).await.unwrap();
     p.delete_room(&room).await.unwrap();
 
     let spec = daily_spec();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 9);
+    assert_eq!(requests.len(), 10);
     for request in &requests {
         assert_matches_spec(&spec, request);
     }
@@ -599,4 +603,43 @@ async fn a_recording_start_is_not_retried_after_a_server_error() {
         .unwrap_err();
     assert!(matches!(err, VideoError::Unavailable(_)), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn deleting_a_recording_deletes_it_and_a_missing_one_counts_as_deleted() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/recordings/rec-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deleted": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/recordings/rec-gone"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "not-found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = provider(&server);
+    let room = room(&server);
+    p.delete_recording(&room, "rec-1").await.unwrap();
+    p.delete_recording(&room, "rec-gone").await.unwrap();
+    // An id that could climb out of the path is refused before any call.
+    let err = p.delete_recording(&room, "../rooms/x").await.unwrap_err();
+    assert!(matches!(err, VideoError::Invalid(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn recording_is_a_capability_only_of_rooms_made_with_enable_recording() {
+    let server = MockServer::start().await;
+    assert!(!provider(&server).capabilities().recording);
+    let mut config = DailyConfig::new(Secret::new(KEY));
+    config.base_url = server.uri();
+    config.recording = Some("cloud".into());
+    assert!(
+        DailyVideoProvider::new(config)
+            .unwrap()
+            .capabilities()
+            .recording
+    );
 }

@@ -272,6 +272,8 @@ impl LiveClassService {
         let result = match action {
             CleanupAction::DeleteRoom => self.video.delete_room(&class.room).await,
             CleanupAction::EndMeeting => self.video.end_meeting(&class.room).await,
+            // Recording deletions are queued by the recording service.
+            CleanupAction::DeleteRecording => return,
         };
         let error = match result {
             Ok(()) | Err(VideoError::NotFound | VideoError::Unsupported) => return,
@@ -294,6 +296,7 @@ impl LiveClassService {
             class_id: class.id,
             action,
             room: class.room.clone(),
+            recording: None,
             attempts: 1,
             last_error: Some(error.to_string()),
         };

@@ -13,6 +13,8 @@ pub enum CleanupAction {
     DeleteRoom,
     /// End the meeting (its class ended).
     EndMeeting,
+    /// Delete a recording at the provider (`PendingCleanup::recording`).
+    DeleteRecording,
 }
 
 impl CleanupAction {
@@ -21,12 +23,13 @@ impl CleanupAction {
         match self {
             Self::DeleteRoom => "delete_room",
             Self::EndMeeting => "end_meeting",
+            Self::DeleteRecording => "delete_recording",
         }
     }
 
     /// The action named `raw`, if any.
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::DeleteRoom, Self::EndMeeting]
+        [Self::DeleteRoom, Self::EndMeeting, Self::DeleteRecording]
             .into_iter()
             .find(|a| a.as_str() == raw)
     }
@@ -45,6 +48,8 @@ pub struct PendingCleanup {
     pub action: CleanupAction,
     /// The provider's room.
     pub room: Room,
+    /// The provider's recording id, for [`CleanupAction::DeleteRecording`].
+    pub recording: Option<String>,
     /// Attempts so far, the claim that returned this one included.
     pub attempts: u32,
     /// Why the last attempt failed.

@@ -106,6 +106,13 @@ impl ProviderCleanups {
         let result = match cleanup.action {
             CleanupAction::DeleteRoom => self.video.delete_room(&cleanup.room).await,
             CleanupAction::EndMeeting => self.video.end_meeting(&cleanup.room).await,
+            CleanupAction::DeleteRecording => match &cleanup.recording {
+                Some(id) => self.video.delete_recording(&cleanup.room, id).await,
+                None => {
+                    tracing::error!(class_id = %cleanup.class_id, "dropping a recording deletion without a recording id");
+                    Ok(())
+                }
+            },
         };
         match result {
             // Gone already, or nothing to end: done either way.

@@ -27,6 +27,7 @@ fn pending(attempts: u32) -> PendingCleanup {
             host_url: None,
             password: None,
         },
+        recording: None,
         attempts,
         last_error: None,
     }

@@ -75,6 +75,14 @@ event_types! {
     ParticipantLeft = "participant.left",
     /// The recording URL was set (`data.class`, `data.recordingUrl`).
     RecordingSet = "recording.set",
+    /// A recording was started (`data.recording`).
+    RecordingStarted = "recording.started",
+    /// A recording was stopped; the provider prepares its files (`data.recording`).
+    RecordingStopped = "recording.stopped",
+    /// A recording failed (`data.recording`, with its `failure`).
+    RecordingFailed = "recording.failed",
+    /// A recording was deleted (`data.recording`).
+    RecordingDeleted = "recording.deleted",
 }
 
 impl EventType {
@@ -200,6 +208,22 @@ pub fn participation_data(p: &Participation) -> Value {
     })
 }
 
+/// A recording as events show it.
+pub fn recording_data(r: &crate::recording::Recording) -> Value {
+    json!({
+        "id": r.id.to_string(),
+        "liveClassId": r.class_id.to_string(),
+        "provider": r.provider,
+        "status": r.status.as_str(),
+        "visibility": r.visibility.as_str(),
+        "startedBy": r.started_by.as_ref().map(|u| u.as_str()),
+        "startedAt": opt_instant(r.started_at),
+        "stoppedAt": opt_instant(r.stopped_at),
+        "duration": r.duration_seconds,
+        "failure": r.failure,
+    })
+}
+
 impl NewEvent {
     fn of_class(class: &LiveClass, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
         Self {
@@ -253,6 +277,24 @@ impl NewEvent {
                 "recordingUrl": class.recording_url.as_ref().map(|u| u.as_str()),
             }),
         )
+    }
+
+    /// `recording.started`, `recording.stopped`, `recording.failed` or
+    /// `recording.deleted`: `{recording}` as it is after the change (its
+    /// grants left out: they name users the class's members need not know).
+    pub fn recording_changed(
+        recording: &crate::recording::Recording,
+        event_type: EventType,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: recording.tenant_id.clone(),
+            class_id: recording.class_id,
+            event_type,
+            occurred_at: at,
+            data: json!({ "recording": recording_data(recording) }),
+        }
     }
 
     /// `participant.joined`: `{participation, role, activeCount, capacity}`.

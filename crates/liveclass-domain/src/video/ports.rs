@@ -79,6 +79,16 @@ pub trait VideoProvider: Send + Sync {
         Err(VideoError::Unsupported)
     }
 
+    /// Deletes one of the room's recordings at the provider. Deleting a
+    /// recording that is already gone succeeds.
+    ///
+    /// # Errors
+    /// `Unsupported` unless [`Capabilities::recording`]; `Invalid` for an id
+    /// the provider cannot have issued; otherwise as `delete_room`.
+    async fn delete_recording(&self, _room: &Room, _recording_id: &str) -> Result<(), VideoError> {
+        Err(VideoError::Unsupported)
+    }
+
     /// A download link for one of the room's recordings.
     ///
     /// # Errors

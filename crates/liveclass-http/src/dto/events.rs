@@ -65,7 +65,8 @@ pub struct ClassEventResponse {
     /// `userName`, `firstJoinedAt`, `lastLeftAt`, `secondsPresent`);
     /// `participant.joined`/`participant.left`: `{participation, role` or
     /// `reason, activeCount, capacity}`; `recording.set`: `{class,
-    /// recordingUrl}`.
+    /// recordingUrl}`; `recording.started`/`stopped`/`failed`/`deleted`:
+    /// `{recording}`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

@@ -41,6 +41,10 @@ pub fn json_name(field: Field) -> &'static str {
         Field::After => "after",
         Field::WebhookUrl => "url",
         Field::EventTypes => "eventTypes",
+        Field::Visibility => "visibility",
+        Field::Level => "grants[].level",
+        Field::Grants => "grants",
+        Field::ExpiresAt => "grants[].expiresAt",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

@@ -63,6 +63,12 @@ error_codes! {
     WebhookTargetRefused = "webhook_target_refused", BAD_REQUEST;
     /// The class is not live.
     ClassNotLive = "class_not_live", BAD_REQUEST;
+    /// The class's video provider cannot record, or recording is not enabled for the class.
+    RecordingNotEnabled = "recording_not_enabled", BAD_REQUEST;
+    /// The recording is not running (only `starting` or `recording` ones stop).
+    RecordingNotRunning = "recording_not_running", BAD_REQUEST;
+    /// The recording is the class's seed-000 `recordingUrl`: it cannot be shared or deleted here.
+    RecordingExternal = "recording_external", BAD_REQUEST;
     /// The class has not ended yet.
     ClassNotEnded = "class_not_ended", BAD_REQUEST;
     /// The class has ended or was cancelled; it can no longer be edited.
@@ -111,6 +117,8 @@ error_codes! {
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
     WebhookDeliveryNotFound = "webhook_delivery_not_found", NOT_FOUND;
+    /// No such recording in the caller's tenant (or it was deleted).
+    RecordingNotFound = "recording_not_found", NOT_FOUND;
     /// No such schedule in the caller's tenant.
     ScheduleNotFound = "schedule_not_found", NOT_FOUND;
     /// No class has this join link in the caller's tenant.
@@ -123,6 +131,10 @@ error_codes! {
     ClassFull = "class_full", CONFLICT;
     /// The recording URL is set once and never changes.
     RecordingAlreadySet = "recording_already_set", CONFLICT;
+    /// The recording has no file yet: it is not `ready`, or the provider has not reported it.
+    RecordingNotReady = "recording_not_ready", CONFLICT;
+    /// Another recording of the class is running; stop it first.
+    RecordingAlreadyRunning = "recording_already_running", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
     /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.

@@ -341,3 +341,24 @@ impl From<liveclass_domain::webhooks::WebhookError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::recording::RecordingError> for ApiError {
+    fn from(e: liveclass_domain::recording::RecordingError) -> Self {
+        use liveclass_domain::recording::RecordingError as R;
+        match e {
+            R::Invalid(v) => v.into(),
+            R::ClassNotFound => class_not_found(),
+            R::NotFound => Self::new(C::RecordingNotFound, e.to_string()),
+            R::NotCreator => Self::new(C::NotClassCreator, e.to_string()),
+            R::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            R::NotSupported(_) => Self::new(C::RecordingNotEnabled, e.to_string()),
+            R::ClassFinished(_) => Self::new(C::ClassFinished, e.to_string()),
+            R::AlreadyRunning => Self::new(C::RecordingAlreadyRunning, e.to_string()),
+            R::NotRunning(_) => Self::new(C::RecordingNotRunning, e.to_string()),
+            R::External => Self::new(C::RecordingExternal, e.to_string()),
+            R::NotReady => Self::new(C::RecordingNotReady, e.to_string()),
+            R::Video(v) => v.into(),
+            R::Store(s) => s.into(),
+        }
+    }
+}

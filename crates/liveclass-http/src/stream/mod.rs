@@ -12,4 +12,6 @@ mod token;
 
 pub use hub::{EventHub, Subscription};
 pub use sse::{SseBody, StreamSettings, open_stream};
-pub use token::{STREAM_TOKEN_PREFIX, STREAM_TOKEN_TTL, StreamTokens};
+pub use token::{
+    RECORDING_LINK_PREFIX, RECORDING_LINK_TTL, STREAM_TOKEN_PREFIX, STREAM_TOKEN_TTL, StreamTokens,
+};
