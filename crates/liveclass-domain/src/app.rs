@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
+use crate::interaction::{InteractionService, Interactions};
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
@@ -97,6 +98,8 @@ pub struct Services {
     pub event_log: Arc<EventLogJobs>,
     /// Webhook endpoints and their deliveries.
     pub webhooks: Arc<dyn WebhookEndpoints>,
+    /// In-class interaction: the chat.
+    pub interactions: Arc<dyn Interactions>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
@@ -132,6 +135,12 @@ impl Services {
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
         Self {
+            interactions: Arc::new(InteractionService::new(
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

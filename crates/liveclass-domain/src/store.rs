@@ -6,6 +6,7 @@ use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
+use crate::interaction::MessageRepository;
 use crate::join_link::JoinLinkRepository;
 use crate::schedule::ScheduleRepository;
 use crate::webhooks::WebhookRepository;
@@ -38,6 +39,7 @@ pub trait Store:
     + AutoEndRepository
     + IdempotencyRepository
     + WebhookRepository
+    + MessageRepository
     + Send
     + Sync
 {
@@ -53,6 +55,7 @@ impl<T> Store for T where
         + AutoEndRepository
         + IdempotencyRepository
         + WebhookRepository
+        + MessageRepository
         + Send
         + Sync
 {

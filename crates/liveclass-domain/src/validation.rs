@@ -77,6 +77,10 @@ pub enum Field {
     WebhookUrl,
     /// A webhook endpoint's event type filter.
     EventTypes,
+    /// The text of a chat message (or question).
+    Content,
+    /// A filter on the kind of an interaction.
+    InteractionType,
 }
 
 impl Field {
@@ -118,6 +122,8 @@ impl Field {
             Self::WebhookUrl => "url",
             Self::EventTypes => "event_types",
             Self::EndedAt => "ended_at",
+            Self::Content => "content",
+            Self::InteractionType => "type",
         }
     }
 }

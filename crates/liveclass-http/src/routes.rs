@@ -20,7 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, health, join_links, live_classes as lc, schedules, webhooks as wh,
+    actual_times, calendar, health, interactions as ia, join_links, live_classes as lc, schedules,
+    webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -63,7 +64,10 @@ fn register(cfg: &mut ServiceConfig) {
         .service(wh::delete::delete_webhook_endpoint)
         .service(wh::rotate_secret::rotate_webhook_secret)
         .service(wh::deliveries::list_webhook_deliveries)
-        .service(wh::retry::retry_webhook_delivery);
+        .service(wh::retry::retry_webhook_delivery)
+        .service(ia::post_message::post_message)
+        .service(ia::list_messages::list_messages)
+        .service(ia::delete_message::delete_message);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

@@ -13,6 +13,7 @@
 //! - one module per port: `classes` (`ClassRepository`), `participations`
 //!   (`ParticipationRepository`), `schedules`, `join_links`,
 //!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`;
+//! - `messages`: class chats (`MessageRepository`);
 //! - `events`: the class event log (append, sequencer, reads, pruning);
 //! - `admission`: admitting a participant, the PostgreSQL and SQLite paths
 //!   side by side under one contract;
@@ -36,6 +37,7 @@ mod events;
 mod idempotency;
 mod join_links;
 mod listener;
+mod messages;
 mod migrations;
 mod participations;
 mod rows;

@@ -186,6 +186,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Chat messages of classes (see the `chat` migration).
+    class_messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        /// 1, 2, 3, … per class, in commit order.
+        position -> BigInt,
+        kind -> Text,
+        author_id -> Text,
+        author_name -> Nullable<Text>,
+        body -> Text,
+        posted_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Per class: the last chat position given.
+    class_message_heads (class_id) {
+        class_id -> Text,
+        tenant_id -> Text,
+        last_position -> BigInt,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -198,5 +225,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     schedules,
     calendar_tokens,
     webhook_endpoints,
-    webhook_deliveries
+    webhook_deliveries,
+    class_messages,
+    class_message_heads
 );

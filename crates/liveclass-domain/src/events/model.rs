@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::class::{LiveClass, Participation};
 use crate::ids::{ClassId, TenantId, UserId};
+use crate::interaction::Message;
 
 /// Identifies one event (the outgoing webhook's `webhook-id` too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,6 +76,11 @@ event_types! {
     ParticipantLeft = "participant.left",
     /// The recording URL was set (`data.class`, `data.recordingUrl`).
     RecordingSet = "recording.set",
+    /// A chat message was posted (`data.message`).
+    MessagePosted = "message.posted",
+    /// A chat message was deleted (`data.message`: its `id`, `position`,
+    /// `type`; `data.deletedBy`).
+    MessageDeleted = "message.deleted",
 }
 
 impl EventType {
@@ -200,7 +206,60 @@ pub fn participation_data(p: &Participation) -> Value {
     })
 }
 
+/// A chat message as events (and the API) show it.
+pub fn message_data(m: &Message) -> Value {
+    json!({
+        "id": m.id.to_string(),
+        "liveClassId": m.class_id.to_string(),
+        "position": m.position,
+        "type": m.kind.as_str(),
+        "authorId": m.author_id.as_str(),
+        "authorName": m.author_name,
+        "content": m.text,
+        "postedAt": instant_text(m.posted_at),
+    })
+}
+
 impl NewEvent {
+    fn of_message(m: &Message, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: m.tenant_id.clone(),
+            class_id: m.class_id,
+            event_type,
+            occurred_at: at,
+            data,
+        }
+    }
+
+    /// `message.posted`: `{message}`.
+    pub fn message_posted(m: &Message) -> Self {
+        Self::of_message(
+            m,
+            EventType::MessagePosted,
+            m.posted_at,
+            json!({ "message": message_data(m) }),
+        )
+    }
+
+    /// `message.deleted`: `{message: {id, position, type}, deletedBy}`
+    /// (the text is gone with the message).
+    pub fn message_deleted(m: &Message) -> Self {
+        Self::of_message(
+            m,
+            EventType::MessageDeleted,
+            m.deleted_at.unwrap_or(m.posted_at),
+            json!({
+                "message": {
+                    "id": m.id.to_string(),
+                    "position": m.position,
+                    "type": m.kind.as_str(),
+                },
+                "deletedBy": m.deleted_by.as_ref().map(|u| u.as_str()),
+            }),
+        )
+    }
+
     fn of_class(class: &LiveClass, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
         Self {
             id: EventId::random(),

@@ -26,6 +26,10 @@ pub enum EventTypeDto {
     ParticipantLeft,
     #[serde(rename = "recording.set")]
     RecordingSet,
+    #[serde(rename = "message.posted")]
+    MessagePosted,
+    #[serde(rename = "message.deleted")]
+    MessageDeleted,
 }
 
 impl From<EventType> for EventTypeDto {
@@ -39,6 +43,8 @@ impl From<EventType> for EventTypeDto {
             EventType::ParticipantJoined => Self::ParticipantJoined,
             EventType::ParticipantLeft => Self::ParticipantLeft,
             EventType::RecordingSet => Self::RecordingSet,
+            EventType::MessagePosted => Self::MessagePosted,
+            EventType::MessageDeleted => Self::MessageDeleted,
         }
     }
 }
@@ -66,7 +72,9 @@ pub struct ClassEventResponse {
     /// `userName`, `firstJoinedAt`, `lastLeftAt`, `secondsPresent`);
     /// `participant.joined`/`participant.left`: `{participation, role` or
     /// `reason, activeCount, capacity}`; `recording.set`: `{class,
-    /// recordingUrl}`.
+    /// recordingUrl}`; `message.posted`: `{message}` (a chat message as
+    /// `GET /live-classes/{id}/messages` shows it); `message.deleted`:
+    /// `{message: {id, position, type}, deletedBy}`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

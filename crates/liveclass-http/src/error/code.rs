@@ -101,12 +101,18 @@ error_codes! {
     TenantMismatch = "tenant_mismatch", FORBIDDEN;
     /// The caller is not in the live class.
     NotAdmitted = "not_admitted", FORBIDDEN;
+    /// The caller was removed from the class: they can no longer post in it.
+    RemovedFromClass = "removed_from_class", FORBIDDEN;
+    /// Only a message's author or a moderator of the class may delete it.
+    NotMessageAuthor = "not_message_author", FORBIDDEN;
     /// No such class in the caller's tenant.
     ClassNotFound = "class_not_found", NOT_FOUND;
     /// The caller has no active participation in the class.
     NotParticipating = "not_participating", NOT_FOUND;
     /// No such route.
     NotFound = "not_found", NOT_FOUND;
+    /// No such message in the class (or it was deleted).
+    MessageNotFound = "message_not_found", NOT_FOUND;
     /// No such webhook endpoint in the caller's tenant.
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
@@ -143,7 +149,7 @@ error_codes! {
     HeadersTooLarge = "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE;
     /// This `Idempotency-Key` was used within 24 hours for a different request.
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
-    /// Too many writes or joins by this user or tenant (the server's rate limits); retry after `Retry-After`.
+    /// Too many writes, joins or interactions (chat posts) by this user or tenant (the server's rate limits); retry after `Retry-After`.
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     /// A bug; the request id finds it in the logs.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;

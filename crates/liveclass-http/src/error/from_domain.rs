@@ -341,3 +341,40 @@ impl From<liveclass_domain::webhooks::WebhookError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::interaction::PostMessageError> for ApiError {
+    fn from(e: liveclass_domain::interaction::PostMessageError) -> Self {
+        use liveclass_domain::interaction::PostMessageError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::ListMessagesError> for ApiError {
+    fn from(e: liveclass_domain::interaction::ListMessagesError) -> Self {
+        use liveclass_domain::interaction::ListMessagesError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::DeleteMessageError> for ApiError {
+    fn from(e: liveclass_domain::interaction::DeleteMessageError) -> Self {
+        use liveclass_domain::interaction::DeleteMessageError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::MessageNotFound => Self::new(C::MessageNotFound, e.to_string()),
+            E::NotAuthor => Self::new(C::NotMessageAuthor, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 pub mod actual_times;
 pub mod calendar;
 pub mod health;
+pub mod interactions;
 pub mod join_links;
 pub mod live_classes;
 pub mod schedules;

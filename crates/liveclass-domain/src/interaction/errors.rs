@@ -1,0 +1,57 @@
+//! One error enum per chat operation.
+
+use crate::store::RepoError;
+
+/// Posting a message.
+#[derive(Debug, thiserror::Error)]
+pub enum PostMessageError {
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: the class is not live.
+    #[error("Messages can only be posted while the class is live")]
+    NotLive,
+    /// Refused: the caller is not in the live class.
+    #[error("Only participants admitted to the live class can post")]
+    NotAdmitted,
+    /// Refused: the caller was removed from the class.
+    #[error("You were removed from this class and cannot post")]
+    Removed,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}
+
+/// Listing messages.
+#[derive(Debug, thiserror::Error)]
+pub enum ListMessagesError {
+    /// An input value was refused.
+    #[error(transparent)]
+    Invalid(#[from] crate::validation::ValidationError),
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: the caller never was in the class and does not moderate it.
+    #[error("Only the class's participants and moderators can read its chat")]
+    NotAdmitted,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}
+
+/// Deleting a message.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteMessageError {
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: no such message in the class (or already deleted).
+    #[error("Message not found")]
+    MessageNotFound,
+    /// Refused: only its author or a moderator deletes a message.
+    #[error("Only the message's author or a moderator can delete it")]
+    NotAuthor,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}

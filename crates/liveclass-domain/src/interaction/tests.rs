@@ -1,0 +1,269 @@
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::*;
+use crate::caller::{Caller, Role};
+use crate::class::ports::MockClassRepository;
+use crate::class::{Capacity, ClassStatus, LiveClass, Title};
+use crate::clock::FixedClock;
+use crate::ids::{ClassId, MessageId, RoomId, SequentialIds, TenantId, UserId};
+use crate::join_link::JoinHash;
+use crate::video::Room;
+
+const NOW: OffsetDateTime = datetime!(2030-03-04 19:00 UTC);
+
+fn class(status: ClassStatus) -> LiveClass {
+    LiveClass {
+        id: ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+        tenant_id: TenantId::parse("acme").unwrap(),
+        created_by: UserId::parse("teacher").unwrap(),
+        title: Title::parse("Rust").unwrap(),
+        description: None,
+        room_id: RoomId::from_uuid(uuid::Uuid::from_u128(2)),
+        room: Room {
+            provider: "jitsi".into(),
+            external_id: "r".into(),
+            join_url: "https://meet.example/r".into(),
+            host_url: None,
+            password: None,
+        },
+        status,
+        scheduled_at: NOW,
+        scheduled_end: None,
+        course_id: None,
+        occurrence: None,
+        join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
+        ical_sequence: 0,
+        started_at: None,
+        ended_at: None,
+        max_participants: Capacity::from_stored(10),
+        recording_url: None,
+        created_at: NOW,
+        updated_at: NOW,
+    }
+}
+
+fn caller(user: &str, roles: Vec<Role>) -> Caller {
+    Caller {
+        user_id: UserId::parse(user).unwrap(),
+        tenant_id: TenantId::parse("acme").unwrap(),
+        roles,
+        name: Some(format!("{user}'s name")),
+    }
+}
+
+fn service(found: Option<LiveClass>, messages: MockMessageRepository) -> InteractionService {
+    let mut classes = MockClassRepository::new();
+    classes
+        .expect_find()
+        .returning(move |_, _| Ok(found.clone()));
+    InteractionService::new(
+        Arc::new(classes),
+        Arc::new(messages),
+        Arc::new(FixedClock::at(NOW)),
+        Arc::new(SequentialIds::default()),
+    )
+}
+
+fn stored(m: &NewMessage) -> Message {
+    Message {
+        id: m.id,
+        tenant_id: m.tenant_id.clone(),
+        class_id: m.class_id,
+        position: 1,
+        kind: m.kind,
+        author_id: m.author_id.clone(),
+        author_name: m.author_name.clone(),
+        text: m.text.as_str().to_owned(),
+        posted_at: m.posted_at,
+        deleted_at: None,
+        deleted_by: None,
+    }
+}
+
+#[test]
+fn the_creator_and_the_tenants_managers_moderate_a_class() {
+    let c = class(ClassStatus::Live);
+    assert!(is_moderator(&caller("teacher", vec![]), &c));
+    assert!(is_moderator(
+        &caller("boss", vec![Role::TrainingManager]),
+        &c
+    ));
+    assert!(is_moderator(&caller("admin", vec![Role::OrgAdmin]), &c));
+    assert!(!is_moderator(
+        &caller("student", vec![Role::Other("teacher".into())]),
+        &c
+    ));
+}
+
+#[tokio::test]
+async fn a_participant_posts_under_the_participant_guard_a_moderator_under_the_moderator_one() {
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_post_message()
+        .withf(|m, g| m.author_id.as_str() == "student" && *g == PostGuard::Participant)
+        .times(1)
+        .returning(|m, _| Ok(PostOutcome::Posted(stored(m))));
+    messages
+        .expect_post_message()
+        .withf(|m, g| m.author_id.as_str() == "teacher" && *g == PostGuard::Moderator)
+        .times(1)
+        .returning(|m, _| Ok(PostOutcome::Posted(stored(m))));
+    let svc = service(Some(class(ClassStatus::Live)), messages);
+    let text = MessageText::parse("hello").unwrap();
+    let posted = svc
+        .post_message(
+            &caller("student", vec![]),
+            ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+            text.clone(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(posted.author_name.as_deref(), Some("student's name"));
+    assert_eq!(posted.posted_at, NOW);
+    svc.post_message(&caller("teacher", vec![]), posted.class_id, text)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn posting_outside_a_live_class_or_as_an_outsider_is_refused() {
+    let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+    let text = MessageText::parse("hello").unwrap();
+    let student = caller("student", vec![]);
+    for status in [
+        ClassStatus::Scheduled,
+        ClassStatus::Ended,
+        ClassStatus::Cancelled,
+    ] {
+        let svc = service(Some(class(status)), MockMessageRepository::new());
+        let err = svc
+            .post_message(&student, id, text.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, PostMessageError::NotLive),
+            "{status:?}: {err:?}"
+        );
+    }
+    let svc = service(None, MockMessageRepository::new());
+    let err = svc
+        .post_message(&student, id, text.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PostMessageError::ClassNotFound));
+    for (outcome, check) in [
+        (PostOutcome::NotAdmitted, "admitted"),
+        (PostOutcome::Removed, "removed"),
+        (PostOutcome::NotLive, "live"),
+    ] {
+        let mut messages = MockMessageRepository::new();
+        messages
+            .expect_post_message()
+            .returning(move |_, _| Ok(outcome.clone()));
+        let svc = service(Some(class(ClassStatus::Live)), messages);
+        let err = svc
+            .post_message(&student, id, text.clone())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains(check), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn only_moderators_and_past_or_present_participants_read_the_chat() {
+    let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_has_participated()
+        .returning(|_, _, u| Ok(u.as_str() == "attendee"));
+    messages.expect_list_messages().returning(|_, _, _, _, _| {
+        Ok(MessagePage {
+            messages: vec![],
+            has_more: false,
+        })
+    });
+    let svc = service(Some(class(ClassStatus::Ended)), messages);
+    for reader in [
+        caller("attendee", vec![]),
+        caller("teacher", vec![]),
+        caller("manager", vec![Role::OrgAdmin]),
+    ] {
+        svc.list_messages(&reader, id, MessageQuery::default())
+            .await
+            .unwrap();
+    }
+    let err = svc
+        .list_messages(&caller("stranger", vec![]), id, MessageQuery::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ListMessagesError::NotAdmitted));
+}
+
+#[tokio::test]
+async fn pages_are_50_by_default_and_at_most_100() {
+    let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_list_messages()
+        .withf(|_, _, after, limit, _| *after == 0 && *limit == 50)
+        .times(1)
+        .returning(|_, _, _, _, _| {
+            Ok(MessagePage {
+                messages: vec![],
+                has_more: false,
+            })
+        });
+    let svc = service(Some(class(ClassStatus::Live)), messages);
+    let teacher = caller("teacher", vec![]);
+    svc.list_messages(&teacher, id, MessageQuery::default())
+        .await
+        .unwrap();
+    for (after, limit) in [(Some(-1), None), (None, Some(0)), (None, Some(101))] {
+        let err = svc
+            .list_messages(
+                &teacher,
+                id,
+                MessageQuery {
+                    after,
+                    limit,
+                    kinds: vec![],
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ListMessagesError::Invalid(_)), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_moderator_deletes_any_message_others_only_their_own() {
+    let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_delete_message()
+        .withf(|_, _, _, by, any, _| by.as_str() == "teacher" && *any)
+        .times(1)
+        .returning(|_, _, _, _, _, _| Ok(DeleteOutcome::NotFound));
+    messages
+        .expect_delete_message()
+        .withf(|_, _, _, by, any, _| by.as_str() == "student" && !*any)
+        .times(1)
+        .returning(|_, _, _, _, _, _| Ok(DeleteOutcome::NotAuthor));
+    let svc = service(Some(class(ClassStatus::Live)), messages);
+    let message = MessageId::from_uuid(uuid::Uuid::from_u128(9));
+    let err = svc
+        .delete_message(&caller("teacher", vec![]), id, message)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeleteMessageError::MessageNotFound));
+    let err = svc
+        .delete_message(&caller("student", vec![]), id, message)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeleteMessageError::NotAuthor));
+}
