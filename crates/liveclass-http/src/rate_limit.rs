@@ -3,7 +3,8 @@
 //! - A **write** is an authenticated `POST`, `PUT`, `PATCH` or `DELETE`; a
 //!   **join** is `POST /live-classes/{id}/join` or `GET /join/{hash}`, and
 //!   counts against the join limits only; an **interaction** (a `POST` or
-//!   `DELETE` under `/live-classes/{id}/messages`) counts against the
+//!   `DELETE` under `/live-classes/{id}/messages` or `…/questions`) counts
+//!   against the
 //!   interaction limit only ([`kind_of`]).
 //! - Each limit is a [`Quota`]: `requests` per `period`, as a burst of
 //!   `requests` that refills evenly over the period (GCRA). A request over
@@ -100,7 +101,10 @@ pub enum Kind {
 }
 
 /// The collections under a class whose writes are interactions.
-const INTERACTION_PATHS: &[&str] = &["/live-classes/{liveClassId}/messages"];
+const INTERACTION_PATHS: &[&str] = &[
+    "/live-classes/{liveClassId}/messages",
+    "/live-classes/{liveClassId}/questions",
+];
 
 /// What a request to the route `pattern` (its template, e.g.
 /// `/live-classes/{liveClassId}/join`) with `method` counts as, if anything.
@@ -200,7 +204,7 @@ impl RateLimiter {
                 let what = match kind {
                     Kind::Write => "writes",
                     Kind::Join => "joins",
-                    Kind::Interaction => "chat posts and deletions",
+                    Kind::Interaction => "chat posts, questions and votes",
                 };
                 return Err(ApiError::new(
                     ErrorCode::RateLimited,

@@ -67,7 +67,11 @@ fn register(cfg: &mut ServiceConfig) {
         .service(wh::retry::retry_webhook_delivery)
         .service(ia::post_message::post_message)
         .service(ia::list_messages::list_messages)
-        .service(ia::delete_message::delete_message);
+        .service(ia::delete_message::delete_message)
+        .service(ia::ask_question::ask_question)
+        .service(ia::list_questions::list_questions)
+        .service(ia::upvote_question::upvote_question)
+        .service(ia::set_question_status::set_question_status);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

@@ -16,7 +16,7 @@ use liveclass_domain::events::{EventType, NewEvent};
 use liveclass_domain::ids::{ClassId, MessageId, TenantId, UserId};
 use liveclass_domain::interaction::{
     DeleteOutcome, Message, MessageKind, MessagePage, MessageRepository, NewMessage, PostGuard,
-    PostOutcome,
+    PostOutcome, QuestionSort, QuestionStatus, UpvoteOutcome,
 };
 use liveclass_domain::store::RepoError;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -27,7 +27,9 @@ use crate::connection::AnyConnection;
 use crate::events;
 use crate::participations::{active_participation, lock_class_shared};
 use crate::rows::{from_db_time, to_db_time, uuid};
-use crate::schema::{class_events, class_message_heads, class_messages, participations};
+use crate::schema::{
+    class_events, class_message_heads, class_messages, participations, question_votes,
+};
 use crate::store::{DieselStore, corrupt, write_transaction};
 
 #[derive(Queryable, Selectable)]
@@ -44,6 +46,9 @@ struct MessageRow {
     posted_at: PrimitiveDateTime,
     deleted_at: Option<PrimitiveDateTime>,
     deleted_by: Option<String>,
+    anonymous: bool,
+    question_status: Option<String>,
+    upvotes: i32,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -58,6 +63,13 @@ impl TryFrom<MessageRow> for Message {
             kind: MessageKind::parse(&r.kind)?,
             author_id: UserId::parse(&r.author_id)?,
             author_name: r.author_name,
+            anonymous: r.anonymous,
+            status: r
+                .question_status
+                .as_deref()
+                .map(QuestionStatus::parse)
+                .transpose()?,
+            upvotes: u32::try_from(r.upvotes)?,
             text: r.body,
             posted_at: from_db_time(r.posted_at),
             deleted_at: r.deleted_at.map(from_db_time),
@@ -111,27 +123,42 @@ fn next_position(
     })
 }
 
+/// Why the class refuses `user`'s post (or vote) now, if it does: locks
+/// the class row for share first (see the module docs).
+fn refusal(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    class_id: &str,
+    user: &str,
+    guard: PostGuard,
+) -> Result<Option<PostOutcome>, DieselError> {
+    if !lock_class_shared(conn, tenant, class_id)? {
+        return Ok(Some(PostOutcome::ClassNotFound));
+    }
+    if load_status(conn, tenant, class_id)? != Some(ClassStatus::Live) {
+        return Ok(Some(PostOutcome::NotLive));
+    }
+    if guard == PostGuard::Participant {
+        if removed_from_class(conn, tenant, class_id, user)? {
+            return Ok(Some(PostOutcome::Removed));
+        }
+        if active_participation(conn, class_id, user)?.is_none() {
+            return Ok(Some(PostOutcome::NotAdmitted));
+        }
+    }
+    Ok(None)
+}
+
 fn post(
     conn: &mut AnyConnection,
     m: &NewMessage,
     guard: PostGuard,
 ) -> Result<PostOutcome, DieselError> {
     let (tenant, class_id) = (m.tenant_id.as_str(), m.class_id.to_string());
-    if !lock_class_shared(conn, tenant, &class_id)? {
-        return Ok(PostOutcome::ClassNotFound);
+    if let Some(refused) = refusal(conn, tenant, &class_id, m.author_id.as_str(), guard)? {
+        return Ok(refused);
     }
-    if load_status(conn, tenant, &class_id)? != Some(ClassStatus::Live) {
-        return Ok(PostOutcome::NotLive);
-    }
-    if guard == PostGuard::Participant {
-        let author = m.author_id.as_str();
-        if removed_from_class(conn, tenant, &class_id, author)? {
-            return Ok(PostOutcome::Removed);
-        }
-        if active_participation(conn, &class_id, author)?.is_none() {
-            return Ok(PostOutcome::NotAdmitted);
-        }
-    }
+    let status = (m.kind == MessageKind::Question).then_some(QuestionStatus::Open);
     let position = next_position(conn, tenant, &class_id)?;
     diesel::insert_into(class_messages::table)
         .values((
@@ -144,6 +171,8 @@ fn post(
             class_messages::author_name.eq(m.author_name.as_deref()),
             class_messages::body.eq(m.text.as_str()),
             class_messages::posted_at.eq(to_db_time(m.posted_at)),
+            class_messages::anonymous.eq(m.anonymous),
+            class_messages::question_status.eq(status.map(|s| s.as_str())),
         ))
         .execute(conn)?;
     let message = Message {
@@ -154,12 +183,19 @@ fn post(
         kind: m.kind,
         author_id: m.author_id.clone(),
         author_name: m.author_name.clone(),
+        anonymous: m.anonymous,
+        status,
+        upvotes: 0,
         text: m.text.as_str().to_owned(),
         posted_at: liveclass_domain::instant::to_utc(m.posted_at),
         deleted_at: None,
         deleted_by: None,
     };
-    events::append(conn, &NewEvent::message_posted(&message))?;
+    let event = match message.kind {
+        MessageKind::Chat => NewEvent::message_posted(&message),
+        MessageKind::Question => NewEvent::question_asked(&message),
+    };
+    events::append(conn, &event)?;
     Ok(PostOutcome::Posted(message))
 }
 
@@ -206,6 +242,97 @@ fn delete(
     message.text.clear();
     events::append(conn, &NewEvent::message_deleted(&message))?;
     Ok(DeleteOutcome::Deleted(message))
+}
+
+/// The undeleted question `id` of the class.
+fn find_question(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    class_id: &str,
+    id: &str,
+) -> Result<Option<Message>, DieselError> {
+    class_messages::table
+        .filter(class_messages::tenant_id.eq(tenant))
+        .filter(class_messages::class_id.eq(class_id))
+        .filter(class_messages::id.eq(id))
+        .filter(class_messages::kind.eq(MessageKind::Question.as_str()))
+        .filter(class_messages::deleted_at.is_null())
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Message::try_from)
+        .transpose()
+        .map_err(corrupt)
+}
+
+fn upvote(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    class_id: &str,
+    id: &str,
+    user: &str,
+    guard: PostGuard,
+    at: OffsetDateTime,
+) -> Result<UpvoteOutcome, DieselError> {
+    if let Some(refused) = refusal(conn, tenant, class_id, user, guard)? {
+        return Ok(UpvoteOutcome::Refused(refused));
+    }
+    if find_question(conn, tenant, class_id, id)?.is_none() {
+        return Ok(UpvoteOutcome::QuestionNotFound);
+    }
+    // The key decides: of concurrent upvotes by one user, one inserts.
+    let inserted = per_backend!(conn, |c| {
+        diesel::insert_into(question_votes::table)
+            .values((
+                question_votes::question_id.eq(id),
+                question_votes::user_id.eq(user),
+                question_votes::tenant_id.eq(tenant),
+                question_votes::class_id.eq(class_id),
+                question_votes::voted_at.eq(to_db_time(at)),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c)?
+    });
+    if inserted == 0 {
+        return Ok(UpvoteOutcome::AlreadyUpvoted);
+    }
+    // One atomic increment per vote row: the count is exact.
+    diesel::update(class_messages::table.filter(class_messages::id.eq(id)))
+        .set(class_messages::upvotes.eq(class_messages::upvotes + 1))
+        .execute(conn)?;
+    let Some(question) = find_question(conn, tenant, class_id, id)? else {
+        return Ok(UpvoteOutcome::QuestionNotFound);
+    };
+    events::append(conn, &NewEvent::question_upvoted(&question, at))?;
+    Ok(UpvoteOutcome::Upvoted(question))
+}
+
+fn set_status(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    class_id: &str,
+    id: &str,
+    status: QuestionStatus,
+    at: OffsetDateTime,
+) -> Result<Option<Message>, DieselError> {
+    let changed = diesel::update(
+        class_messages::table
+            .filter(class_messages::tenant_id.eq(tenant))
+            .filter(class_messages::class_id.eq(class_id))
+            .filter(class_messages::id.eq(id))
+            .filter(class_messages::kind.eq(MessageKind::Question.as_str()))
+            .filter(class_messages::deleted_at.is_null()),
+    )
+    .set(class_messages::question_status.eq(status.as_str()))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    let question = find_question(conn, tenant, class_id, id)?;
+    if let Some(question) = &question {
+        events::append(conn, &NewEvent::question_status_changed(question, at))?;
+    }
+    Ok(question)
 }
 
 #[async_trait]
@@ -273,6 +400,83 @@ impl MessageRepository for DieselStore {
         self.run("delete message", move |conn| {
             write_transaction(conn, |conn| {
                 delete(conn, &tenant, &class_id, &id, &by, any_author, at)
+            })
+        })
+        .await
+    }
+
+    async fn list_questions(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        status: Option<QuestionStatus>,
+        sort: QuestionSort,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Message>, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        self.run("list questions", move |conn| {
+            let mut query = class_messages::table
+                .filter(class_messages::tenant_id.eq(&tenant))
+                .filter(class_messages::class_id.eq(&class_id))
+                .filter(class_messages::kind.eq(MessageKind::Question.as_str()))
+                .filter(class_messages::deleted_at.is_null())
+                .into_boxed();
+            if let Some(status) = status {
+                query = query.filter(class_messages::question_status.eq(status.as_str()));
+            }
+            query = match sort {
+                QuestionSort::Votes => query.order((
+                    class_messages::upvotes.desc(),
+                    class_messages::position.asc(),
+                )),
+                QuestionSort::Time => query.order(class_messages::position.asc()),
+            };
+            query
+                .limit(i64::from(limit))
+                .offset(i64::from(offset))
+                .select(MessageRow::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(Message::try_from)
+                .collect::<anyhow::Result<Vec<_>>>()
+                .map_err(corrupt)
+        })
+        .await
+    }
+
+    async fn upvote_question(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        id: MessageId,
+        user: &UserId,
+        guard: PostGuard,
+        at: OffsetDateTime,
+    ) -> Result<UpvoteOutcome, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        let (id, user) = (id.to_string(), user.as_str().to_owned());
+        self.run("upvote question", move |conn| {
+            write_transaction(conn, |conn| {
+                upvote(conn, &tenant, &class_id, &id, &user, guard, at)
+            })
+        })
+        .await
+    }
+
+    async fn set_question_status(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        id: MessageId,
+        status: QuestionStatus,
+        at: OffsetDateTime,
+    ) -> Result<Option<Message>, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        let id = id.to_string();
+        self.run("set question status", move |conn| {
+            write_transaction(conn, |conn| {
+                set_status(conn, &tenant, &class_id, &id, status, at)
             })
         })
         .await

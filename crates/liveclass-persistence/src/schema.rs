@@ -201,6 +201,22 @@ diesel::table! {
         posted_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Text>,
+        /// The author is never shown.
+        anonymous -> Bool,
+        /// A question's status (`open`, `answered`, `dismissed`).
+        question_status -> Nullable<Text>,
+        upvotes -> Integer,
+    }
+}
+
+diesel::table! {
+    /// One upvote per user and question (the key decides).
+    question_votes (question_id, user_id) {
+        question_id -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        voted_at -> Timestamp,
     }
 }
 
@@ -227,5 +243,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_deliveries,
     class_messages,
-    class_message_heads
+    class_message_heads,
+    question_votes
 );

@@ -19,7 +19,7 @@ use liveclass_domain::events::{LeaveReason, NewEvent};
 use liveclass_domain::ids::{IdGenerator, MessageId, RandomIds};
 use liveclass_domain::interaction::{
     DeleteOutcome, Message, MessageKind, MessageRepository, MessageText, NewMessage, PostGuard,
-    PostOutcome,
+    PostOutcome, QuestionSort, QuestionStatus, UpvoteOutcome,
 };
 use liveclass_persistence::schema::class_events;
 use liveclass_persistence::testing::TestDatabase;
@@ -36,6 +36,7 @@ fn message(class: &LiveClass, who: &str, text: &str) -> NewMessage {
         kind: MessageKind::Chat,
         author_id: user(who),
         author_name: Some(format!("{who} name")),
+        anonymous: false,
         text: MessageText::parse(text).unwrap(),
         posted_at: T0 + Duration::minutes(1),
     }
@@ -336,7 +337,223 @@ async fn pages_follow_positions_and_tenants_stay_apart(db: TestDatabase) {
     );
 }
 
+fn question(class: &LiveClass, who: &str, text: &str, anonymous: bool) -> NewMessage {
+    NewMessage {
+        kind: MessageKind::Question,
+        anonymous,
+        ..message(class, who, text)
+    }
+}
+
+async fn anonymous_questions_keep_their_author_out_of_events(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 10).await;
+    admit(&store, &class, "shy").await;
+    let asked = posted(
+        store
+            .post_message(
+                &question(&class, "shy", "Why?", true),
+                PostGuard::Participant,
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (asked.anonymous, asked.status),
+        (true, Some(QuestionStatus::Open))
+    );
+    // Stored for abuse handling…
+    assert_eq!(all(&store, &class).await[0].author_id, user("shy"));
+    // …and in no event.
+    let events = event_data(&store, &class, "question.asked");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["question"]["content"], "Why?");
+    assert_eq!(events[0]["question"]["isAnonymous"], true);
+    let text = events[0].to_string();
+    assert!(!text.contains("shy"), "{text}");
+    assert!(event_data(&store, &class, "message.posted").is_empty());
+}
+
+async fn one_upvote_per_user_under_concurrency_and_exact_counts(db: TestDatabase) {
+    let store = Arc::new(DieselStore::new(db.pool.clone()));
+    let class = live_class(&store, 40).await;
+    for i in 0..30 {
+        admit(&store, &class, &format!("u{i}")).await;
+    }
+    let q = posted(
+        store
+            .post_message(
+                &question(&class, "teacher", "Ready?", false),
+                PostGuard::Moderator,
+            )
+            .await
+            .unwrap(),
+    );
+    // Every user upvotes twice at once.
+    let votes: Vec<_> = (0..60)
+        .map(|i| {
+            let (store, class) = (store.clone(), class.clone());
+            tokio::spawn(async move {
+                store
+                    .upvote_question(
+                        &class.tenant_id,
+                        class.id,
+                        q.id,
+                        &user(&format!("u{}", i % 30)),
+                        PostGuard::Participant,
+                        T0 + Duration::minutes(2),
+                    )
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let (mut upvoted, mut again) = (0, 0);
+    for v in votes {
+        match v.await.unwrap() {
+            UpvoteOutcome::Upvoted(_) => upvoted += 1,
+            UpvoteOutcome::AlreadyUpvoted => again += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((upvoted, again), (30, 30));
+    let listed = store
+        .list_questions(&class.tenant_id, class.id, None, QuestionSort::Votes, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(listed[0].upvotes, 30);
+    let counts: Vec<u64> = event_data(&store, &class, "question.upvoted")
+        .iter()
+        .map(|e| e["question"]["upvotes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts.len(), 30);
+    let distinct: HashSet<u64> = counts.iter().copied().collect();
+    assert_eq!(
+        distinct,
+        (1..=30).collect(),
+        "each upvote's event has its count"
+    );
+    // Not admitted, not a question, not live.
+    let outsider = store
+        .upvote_question(
+            &class.tenant_id,
+            class.id,
+            q.id,
+            &user("nobody"),
+            PostGuard::Participant,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(outsider, UpvoteOutcome::Refused(PostOutcome::NotAdmitted));
+    let chat = posted(post(&store, &class, "teacher", PostGuard::Moderator).await);
+    let not_a_question = store
+        .upvote_question(
+            &class.tenant_id,
+            class.id,
+            chat.id,
+            &user("u1"),
+            PostGuard::Participant,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(not_a_question, UpvoteOutcome::QuestionNotFound);
+}
+
+async fn questions_sort_by_votes_or_time_and_moderators_set_their_status(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = live_class(&store, 10).await;
+    admit(&store, &class, "ada").await;
+    let mut ids = Vec::new();
+    for text in ["first", "second", "third"] {
+        let q = posted(
+            store
+                .post_message(
+                    &question(&class, "teacher", text, false),
+                    PostGuard::Moderator,
+                )
+                .await
+                .unwrap(),
+        );
+        ids.push(q.id);
+    }
+    store
+        .upvote_question(
+            &class.tenant_id,
+            class.id,
+            ids[2],
+            &user("ada"),
+            PostGuard::Participant,
+            T0,
+        )
+        .await
+        .unwrap();
+    let texts = |qs: Vec<Message>| qs.into_iter().map(|q| q.text).collect::<Vec<_>>();
+    let by_votes = store
+        .list_questions(&class.tenant_id, class.id, None, QuestionSort::Votes, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(texts(by_votes), ["third", "first", "second"]);
+    let by_time = store
+        .list_questions(&class.tenant_id, class.id, None, QuestionSort::Time, 2, 1)
+        .await
+        .unwrap();
+    assert_eq!(texts(by_time), ["second", "third"]);
+    let answered = store
+        .set_question_status(
+            &class.tenant_id,
+            class.id,
+            ids[0],
+            QuestionStatus::Answered,
+            T0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(answered.status, Some(QuestionStatus::Answered));
+    store
+        .set_question_status(
+            &class.tenant_id,
+            class.id,
+            ids[1],
+            QuestionStatus::Dismissed,
+            T0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let open = store
+        .list_questions(
+            &class.tenant_id,
+            class.id,
+            Some(QuestionStatus::Open),
+            QuestionSort::Time,
+            10,
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(texts(open), ["third"]);
+    assert_eq!(event_data(&store, &class, "question.answered").len(), 1);
+    assert_eq!(event_data(&store, &class, "question.dismissed").len(), 1);
+    let foreign = store
+        .set_question_status(
+            &tenant("tenant-b"),
+            class.id,
+            ids[0],
+            QuestionStatus::Open,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(foreign.is_none());
+}
+
 on_both_backends!(
+    anonymous_questions_keep_their_author_out_of_events,
+    one_upvote_per_user_under_concurrency_and_exact_counts,
+    questions_sort_by_votes_or_time_and_moderators_set_their_status,
     a_participant_posts_and_the_post_is_listed_and_an_event,
     posts_are_refused_without_writing_unless_live_admitted_and_not_removed,
     concurrent_posts_get_gapless_positions_and_a_follower_never_skips,

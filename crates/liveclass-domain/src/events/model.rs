@@ -78,9 +78,21 @@ event_types! {
     RecordingSet = "recording.set",
     /// A chat message was posted (`data.message`).
     MessagePosted = "message.posted",
-    /// A chat message was deleted (`data.message`: its `id`, `position`,
-    /// `type`; `data.deletedBy`).
+    /// A chat message or question was deleted (`data.message`: its `id`,
+    /// `position`, `type`; `data.deletedBy`, `null` for an anonymous
+    /// author's own deletion).
     MessageDeleted = "message.deleted",
+    /// A question was asked (`data.question`; no author when anonymous).
+    QuestionAsked = "question.asked",
+    /// A question was upvoted (`data.question`: `id`, `position`,
+    /// `upvotes`; never the voter).
+    QuestionUpvoted = "question.upvoted",
+    /// A moderator marked a question answered (`data.question`).
+    QuestionAnswered = "question.answered",
+    /// A moderator dismissed a question (`data.question`).
+    QuestionDismissed = "question.dismissed",
+    /// A moderator opened a question again (`data.question`).
+    QuestionReopened = "question.reopened",
 }
 
 impl EventType {
@@ -206,15 +218,23 @@ pub fn participation_data(p: &Participation) -> Value {
     })
 }
 
-/// A chat message as events (and the API) show it.
+/// A chat message or question as events show it. **The one place** that
+/// renders a message for events: an anonymous message's author (id and
+/// name) is left out here, so no event can carry it.
 pub fn message_data(m: &Message) -> Value {
+    let (author_id, author_name) = m
+        .shown_author()
+        .map_or((None, None), |(id, name)| (Some(id.as_str()), name));
     json!({
         "id": m.id.to_string(),
         "liveClassId": m.class_id.to_string(),
         "position": m.position,
         "type": m.kind.as_str(),
-        "authorId": m.author_id.as_str(),
-        "authorName": m.author_name,
+        "authorId": author_id,
+        "authorName": author_name,
+        "isAnonymous": m.anonymous,
+        "status": m.status.map(|s| s.as_str()),
+        "upvotes": m.upvotes,
         "content": m.text,
         "postedAt": instant_text(m.posted_at),
     })
@@ -242,8 +262,45 @@ impl NewEvent {
         )
     }
 
+    /// `question.asked`: `{question}` (no author when anonymous).
+    pub fn question_asked(m: &Message) -> Self {
+        Self::of_message(
+            m,
+            EventType::QuestionAsked,
+            m.posted_at,
+            json!({ "question": message_data(m) }),
+        )
+    }
+
+    /// `question.upvoted`: `{question: {id, position, upvotes}}`, the count
+    /// after the upvote; never who voted.
+    pub fn question_upvoted(m: &Message, at: OffsetDateTime) -> Self {
+        Self::of_message(
+            m,
+            EventType::QuestionUpvoted,
+            at,
+            json!({ "question": {
+                "id": m.id.to_string(),
+                "position": m.position,
+                "upvotes": m.upvotes,
+            }}),
+        )
+    }
+
+    /// `question.answered`, `question.dismissed` or `question.reopened`
+    /// (after its status): `{question}`.
+    pub fn question_status_changed(m: &Message, at: OffsetDateTime) -> Self {
+        let event_type = match m.status {
+            Some(crate::interaction::QuestionStatus::Answered) => EventType::QuestionAnswered,
+            Some(crate::interaction::QuestionStatus::Dismissed) => EventType::QuestionDismissed,
+            _ => EventType::QuestionReopened,
+        };
+        Self::of_message(m, event_type, at, json!({ "question": message_data(m) }))
+    }
+
     /// `message.deleted`: `{message: {id, position, type}, deletedBy}`
-    /// (the text is gone with the message).
+    /// (the text is gone with the message; `deletedBy` is `null` when an
+    /// anonymous author deleted their own).
     pub fn message_deleted(m: &Message) -> Self {
         Self::of_message(
             m,
@@ -255,7 +312,11 @@ impl NewEvent {
                     "position": m.position,
                     "type": m.kind.as_str(),
                 },
-                "deletedBy": m.deleted_by.as_ref().map(|u| u.as_str()),
+                "deletedBy": m
+                    .deleted_by
+                    .as_ref()
+                    .filter(|by| !(m.anonymous && **by == m.author_id))
+                    .map(|u| u.as_str()),
             }),
         )
     }

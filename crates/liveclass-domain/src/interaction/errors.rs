@@ -55,3 +55,46 @@ pub enum DeleteMessageError {
     #[error(transparent)]
     Store(#[from] RepoError),
 }
+
+/// Upvoting a question.
+#[derive(Debug, thiserror::Error)]
+pub enum UpvoteQuestionError {
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: no such question in the class (or it was deleted).
+    #[error("Question not found")]
+    QuestionNotFound,
+    /// Refused: the class is not live.
+    #[error("Questions can only be upvoted while the class is live")]
+    NotLive,
+    /// Refused: the caller is not in the live class.
+    #[error("Only participants admitted to the live class can upvote")]
+    NotAdmitted,
+    /// Refused: the caller was removed from the class.
+    #[error("You were removed from this class and cannot upvote")]
+    Removed,
+    /// Refused: one upvote per user and question.
+    #[error("You have already upvoted this question")]
+    AlreadyUpvoted,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}
+
+/// Marking a question answered, dismissed or open again.
+#[derive(Debug, thiserror::Error)]
+pub enum SetQuestionStatusError {
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: no such question in the class (or it was deleted).
+    #[error("Question not found")]
+    QuestionNotFound,
+    /// Refused: only moderators handle questions.
+    #[error("Only the class's moderators can answer or dismiss questions")]
+    NotModerator,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}

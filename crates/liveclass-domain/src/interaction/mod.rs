@@ -1,5 +1,12 @@
-//! In-class interaction: the class's chat (seed 003's
+//! In-class interaction: the class's chat and questions (seed 003's
 //! `live_class_interactions`), delivered live through the class event log.
+//!
+//! A question is a message of kind `question`: it may be **anonymous** (the
+//! author is stored for abuse handling and never shown by any endpoint or
+//! event, to anyone: [`crate::events::model::message_data`] is the one
+//! place that renders a message), is upvoted once per user (the
+//! database's key decides), and moderators mark it answered or dismiss it.
+//! Upvoting follows the posting rules.
 //!
 //! # Who may do what
 //!
@@ -32,14 +39,17 @@ pub mod service;
 #[cfg(test)]
 mod tests;
 
-pub use errors::{DeleteMessageError, ListMessagesError, PostMessageError};
+pub use errors::{
+    DeleteMessageError, ListMessagesError, PostMessageError, SetQuestionStatusError,
+    UpvoteQuestionError,
+};
 pub use model::{
     DeleteOutcome, Message, MessageKind, MessagePage, MessageText, NewMessage, PostGuard,
-    PostOutcome, is_moderator,
+    PostOutcome, QuestionSort, QuestionStatus, UpvoteOutcome, is_moderator,
 };
 pub use ports::MessageRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockMessageRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockInteractions;
-pub use service::{InteractionService, Interactions, MessageQuery};
+pub use service::{InteractionService, Interactions, MessageQuery, QuestionQuery};

@@ -15,23 +15,26 @@ pub fn is_moderator(caller: &Caller, class: &LiveClass) -> bool {
     class.created_by == caller.user_id || caller.can_manage_classes()
 }
 
-/// The kind of a message in a class's chat. Only plain chat today; the
-/// seed-003 kinds (questions, poll responses, reactions) have their own
-/// resources.
+/// The kind of a message in a class's chat: a chat message or a question
+/// (seed 003's interaction types; poll responses and reactions have
+/// resources of their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageKind {
     /// A chat message.
     Chat,
+    /// A question to the teacher: upvoted, answered or dismissed.
+    Question,
 }
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: &'static [Self] = &[Self::Chat];
+    pub const ALL: &'static [Self] = &[Self::Chat, Self::Question];
 
     /// The kind's name, as stored and shown.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Chat => "chat",
+            Self::Question => "question",
         }
     }
 
@@ -42,7 +45,71 @@ impl MessageKind {
             .iter()
             .copied()
             .find(|k| k.as_str() == raw)
-            .ok_or_else(|| ValidationError::new(Field::InteractionType, "must be `chat`"))
+            .ok_or_else(|| {
+                ValidationError::new(Field::InteractionType, "must be `chat` or `question`")
+            })
+    }
+}
+
+/// Where a question stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuestionStatus {
+    /// Asked, not handled yet.
+    Open,
+    /// A moderator marked it answered.
+    Answered,
+    /// A moderator dismissed it.
+    Dismissed,
+}
+
+impl QuestionStatus {
+    /// Every status.
+    pub const ALL: &'static [Self] = &[Self::Open, Self::Answered, Self::Dismissed];
+
+    /// The status's name, as stored and shown.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Answered => "answered",
+            Self::Dismissed => "dismissed",
+        }
+    }
+
+    /// # Errors
+    /// Not the name of a status.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == raw)
+            .ok_or_else(|| {
+                ValidationError::new(Field::Status, "must be `open`, `answered` or `dismissed`")
+            })
+    }
+}
+
+/// The order of a question list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuestionSort {
+    /// Most upvoted first, then oldest first.
+    #[default]
+    Votes,
+    /// Oldest first.
+    Time,
+}
+
+impl QuestionSort {
+    /// # Errors
+    /// Not `votes` or `time`.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        match raw {
+            "votes" => Ok(Self::Votes),
+            "time" => Ok(Self::Time),
+            _ => Err(ValidationError::new(
+                Field::Sort,
+                "must be `votes` or `time`",
+            )),
+        }
     }
 }
 
@@ -95,6 +162,9 @@ pub struct NewMessage {
     pub author_id: UserId,
     /// The author's display name from their token, if any.
     pub author_name: Option<String>,
+    /// Whether the author is hidden: kept for abuse handling, never shown
+    /// by any endpoint or event, to anyone.
+    pub anonymous: bool,
     /// The text.
     pub text: MessageText,
     /// When.
@@ -118,6 +188,12 @@ pub struct Message {
     pub author_id: UserId,
     /// The author's display name, if their token had one.
     pub author_name: Option<String>,
+    /// Whether the author is hidden (see [`NewMessage::anonymous`]).
+    pub anonymous: bool,
+    /// A question's status; `None` for a chat message.
+    pub status: Option<QuestionStatus>,
+    /// A question's upvotes (0 for a chat message).
+    pub upvotes: u32,
     /// The text, as posted.
     pub text: String,
     /// When it was posted.
@@ -126,6 +202,14 @@ pub struct Message {
     pub deleted_at: Option<OffsetDateTime>,
     /// Who deleted it.
     pub deleted_by: Option<UserId>,
+}
+
+impl Message {
+    /// The author as shown to others: `None` for an anonymous message.
+    /// Every rendering of a message (events, the API) goes through this.
+    pub fn shown_author(&self) -> Option<(&UserId, Option<&str>)> {
+        (!self.anonymous).then_some((&self.author_id, self.author_name.as_deref()))
+    }
 }
 
 /// What the store checks, inside the posting write, about the author.
@@ -162,6 +246,21 @@ pub enum DeleteOutcome {
     NotFound,
     /// The message is someone else's and the caller may not delete it.
     NotAuthor,
+}
+
+/// What an upvote came to; every outcome but `Upvoted` leaves nothing
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpvoteOutcome {
+    /// Counted, with its event appended; the question after it.
+    Upvoted(Message),
+    /// The user had upvoted it already (the database's key decides).
+    AlreadyUpvoted,
+    /// No such question in the class (or it was deleted).
+    QuestionNotFound,
+    /// The class refused the voter, as it would refuse a post by them
+    /// (`ClassNotFound`, `NotLive`, `NotAdmitted`, `Removed`).
+    Refused(PostOutcome),
 }
 
 /// A page of a class's chat.

@@ -3,7 +3,10 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::model::{DeleteOutcome, MessageKind, MessagePage, NewMessage, PostGuard, PostOutcome};
+use super::model::{
+    DeleteOutcome, Message, MessageKind, MessagePage, NewMessage, PostGuard, PostOutcome,
+    QuestionSort, QuestionStatus, UpvoteOutcome,
+};
 use crate::ids::{ClassId, MessageId, TenantId, UserId};
 use crate::store::RepoError;
 
@@ -49,6 +52,46 @@ pub trait MessageRepository: Send + Sync {
         any_author: bool,
         at: OffsetDateTime,
     ) -> Result<DeleteOutcome, RepoError>;
+
+    /// The class's questions not deleted, of `status` (any when `None`),
+    /// in `sort` order, `limit` from `offset`.
+    async fn list_questions(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        status: Option<QuestionStatus>,
+        sort: QuestionSort,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Message>, RepoError>;
+
+    /// Counts `user`'s upvote of the question if, inside the write, the
+    /// class accepts them as it would a post (see [`Self::post_message`])
+    /// and they have not upvoted it yet, and appends `question.upvoted`.
+    /// **Contract:** one upvote per user and question whatever the
+    /// concurrency (the database's key decides), and `upvotes` is exactly
+    /// the number of upvotes.
+    async fn upvote_question(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        id: MessageId,
+        user: &UserId,
+        guard: PostGuard,
+        at: OffsetDateTime,
+    ) -> Result<UpvoteOutcome, RepoError>;
+
+    /// Sets the question's status and appends `question.answered`,
+    /// `question.dismissed` or `question.reopened`; `None` when there is no
+    /// such question undeleted in the class.
+    async fn set_question_status(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        id: MessageId,
+        status: QuestionStatus,
+        at: OffsetDateTime,
+    ) -> Result<Option<Message>, RepoError>;
 
     /// Whether `user` has, or had, a participation in the class.
     async fn has_participated(

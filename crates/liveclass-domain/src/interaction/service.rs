@@ -4,10 +4,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::errors::{DeleteMessageError, ListMessagesError, PostMessageError};
+use super::errors::{
+    DeleteMessageError, ListMessagesError, PostMessageError, SetQuestionStatusError,
+    UpvoteQuestionError,
+};
 use super::model::{
     DeleteOutcome, Message, MessageKind, MessagePage, MessageText, NewMessage, PostGuard,
-    PostOutcome, is_moderator,
+    PostOutcome, QuestionSort, QuestionStatus, UpvoteOutcome, is_moderator,
 };
 use super::ports::MessageRepository;
 use crate::caller::Caller;
@@ -51,6 +54,32 @@ impl MessageQuery {
     }
 }
 
+/// A request for a page of questions, as sent (checked by the service).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuestionQuery {
+    /// Only questions of this status.
+    pub status: Option<QuestionStatus>,
+    /// The order; default most upvoted first.
+    pub sort: QuestionSort,
+    /// At most this many, 1 to 100; default 50.
+    pub limit: Option<i64>,
+    /// Skip this many; default 0.
+    pub offset: Option<i64>,
+}
+
+impl QuestionQuery {
+    fn window(&self) -> Result<(u32, u32), ValidationError> {
+        let (_, limit) = MessageQuery {
+            limit: self.limit,
+            ..MessageQuery::default()
+        }
+        .window()?;
+        let offset = u32::try_from(self.offset.unwrap_or(0))
+            .map_err(|_| ValidationError::new(Field::Offset, "must be between 0 and 4294967295"))?;
+        Ok((limit, offset))
+    }
+}
+
 /// In-class interaction: what the HTTP layer calls. See the module docs
 /// for who may do what.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -72,13 +101,48 @@ pub trait Interactions: Send + Sync {
         query: MessageQuery,
     ) -> Result<MessagePage, ListMessagesError>;
 
-    /// Deletes a message: its author, or a moderator of the class.
+    /// Deletes a message (or question): its author, or a moderator.
     async fn delete_message(
         &self,
         caller: &Caller,
         class_id: ClassId,
         id: MessageId,
     ) -> Result<Message, DeleteMessageError>;
+
+    /// Asks a question, under the posting rules; `anonymous` hides the
+    /// author from everyone (it is stored for abuse handling only).
+    async fn ask_question(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        text: MessageText,
+        anonymous: bool,
+    ) -> Result<Message, PostMessageError>;
+
+    /// The class's questions, for those who may read its chat.
+    async fn list_questions(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        query: QuestionQuery,
+    ) -> Result<Vec<Message>, ListMessagesError>;
+
+    /// Upvotes a question, once per user, under the posting rules.
+    async fn upvote_question(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        id: MessageId,
+    ) -> Result<Message, UpvoteQuestionError>;
+
+    /// Marks a question answered, dismissed or open again (moderators).
+    async fn set_question_status(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        id: MessageId,
+        status: QuestionStatus,
+    ) -> Result<Message, SetQuestionStatusError>;
 }
 
 /// The implementation of [`Interactions`].
@@ -109,6 +173,63 @@ impl InteractionService {
         self.classes.find(&caller.tenant_id, id).await
     }
 
+    /// Posts a message of `kind` under the posting rules (module docs).
+    async fn post(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        kind: MessageKind,
+        text: MessageText,
+        anonymous: bool,
+    ) -> Result<Message, PostMessageError> {
+        let class = self
+            .class(caller, class_id)
+            .await?
+            .ok_or(PostMessageError::ClassNotFound)?;
+        // Checked again inside the write; this spares it when it cannot pass.
+        if class.status != ClassStatus::Live {
+            return Err(PostMessageError::NotLive);
+        }
+        let message = NewMessage {
+            id: MessageId::from_uuid(self.ids.new_uuid()),
+            tenant_id: class.tenant_id.clone(),
+            class_id,
+            kind,
+            author_id: caller.user_id.clone(),
+            author_name: caller.name.clone(),
+            anonymous,
+            text,
+            posted_at: self.clock.now(),
+        };
+        match self
+            .messages
+            .post_message(&message, guard_of(caller, &class))
+            .await?
+        {
+            PostOutcome::Posted(message) => Ok(message),
+            PostOutcome::ClassNotFound => Err(PostMessageError::ClassNotFound),
+            PostOutcome::NotLive => Err(PostMessageError::NotLive),
+            PostOutcome::NotAdmitted => Err(PostMessageError::NotAdmitted),
+            PostOutcome::Removed => Err(PostMessageError::Removed),
+        }
+    }
+
+    /// The class, if `caller` may read its interactions.
+    async fn readable(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+    ) -> Result<LiveClass, ListMessagesError> {
+        let class = self
+            .class(caller, class_id)
+            .await?
+            .ok_or(ListMessagesError::ClassNotFound)?;
+        if !self.may_read(caller, &class).await? {
+            return Err(ListMessagesError::NotAdmitted);
+        }
+        Ok(class)
+    }
+
     /// Whether `caller` may read the class's interactions: a moderator, or
     /// anyone who is or was in the class.
     async fn may_read(&self, caller: &Caller, class: &LiveClass) -> Result<bool, RepoError> {
@@ -129,36 +250,8 @@ impl Interactions for InteractionService {
         class_id: ClassId,
         text: MessageText,
     ) -> Result<Message, PostMessageError> {
-        let class = self
-            .class(caller, class_id)
-            .await?
-            .ok_or(PostMessageError::ClassNotFound)?;
-        // Checked again inside the write; this spares it when it cannot pass.
-        if class.status != ClassStatus::Live {
-            return Err(PostMessageError::NotLive);
-        }
-        let guard = if is_moderator(caller, &class) {
-            PostGuard::Moderator
-        } else {
-            PostGuard::Participant
-        };
-        let message = NewMessage {
-            id: MessageId::from_uuid(self.ids.new_uuid()),
-            tenant_id: class.tenant_id.clone(),
-            class_id,
-            kind: MessageKind::Chat,
-            author_id: caller.user_id.clone(),
-            author_name: caller.name.clone(),
-            text,
-            posted_at: self.clock.now(),
-        };
-        match self.messages.post_message(&message, guard).await? {
-            PostOutcome::Posted(message) => Ok(message),
-            PostOutcome::ClassNotFound => Err(PostMessageError::ClassNotFound),
-            PostOutcome::NotLive => Err(PostMessageError::NotLive),
-            PostOutcome::NotAdmitted => Err(PostMessageError::NotAdmitted),
-            PostOutcome::Removed => Err(PostMessageError::Removed),
-        }
+        self.post(caller, class_id, MessageKind::Chat, text, false)
+            .await
     }
 
     async fn list_messages(
@@ -168,13 +261,7 @@ impl Interactions for InteractionService {
         query: MessageQuery,
     ) -> Result<MessagePage, ListMessagesError> {
         let (after, limit) = query.window()?;
-        let class = self
-            .class(caller, class_id)
-            .await?
-            .ok_or(ListMessagesError::ClassNotFound)?;
-        if !self.may_read(caller, &class).await? {
-            return Err(ListMessagesError::NotAdmitted);
-        }
+        let class = self.readable(caller, class_id).await?;
         Ok(self
             .messages
             .list_messages(&class.tenant_id, class_id, after, limit, &query.kinds)
@@ -208,5 +295,103 @@ impl Interactions for InteractionService {
             DeleteOutcome::NotFound => Err(DeleteMessageError::MessageNotFound),
             DeleteOutcome::NotAuthor => Err(DeleteMessageError::NotAuthor),
         }
+    }
+
+    async fn ask_question(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        text: MessageText,
+        anonymous: bool,
+    ) -> Result<Message, PostMessageError> {
+        self.post(caller, class_id, MessageKind::Question, text, anonymous)
+            .await
+    }
+
+    async fn list_questions(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        query: QuestionQuery,
+    ) -> Result<Vec<Message>, ListMessagesError> {
+        let (limit, offset) = query.window()?;
+        let class = self.readable(caller, class_id).await?;
+        Ok(self
+            .messages
+            .list_questions(
+                &class.tenant_id,
+                class_id,
+                query.status,
+                query.sort,
+                limit,
+                offset,
+            )
+            .await?)
+    }
+
+    async fn upvote_question(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        id: MessageId,
+    ) -> Result<Message, UpvoteQuestionError> {
+        let class = self
+            .class(caller, class_id)
+            .await?
+            .ok_or(UpvoteQuestionError::ClassNotFound)?;
+        if class.status != ClassStatus::Live {
+            return Err(UpvoteQuestionError::NotLive);
+        }
+        let outcome = self
+            .messages
+            .upvote_question(
+                &class.tenant_id,
+                class_id,
+                id,
+                &caller.user_id,
+                guard_of(caller, &class),
+                self.clock.now(),
+            )
+            .await?;
+        match outcome {
+            UpvoteOutcome::Upvoted(question) => Ok(question),
+            UpvoteOutcome::AlreadyUpvoted => Err(UpvoteQuestionError::AlreadyUpvoted),
+            UpvoteOutcome::QuestionNotFound => Err(UpvoteQuestionError::QuestionNotFound),
+            UpvoteOutcome::Refused(PostOutcome::NotLive) => Err(UpvoteQuestionError::NotLive),
+            UpvoteOutcome::Refused(PostOutcome::Removed) => Err(UpvoteQuestionError::Removed),
+            UpvoteOutcome::Refused(PostOutcome::NotAdmitted) => {
+                Err(UpvoteQuestionError::NotAdmitted)
+            }
+            UpvoteOutcome::Refused(_) => Err(UpvoteQuestionError::ClassNotFound),
+        }
+    }
+
+    async fn set_question_status(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+        id: MessageId,
+        status: QuestionStatus,
+    ) -> Result<Message, SetQuestionStatusError> {
+        let class = self
+            .class(caller, class_id)
+            .await?
+            .ok_or(SetQuestionStatusError::ClassNotFound)?;
+        if !is_moderator(caller, &class) {
+            return Err(SetQuestionStatusError::NotModerator);
+        }
+        self.messages
+            .set_question_status(&class.tenant_id, class_id, id, status, self.clock.now())
+            .await?
+            .ok_or(SetQuestionStatusError::QuestionNotFound)
+    }
+}
+
+/// What the store checks about `caller` when they post or vote.
+fn guard_of(caller: &Caller, class: &LiveClass) -> PostGuard {
+    if is_moderator(caller, class) {
+        PostGuard::Moderator
+    } else {
+        PostGuard::Participant
     }
 }

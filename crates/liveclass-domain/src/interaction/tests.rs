@@ -11,6 +11,7 @@ use crate::class::ports::MockClassRepository;
 use crate::class::{Capacity, ClassStatus, LiveClass, Title};
 use crate::clock::FixedClock;
 use crate::ids::{ClassId, MessageId, RoomId, SequentialIds, TenantId, UserId};
+use crate::interaction::QuestionStatus;
 use crate::join_link::JoinHash;
 use crate::video::Room;
 
@@ -78,6 +79,9 @@ fn stored(m: &NewMessage) -> Message {
         kind: m.kind,
         author_id: m.author_id.clone(),
         author_name: m.author_name.clone(),
+        anonymous: m.anonymous,
+        status: None,
+        upvotes: 0,
         text: m.text.as_str().to_owned(),
         posted_at: m.posted_at,
         deleted_at: None,
@@ -266,4 +270,100 @@ async fn a_moderator_deletes_any_message_others_only_their_own() {
         .await
         .unwrap_err();
     assert!(matches!(err, DeleteMessageError::NotAuthor));
+}
+
+#[test]
+fn an_anonymous_messages_author_is_in_no_event() {
+    let m = Message {
+        id: MessageId::from_uuid(uuid::Uuid::from_u128(7)),
+        tenant_id: TenantId::parse("acme").unwrap(),
+        class_id: ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+        position: 3,
+        kind: MessageKind::Question,
+        author_id: UserId::parse("secret-author").unwrap(),
+        author_name: Some("Secret Author".into()),
+        anonymous: true,
+        status: Some(QuestionStatus::Open),
+        upvotes: 2,
+        text: "why?".into(),
+        posted_at: NOW,
+        deleted_at: Some(NOW),
+        deleted_by: Some(UserId::parse("secret-author").unwrap()),
+    };
+    for event in [
+        crate::events::NewEvent::question_asked(&m),
+        crate::events::NewEvent::question_upvoted(&m, NOW),
+        crate::events::NewEvent::question_status_changed(&m, NOW),
+        crate::events::NewEvent::message_deleted(&m),
+    ] {
+        let text = event.data.to_string();
+        assert!(!text.contains("secret-author"), "{text}");
+        assert!(!text.contains("Secret Author"), "{text}");
+    }
+    let named = Message {
+        anonymous: false,
+        ..m
+    };
+    let text = crate::events::NewEvent::question_asked(&named)
+        .data
+        .to_string();
+    assert!(text.contains("secret-author"), "{text}");
+}
+
+#[tokio::test]
+async fn only_moderators_set_a_questions_status() {
+    let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+    let question = MessageId::from_uuid(uuid::Uuid::from_u128(9));
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_set_question_status()
+        .times(1)
+        .returning(|_, _, _, _, _| Ok(None));
+    let svc = service(Some(class(ClassStatus::Ended)), messages);
+    let err = svc
+        .set_question_status(
+            &caller("student", vec![]),
+            id,
+            question,
+            QuestionStatus::Answered,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SetQuestionStatusError::NotModerator));
+    let err = svc
+        .set_question_status(
+            &caller("teacher", vec![]),
+            id,
+            question,
+            QuestionStatus::Answered,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SetQuestionStatusError::QuestionNotFound));
+}
+
+#[tokio::test]
+async fn upvotes_follow_the_posting_rules() {
+    let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+    let question = MessageId::from_uuid(uuid::Uuid::from_u128(9));
+    let svc = service(
+        Some(class(ClassStatus::Ended)),
+        MockMessageRepository::new(),
+    );
+    let err = svc
+        .upvote_question(&caller("student", vec![]), id, question)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UpvoteQuestionError::NotLive));
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_upvote_question()
+        .withf(|_, _, _, _, g, _| *g == PostGuard::Participant)
+        .returning(|_, _, _, _, _, _| Ok(UpvoteOutcome::Refused(PostOutcome::Removed)));
+    let svc = service(Some(class(ClassStatus::Live)), messages);
+    let err = svc
+        .upvote_question(&caller("student", vec![]), id, question)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UpvoteQuestionError::Removed));
 }

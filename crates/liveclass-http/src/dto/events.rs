@@ -30,6 +30,16 @@ pub enum EventTypeDto {
     MessagePosted,
     #[serde(rename = "message.deleted")]
     MessageDeleted,
+    #[serde(rename = "question.asked")]
+    QuestionAsked,
+    #[serde(rename = "question.upvoted")]
+    QuestionUpvoted,
+    #[serde(rename = "question.answered")]
+    QuestionAnswered,
+    #[serde(rename = "question.dismissed")]
+    QuestionDismissed,
+    #[serde(rename = "question.reopened")]
+    QuestionReopened,
 }
 
 impl From<EventType> for EventTypeDto {
@@ -45,6 +55,11 @@ impl From<EventType> for EventTypeDto {
             EventType::RecordingSet => Self::RecordingSet,
             EventType::MessagePosted => Self::MessagePosted,
             EventType::MessageDeleted => Self::MessageDeleted,
+            EventType::QuestionAsked => Self::QuestionAsked,
+            EventType::QuestionUpvoted => Self::QuestionUpvoted,
+            EventType::QuestionAnswered => Self::QuestionAnswered,
+            EventType::QuestionDismissed => Self::QuestionDismissed,
+            EventType::QuestionReopened => Self::QuestionReopened,
         }
     }
 }
@@ -74,7 +89,10 @@ pub struct ClassEventResponse {
     /// `reason, activeCount, capacity}`; `recording.set`: `{class,
     /// recordingUrl}`; `message.posted`: `{message}` (a chat message as
     /// `GET /live-classes/{id}/messages` shows it); `message.deleted`:
-    /// `{message: {id, position, type}, deletedBy}`.
+    /// `{message: {id, position, type}, deletedBy}`; `question.asked`,
+    /// `question.answered`, `question.dismissed`, `question.reopened`:
+    /// `{question}` (no author when anonymous); `question.upvoted`:
+    /// `{question: {id, position, upvotes}}` (never the voter).
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

@@ -105,6 +105,8 @@ error_codes! {
     RemovedFromClass = "removed_from_class", FORBIDDEN;
     /// Only a message's author or a moderator of the class may delete it.
     NotMessageAuthor = "not_message_author", FORBIDDEN;
+    /// Only the class's moderators (its creator, the tenant's managers) may do this.
+    NotModerator = "not_moderator", FORBIDDEN;
     /// No such class in the caller's tenant.
     ClassNotFound = "class_not_found", NOT_FOUND;
     /// The caller has no active participation in the class.
@@ -113,6 +115,8 @@ error_codes! {
     NotFound = "not_found", NOT_FOUND;
     /// No such message in the class (or it was deleted).
     MessageNotFound = "message_not_found", NOT_FOUND;
+    /// No such question in the class (or it was deleted).
+    QuestionNotFound = "question_not_found", NOT_FOUND;
     /// No such webhook endpoint in the caller's tenant.
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
@@ -129,6 +133,8 @@ error_codes! {
     ClassFull = "class_full", CONFLICT;
     /// The recording URL is set once and never changes.
     RecordingAlreadySet = "recording_already_set", CONFLICT;
+    /// The caller has already upvoted this question (once per user).
+    AlreadyUpvoted = "already_upvoted", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
     /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.

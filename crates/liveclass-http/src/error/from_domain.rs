@@ -378,3 +378,30 @@ impl From<liveclass_domain::interaction::DeleteMessageError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::interaction::UpvoteQuestionError> for ApiError {
+    fn from(e: liveclass_domain::interaction::UpvoteQuestionError) -> Self {
+        use liveclass_domain::interaction::UpvoteQuestionError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::QuestionNotFound => Self::new(C::QuestionNotFound, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::AlreadyUpvoted => Self::new(C::AlreadyUpvoted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::SetQuestionStatusError> for ApiError {
+    fn from(e: liveclass_domain::interaction::SetQuestionStatusError) -> Self {
+        use liveclass_domain::interaction::SetQuestionStatusError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::QuestionNotFound => Self::new(C::QuestionNotFound, e.to_string()),
+            E::NotModerator => Self::new(C::NotModerator, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}

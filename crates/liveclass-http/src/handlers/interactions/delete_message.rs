@@ -30,7 +30,7 @@ pub async fn delete_message(
     Authenticated(caller): Authenticated,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (class, message) = (class_id(&path.0)?, message_id(&path.1)?);
+    let (class, message) = (class_id(&path.0)?, message_id("messageId", &path.1)?);
     state
         .services
         .interactions
