@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
-use crate::interaction::{InteractionService, Interactions};
+use crate::interaction::{InteractionService, Interactions, PollService, Polls};
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
@@ -98,8 +98,10 @@ pub struct Services {
     pub event_log: Arc<EventLogJobs>,
     /// Webhook endpoints and their deliveries.
     pub webhooks: Arc<dyn WebhookEndpoints>,
-    /// In-class interaction: the chat.
+    /// In-class interaction: the chat and its questions.
     pub interactions: Arc<dyn Interactions>,
+    /// In-class polls.
+    pub polls: Arc<dyn Polls>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
@@ -135,6 +137,13 @@ impl Services {
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
         Self {
+            polls: Arc::new(PollService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
             interactions: Arc::new(InteractionService::new(
                 store.clone(),
                 store.clone(),

@@ -46,6 +46,10 @@ uuid_id!(
     /// Identifies a message of a class's chat.
     MessageId
 );
+uuid_id!(
+    /// Identifies a poll of a class.
+    PollId
+);
 
 macro_rules! opaque_string_id {
     ($(#[$doc:meta])* $name:ident, $field:expr) => {

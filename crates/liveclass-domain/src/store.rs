@@ -6,7 +6,7 @@ use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
-use crate::interaction::MessageRepository;
+use crate::interaction::{MessageRepository, PollRepository};
 use crate::join_link::JoinLinkRepository;
 use crate::schedule::ScheduleRepository;
 use crate::webhooks::WebhookRepository;
@@ -40,6 +40,7 @@ pub trait Store:
     + IdempotencyRepository
     + WebhookRepository
     + MessageRepository
+    + PollRepository
     + Send
     + Sync
 {
@@ -56,6 +57,7 @@ impl<T> Store for T where
         + IdempotencyRepository
         + WebhookRepository
         + MessageRepository
+        + PollRepository
         + Send
         + Sync
 {

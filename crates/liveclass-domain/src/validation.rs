@@ -81,6 +81,8 @@ pub enum Field {
     Content,
     /// A filter on the kind of an interaction.
     InteractionType,
+    /// A poll's options (or the options a vote chooses).
+    PollOptions,
 }
 
 impl Field {
@@ -124,6 +126,7 @@ impl Field {
             Self::EndedAt => "ended_at",
             Self::Content => "content",
             Self::InteractionType => "type",
+            Self::PollOptions => "options",
         }
     }
 }

@@ -3,7 +3,7 @@
 //! - A **write** is an authenticated `POST`, `PUT`, `PATCH` or `DELETE`; a
 //!   **join** is `POST /live-classes/{id}/join` or `GET /join/{hash}`, and
 //!   counts against the join limits only; an **interaction** (a `POST` or
-//!   `DELETE` under `/live-classes/{id}/messages` or `…/questions`) counts
+//!   `DELETE` under `/live-classes/{id}/messages`, `…/questions` or `…/polls`) counts
 //!   against the
 //!   interaction limit only ([`kind_of`]).
 //! - Each limit is a [`Quota`]: `requests` per `period`, as a burst of
@@ -104,6 +104,7 @@ pub enum Kind {
 const INTERACTION_PATHS: &[&str] = &[
     "/live-classes/{liveClassId}/messages",
     "/live-classes/{liveClassId}/questions",
+    "/live-classes/{liveClassId}/polls",
 ];
 
 /// What a request to the route `pattern` (its template, e.g.
@@ -204,7 +205,7 @@ impl RateLimiter {
                 let what = match kind {
                     Kind::Write => "writes",
                     Kind::Join => "joins",
-                    Kind::Interaction => "chat posts, questions and votes",
+                    Kind::Interaction => "chat posts, questions, polls and votes",
                 };
                 return Err(ApiError::new(
                     ErrorCode::RateLimited,

@@ -13,7 +13,8 @@
 //! - one module per port: `classes` (`ClassRepository`), `participations`
 //!   (`ParticipationRepository`), `schedules`, `join_links`,
 //!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`;
-//! - `messages`: class chats (`MessageRepository`);
+//! - `messages`: class chats and questions (`MessageRepository`);
+//! - `polls`: class polls (`PollRepository`);
 //! - `events`: the class event log (append, sequencer, reads, pruning);
 //! - `admission`: admitting a participant, the PostgreSQL and SQLite paths
 //!   side by side under one contract;
@@ -40,6 +41,7 @@ mod listener;
 mod messages;
 mod migrations;
 mod participations;
+mod polls;
 mod rows;
 mod schedule_rows;
 mod schedules;

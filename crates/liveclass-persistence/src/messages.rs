@@ -125,7 +125,7 @@ fn next_position(
 
 /// Why the class refuses `user`'s post (or vote) now, if it does: locks
 /// the class row for share first (see the module docs).
-fn refusal(
+pub(crate) fn refusal(
     conn: &mut AnyConnection,
     tenant: &str,
     class_id: &str,

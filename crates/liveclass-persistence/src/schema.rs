@@ -229,6 +229,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Polls of classes (see the `polls` migration).
+    polls (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        question -> Text,
+        multiple -> Bool,
+        anonymous -> Bool,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_options (poll_id, idx) {
+        poll_id -> Text,
+        idx -> Integer,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    /// One final ballot per user and poll (the key decides).
+    poll_ballots (poll_id, user_id) {
+        poll_id -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        voted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_choices (poll_id, user_id, idx) {
+        poll_id -> Text,
+        user_id -> Text,
+        idx -> Integer,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -244,5 +285,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     class_messages,
     class_message_heads,
-    question_votes
+    question_votes,
+    polls,
+    poll_options,
+    poll_ballots,
+    poll_choices
 );

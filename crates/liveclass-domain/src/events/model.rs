@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::class::{LiveClass, Participation};
 use crate::ids::{ClassId, TenantId, UserId};
-use crate::interaction::Message;
+use crate::interaction::{Message, Poll, PollStatus};
 
 /// Identifies one event (the outgoing webhook's `webhook-id` too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,6 +93,12 @@ event_types! {
     QuestionDismissed = "question.dismissed",
     /// A moderator opened a question again (`data.question`).
     QuestionReopened = "question.reopened",
+    /// A moderator opened a poll (`data.poll`).
+    PollOpened = "poll.opened",
+    /// A moderator closed a poll (`data.poll`, with the final counts).
+    PollClosed = "poll.closed",
+    /// Someone voted (`data.poll`: `id`, `counts`, `voters`; never the voter).
+    PollVoted = "poll.voted",
 }
 
 impl EventType {
@@ -240,7 +246,56 @@ pub fn message_data(m: &Message) -> Value {
     })
 }
 
+/// A poll as events show it: never who voted.
+pub fn poll_data(p: &Poll) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "liveClassId": p.class_id.to_string(),
+        "question": p.spec.question,
+        "options": p.spec.options,
+        "multipleChoice": p.spec.multiple,
+        "isAnonymous": p.spec.anonymous,
+        "status": p.status.as_str(),
+        "counts": p.counts,
+        "voters": p.voters,
+    })
+}
+
 impl NewEvent {
+    /// `poll.opened` or `poll.closed` (after the change): `{poll}`.
+    pub fn poll_moved(p: &Poll, at: OffsetDateTime) -> Self {
+        let event_type = if p.status == PollStatus::Closed {
+            EventType::PollClosed
+        } else {
+            EventType::PollOpened
+        };
+        Self {
+            id: EventId::random(),
+            tenant_id: p.tenant_id.clone(),
+            class_id: p.class_id,
+            event_type,
+            occurred_at: at,
+            data: json!({ "poll": poll_data(p) }),
+        }
+    }
+
+    /// `poll.voted`: `{poll: {id, counts, voters}}`, the counts after the
+    /// vote; never who voted.
+    pub fn poll_voted(p: &Poll, at: OffsetDateTime) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: p.tenant_id.clone(),
+            class_id: p.class_id,
+            event_type: EventType::PollVoted,
+            occurred_at: at,
+            data: json!({ "poll": {
+                "id": p.id.to_string(),
+                "counts": p.counts,
+                "voters": p.voters,
+            }}),
+        }
+    }
+
     fn of_message(m: &Message, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
         Self {
             id: EventId::random(),

@@ -8,6 +8,9 @@
 //! database's key decides), and moderators mark it answered or dismiss it.
 //! Upvoting follows the posting rules.
 //!
+//! [`polls`]: moderators create, open and close polls; each participant
+//! votes once, for good (see that module).
+//!
 //! # Who may do what
 //!
 //! - **Moderators** ([`is_moderator`]): the class's creator and the tenant's
@@ -34,19 +37,27 @@
 
 pub mod errors;
 pub mod model;
+pub mod poll_service;
+pub mod polls;
 pub mod ports;
 pub mod service;
 #[cfg(test)]
 mod tests;
 
 pub use errors::{
-    DeleteMessageError, ListMessagesError, PostMessageError, SetQuestionStatusError,
+    DeleteMessageError, ListMessagesError, PollError, PostMessageError, SetQuestionStatusError,
     UpvoteQuestionError,
 };
 pub use model::{
     DeleteOutcome, Message, MessageKind, MessagePage, MessageText, NewMessage, PostGuard,
     PostOutcome, QuestionSort, QuestionStatus, UpvoteOutcome, is_moderator,
 };
+#[cfg(any(test, feature = "mocks"))]
+pub use poll_service::MockPolls;
+pub use poll_service::{PollService, Polls};
+#[cfg(any(test, feature = "mocks"))]
+pub use polls::MockPollRepository;
+pub use polls::{Ballot, Poll, PollRepository, PollSpec, PollStatus, VoteOutcome};
 pub use ports::MessageRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockMessageRepository;

@@ -367,3 +367,77 @@ async fn upvotes_follow_the_posting_rules() {
         .unwrap_err();
     assert!(matches!(err, UpvoteQuestionError::Removed));
 }
+
+mod polls {
+    use super::*;
+    use crate::interaction::{
+        MockPollRepository, Poll, PollError, PollService, PollSpec, PollStatus, Polls,
+    };
+
+    fn poll(multiple: bool) -> Poll {
+        Poll {
+            id: crate::ids::PollId::from_uuid(uuid::Uuid::from_u128(5)),
+            tenant_id: TenantId::parse("acme").unwrap(),
+            class_id: ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+            spec: PollSpec::parse("Pace?", &["a".into(), "b".into()], multiple, false).unwrap(),
+            status: PollStatus::Open,
+            created_by: UserId::parse("teacher").unwrap(),
+            created_at: NOW,
+            counts: vec![0, 0],
+            voters: 0,
+            ballots: None,
+        }
+    }
+
+    fn service(class_status: ClassStatus, polls: MockPollRepository) -> PollService {
+        let mut classes = MockClassRepository::new();
+        let found = class(class_status);
+        classes
+            .expect_find()
+            .returning(move |_, _| Ok(Some(found.clone())));
+        PollService::new(
+            Arc::new(classes),
+            Arc::new(MockMessageRepository::new()),
+            Arc::new(polls),
+            Arc::new(FixedClock::at(NOW)),
+            Arc::new(SequentialIds::default()),
+        )
+    }
+
+    #[tokio::test]
+    async fn only_moderators_create_polls_and_not_in_a_finished_class() {
+        let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+        let spec = poll(false).spec;
+        let svc = service(ClassStatus::Live, MockPollRepository::new());
+        let err = svc
+            .create(&caller("student", vec![]), id, spec.clone())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, PollError::NotModerator));
+        let svc = service(ClassStatus::Ended, MockPollRepository::new());
+        let err = svc
+            .create(&caller("teacher", vec![]), id, spec)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, PollError::ClassFinished));
+    }
+
+    #[tokio::test]
+    async fn a_vote_names_existing_options_and_one_for_a_single_choice_poll() {
+        let id = ClassId::from_uuid(uuid::Uuid::from_u128(1));
+        let mut polls = MockPollRepository::new();
+        polls
+            .expect_find_poll()
+            .returning(|_, _, _, _| Ok(Some(poll(false))));
+        let svc = service(ClassStatus::Live, polls);
+        let student = caller("student", vec![]);
+        let poll_id = poll(false).id;
+        for bad in [vec![], vec![2], vec![0, 1]] {
+            let err = svc
+                .vote(&student, id, poll_id, bad.clone())
+                .await
+                .unwrap_err();
+            assert!(matches!(err, PollError::Invalid(_)), "{bad:?}: {err:?}");
+        }
+    }
+}

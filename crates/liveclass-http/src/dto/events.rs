@@ -40,6 +40,12 @@ pub enum EventTypeDto {
     QuestionDismissed,
     #[serde(rename = "question.reopened")]
     QuestionReopened,
+    #[serde(rename = "poll.opened")]
+    PollOpened,
+    #[serde(rename = "poll.closed")]
+    PollClosed,
+    #[serde(rename = "poll.voted")]
+    PollVoted,
 }
 
 impl From<EventType> for EventTypeDto {
@@ -60,6 +66,9 @@ impl From<EventType> for EventTypeDto {
             EventType::QuestionAnswered => Self::QuestionAnswered,
             EventType::QuestionDismissed => Self::QuestionDismissed,
             EventType::QuestionReopened => Self::QuestionReopened,
+            EventType::PollOpened => Self::PollOpened,
+            EventType::PollClosed => Self::PollClosed,
+            EventType::PollVoted => Self::PollVoted,
         }
     }
 }
@@ -92,7 +101,9 @@ pub struct ClassEventResponse {
     /// `{message: {id, position, type}, deletedBy}`; `question.asked`,
     /// `question.answered`, `question.dismissed`, `question.reopened`:
     /// `{question}` (no author when anonymous); `question.upvoted`:
-    /// `{question: {id, position, upvotes}}` (never the voter).
+    /// `{question: {id, position, upvotes}}` (never the voter);
+    /// `poll.opened`, `poll.closed`: `{poll}` with its counts; `poll.voted`:
+    /// `{poll: {id, counts, voters}}` (never the voter).
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

@@ -43,6 +43,7 @@ pub fn json_name(field: Field) -> &'static str {
         Field::EventTypes => "eventTypes",
         Field::Content => "content",
         Field::InteractionType => "type",
+        Field::PollOptions => "options",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

@@ -117,6 +117,8 @@ error_codes! {
     MessageNotFound = "message_not_found", NOT_FOUND;
     /// No such question in the class (or it was deleted).
     QuestionNotFound = "question_not_found", NOT_FOUND;
+    /// No such poll in the class (drafts are the moderators').
+    PollNotFound = "poll_not_found", NOT_FOUND;
     /// No such webhook endpoint in the caller's tenant.
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
@@ -135,6 +137,10 @@ error_codes! {
     RecordingAlreadySet = "recording_already_set", CONFLICT;
     /// The caller has already upvoted this question (once per user).
     AlreadyUpvoted = "already_upvoted", CONFLICT;
+    /// The caller has already voted in this poll (a vote is final).
+    AlreadyVoted = "already_voted", CONFLICT;
+    /// The poll is not open (a draft, or closed).
+    PollNotOpen = "poll_not_open", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
     /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.

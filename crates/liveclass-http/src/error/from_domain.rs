@@ -405,3 +405,23 @@ impl From<liveclass_domain::interaction::SetQuestionStatusError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::interaction::PollError> for ApiError {
+    fn from(e: liveclass_domain::interaction::PollError) -> Self {
+        use liveclass_domain::interaction::PollError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::PollNotFound => Self::new(C::PollNotFound, e.to_string()),
+            E::NotModerator => Self::new(C::NotModerator, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::ClassFinished => Self::new(C::ClassFinished, e.to_string()),
+            E::PollNotOpen => Self::new(C::PollNotOpen, e.to_string()),
+            E::InvalidTransition { .. } => Self::new(C::InvalidStatusTransition, e.to_string()),
+            E::AlreadyVoted => Self::new(C::AlreadyVoted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}

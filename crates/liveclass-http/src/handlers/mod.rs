@@ -6,5 +6,6 @@ pub mod health;
 pub mod interactions;
 pub mod join_links;
 pub mod live_classes;
+pub mod polls;
 pub mod schedules;
 pub mod webhooks;
