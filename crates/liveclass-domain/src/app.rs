@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
+use crate::interaction::{InteractionService, Interactions, PollService, Polls};
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::recording::{RecordingService, Recordings};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
@@ -100,6 +101,10 @@ pub struct Services {
     pub webhooks: Arc<dyn WebhookEndpoints>,
     /// Recordings: start, stop, list, access, delete.
     pub recordings: Arc<dyn Recordings>,
+    /// In-class interaction: the chat and its questions.
+    pub interactions: Arc<dyn Interactions>,
+    /// In-class polls.
+    pub polls: Arc<dyn Polls>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
@@ -147,6 +152,19 @@ impl Services {
         }
         Self {
             recordings: Arc::new(recordings),
+            polls: Arc::new(PollService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
+            interactions: Arc::new(InteractionService::new(
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

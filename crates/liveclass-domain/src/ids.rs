@@ -42,6 +42,14 @@ uuid_id!(
     /// Identifies one participation: one user's stay in a class, from join to leave.
     ParticipationId
 );
+uuid_id!(
+    /// Identifies a message of a class's chat.
+    MessageId
+);
+uuid_id!(
+    /// Identifies a poll of a class.
+    PollId
+);
 
 macro_rules! opaque_string_id {
     ($(#[$doc:meta])* $name:ident, $field:expr) => {

@@ -18,6 +18,8 @@
 //!   failed, stored and retried later so they never block a class's state.
 //! - [`events`]: the class event log (appended by every change, numbered
 //!   per class by the sequencer, read by streams, replays and webhooks).
+//! - [`interaction`]: in-class interaction: the class's chat (who may
+//!   post and read it, moderators), delivered through the event log.
 //! - [`webhooks`]: signed webhooks to the platform: endpoints and the
 //!   outbox of deliveries (Standard Webhooks).
 //! - [`recording`]: recordings as a resource: start, stop, access rules,
@@ -51,6 +53,7 @@ pub mod events;
 pub mod idempotency;
 pub mod ids;
 pub mod instant;
+pub mod interaction;
 pub mod join_link;
 pub mod recording;
 pub mod schedule;

@@ -6,6 +6,7 @@ use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
+use crate::interaction::{MessageRepository, PollRepository};
 use crate::join_link::JoinLinkRepository;
 use crate::recording::RecordingRepository;
 use crate::schedule::ScheduleRepository;
@@ -40,6 +41,8 @@ pub trait Store:
     + IdempotencyRepository
     + WebhookRepository
     + RecordingRepository
+    + MessageRepository
+    + PollRepository
     + Send
     + Sync
 {
@@ -56,6 +59,8 @@ impl<T> Store for T where
         + IdempotencyRepository
         + WebhookRepository
         + RecordingRepository
+        + MessageRepository
+        + PollRepository
         + Send
         + Sync
 {

@@ -85,6 +85,12 @@ pub enum Field {
     Grants,
     /// When a recording grant lapses.
     ExpiresAt,
+    /// The text of a chat message (or question).
+    Content,
+    /// A filter on the kind of an interaction.
+    InteractionType,
+    /// A poll's options (or the options a vote chooses).
+    PollOptions,
 }
 
 impl Field {
@@ -130,6 +136,9 @@ impl Field {
             Self::Level => "level",
             Self::Grants => "grants",
             Self::ExpiresAt => "expires_at",
+            Self::Content => "content",
+            Self::InteractionType => "type",
+            Self::PollOptions => "options",
         }
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! - A **write** is an authenticated `POST`, `PUT`, `PATCH` or `DELETE`; a
 //!   **join** is `POST /live-classes/{id}/join` or `GET /join/{hash}`, and
-//!   counts against the join limits only ([`kind_of`]).
+//!   counts against the join limits only; an **interaction** (a `POST` or
+//!   `DELETE` under `/live-classes/{id}/messages`, `…/questions` or `…/polls`) counts
+//!   against the
+//!   interaction limit only ([`kind_of`]).
 //! - Each limit is a [`Quota`]: `requests` per `period`, as a burst of
 //!   `requests` that refills evenly over the period (GCRA). A request over
 //!   any of its limits is answered 429 `rate_limited` with `Retry-After`,
@@ -72,7 +75,8 @@ impl fmt::Display for Quota {
     }
 }
 
-/// The four limits; `None` is no limit (the default for each).
+/// The limits; `None` is no limit (the default for each here; the server's
+/// settings give interactions a limit by default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimitSettings {
     /// `LIVECLASS_RATE_LIMIT_WRITES_PER_USER`.
@@ -83,6 +87,9 @@ pub struct RateLimitSettings {
     pub joins_per_user: Option<Quota>,
     /// `LIVECLASS_RATE_LIMIT_JOINS_PER_TENANT`.
     pub joins_per_tenant: Option<Quota>,
+    /// `LIVECLASS_RATE_LIMIT_INTERACTIONS_PER_USER`: chat posts and
+    /// deletions per user.
+    pub interactions_per_user: Option<Quota>,
 }
 
 /// What a request counts as.
@@ -90,16 +97,27 @@ pub struct RateLimitSettings {
 pub enum Kind {
     Write,
     Join,
+    Interaction,
 }
+
+/// The collections under a class whose writes are interactions.
+const INTERACTION_PATHS: &[&str] = &[
+    "/live-classes/{liveClassId}/messages",
+    "/live-classes/{liveClassId}/questions",
+    "/live-classes/{liveClassId}/polls",
+];
 
 /// What a request to the route `pattern` (its template, e.g.
 /// `/live-classes/{liveClassId}/join`) with `method` counts as, if anything.
 pub fn kind_of(method: &Method, pattern: &str) -> Option<Kind> {
     let join = (method == Method::POST && pattern.ends_with("/join"))
         || (method == Method::GET && pattern.starts_with("/join/"));
+    let writes = [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method);
     if join {
         Some(Kind::Join)
-    } else if [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method) {
+    } else if writes && INTERACTION_PATHS.iter().any(|p| pattern.starts_with(p)) {
+        Some(Kind::Interaction)
+    } else if writes {
         Some(Kind::Write)
     } else {
         None
@@ -153,6 +171,7 @@ impl RateLimiter {
                 self.settings.writes_per_tenant,
             ),
             Kind::Join => (self.settings.joins_per_user, self.settings.joins_per_tenant),
+            Kind::Interaction => (self.settings.interactions_per_user, None),
         };
         if per_user.is_none() && per_tenant.is_none() {
             return Ok(());
@@ -186,6 +205,7 @@ impl RateLimiter {
                 let what = match kind {
                     Kind::Write => "writes",
                     Kind::Join => "joins",
+                    Kind::Interaction => "chat posts, questions, polls and votes",
                 };
                 return Err(ApiError::new(
                     ErrorCode::RateLimited,
@@ -251,6 +271,21 @@ mod tests {
             Some(Kind::Write)
         );
         assert_eq!(kind_of(&Method::GET, "/live-classes"), None);
+        assert_eq!(
+            kind_of(&Method::POST, "/live-classes/{liveClassId}/messages"),
+            Some(Kind::Interaction)
+        );
+        assert_eq!(
+            kind_of(
+                &Method::DELETE,
+                "/live-classes/{liveClassId}/messages/{messageId}"
+            ),
+            Some(Kind::Interaction)
+        );
+        assert_eq!(
+            kind_of(&Method::GET, "/live-classes/{liveClassId}/messages"),
+            None
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, health, join_links, live_classes as lc, recordings as rec, schedules,
-    webhooks as wh,
+    actual_times, calendar, health, interactions as ia, join_links, live_classes as lc, polls,
+    recordings as rec, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -71,7 +71,20 @@ fn register(cfg: &mut ServiceConfig) {
         .service(wh::delete::delete_webhook_endpoint)
         .service(wh::rotate_secret::rotate_webhook_secret)
         .service(wh::deliveries::list_webhook_deliveries)
-        .service(wh::retry::retry_webhook_delivery);
+        .service(wh::retry::retry_webhook_delivery)
+        .service(ia::post_message::post_message)
+        .service(ia::list_messages::list_messages)
+        .service(ia::delete_message::delete_message)
+        .service(ia::ask_question::ask_question)
+        .service(ia::list_questions::list_questions)
+        .service(ia::upvote_question::upvote_question)
+        .service(ia::set_question_status::set_question_status)
+        .service(polls::create::create_poll)
+        .service(polls::list::list_polls)
+        .service(polls::get::get_poll)
+        .service(polls::open::open_poll)
+        .service(polls::close::close_poll)
+        .service(polls::vote::vote_poll);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

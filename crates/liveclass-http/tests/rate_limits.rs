@@ -57,6 +57,7 @@ async fn writes_and_joins_are_limited_per_user_and_tenant_and_reads_are_not() {
         writes_per_tenant: per_minute(3),
         joins_per_user: per_minute(1),
         joins_per_tenant: None,
+        interactions_per_user: None,
     }));
     let app = atest::init_service(liveclass_http::app(state)).await;
     let call = |method: Method, uri: &str, token: &str| {

@@ -104,7 +104,7 @@ pub(crate) fn load_class(
         .map_err(corrupt)
 }
 
-fn load_status(
+pub(crate) fn load_status(
     conn: &mut AnyConnection,
     tenant: &str,
     id: &str,

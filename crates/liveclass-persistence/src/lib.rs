@@ -13,6 +13,8 @@
 //! - one module per port: `classes` (`ClassRepository`), `participations`
 //!   (`ParticipationRepository`), `schedules`, `join_links`,
 //!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`;
+//! - `messages`: class chats and questions (`MessageRepository`);
+//! - `polls`: class polls (`PollRepository`);
 //! - `events`: the class event log (append, sequencer, reads, pruning);
 //! - `admission`: admitting a participant, the PostgreSQL and SQLite paths
 //!   side by side under one contract;
@@ -37,9 +39,11 @@ mod events;
 mod idempotency;
 mod join_links;
 mod listener;
+mod messages;
 mod migrations;
 mod participations;
 mod recordings;
+mod polls;
 mod rows;
 mod schedule_rows;
 mod schedules;

@@ -44,7 +44,7 @@ pub(crate) fn active_participation(
 /// Takes a `FOR SHARE` lock on the class row on PostgreSQL (SQLite's
 /// immediate transaction already excludes every other writer). `false` when
 /// the class does not exist in the tenant.
-fn lock_class_shared(
+pub(crate) fn lock_class_shared(
     conn: &mut AnyConnection,
     tenant: &str,
     id: &str,

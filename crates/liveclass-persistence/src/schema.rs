@@ -209,6 +209,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Chat messages of classes (see the `chat` migration).
+    class_messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        /// 1, 2, 3, … per class, in commit order.
+        position -> BigInt,
+        kind -> Text,
+        author_id -> Text,
+        author_name -> Nullable<Text>,
+        body -> Text,
+        posted_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Text>,
+        /// The author is never shown.
+        anonymous -> Bool,
+        /// A question's status (`open`, `answered`, `dismissed`).
+        question_status -> Nullable<Text>,
+        upvotes -> Integer,
+    }
+}
+
+diesel::table! {
     /// Per-user grants on a recording.
     recording_grants (recording_id, user_id) {
         recording_id -> Text,
@@ -216,6 +239,67 @@ diesel::table! {
         user_id -> Text,
         level -> Text,
         expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One upvote per user and question (the key decides).
+    question_votes (question_id, user_id) {
+        question_id -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        voted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Per class: the last chat position given.
+    class_message_heads (class_id) {
+        class_id -> Text,
+        tenant_id -> Text,
+        last_position -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Polls of classes (see the `polls` migration).
+    polls (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        question -> Text,
+        multiple -> Bool,
+        anonymous -> Bool,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_options (poll_id, idx) {
+        poll_id -> Text,
+        idx -> Integer,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    /// One final ballot per user and poll (the key decides).
+    poll_ballots (poll_id, user_id) {
+        poll_id -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        voted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    poll_choices (poll_id, user_id, idx) {
+        poll_id -> Text,
+        user_id -> Text,
+        idx -> Integer,
     }
 }
 
@@ -233,5 +317,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_deliveries,
     recordings,
-    recording_grants
+    recording_grants,
+    class_messages,
+    class_message_heads,
+    question_votes,
+    polls,
+    poll_options,
+    poll_ballots,
+    poll_choices
 );

@@ -156,6 +156,11 @@ pub const ENV_VARS: &[EnvVar] = &[
         Some("off"),
         "Joins per tenant per process: off, N/s, N/min or N/h",
     ),
+    var(
+        "LIVECLASS_RATE_LIMIT_INTERACTIONS_PER_USER",
+        Some("60/min"),
+        "Chat posts and deletions per user per process: off, N/s, N/min or N/h",
+    ),
     secret(
         "LIVECLASS_JOIN_LINK_SECRET",
         "Signs personal join links in calendar feeds (at least 32 bytes) [default: none, plain links; a public one in development mode]",

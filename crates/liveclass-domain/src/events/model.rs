@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::class::{LiveClass, Participation};
 use crate::ids::{ClassId, TenantId, UserId};
+use crate::interaction::{Message, Poll, PollStatus};
 
 /// Identifies one event (the outgoing webhook's `webhook-id` too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,6 +84,29 @@ event_types! {
     RecordingFailed = "recording.failed",
     /// A recording was deleted (`data.recording`).
     RecordingDeleted = "recording.deleted",
+    /// A chat message was posted (`data.message`).
+    MessagePosted = "message.posted",
+    /// A chat message or question was deleted (`data.message`: its `id`,
+    /// `position`, `type`; `data.deletedBy`, `null` for an anonymous
+    /// author's own deletion).
+    MessageDeleted = "message.deleted",
+    /// A question was asked (`data.question`; no author when anonymous).
+    QuestionAsked = "question.asked",
+    /// A question was upvoted (`data.question`: `id`, `position`,
+    /// `upvotes`; never the voter).
+    QuestionUpvoted = "question.upvoted",
+    /// A moderator marked a question answered (`data.question`).
+    QuestionAnswered = "question.answered",
+    /// A moderator dismissed a question (`data.question`).
+    QuestionDismissed = "question.dismissed",
+    /// A moderator opened a question again (`data.question`).
+    QuestionReopened = "question.reopened",
+    /// A moderator opened a poll (`data.poll`).
+    PollOpened = "poll.opened",
+    /// A moderator closed a poll (`data.poll`, with the final counts).
+    PollClosed = "poll.closed",
+    /// Someone voted (`data.poll`: `id`, `counts`, `voters`; never the voter).
+    PollVoted = "poll.voted",
 }
 
 impl EventType {
@@ -224,7 +248,158 @@ pub fn recording_data(r: &crate::recording::Recording) -> Value {
     })
 }
 
+/// A chat message or question as events show it. **The one place** that
+/// renders a message for events: an anonymous message's author (id and
+/// name) is left out here, so no event can carry it.
+pub fn message_data(m: &Message) -> Value {
+    let (author_id, author_name) = m
+        .shown_author()
+        .map_or((None, None), |(id, name)| (Some(id.as_str()), name));
+    json!({
+        "id": m.id.to_string(),
+        "liveClassId": m.class_id.to_string(),
+        "position": m.position,
+        "type": m.kind.as_str(),
+        "authorId": author_id,
+        "authorName": author_name,
+        "isAnonymous": m.anonymous,
+        "status": m.status.map(|s| s.as_str()),
+        "upvotes": m.upvotes,
+        "content": m.text,
+        "postedAt": instant_text(m.posted_at),
+    })
+}
+
+/// A poll as events show it: never who voted.
+pub fn poll_data(p: &Poll) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "liveClassId": p.class_id.to_string(),
+        "question": p.spec.question,
+        "options": p.spec.options,
+        "multipleChoice": p.spec.multiple,
+        "isAnonymous": p.spec.anonymous,
+        "status": p.status.as_str(),
+        "counts": p.counts,
+        "voters": p.voters,
+    })
+}
+
 impl NewEvent {
+    /// `poll.opened` or `poll.closed` (after the change): `{poll}`.
+    pub fn poll_moved(p: &Poll, at: OffsetDateTime) -> Self {
+        let event_type = if p.status == PollStatus::Closed {
+            EventType::PollClosed
+        } else {
+            EventType::PollOpened
+        };
+        Self {
+            id: EventId::random(),
+            tenant_id: p.tenant_id.clone(),
+            class_id: p.class_id,
+            event_type,
+            occurred_at: at,
+            data: json!({ "poll": poll_data(p) }),
+        }
+    }
+
+    /// `poll.voted`: `{poll: {id, counts, voters}}`, the counts after the
+    /// vote; never who voted.
+    pub fn poll_voted(p: &Poll, at: OffsetDateTime) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: p.tenant_id.clone(),
+            class_id: p.class_id,
+            event_type: EventType::PollVoted,
+            occurred_at: at,
+            data: json!({ "poll": {
+                "id": p.id.to_string(),
+                "counts": p.counts,
+                "voters": p.voters,
+            }}),
+        }
+    }
+
+    fn of_message(m: &Message, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: m.tenant_id.clone(),
+            class_id: m.class_id,
+            event_type,
+            occurred_at: at,
+            data,
+        }
+    }
+
+    /// `message.posted`: `{message}`.
+    pub fn message_posted(m: &Message) -> Self {
+        Self::of_message(
+            m,
+            EventType::MessagePosted,
+            m.posted_at,
+            json!({ "message": message_data(m) }),
+        )
+    }
+
+    /// `question.asked`: `{question}` (no author when anonymous).
+    pub fn question_asked(m: &Message) -> Self {
+        Self::of_message(
+            m,
+            EventType::QuestionAsked,
+            m.posted_at,
+            json!({ "question": message_data(m) }),
+        )
+    }
+
+    /// `question.upvoted`: `{question: {id, position, upvotes}}`, the count
+    /// after the upvote; never who voted.
+    pub fn question_upvoted(m: &Message, at: OffsetDateTime) -> Self {
+        Self::of_message(
+            m,
+            EventType::QuestionUpvoted,
+            at,
+            json!({ "question": {
+                "id": m.id.to_string(),
+                "position": m.position,
+                "upvotes": m.upvotes,
+            }}),
+        )
+    }
+
+    /// `question.answered`, `question.dismissed` or `question.reopened`
+    /// (after its status): `{question}`.
+    pub fn question_status_changed(m: &Message, at: OffsetDateTime) -> Self {
+        let event_type = match m.status {
+            Some(crate::interaction::QuestionStatus::Answered) => EventType::QuestionAnswered,
+            Some(crate::interaction::QuestionStatus::Dismissed) => EventType::QuestionDismissed,
+            _ => EventType::QuestionReopened,
+        };
+        Self::of_message(m, event_type, at, json!({ "question": message_data(m) }))
+    }
+
+    /// `message.deleted`: `{message: {id, position, type}, deletedBy}`
+    /// (the text is gone with the message; `deletedBy` is `null` when an
+    /// anonymous author deleted their own).
+    pub fn message_deleted(m: &Message) -> Self {
+        Self::of_message(
+            m,
+            EventType::MessageDeleted,
+            m.deleted_at.unwrap_or(m.posted_at),
+            json!({
+                "message": {
+                    "id": m.id.to_string(),
+                    "position": m.position,
+                    "type": m.kind.as_str(),
+                },
+                "deletedBy": m
+                    .deleted_by
+                    .as_ref()
+                    .filter(|by| !(m.anonymous && **by == m.author_id))
+                    .map(|u| u.as_str()),
+            }),
+        )
+    }
+
     fn of_class(class: &LiveClass, event_type: EventType, at: OffsetDateTime, data: Value) -> Self {
         Self {
             id: EventId::random(),

@@ -66,7 +66,14 @@ pub struct ClassEventResponse {
     /// `participant.joined`/`participant.left`: `{participation, role` or
     /// `reason, activeCount, capacity}`; `recording.set`: `{class,
     /// recordingUrl}`; `recording.started`/`stopped`/`failed`/`deleted`:
-    /// `{recording}`.
+    /// `{recording}`; `message.posted`: `{message}` (a chat message as
+    /// `GET /live-classes/{id}/messages` shows it); `message.deleted`:
+    /// `{message: {id, position, type}, deletedBy}`; `question.asked`,
+    /// `question.answered`, `question.dismissed`, `question.reopened`:
+    /// `{question}` (no author when anonymous); `question.upvoted`:
+    /// `{question: {id, position, upvotes}}` (never the voter);
+    /// `poll.opened`, `poll.closed`: `{poll}` with its counts; `poll.voted`:
+    /// `{poll: {id, counts, voters}}` (never the voter).
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

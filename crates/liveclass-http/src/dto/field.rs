@@ -45,6 +45,9 @@ pub fn json_name(field: Field) -> &'static str {
         Field::Level => "grants[].level",
         Field::Grants => "grants",
         Field::ExpiresAt => "grants[].expiresAt",
+        Field::Content => "content",
+        Field::InteractionType => "type",
+        Field::PollOptions => "options",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

@@ -107,12 +107,24 @@ error_codes! {
     TenantMismatch = "tenant_mismatch", FORBIDDEN;
     /// The caller is not in the live class.
     NotAdmitted = "not_admitted", FORBIDDEN;
+    /// The caller was removed from the class: they can no longer post in it.
+    RemovedFromClass = "removed_from_class", FORBIDDEN;
+    /// Only a message's author or a moderator of the class may delete it.
+    NotMessageAuthor = "not_message_author", FORBIDDEN;
+    /// Only the class's moderators (its creator, the tenant's managers) may do this.
+    NotModerator = "not_moderator", FORBIDDEN;
     /// No such class in the caller's tenant.
     ClassNotFound = "class_not_found", NOT_FOUND;
     /// The caller has no active participation in the class.
     NotParticipating = "not_participating", NOT_FOUND;
     /// No such route.
     NotFound = "not_found", NOT_FOUND;
+    /// No such message in the class (or it was deleted).
+    MessageNotFound = "message_not_found", NOT_FOUND;
+    /// No such question in the class (or it was deleted).
+    QuestionNotFound = "question_not_found", NOT_FOUND;
+    /// No such poll in the class (drafts are the moderators').
+    PollNotFound = "poll_not_found", NOT_FOUND;
     /// No such webhook endpoint in the caller's tenant.
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
@@ -135,6 +147,12 @@ error_codes! {
     RecordingNotReady = "recording_not_ready", CONFLICT;
     /// Another recording of the class is running; stop it first.
     RecordingAlreadyRunning = "recording_already_running", CONFLICT;
+    /// The caller has already upvoted this question (once per user).
+    AlreadyUpvoted = "already_upvoted", CONFLICT;
+    /// The caller has already voted in this poll (a vote is final).
+    AlreadyVoted = "already_voted", CONFLICT;
+    /// The poll is not open (a draft, or closed).
+    PollNotOpen = "poll_not_open", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
     /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.
@@ -155,7 +173,7 @@ error_codes! {
     HeadersTooLarge = "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE;
     /// This `Idempotency-Key` was used within 24 hours for a different request.
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
-    /// Too many writes or joins by this user or tenant (the server's rate limits); retry after `Retry-After`.
+    /// Too many writes, joins or interactions (chat posts) by this user or tenant (the server's rate limits); retry after `Retry-After`.
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     /// A bug; the request id finds it in the logs.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;

@@ -362,3 +362,87 @@ impl From<liveclass_domain::recording::RecordingError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::interaction::PostMessageError> for ApiError {
+    fn from(e: liveclass_domain::interaction::PostMessageError) -> Self {
+        use liveclass_domain::interaction::PostMessageError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::ListMessagesError> for ApiError {
+    fn from(e: liveclass_domain::interaction::ListMessagesError) -> Self {
+        use liveclass_domain::interaction::ListMessagesError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::DeleteMessageError> for ApiError {
+    fn from(e: liveclass_domain::interaction::DeleteMessageError) -> Self {
+        use liveclass_domain::interaction::DeleteMessageError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::MessageNotFound => Self::new(C::MessageNotFound, e.to_string()),
+            E::NotAuthor => Self::new(C::NotMessageAuthor, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::UpvoteQuestionError> for ApiError {
+    fn from(e: liveclass_domain::interaction::UpvoteQuestionError) -> Self {
+        use liveclass_domain::interaction::UpvoteQuestionError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::QuestionNotFound => Self::new(C::QuestionNotFound, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::AlreadyUpvoted => Self::new(C::AlreadyUpvoted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::SetQuestionStatusError> for ApiError {
+    fn from(e: liveclass_domain::interaction::SetQuestionStatusError) -> Self {
+        use liveclass_domain::interaction::SetQuestionStatusError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::QuestionNotFound => Self::new(C::QuestionNotFound, e.to_string()),
+            E::NotModerator => Self::new(C::NotModerator, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::PollError> for ApiError {
+    fn from(e: liveclass_domain::interaction::PollError) -> Self {
+        use liveclass_domain::interaction::PollError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::PollNotFound => Self::new(C::PollNotFound, e.to_string()),
+            E::NotModerator => Self::new(C::NotModerator, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::ClassFinished => Self::new(C::ClassFinished, e.to_string()),
+            E::PollNotOpen => Self::new(C::PollNotOpen, e.to_string()),
+            E::InvalidTransition { .. } => Self::new(C::InvalidStatusTransition, e.to_string()),
+            E::AlreadyVoted => Self::new(C::AlreadyVoted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}

@@ -3,8 +3,10 @@
 pub mod actual_times;
 pub mod calendar;
 pub mod health;
+pub mod interactions;
 pub mod join_links;
 pub mod live_classes;
 pub mod recordings;
+pub mod polls;
 pub mod schedules;
 pub mod webhooks;

@@ -67,6 +67,8 @@ pub fn mocked_services() -> Services {
         )),
         webhooks: Arc::new(liveclass_domain::webhooks::service::MockWebhookEndpoints::new()),
         recordings: Arc::new(liveclass_domain::recording::MockRecordings::new()),
+        interactions: Arc::new(liveclass_domain::interaction::MockInteractions::new()),
+        polls: Arc::new(liveclass_domain::interaction::MockPolls::new()),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
             Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
             Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),

@@ -1,0 +1,66 @@
+//! In-class interaction: the class's chat and questions (seed 003's
+//! `live_class_interactions`), delivered live through the class event log.
+//!
+//! A question is a message of kind `question`: it may be **anonymous** (the
+//! author is stored for abuse handling and never shown by any endpoint or
+//! event, to anyone: [`crate::events::model::message_data`] is the one
+//! place that renders a message), is upvoted once per user (the
+//! database's key decides), and moderators mark it answered or dismiss it.
+//! Upvoting follows the posting rules.
+//!
+//! [`polls`]: moderators create, open and close polls; each participant
+//! votes once, for good (see that module).
+//!
+//! # Who may do what
+//!
+//! - **Moderators** ([`is_moderator`]): the class's creator and the tenant's
+//!   managers (`training_manager`, `org_admin`). The one place to extend
+//!   when co-hosts exist.
+//! - **Posting** needs the class to be live and the caller to be a moderator
+//!   or admitted to it (an active participation) and not removed from it
+//!   (a participation that ended with leave reason `removed`). The store
+//!   checks the status, the participation and the removal inside the write
+//!   that posts, so a post never lands in a class that has just ended.
+//! - **Reading** needs the caller to be a moderator or to have been in the
+//!   class at some point (any participation, active or closed): during the
+//!   class its participants, after it those who attended.
+//! - Another tenant's class is 404, whoever asks.
+//!
+//! # Order
+//!
+//! Each message gets the next `position` of its class's chat (1, 2, 3, …
+//! without gaps) from a per-class counter row that the posting transaction
+//! updates and holds until it commits, so positions are given in commit
+//! order and a reader listing `after = n` never skips a message that
+//! commits later. The price is that posts of one class take turns on that
+//! row for the length of their transaction (a few statements).
+
+pub mod errors;
+pub mod model;
+pub mod poll_service;
+pub mod polls;
+pub mod ports;
+pub mod service;
+#[cfg(test)]
+mod tests;
+
+pub use errors::{
+    DeleteMessageError, ListMessagesError, PollError, PostMessageError, SetQuestionStatusError,
+    UpvoteQuestionError,
+};
+pub use model::{
+    DeleteOutcome, Message, MessageKind, MessagePage, MessageText, NewMessage, PostGuard,
+    PostOutcome, QuestionSort, QuestionStatus, UpvoteOutcome, is_moderator,
+};
+#[cfg(any(test, feature = "mocks"))]
+pub use poll_service::MockPolls;
+pub use poll_service::{PollService, Polls};
+#[cfg(any(test, feature = "mocks"))]
+pub use polls::MockPollRepository;
+pub use polls::{Ballot, Poll, PollRepository, PollSpec, PollStatus, VoteOutcome};
+pub use ports::MessageRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use ports::MockMessageRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use service::MockInteractions;
+pub use service::{InteractionService, Interactions, MessageQuery, QuestionQuery};

@@ -1,0 +1,4 @@
+DROP TABLE question_votes;
+ALTER TABLE class_messages DROP COLUMN upvotes;
+ALTER TABLE class_messages DROP COLUMN question_status;
+ALTER TABLE class_messages DROP COLUMN anonymous;

@@ -1,0 +1,2 @@
+DROP TABLE class_message_heads;
+DROP TABLE class_messages;
