@@ -17,6 +17,7 @@ use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
+use crate::roster::{RosterService, Rosters};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
@@ -97,6 +98,8 @@ pub struct Services {
     pub event_log: Arc<EventLogJobs>,
     /// Webhook endpoints and their deliveries.
     pub webhooks: Arc<dyn WebhookEndpoints>,
+    /// Course rosters (who may join `roster` classes).
+    pub rosters: Arc<dyn Rosters>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
@@ -132,6 +135,7 @@ impl Services {
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
         Self {
+            rosters: Arc::new(RosterService::new(store.clone(), clock.clone())),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

@@ -50,6 +50,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod instant;
 pub mod join_link;
+pub mod roster;
 pub mod schedule;
 pub mod store;
 pub mod validation;

@@ -77,6 +77,10 @@ pub enum Field {
     WebhookUrl,
     /// A webhook endpoint's event type filter.
     EventTypes,
+    /// A class's (or schedule's) admission policy.
+    AdmissionPolicy,
+    /// The user ids of a course roster.
+    RosterUsers,
 }
 
 impl Field {
@@ -118,6 +122,8 @@ impl Field {
             Self::WebhookUrl => "url",
             Self::EventTypes => "event_types",
             Self::EndedAt => "ended_at",
+            Self::AdmissionPolicy => "admission_policy",
+            Self::RosterUsers => "user_ids",
         }
     }
 }

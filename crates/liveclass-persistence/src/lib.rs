@@ -12,7 +12,7 @@
 //!   hop, error mapping, `write_transaction`);
 //! - one module per port: `classes` (`ClassRepository`), `participations`
 //!   (`ParticipationRepository`), `schedules`, `join_links`,
-//!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`;
+//!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`, `rosters`;
 //! - `events`: the class event log (append, sequencer, reads, pruning);
 //! - `admission`: admitting a participant, the PostgreSQL and SQLite paths
 //!   side by side under one contract;
@@ -38,6 +38,7 @@ mod join_links;
 mod listener;
 mod migrations;
 mod participations;
+mod rosters;
 mod rows;
 mod schedule_rows;
 mod schedules;

@@ -41,6 +41,8 @@ pub fn json_name(field: Field) -> &'static str {
         Field::After => "after",
         Field::WebhookUrl => "url",
         Field::EventTypes => "eventTypes",
+        Field::AdmissionPolicy => "admissionPolicy",
+        Field::RosterUsers => "userIds",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

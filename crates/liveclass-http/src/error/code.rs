@@ -101,6 +101,8 @@ error_codes! {
     TenantMismatch = "tenant_mismatch", FORBIDDEN;
     /// The caller is not in the live class.
     NotAdmitted = "not_admitted", FORBIDDEN;
+    /// The class admits the users on its course's roster only (admission policy `roster`), and the caller is not on it.
+    NotOnRoster = "not_on_roster", FORBIDDEN;
     /// No such class in the caller's tenant.
     ClassNotFound = "class_not_found", NOT_FOUND;
     /// The caller has no active participation in the class.

@@ -2,6 +2,7 @@
 
 pub mod actual_times;
 pub mod calendar;
+pub mod courses;
 pub mod health;
 pub mod join_links;
 pub mod live_classes;

@@ -66,6 +66,7 @@ pub fn mocked_services() -> Services {
             EventLogPolicy::default(),
         )),
         webhooks: Arc::new(liveclass_domain::webhooks::service::MockWebhookEndpoints::new()),
+        rosters: Arc::new(liveclass_domain::roster::MockRosters::new()),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
             Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
             Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),
