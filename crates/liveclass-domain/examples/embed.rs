@@ -204,6 +204,13 @@ impl ParticipationRepository for InMemoryStore {
             {
                 return AdmitOutcome::AlreadyActive(mine.clone());
             }
+            // This store keeps no course rosters: a `roster` class admits
+            // its creator only.
+            if class.admission == liveclass_domain::class::AdmissionPolicy::Roster
+                && class.created_by != request.user_id
+            {
+                return AdmitOutcome::NotOnRoster;
+            }
             if s.active(request.class_id).count() >= usize::try_from(capacity).unwrap_or(usize::MAX)
             {
                 return AdmitOutcome::Full { capacity };
@@ -347,6 +354,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 description: None,
                 scheduled_at: datetime!(2030-03-04 10:00 UTC),
                 capacity: Some(Capacity::new(1)?),
+                course_id: None,
+                admission: None,
             },
         )
         .await?;

@@ -19,6 +19,7 @@ use crate::ids::IdGenerator;
 use crate::interaction::{InteractionService, Interactions, PollService, Polls};
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::recording::{RecordingService, Recordings};
+use crate::roster::{RosterService, Rosters};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
@@ -105,6 +106,8 @@ pub struct Services {
     pub interactions: Arc<dyn Interactions>,
     /// In-class polls.
     pub polls: Arc<dyn Polls>,
+    /// Course rosters (who may join `roster` classes).
+    pub rosters: Arc<dyn Rosters>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// Background job: ends overdue live classes.
@@ -165,6 +168,7 @@ impl Services {
                 clock.clone(),
                 ids.clone(),
             )),
+            rosters: Arc::new(RosterService::new(store.clone(), clock.clone())),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

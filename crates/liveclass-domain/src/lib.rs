@@ -56,6 +56,7 @@ pub mod instant;
 pub mod interaction;
 pub mod join_link;
 pub mod recording;
+pub mod roster;
 pub mod schedule;
 pub mod store;
 pub mod validation;

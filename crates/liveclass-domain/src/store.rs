@@ -9,6 +9,7 @@ use crate::idempotency::IdempotencyRepository;
 use crate::interaction::{MessageRepository, PollRepository};
 use crate::join_link::JoinLinkRepository;
 use crate::recording::RecordingRepository;
+use crate::roster::RosterRepository;
 use crate::schedule::ScheduleRepository;
 use crate::webhooks::WebhookRepository;
 
@@ -43,6 +44,7 @@ pub trait Store:
     + RecordingRepository
     + MessageRepository
     + PollRepository
+    + RosterRepository
     + Send
     + Sync
 {
@@ -61,6 +63,7 @@ impl<T> Store for T where
         + RecordingRepository
         + MessageRepository
         + PollRepository
+        + RosterRepository
         + Send
         + Sync
 {

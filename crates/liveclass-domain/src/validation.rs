@@ -91,6 +91,10 @@ pub enum Field {
     InteractionType,
     /// A poll's options (or the options a vote chooses).
     PollOptions,
+    /// A class's (or schedule's) admission policy.
+    AdmissionPolicy,
+    /// The user ids of a course roster.
+    RosterUsers,
 }
 
 impl Field {
@@ -139,6 +143,8 @@ impl Field {
             Self::Content => "content",
             Self::InteractionType => "type",
             Self::PollOptions => "options",
+            Self::AdmissionPolicy => "admission_policy",
+            Self::RosterUsers => "user_ids",
         }
     }
 }

@@ -126,6 +126,7 @@ mod tests {
             occurrence: None,
             join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
             ical_sequence: 3,
+            admission: liveclass_domain::class::AdmissionPolicy::Open,
             started_at: None,
             ended_at: None,
             max_participants: Capacity::from_stored(5),

@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | `liveclass_http_requests_total` | `method`, `route` (the route *pattern*, `/live-classes/{liveClassId}/join`; `unmatched` for no route), `status` | [`track`] middleware |
 //! | `liveclass_http_request_duration_seconds` (histogram) | same | [`track`] middleware |
-//! | `liveclass_joins_total` | `outcome`: `admitted`, `already_active`, `full`, `not_live`, `not_found`, `error` | `POST /live-classes/{id}/join` ([`Metrics::record_join`]; call it from any other way in) |
+//! | `liveclass_joins_total` | `outcome`: `admitted`, `already_active`, `full`, `not_live`, `not_found`, `not_allowed`, `error` | `POST /live-classes/{id}/join` ([`Metrics::record_join`]; call it from any other way in) |
 //! | `liveclass_background_job_runs_total`, `…_failures_total`, `…_panics_total`, `…_duration_seconds`, `…_consecutive_failures` | `job` | the server's supervisor |
 //! | `liveclass_db_pool_*`, `liveclass_video_cleanup_queue_depth` | | the server (`liveclass_server::metrics`) |
 //!
@@ -94,6 +94,8 @@ pub enum JoinOutcome {
     NotLive,
     /// No such class (or another tenant's).
     NotFound,
+    /// Refused by the class's admission policy (`not_on_roster`).
+    NotAllowed,
     /// Any other failure (store, video provider, …).
     Error,
 }
@@ -106,6 +108,7 @@ impl JoinOutcome {
             Self::Full => "full",
             Self::NotLive => "not_live",
             Self::NotFound => "not_found",
+            Self::NotAllowed => "not_allowed",
             Self::Error => "error",
         }
     }
@@ -118,6 +121,7 @@ impl JoinOutcome {
                 Self::NotLive
             }
             ErrorCode::ClassNotFound | ErrorCode::JoinLinkNotFound => Self::NotFound,
+            ErrorCode::NotOnRoster => Self::NotAllowed,
             _ => Self::Error,
         }
     }

@@ -20,8 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, health, interactions as ia, join_links, live_classes as lc, polls,
-    recordings as rec, schedules, webhooks as wh,
+    actual_times, calendar, courses, health, interactions as ia, join_links, live_classes as lc,
+    polls, recordings as rec, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -64,6 +64,10 @@ fn register(cfg: &mut ServiceConfig) {
         .service(calendar::revoke_tokens::revoke_calendar_tokens)
         .service(calendar::course_feed::course_calendar)
         .service(calendar::user_feed::user_calendar)
+        .service(courses::get_roster::get_roster)
+        .service(courses::put_roster::put_roster)
+        .service(courses::add_to_roster::add_to_roster)
+        .service(courses::remove_from_roster::remove_from_roster)
         .service(wh::create::create_webhook_endpoint)
         .service(wh::list::list_webhook_endpoints)
         .service(wh::get::get_webhook_endpoint)

@@ -143,6 +143,7 @@ fn live_class() -> LiveClass {
             uuid::Uuid::from_u128(91),
         ),
         ical_sequence: 0,
+        admission: liveclass_domain::class::AdmissionPolicy::Open,
         started_at: Some(datetime!(2030-01-01 10:00 UTC)),
         ended_at: None,
         max_participants: Capacity::from_stored(150),

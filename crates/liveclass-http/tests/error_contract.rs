@@ -78,6 +78,7 @@ fn joins() -> Vec<JoinE> {
         JoinE::NotFound,
         JoinE::NotLive(ClassStatus::Scheduled),
         JoinE::Full { capacity: 3 },
+        JoinE::NotOnRoster,
     ];
     all.extend(videos().into_iter().map(JoinE::Video));
     all.extend(stores().into_iter().map(JoinE::Store));
@@ -119,7 +120,7 @@ fn covers_all(
         TransitionE::NotFound | TransitionE::Refused(_) | TransitionE::Store(_) => {}
     }
     match e {
-        JoinE::NotFound | JoinE::NotLive(_) | JoinE::Full { .. } => {}
+        JoinE::NotFound | JoinE::NotLive(_) | JoinE::Full { .. } | JoinE::NotOnRoster => {}
         JoinE::Video(_) | JoinE::Store(_) => {}
     }
     match f {

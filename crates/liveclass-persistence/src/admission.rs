@@ -12,8 +12,13 @@
 //!    `participations_one_active_per_user` (migration
 //!    `2026-11-22-000001_create_live_classes`, both backends);
 //! 3. `NotLive(status)` when the class is not live;
-//! 4. `Full { capacity }` when every seat is taken;
-//! 5. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the
+//! 4. `NotOnRoster` when the class's admission policy is `roster` and the
+//!    user is neither its creator nor on the roster of its course
+//!    (`course_rosters`, migration `2026-12-01-120000_admission_policies`);
+//!    a removal from the roster does not eject anyone, so a join that read
+//!    the roster before a removal committed is ordered before it;
+//! 5. `Full { capacity }` when every seat is taken;
+//! 6. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the
 //!    participation and the participation row records its `seat_no`.
 //!
 //! **Capacity via seat rows**: while a class is live it has exactly
@@ -50,7 +55,7 @@
 //!
 //! One call of the plpgsql function `liveclass_admit`, defined in
 //! `migrations/postgres/2026-11-22-000300_class_seats/up.sql` (the current
-//! version in `2026-11-30-000900_stays_never_overlap`): one round trip,
+//! version in `2026-12-01-120000_admission_policies`): one round trip,
 //! one implicit transaction. It serialises joins of the same user to the same
 //! class with a transaction-level advisory lock, reads the class `FOR SHARE`,
 //! and takes a free seat with `FOR UPDATE SKIP LOCKED` starting at a random
@@ -68,7 +73,7 @@ use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
 use liveclass_domain::class::{
-    AdmitOutcome, AdmitRequest, ClassStatus, ParticipantRole, Participation,
+    AdmissionPolicy, AdmitOutcome, AdmitRequest, ClassStatus, ParticipantRole, Participation,
 };
 use liveclass_domain::events::{EventId, NewEvent};
 
@@ -77,7 +82,7 @@ use crate::connection::AnyConnection;
 use crate::events;
 use crate::participations::active_participation;
 use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, parse_status, to_db_time};
-use crate::schema::{class_seats, live_classes, participations};
+use crate::schema::{class_seats, course_rosters, live_classes, participations};
 use crate::store::{corrupt, is_unique_violation, write_transaction};
 
 /// Admits per the contract in the module docs, on either backend.
@@ -163,6 +168,7 @@ fn admit_postgres(
             capacity: u32::try_from(row.capacity.unwrap_or(0)).unwrap_or(0),
         },
         "not_live" => AdmitOutcome::NotLive(status()?),
+        "not_on_roster" => AdmitOutcome::NotOnRoster,
         "not_found" => AdmitOutcome::NotFound,
         other => {
             return Err(corrupt(anyhow::anyhow!(
@@ -213,13 +219,20 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
     let tenant = r.tenant_id.as_str();
     let class_id = r.class_id.to_string();
 
-    let found: Option<(String, i32)> = live_classes::table
+    type ClassFacts = (String, i32, String, Option<String>, String);
+    let found: Option<ClassFacts> = live_classes::table
         .filter(live_classes::id.eq(&class_id))
         .filter(live_classes::tenant_id.eq(tenant))
-        .select((live_classes::status, live_classes::max_participants))
+        .select((
+            live_classes::status,
+            live_classes::max_participants,
+            live_classes::admission_policy,
+            live_classes::course_id,
+            live_classes::created_by,
+        ))
         .first(conn)
         .optional()?;
-    let Some((status, capacity)) = found else {
+    let Some((status, capacity, policy, course, creator)) = found else {
         return Ok(AdmitOutcome::NotFound);
     };
     if let Some(existing) = active_participation(conn, &class_id, r.user_id.as_str())? {
@@ -228,6 +241,19 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
     let status = parse_status(&status).map_err(corrupt)?;
     if status != ClassStatus::Live {
         return Ok(AdmitOutcome::NotLive(status));
+    }
+    let policy = AdmissionPolicy::parse(&policy).map_err(|e| corrupt(e.into()))?;
+    if policy == AdmissionPolicy::Roster && creator != r.user_id.as_str() {
+        let on_roster = diesel::select(diesel::dsl::exists(
+            course_rosters::table
+                .filter(course_rosters::tenant_id.eq(tenant))
+                .filter(course_rosters::course_id.nullable().eq(course))
+                .filter(course_rosters::user_id.eq(r.user_id.as_str())),
+        ))
+        .get_result::<bool>(conn)?;
+        if !on_roster {
+            return Ok(AdmitOutcome::NotOnRoster);
+        }
     }
     let seat: Option<i32> = class_seats::table
         .filter(class_seats::class_id.eq(&class_id))

@@ -19,9 +19,9 @@ use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use diesel::sql_types::Text;
 use liveclass_domain::class::{
-    ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus, DetailsUpdate, LiveClass,
-    PageRequest, Participation, RecordingOutcome, RecordingUrl, SortOrder, TransitionOutcome,
-    UpdateOutcome,
+    AdmissionPolicy, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
+    DetailsUpdate, LiveClass, PageRequest, Participation, RecordingOutcome, RecordingUrl,
+    SortOrder, TransitionOutcome, UpdateOutcome,
 };
 use liveclass_domain::events::{AttendeeSummary, EventType, LeaveReason, NewEvent};
 use liveclass_domain::ids::{ClassId, TenantId};
@@ -34,7 +34,7 @@ use crate::connection::AnyConnection;
 use crate::events;
 use crate::participations::load_participations;
 use crate::rows::{ClassRow, count, from_db_time, parse_status, to_db_time};
-use crate::schema::{class_seats, live_classes, participations};
+use crate::schema::{class_seats, course_rosters, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
 
 pub(crate) fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCounts), DieselError> {
@@ -358,6 +358,26 @@ impl ClassRepository for DieselStore {
                         .filter(live_classes::status.ne(ClassStatus::Ended.as_str()))
                         .filter(live_classes::status.ne(ClassStatus::Cancelled.as_str()));
                 }
+                if let Some(viewer) = &filter.visible_to {
+                    // A `roster` class shows to its creator and to the users
+                    // on its course's roster (the primary key's prefix).
+                    let viewer = viewer.as_str().to_owned();
+                    q = q.filter(
+                        live_classes::admission_policy
+                            .ne(AdmissionPolicy::Roster.as_str())
+                            .or(live_classes::created_by.eq(viewer.clone()))
+                            .or(diesel::dsl::exists(
+                                course_rosters::table
+                                    .filter(course_rosters::tenant_id.eq(live_classes::tenant_id))
+                                    .filter(
+                                        course_rosters::course_id
+                                            .nullable()
+                                            .eq(live_classes::course_id),
+                                    )
+                                    .filter(course_rosters::user_id.eq(viewer)),
+                            )),
+                    );
+                }
                 q
             };
             let total: i64 = query().count().get_result(conn)?;
@@ -573,6 +593,7 @@ impl ClassRepository for DieselStore {
                             .eq(update.description.as_ref().map(|d| d.as_str())),
                         live_classes::scheduled_at.eq(to_db_time(update.scheduled_at)),
                         live_classes::max_participants.eq(capacity),
+                        live_classes::admission_policy.eq(update.admission.as_str()),
                         live_classes::video_provider.eq(&update.room.provider),
                         live_classes::video_room_ref.eq(&update.room.external_id),
                         live_classes::join_url.eq(&update.room.join_url),

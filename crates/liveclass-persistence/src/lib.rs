@@ -12,7 +12,7 @@
 //!   hop, error mapping, `write_transaction`);
 //! - one module per port: `classes` (`ClassRepository`), `participations`
 //!   (`ParticipationRepository`), `schedules`, `join_links`,
-//!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`;
+//!   `calendar_tokens`, `cleanups` (`CleanupQueue`), `auto_end`, `rosters`;
 //! - `messages`: class chats and questions (`MessageRepository`);
 //! - `polls`: class polls (`PollRepository`);
 //! - `events`: the class event log (append, sequencer, reads, pruning);
@@ -44,6 +44,7 @@ mod migrations;
 mod participations;
 mod recordings;
 mod polls;
+mod rosters;
 mod rows;
 mod schedule_rows;
 mod schedules;

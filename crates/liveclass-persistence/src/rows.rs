@@ -4,8 +4,8 @@
 use anyhow::{Context, anyhow};
 use diesel::prelude::*;
 use liveclass_domain::class::{
-    Capacity, ClassStatus, Description, LiveClass, ParticipantRole, Participation, RecordingUrl,
-    Title,
+    AdmissionPolicy, Capacity, ClassStatus, Description, LiveClass, ParticipantRole, Participation,
+    RecordingUrl, Title,
 };
 use liveclass_domain::ids::{ClassId, ParticipationId, RoomId, TenantId, UserId};
 use liveclass_domain::join_link::JoinHash;
@@ -68,6 +68,7 @@ pub(crate) struct ClassRow {
     pub occurrence_date: Option<String>,
     pub join_hash: String,
     pub ical_sequence: i32,
+    pub admission_policy: String,
 }
 
 impl From<&LiveClass> for ClassRow {
@@ -98,6 +99,7 @@ impl From<&LiveClass> for ClassRow {
             occurrence_date: c.occurrence.map(|o| format_date(o.date)),
             join_hash: c.join_hash.as_str().to_owned(),
             ical_sequence: i32::try_from(c.ical_sequence).unwrap_or(i32::MAX),
+            admission_policy: c.admission.as_str().to_owned(),
         }
     }
 }
@@ -175,6 +177,7 @@ impl TryFrom<ClassRow> for LiveClass {
             },
             join_hash: JoinHash::parse(&r.join_hash)?,
             ical_sequence: count(r.ical_sequence, "iCal sequence")?,
+            admission: AdmissionPolicy::parse(&r.admission_policy)?,
         })
     }
 }

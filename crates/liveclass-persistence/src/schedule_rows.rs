@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use diesel::prelude::*;
-use liveclass_domain::class::{Capacity, Title};
+use liveclass_domain::class::{AdmissionPolicy, Capacity, Title};
 use liveclass_domain::ids::{TenantId, UserId};
 use liveclass_domain::schedule::{
     ClassDuration, CourseId, LocalStartTime, Recurrence, Schedule, ScheduleId, ScheduleSpec,
@@ -36,6 +36,7 @@ pub(crate) struct ScheduleRow {
     pub created_by: String,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub admission_policy: String,
 }
 
 impl From<&Schedule> for ScheduleRow {
@@ -65,6 +66,7 @@ impl From<&Schedule> for ScheduleRow {
             created_by: s.created_by.as_str().to_owned(),
             created_at: to_db_time(s.created_at),
             updated_at: to_db_time(s.updated_at),
+            admission_policy: spec.admission.as_str().to_owned(),
         }
     }
 }
@@ -99,6 +101,7 @@ impl TryFrom<ScheduleRow> for Schedule {
                 .as_deref()
                 .map(|d| parse_date(Field::EndsOn, d))
                 .transpose()?,
+            admission: AdmissionPolicy::parse(&r.admission_policy)?,
         };
         Ok(Self {
             id: ScheduleId::from_uuid(uuid(&r.id, "schedule id")?),

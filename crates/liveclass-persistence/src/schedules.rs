@@ -133,7 +133,8 @@ fn apply(
             && row.title == t.title.as_str()
             && row.created_by == t.teacher_id.as_str()
             && row.max_participants == capacity
-            && row.course_id.as_deref() == Some(t.course_id.as_str());
+            && row.course_id.as_deref() == Some(t.course_id.as_str())
+            && row.admission_policy == t.admission.as_str();
         if same {
             continue;
         }
@@ -146,6 +147,7 @@ fn apply(
                     live_classes::created_by.eq(t.teacher_id.as_str()),
                     live_classes::max_participants.eq(capacity),
                     live_classes::course_id.eq(Some(t.course_id.as_str())),
+                    live_classes::admission_policy.eq(t.admission.as_str()),
                     live_classes::ical_sequence.eq(live_classes::ical_sequence + 1),
                     live_classes::updated_at.eq(now),
                 ))

@@ -28,6 +28,7 @@ diesel::table! {
         join_hash -> Text,
         ical_sequence -> Integer,
         auto_end_claimed_until -> Nullable<Timestamp>,
+        admission_policy -> Text,
     }
 }
 
@@ -51,6 +52,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         generation_due_at -> Nullable<Timestamp>,
+        admission_policy -> Text,
     }
 }
 
@@ -303,6 +305,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Course rosters (issue 12): who may join the course's `roster` classes.
+    course_rosters (tenant_id, course_id, user_id) {
+        tenant_id -> Text,
+        course_id -> Text,
+        user_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -324,5 +336,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     polls,
     poll_options,
     poll_ballots,
-    poll_choices
+    poll_choices,
+    course_rosters
 );

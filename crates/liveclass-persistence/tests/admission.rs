@@ -322,6 +322,7 @@ async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabas
         description: None,
         scheduled_at: class.scheduled_at,
         max_participants: Capacity::from_stored(capacity),
+        admission: class.admission,
         room: class.room.clone(),
     };
     assert_eq!(

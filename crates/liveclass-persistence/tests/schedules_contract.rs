@@ -40,6 +40,7 @@ fn schedule(course: &str) -> Schedule {
         weekdays: Some(vec!["MO".into(), "WE".into()]),
         starts_on: "2030-03-01".into(),
         ends_on: Some("2030-03-31".into()),
+        admission_policy: None,
     };
     let teacher = UserId::parse("teacher-1").unwrap();
     Schedule {
@@ -63,6 +64,7 @@ fn plan(s: &Schedule, occurrences: Vec<Occurrence>, now: OffsetDateTime) -> Gene
             teacher_id: s.spec.teacher_id.clone(),
             max_participants: s.spec.max_participants,
             course_id: s.spec.course_id.clone(),
+            admission: s.spec.admission,
         },
         occurrences,
         new_classes,
@@ -96,6 +98,7 @@ fn class_for(s: &Schedule, o: &Occurrence) -> LiveClass {
         }),
         join_hash: RandomIds.join_hash(),
         ical_sequence: 0,
+        admission: liveclass_domain::class::AdmissionPolicy::Open,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(120),

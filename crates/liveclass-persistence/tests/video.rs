@@ -54,6 +54,7 @@ fn new_class(capacity: u32) -> LiveClass {
         occurrence: None,
         join_hash: RandomIds.join_hash(),
         ical_sequence: 0,
+        admission: liveclass_domain::class::AdmissionPolicy::Open,
         created_at: T0,
         updated_at: T0,
     }
@@ -65,6 +66,7 @@ fn update(capacity: u32) -> DetailsUpdate {
         description: Some(liveclass_domain::class::Description::parse("New text").unwrap()),
         scheduled_at: T0 + Duration::days(1),
         max_participants: Capacity::from_stored(capacity),
+        admission: liveclass_domain::class::AdmissionPolicy::Open,
         room: Room {
             host_url: Some("https://host.example/new".into()),
             ..room("renamed")

@@ -78,6 +78,9 @@ pub enum JoinClassError {
         /// The class's capacity.
         capacity: u32,
     },
+    /// Refused: the class admits its course's roster only.
+    #[error("Only users on the course roster may join this live class")]
+    NotOnRoster,
     /// The video provider failed.
     #[error("could not issue join credentials")]
     Video(#[source] VideoError),

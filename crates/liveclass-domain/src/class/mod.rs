@@ -1,6 +1,7 @@
 //! Live classes: the entity, its lifecycle and capacity rules, the ports the
 //! service needs, and the use-case service itself.
 
+mod admission;
 mod capacity;
 pub mod errors;
 mod lifecycle;
@@ -9,6 +10,7 @@ mod participation;
 pub mod ports;
 mod service;
 
+pub use admission::{AdmissionPolicy, check_policy};
 pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
 pub use lifecycle::TransitionError;
 pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};

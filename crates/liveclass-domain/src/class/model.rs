@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use time::OffsetDateTime;
 
+use super::admission::AdmissionPolicy;
 use super::capacity::Capacity;
 use crate::ids::{ClassId, RoomId, TenantId, UserId};
 use crate::join_link::JoinHash;
@@ -181,6 +182,8 @@ pub struct LiveClass {
     pub ended_at: Option<OffsetDateTime>,
     /// The most participants a class admits at once.
     pub max_participants: Capacity,
+    /// Who may join; `Roster` only with a `course_id`.
+    pub admission: AdmissionPolicy,
     /// Where the recording lives, once set.
     pub recording_url: Option<RecordingUrl>,
     /// When it was created.

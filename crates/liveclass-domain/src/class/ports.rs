@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::admission::AdmissionPolicy;
 use super::capacity::Capacity;
 use super::model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 use super::participation::{ParticipantRole, Participation};
@@ -30,6 +31,11 @@ pub struct ClassFilter {
     pub to: Option<OffsetDateTime>,
     /// Only classes neither ended nor cancelled.
     pub upcoming: bool,
+    /// Only classes this user may join: a `roster` class only if the user
+    /// is on its course's roster or created it (seed 001: students see their
+    /// cohorts' classes). The service sets it for callers who do not manage
+    /// classes.
+    pub visible_to: Option<UserId>,
     /// The order of the list.
     pub sort: SortOrder,
 }
@@ -180,6 +186,8 @@ pub struct DetailsUpdate {
     pub scheduled_at: OffsetDateTime,
     /// The most participants a class admits at once.
     pub max_participants: Capacity,
+    /// Who may join (checked by the service against the class's course).
+    pub admission: AdmissionPolicy,
     /// The room as the provider returned it after its own update.
     pub room: Room,
 }
@@ -233,6 +241,9 @@ pub enum AdmitOutcome {
     },
     /// The class is not live; its status.
     NotLive(ClassStatus),
+    /// The class's policy is `roster` and the user is neither on its course's
+    /// roster nor its creator.
+    NotOnRoster,
     /// No such class in the tenant.
     NotFound,
 }
@@ -316,7 +327,9 @@ pub trait ClassRepository: Send + Sync {
 #[async_trait]
 pub trait ParticipationRepository: Send + Sync {
     /// Admits a user into a live class, **atomically**: the status check, the
-    /// capacity check (`active < max_participants`) and the insert happen in one
+    /// admission policy check (a `roster` class admits its creator and the
+    /// users on its course's roster, `NotOnRoster` otherwise), the capacity
+    /// check (`active < max_participants`) and the insert happen in one
     /// transaction, so the number of active participations never exceeds the
     /// capacity under any number of concurrent calls, from any number of
     /// processes. A user with an active participation gets it back

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::admission::{AdmissionPolicy, check_policy};
 use super::capacity::{Capacity, ClassPolicy};
 use super::errors::{
     CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
@@ -24,6 +25,7 @@ use crate::caller::Caller;
 use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
 use crate::ids::{ClassId, IdGenerator, RoomName, TenantId};
+use crate::schedule::CourseId;
 use crate::store::RepoError;
 use crate::validation::Field;
 use crate::video::{JoinCredentials, JoinRequest, RoomSpec, VideoError, VideoProvider};
@@ -42,6 +44,10 @@ pub struct CreateClass {
     /// Defaults to the policy's default capacity; must not exceed the
     /// policy's maximum (the service checks it).
     pub capacity: Option<Capacity>,
+    /// The course (cohort) the class belongs to, if any.
+    pub course_id: Option<CourseId>,
+    /// Who may join; `open` when absent. `roster` needs `course_id`.
+    pub admission: Option<AdmissionPolicy>,
 }
 
 /// Command of [`LiveClasses::update`]: `None` leaves a field unchanged.
@@ -56,6 +62,9 @@ pub struct UpdateClass {
     /// A new capacity; must not exceed the policy's maximum nor go below the
     /// participants in the class now (the service checks both).
     pub capacity: Option<Capacity>,
+    /// A new admission policy (applies to joins from now on; nobody in the
+    /// class is removed). `roster` needs the class to have a course.
+    pub admission: Option<AdmissionPolicy>,
 }
 
 /// Query of [`LiveClasses::list`]: which classes, and which page of them.
@@ -198,7 +207,7 @@ pub trait LiveClasses: Send + Sync {
     /// already in the class gets their participation back.
     ///
     /// # Errors
-    /// `NotFound`, `NotLive`, `Full`, `Video`, `Store`.
+    /// `NotFound`, `NotLive`, `NotOnRoster`, `Full`, `Video`, `Store`.
     async fn join(&self, caller: &Caller, id: ClassId) -> Result<Joined, JoinClassError>;
 
     /// Ends the caller's active participation and frees their seat.
@@ -387,8 +396,12 @@ impl LiveClasses for LiveClassService {
             description,
             scheduled_at,
             capacity,
+            course_id,
+            admission,
         } = command;
         let scheduled_at = crate::instant::parse(Field::ScheduledAt, scheduled_at)?;
+        let admission = admission.unwrap_or_default();
+        check_policy(admission, course_id.is_some())?;
         let max_participants = match capacity {
             Some(c) => self.policy.check(c)?,
             None => self.policy.default_class_capacity(),
@@ -424,13 +437,14 @@ impl LiveClasses for LiveClassService {
             status: ClassStatus::Scheduled,
             scheduled_at,
             scheduled_end: None,
-            course_id: None,
+            course_id,
             occurrence: None,
             join_hash: self.ids.join_hash(),
             ical_sequence: 0,
             started_at: None,
             ended_at: None,
             max_participants,
+            admission,
             recording_url: None,
             created_at: now,
             updated_at: now,
@@ -442,7 +456,9 @@ impl LiveClasses for LiveClassService {
         Ok(class)
     }
 
-    /// The caller's tenant's classes, filtered and paged.
+    /// The caller's tenant's classes, filtered and paged. A caller who does
+    /// not manage classes sees only the classes they may join (`roster`
+    /// classes of their courses' rosters, and their own).
     ///
     /// # Errors
     /// `Invalid` filter, `Store`.
@@ -452,9 +468,13 @@ impl LiveClasses for LiveClassService {
         query: ListClasses,
     ) -> Result<ClassPage, ListClassesError> {
         query.filter.check()?;
+        let mut filter = query.filter;
+        if !caller.can_manage_classes() {
+            filter.visible_to = Some(caller.user_id.clone());
+        }
         Ok(self
             .classes
-            .list(&caller.tenant_id, &query.filter, query.page)
+            .list(&caller.tenant_id, &filter, query.page)
             .await?)
     }
 
@@ -580,6 +600,8 @@ impl LiveClasses for LiveClassService {
             Some(at) => crate::instant::parse(Field::ScheduledAt, at)?,
             None => class.scheduled_at,
         };
+        let admission = command.admission.unwrap_or(class.admission);
+        check_policy(admission, class.course_id.is_some())?;
         let spec = RoomSpec {
             class_id: class.id,
             tenant_id: class.tenant_id.clone(),
@@ -600,6 +622,7 @@ impl LiveClasses for LiveClassService {
             description,
             scheduled_at,
             max_participants,
+            admission,
             room,
         };
         let outcome = self
@@ -660,9 +683,10 @@ impl LiveClasses for LiveClassService {
         Ok((class, participation, credentials))
     }
 
-    /// Admits the caller into a live class, within capacity; a caller already
-    /// in the class gets their participation back. The creator joins as
-    /// teacher.
+    /// Admits the caller into a live class, within capacity and the class's
+    /// admission policy (both checked by the one atomic admission); a caller
+    /// already in the class gets their participation back. The creator joins
+    /// as teacher and passes every policy.
     ///
     /// If join credentials cannot be issued after the seat was taken, the seat
     /// stays taken and the error is returned: joining again is idempotent and
@@ -697,6 +721,7 @@ impl LiveClasses for LiveClassService {
             AdmitOutcome::AlreadyActive(p) => (p, true),
             AdmitOutcome::Full { capacity } => return Err(JoinClassError::Full { capacity }),
             AdmitOutcome::NotLive(status) => return Err(JoinClassError::NotLive(status)),
+            AdmitOutcome::NotOnRoster => return Err(JoinClassError::NotOnRoster),
             AdmitOutcome::NotFound => return Err(JoinClassError::NotFound),
         };
         let who = JoinRequest {

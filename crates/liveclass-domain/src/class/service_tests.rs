@@ -61,6 +61,7 @@ fn class(status: ClassStatus) -> LiveClass {
             uuid::Uuid::from_u128(91),
         ),
         ical_sequence: 0,
+        admission: crate::class::AdmissionPolicy::Open,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),
@@ -139,6 +140,8 @@ fn new_class() -> CreateClass {
         description: Some(Description::parse("Q&A").unwrap()),
         scheduled_at: datetime!(2030-03-02 14:00 UTC),
         capacity: Some(Capacity::new(150).unwrap()),
+        course_id: None,
+        admission: None,
     }
 }
 
@@ -342,6 +345,80 @@ async fn list_reads_the_callers_tenant_only() {
         .await
         .unwrap();
     assert_eq!(page.total, 0);
+}
+
+#[tokio::test]
+async fn a_student_lists_the_classes_they_may_join_and_a_manager_every_class() {
+    for (caller, visible_to) in [(student(), Some("student-1")), (teacher(), None)] {
+        let mut m = Mocks::new();
+        m.classes
+            .expect_list()
+            .withf(move |_, filter, _| filter.visible_to.as_ref().map(UserId::as_str) == visible_to)
+            .times(1)
+            .returning(|_, _, page| {
+                Ok(ClassPage {
+                    total: 0,
+                    page,
+                    classes: vec![],
+                })
+            });
+        m.service()
+            .list(&caller, ListClasses::default())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_roster_policy_needs_a_course_on_create_and_on_update() {
+    let input = CreateClass {
+        admission: Some(AdmissionPolicy::Roster),
+        ..new_class()
+    };
+    let err = Mocks::new()
+        .service()
+        .create(&teacher(), input)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CreateClassError::Invalid(e) if e.field == Field::AdmissionPolicy));
+
+    // A class without a course cannot become a roster class; nothing is
+    // asked of the provider or the store.
+    let err = Mocks::new()
+        .rostering(class(ClassStatus::Scheduled), vec![])
+        .service()
+        .update(
+            &teacher(),
+            class(ClassStatus::Scheduled).id,
+            UpdateClass {
+                admission: Some(AdmissionPolicy::Roster),
+                ..UpdateClass::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UpdateClassError::Invalid(e) if e.field == Field::AdmissionPolicy));
+}
+
+#[tokio::test]
+async fn a_roster_class_of_a_course_is_created_with_its_policy() {
+    let mut m = Mocks::new();
+    m.video.expect_create_room().returning(|_| Ok(room()));
+    m.classes
+        .expect_insert()
+        .withf(|c| {
+            c.admission == AdmissionPolicy::Roster
+                && c.course_id.as_ref().map(CourseId::as_str) == Some("web")
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+    let input = CreateClass {
+        admission: Some(AdmissionPolicy::Roster),
+        course_id: Some(CourseId::parse("web").unwrap()),
+        ..new_class()
+    };
+    let created = m.service().create(&teacher(), input).await.unwrap();
+    assert_eq!(created.admission, AdmissionPolicy::Roster);
 }
 
 #[tokio::test]
@@ -654,6 +731,19 @@ async fn joining_a_full_class_is_refused_with_the_capacity() {
 }
 
 #[tokio::test]
+async fn a_roster_refusal_from_the_admission_is_not_on_roster() {
+    let err = admitting(
+        Mocks::new().finding(Some(class(ClassStatus::Live))),
+        AdmitOutcome::NotOnRoster,
+    )
+    .service()
+    .join(&student(), class(ClassStatus::Live).id)
+    .await
+    .unwrap_err();
+    assert!(matches!(err, JoinClassError::NotOnRoster));
+}
+
+#[tokio::test]
 async fn a_class_that_ended_between_read_and_admit_is_not_live() {
     let err = admitting(
         Mocks::new().finding(Some(class(ClassStatus::Live))),
@@ -826,6 +916,8 @@ async fn an_instant_outside_the_supported_range_is_refused() {
                     description: None,
                     scheduled_at: at,
                     capacity: None,
+                    course_id: None,
+                    admission: None,
                 },
             )
             .await

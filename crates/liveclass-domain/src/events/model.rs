@@ -216,6 +216,7 @@ pub fn class_data(class: &LiveClass) -> Value {
         "startedAt": opt_instant(class.started_at),
         "endedAt": opt_instant(class.ended_at),
         "maxParticipants": class.max_participants.get(),
+        "admissionPolicy": class.admission.as_str(),
         "recordingUrl": class.recording_url.as_ref().map(|u| u.as_str()),
     })
 }

@@ -56,6 +56,7 @@ fn class(status: ClassStatus) -> LiveClass {
         occurrence: None,
         join_hash: JoinHash::parse(HASH).unwrap(),
         ical_sequence: 0,
+        admission: crate::class::AdmissionPolicy::Open,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),

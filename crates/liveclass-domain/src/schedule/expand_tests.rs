@@ -19,6 +19,7 @@ fn input(tz: &str, start: &str, frequency: &str, weekdays: &[&str]) -> ScheduleI
         weekdays: (!weekdays.is_empty()).then(|| weekdays.iter().map(|d| (*d).into()).collect()),
         starts_on: "2030-03-01".into(),
         ends_on: Some("2030-12-31".into()),
+        admission_policy: None,
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, Time, Weekday};
 
-use crate::class::{Capacity, ClassPolicy, Title};
+use crate::class::{AdmissionPolicy, Capacity, ClassPolicy, Title};
 use crate::ids::{TenantId, UserId};
 use crate::validation::{Field, ValidationError, opaque_id};
 
@@ -379,6 +379,8 @@ pub struct ScheduleInput {
     pub starts_on: String,
     /// The last local date (inclusive).
     pub ends_on: Option<String>,
+    /// The admission policy of the generated classes; `open` when absent.
+    pub admission_policy: Option<String>,
 }
 
 /// Everything that defines a schedule's classes, validated.
@@ -404,6 +406,9 @@ pub struct ScheduleSpec {
     pub starts_on: Date,
     /// Always set unless the recurrence is `once`.
     pub ends_on: Option<Date>,
+    /// The admission policy every generated class starts with (seed 001's
+    /// cohort classes: `roster`).
+    pub admission: AdmissionPolicy,
 }
 
 impl ScheduleSpec {
@@ -462,6 +467,12 @@ impl ScheduleSpec {
                 "must not be before startsOn",
             ));
         }
+        let admission = input
+            .admission_policy
+            .as_deref()
+            .map(AdmissionPolicy::parse)
+            .transpose()?
+            .unwrap_or_default();
         // A class that happens once ends its schedule on its own day.
         let ends_on = match recurrence.frequency() {
             Frequency::Once => None,
@@ -478,6 +489,7 @@ impl ScheduleSpec {
             recurrence,
             starts_on,
             ends_on,
+            admission,
         })
     }
 
@@ -502,6 +514,7 @@ impl ScheduleSpec {
             ),
             starts_on: format_date(self.starts_on),
             ends_on: self.ends_on.map(format_date),
+            admission_policy: Some(self.admission.as_str().to_owned()),
         }
     }
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::model::{CourseId, Occurrence, Schedule, ScheduleId};
-use crate::class::{Capacity, ClassCounts, LiveClass, Title};
+use crate::class::{AdmissionPolicy, Capacity, ClassCounts, LiveClass, Title};
 use crate::ids::{TenantId, UserId};
 use crate::store::RepoError;
 use crate::video::Room;
@@ -23,6 +23,8 @@ pub struct ClassTemplate {
     pub max_participants: Capacity,
     /// The course (cohort).
     pub course_id: CourseId,
+    /// Who may join the generated classes.
+    pub admission: AdmissionPolicy,
 }
 
 /// The classes a schedule should have from `now` on.

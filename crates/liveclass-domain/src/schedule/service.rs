@@ -62,6 +62,8 @@ pub struct SchedulePatch {
     pub starts_on: Option<String>,
     /// The last local date (inclusive).
     pub ends_on: Option<String>,
+    /// The admission policy of the generated classes.
+    pub admission_policy: Option<String>,
 }
 
 /// What a generation did, in counts.
@@ -279,6 +281,7 @@ impl ScheduleService {
                 started_at: None,
                 ended_at: None,
                 max_participants: schedule.spec.max_participants,
+                admission: schedule.spec.admission,
                 recording_url: None,
                 created_at: now,
                 updated_at: now,
@@ -542,6 +545,7 @@ fn template(schedule: &Schedule) -> ClassTemplate {
         teacher_id: schedule.spec.teacher_id.clone(),
         max_participants: schedule.spec.max_participants,
         course_id: schedule.spec.course_id.clone(),
+        admission: schedule.spec.admission,
     }
 }
 
@@ -568,7 +572,14 @@ fn apply_patch(mut input: ScheduleInput, patch: SchedulePatch) -> ScheduleInput 
         frequency,
         starts_on
     );
-    set_opt!(teacher_id, max_participants, interval, weekdays, ends_on);
+    set_opt!(
+        teacher_id,
+        max_participants,
+        interval,
+        weekdays,
+        ends_on,
+        admission_policy
+    );
     if input.frequency != Frequency::Weekly.as_str()
         && input.weekdays.as_ref().is_some_and(Vec::is_empty)
     {

@@ -44,6 +44,7 @@ fn input() -> ScheduleInput {
         weekdays: Some(vec!["MO".into(), "WE".into()]),
         starts_on: "2030-03-01".into(),
         ends_on: Some("2030-03-31".into()),
+        admission_policy: None,
     }
 }
 

@@ -1,8 +1,9 @@
 use liveclass_domain::caller::Caller;
 use liveclass_domain::class::errors::CreateClassError;
 use liveclass_domain::class::{
-    Capacity, ClassCounts, ClassFilter, ClassPage, ClassPolicy, ClassStatus, CreateClass,
-    Description, ListClasses, LiveClass, PageRequest, RecordingUrl, SortOrder, Title, UpdateClass,
+    AdmissionPolicy, Capacity, ClassCounts, ClassFilter, ClassPage, ClassPolicy, ClassStatus,
+    CreateClass, Description, ListClasses, LiveClass, PageRequest, RecordingUrl, SortOrder, Title,
+    UpdateClass,
 };
 use liveclass_domain::ids::{TenantId, UserId};
 use liveclass_domain::schedule::{CourseId, ScheduleId};
@@ -33,6 +34,35 @@ impl From<ClassStatus> for StatusDto {
             ClassStatus::Live => Self::Live,
             ClassStatus::Ended => Self::Ended,
             ClassStatus::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
+/// Who may join a class: `open` (any user of the tenant, while there is a
+/// seat) or `roster` (the class's creator and the users on the roster of its
+/// course, `PUT /courses/{courseId}/roster`; others get 403
+/// `not_on_roster`, and do not see the class in `GET /live-classes`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AdmissionPolicyDto {
+    Open,
+    Roster,
+}
+
+impl From<AdmissionPolicy> for AdmissionPolicyDto {
+    fn from(p: AdmissionPolicy) -> Self {
+        match p {
+            AdmissionPolicy::Open => Self::Open,
+            AdmissionPolicy::Roster => Self::Roster,
+        }
+    }
+}
+
+impl From<AdmissionPolicyDto> for AdmissionPolicy {
+    fn from(p: AdmissionPolicyDto) -> Self {
+        match p {
+            AdmissionPolicyDto::Open => Self::Open,
+            AdmissionPolicyDto::Roster => Self::Roster,
         }
     }
 }
@@ -69,6 +99,18 @@ pub struct CreateClassBody {
     /// 1 to 500 (the deployment's limit); default 200.
     #[schema(format = Int32, example = 150, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
+    /// The course (cohort) the class belongs to; needed by the `roster`
+    /// policy.
+    #[schema(
+        example = "web-dev-ft-2030",
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
+    )]
+    pub course_id: Option<String>,
+    /// Who may join; default `open`. `roster` needs `courseId` (400
+    /// `validation_failed` otherwise).
+    pub admission_policy: Option<AdmissionPolicyDto>,
 }
 
 /// `GET /live-classes` order: `scheduledAt` (soonest first) or
@@ -141,6 +183,8 @@ pub struct ClassResponse {
     pub ended_at: Option<OffsetDateTime>,
     #[schema(example = 150, minimum = 1)]
     pub max_participants: u32,
+    /// Who may join (checked in the same atomic admission as capacity).
+    pub admission_policy: AdmissionPolicyDto,
     /// Distinct users who have joined at least once.
     #[schema(example = 42)]
     pub participant_count: u32,
@@ -199,6 +243,7 @@ impl ClassResponse {
             started_at: class.started_at,
             ended_at: class.ended_at,
             max_participants: class.max_participants.get(),
+            admission_policy: class.admission.into(),
             participant_count: counts.participants,
             active_participants: counts.active,
             recording_url: class.recording_url.map(|u| u.as_str().to_owned()),
@@ -382,6 +427,8 @@ impl CreateClassBody {
             description: description(self.description.as_deref())?,
             scheduled_at: self.scheduled_at,
             capacity: capacity(self.max_participants, policy)?,
+            course_id: self.course_id.as_deref().map(CourseId::parse).transpose()?,
+            admission: self.admission_policy.map(Into::into),
         })
     }
 }
@@ -400,6 +447,7 @@ impl UpdateClassBody {
             },
             scheduled_at: self.scheduled_at,
             capacity: capacity(self.max_participants, policy)?,
+            admission: self.admission_policy.map(Into::into),
         })
     }
 }
@@ -464,6 +512,8 @@ impl TryFrom<ListClassesQuery> for ListClasses {
                 .map(SortOrder::parse)
                 .transpose()?
                 .unwrap_or_default(),
+            // Set by the service from the caller's roles.
+            visible_to: None,
         };
         let page = PageRequest::new(limit, offset)?;
         filter.check()?;

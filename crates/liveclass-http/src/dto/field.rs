@@ -48,6 +48,8 @@ pub fn json_name(field: Field) -> &'static str {
         Field::Content => "content",
         Field::InteractionType => "type",
         Field::PollOptions => "options",
+        Field::AdmissionPolicy => "admissionPolicy",
+        Field::RosterUsers => "userIds",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

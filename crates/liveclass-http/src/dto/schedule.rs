@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
-use super::class::ClassResponse;
+use super::class::{AdmissionPolicyDto, ClassResponse};
+use liveclass_domain::class::AdmissionPolicy;
 
 /// How often a schedule repeats.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -107,6 +108,9 @@ pub struct CreateScheduleBody {
     /// required unless `once`.
     #[schema(value_type = Option<String>, format = Date, example = "2030-06-30")]
     pub ends_on: Option<String>,
+    /// The admission policy the generated classes start with (default
+    /// `open`); `roster` admits the course's roster only.
+    pub admission_policy: Option<AdmissionPolicyDto>,
 }
 
 impl From<CreateScheduleBody> for ScheduleInput {
@@ -124,8 +128,14 @@ impl From<CreateScheduleBody> for ScheduleInput {
             weekdays: b.recurrence.weekdays,
             starts_on: b.starts_on,
             ends_on: b.ends_on,
+            admission_policy: b.admission_policy.map(|p| policy_name(p).to_owned()),
         }
     }
+}
+
+/// The domain's name of a policy (the schedule input keeps it as text).
+fn policy_name(p: AdmissionPolicyDto) -> &'static str {
+    AdmissionPolicy::from(p).as_str()
 }
 
 impl CreateScheduleBody {
@@ -196,6 +206,9 @@ pub struct UpdateScheduleBody {
     pub starts_on: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub ends_on: Option<String>,
+    /// A new admission policy for the schedule's future classes that have not
+    /// started (they follow the schedule, like its other fields).
+    pub admission_policy: Option<AdmissionPolicyDto>,
 }
 
 impl From<UpdateScheduleBody> for SchedulePatch {
@@ -214,6 +227,7 @@ impl From<UpdateScheduleBody> for SchedulePatch {
             weekdays: r.weekdays,
             starts_on: b.starts_on,
             ends_on: b.ends_on,
+            admission_policy: b.admission_policy.map(|p| policy_name(p).to_owned()),
         }
     }
 }
@@ -278,6 +292,8 @@ pub struct ScheduleResponse {
     pub starts_on: String,
     #[schema(value_type = Option<String>, format = Date, example = "2030-06-30", required = true)]
     pub ends_on: Option<String>,
+    /// The admission policy of the generated classes.
+    pub admission_policy: AdmissionPolicyDto,
     pub created_by: String,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -312,6 +328,7 @@ impl From<Schedule> for ScheduleResponse {
             },
             starts_on: format_date(spec.starts_on),
             ends_on: spec.ends_on.map(format_date),
+            admission_policy: spec.admission.into(),
             created_by: s.created_by.to_string(),
             created_at: s.created_at,
             updated_at: s.updated_at,

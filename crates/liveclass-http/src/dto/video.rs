@@ -34,6 +34,9 @@ pub struct UpdateClassBody {
     /// the class right now.
     #[schema(format = Int32, example = 100, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
+    /// A new admission policy, for joins from now on (nobody in the class is
+    /// removed); `roster` needs the class to have a course.
+    pub admission_policy: Option<super::class::AdmissionPolicyDto>,
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).

@@ -113,6 +113,8 @@ error_codes! {
     NotMessageAuthor = "not_message_author", FORBIDDEN;
     /// Only the class's moderators (its creator, the tenant's managers) may do this.
     NotModerator = "not_moderator", FORBIDDEN;
+    /// The class admits the users on its course's roster only (admission policy `roster`), and the caller is not on it.
+    NotOnRoster = "not_on_roster", FORBIDDEN;
     /// No such class in the caller's tenant.
     ClassNotFound = "class_not_found", NOT_FOUND;
     /// The caller has no active participation in the class.

@@ -12,6 +12,7 @@ use liveclass_domain::class::errors::{
 };
 use liveclass_domain::events::ListEventsError;
 use liveclass_domain::join_link::FollowJoinLinkError;
+use liveclass_domain::roster::errors::{ChangeRosterError, GetRosterError};
 use liveclass_domain::schedule::errors::{
     CreateScheduleError, DeleteScheduleError, GetScheduleError, ListSchedulesError,
     UpdateScheduleError,
@@ -154,8 +155,27 @@ impl From<JoinClassError> for ApiError {
             JoinClassError::NotFound => class_not_found(),
             JoinClassError::NotLive(_) => Self::new(C::ClassNotLive, e.to_string()),
             JoinClassError::Full { .. } => Self::new(C::ClassFull, e.to_string()),
+            JoinClassError::NotOnRoster => Self::new(C::NotOnRoster, e.to_string()),
             JoinClassError::Video(v) => v.into(),
             JoinClassError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<GetRosterError> for ApiError {
+    fn from(e: GetRosterError) -> Self {
+        match e {
+            GetRosterError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            GetRosterError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ChangeRosterError> for ApiError {
+    fn from(e: ChangeRosterError) -> Self {
+        match e {
+            ChangeRosterError::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            ChangeRosterError::Store(s) => s.into(),
         }
     }
 }

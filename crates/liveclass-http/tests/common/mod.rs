@@ -69,6 +69,7 @@ pub fn mocked_services() -> Services {
         recordings: Arc::new(liveclass_domain::recording::MockRecordings::new()),
         interactions: Arc::new(liveclass_domain::interaction::MockInteractions::new()),
         polls: Arc::new(liveclass_domain::interaction::MockPolls::new()),
+        rosters: Arc::new(liveclass_domain::roster::MockRosters::new()),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
             Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
             Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),

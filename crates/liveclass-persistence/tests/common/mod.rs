@@ -47,6 +47,7 @@ pub fn new_class(tenant_name: &str, capacity: u32, scheduled_at: OffsetDateTime)
         occurrence: None,
         join_hash: RandomIds.join_hash(),
         ical_sequence: 0,
+        admission: liveclass_domain::class::AdmissionPolicy::Open,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(capacity),

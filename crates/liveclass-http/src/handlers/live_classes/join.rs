@@ -7,10 +7,14 @@ use crate::error::ApiError;
 use crate::metrics::JoinOutcome;
 use crate::state::AppState;
 
-crate::op_errors!(JoinClassErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, ClassFull]);
+crate::op_errors!(JoinClassErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, NotOnRoster, ClassFull]);
 
-/// Join a live class, within its capacity. Joining again while in the class
-/// returns the same participation (`alreadyJoined: true`) and takes no seat.
+/// Join a live class, within its capacity and its admission policy: a
+/// `roster` class admits its creator and the users on its course's roster
+/// (`PUT /courses/{courseId}/roster`), anyone else gets 403 `not_on_roster`;
+/// the policy and the capacity are checked in one atomic admission. Joining
+/// again while in the class returns the same participation
+/// (`alreadyJoined: true`) and takes no seat.
 #[utoipa::path(
     tag = "live-classes",
     params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
