@@ -39,6 +39,7 @@ fn class(status: ClassStatus) -> LiveClass {
         occurrence: None,
         join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
         ical_sequence: 0,
+        admission: crate::class::AdmissionPolicy::Open,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(10),

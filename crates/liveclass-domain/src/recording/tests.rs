@@ -59,6 +59,7 @@ fn class(status: ClassStatus) -> LiveClass {
             uuid::Uuid::from_u128(91),
         ),
         ical_sequence: 0,
+        admission: crate::class::AdmissionPolicy::Open,
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),
