@@ -60,6 +60,9 @@ use crate::error::{ErrorBody, ErrorCode};
         dto::ActualTimesBody,
         dto::CalendarTokenResponse,
         dto::CalendarTokensRevokedResponse,
+        dto::ProviderWebhookAck,
+        dto::ZoomUrlValidationResponse,
+        dto::ZoomWebhookAnswer,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -69,6 +72,7 @@ use crate::error::{ErrorBody, ErrorCode};
         (name = "join-links", description = "One link per class: countdown, teacher start, join"),
         (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the platform: endpoints and deliveries"),
+        (name = "provider-webhooks", description = "Webhooks Daily and Zoom send to LiveClass, verified by their signatures"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

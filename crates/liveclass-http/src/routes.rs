@@ -20,8 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, health, join_links, live_classes as lc, recordings as rec, schedules,
-    webhooks as wh,
+    actual_times, calendar, health, join_links, live_classes as lc, provider_webhooks as pwh,
+    recordings as rec, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -71,7 +71,9 @@ fn register(cfg: &mut ServiceConfig) {
         .service(wh::delete::delete_webhook_endpoint)
         .service(wh::rotate_secret::rotate_webhook_secret)
         .service(wh::deliveries::list_webhook_deliveries)
-        .service(wh::retry::retry_webhook_delivery);
+        .service(wh::retry::retry_webhook_delivery)
+        .service(pwh::daily::receive_daily_webhook)
+        .service(pwh::zoom::receive_zoom_webhook);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod health;
 pub mod join_links;
 pub mod live_classes;
+pub mod provider_webhooks;
 pub mod recordings;
 pub mod schedules;
 pub mod webhooks;
