@@ -20,6 +20,7 @@ pub mod jwks;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod provider_signature;
 pub mod rate_limit;
 pub mod routes;
 mod state;

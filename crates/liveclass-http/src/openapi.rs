@@ -60,6 +60,9 @@ use crate::error::{ErrorBody, ErrorCode};
         dto::ActualTimesBody,
         dto::CalendarTokenResponse,
         dto::CalendarTokensRevokedResponse,
+        dto::ProviderWebhookAck,
+        dto::ZoomUrlValidationResponse,
+        dto::ZoomWebhookAnswer,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -71,6 +74,7 @@ use crate::error::{ErrorBody, ErrorCode};
         (name = "interactions", description = "In-class interaction: the class's chat, delivered live through its event stream"),
         (name = "courses", description = "Course rosters: who may join the course's classes with the `roster` admission policy"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the platform: endpoints and deliveries"),
+        (name = "provider-webhooks", description = "Webhooks Daily and Zoom send to LiveClass, verified by their signatures"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

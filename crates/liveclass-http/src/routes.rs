@@ -21,7 +21,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
     actual_times, calendar, courses, health, interactions as ia, join_links, live_classes as lc,
-    polls, recordings as rec, schedules, webhooks as wh,
+    polls, provider_webhooks as pwh, recordings as rec, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -88,7 +88,9 @@ fn register(cfg: &mut ServiceConfig) {
         .service(polls::get::get_poll)
         .service(polls::open::open_poll)
         .service(polls::close::close_poll)
-        .service(polls::vote::vote_poll);
+        .service(polls::vote::vote_poll)
+        .service(pwh::daily::receive_daily_webhook)
+        .service(pwh::zoom::receive_zoom_webhook);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

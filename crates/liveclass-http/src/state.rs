@@ -11,6 +11,7 @@ use crate::auth::JwtVerifier;
 use crate::cors::Cors;
 use crate::ical::FeedSettings;
 use crate::metrics::Metrics;
+use crate::provider_signature::ProviderWebhookSecrets;
 use crate::rate_limit::RateLimiter;
 use crate::stream::{EventHub, StreamSettings, StreamTokens};
 
@@ -37,4 +38,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The origins browsers may call the API from (none by default).
     pub cors: Cors,
+    /// The secrets incoming Daily and Zoom webhooks are verified with.
+    pub provider_webhooks: ProviderWebhookSecrets,
 }

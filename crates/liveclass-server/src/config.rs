@@ -307,6 +307,10 @@ pub const ENV_VARS: &[EnvVar] = &[
         None,
         "Daily: recording mode of rooms: cloud, cloud-audio-only, local or raw-tracks [default: off]",
     ),
+    secret(
+        "DAILY_WEBHOOK_SECRET",
+        "Daily: the webhook's base64 `hmac` secret; POST /webhooks/daily verifies deliveries with it [default: unset, the endpoint answers 503]",
+    ),
     var(
         "ZOOM_ACCOUNT_ID",
         None,
@@ -330,6 +334,10 @@ pub const ENV_VARS: &[EnvVar] = &[
         "ZOOM_AUTO_RECORDING",
         Some("none"),
         "Zoom: auto recording: none, local or cloud",
+    ),
+    secret(
+        "ZOOM_WEBHOOK_SECRET",
+        "Zoom: the app's webhook secret token; POST /webhooks/zoom verifies deliveries with it [default: unset, the endpoint answers 503]",
     ),
     var(
         "ZOOM_API_URL",

@@ -162,6 +162,7 @@ impl Application {
             )),
             metrics: metrics.clone(),
             cors: settings.ops.cors.clone(),
+            provider_webhooks: settings.ops.provider_webhooks.clone(),
         };
 
         let (listener, port) = listen(&settings.bind)?;

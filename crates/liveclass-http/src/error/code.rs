@@ -97,6 +97,8 @@ error_codes! {
     MissingToken = "missing_token", UNAUTHORIZED;
     /// The bearer token is malformed, badly signed, or lacks a required claim.
     InvalidToken = "invalid_token", UNAUTHORIZED;
+    /// A provider webhook (`/webhooks/daily`, `/webhooks/zoom`) whose signature or timestamp headers are missing or malformed, whose signature does not match the raw body, or whose timestamp is more than 5 minutes from now.
+    InvalidSignature = "invalid_signature", UNAUTHORIZED;
     /// The bearer token has expired.
     TokenExpired = "token_expired", UNAUTHORIZED;
     /// The caller's roles do not allow this operation.
@@ -185,6 +187,8 @@ error_codes! {
     VideoProviderRateLimited = "video_provider_rate_limited", SERVICE_UNAVAILABLE;
     /// No `LIVECLASS_SECRETS_KEY` is configured, so webhook signing secrets cannot be stored.
     WebhookSecretsUnavailable = "webhook_secrets_unavailable", SERVICE_UNAVAILABLE;
+    /// This provider's webhook secret (`DAILY_WEBHOOK_SECRET` or `ZOOM_WEBHOOK_SECRET`) is not configured, so its deliveries cannot be verified.
+    ProviderWebhookNotConfigured = "provider_webhook_not_configured", SERVICE_UNAVAILABLE;
     /// The database is unreachable or busy; retry shortly.
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
 }

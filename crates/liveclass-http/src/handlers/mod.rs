@@ -7,6 +7,7 @@ pub mod health;
 pub mod interactions;
 pub mod join_links;
 pub mod live_classes;
+pub mod provider_webhooks;
 pub mod recordings;
 pub mod polls;
 pub mod schedules;

@@ -96,5 +96,6 @@ pub fn state(services: Services, jwt: &JwtConfig) -> AppState {
         limits: Arc::new(liveclass_http::rate_limit::RateLimiter::disabled()),
         metrics: liveclass_http::metrics::Metrics::default(),
         cors: liveclass_http::cors::Cors::disabled(),
+        provider_webhooks: liveclass_http::provider_signature::ProviderWebhookSecrets::default(),
     }
 }
