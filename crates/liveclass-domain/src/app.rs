@@ -17,6 +17,7 @@ use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
+use crate::provider_accounts::{ProviderAccountService, ProviderAccounts};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
@@ -43,7 +44,7 @@ pub struct Ports {
     /// Tells this process's live event streams that class logs grew
     /// ([`crate::events::NoWakeups`] when nothing streams).
     pub wakeups: Arc<dyn EventWakeups>,
-    /// Makes and seals webhook signing secrets.
+    /// Makes and seals webhook signing secrets; seals provider credentials.
     pub secrets: Arc<dyn SecretBox>,
     /// Sends webhooks (and checks their targets).
     pub webhook_sender: Arc<dyn WebhookSender>,
@@ -99,6 +100,8 @@ pub struct Services {
     pub webhooks: Arc<dyn WebhookEndpoints>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
+    /// The tenant's own video-provider accounts.
+    pub provider_accounts: Arc<dyn ProviderAccounts>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -132,6 +135,12 @@ impl Services {
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
         Self {
+            provider_accounts: Arc::new(ProviderAccountService::new(
+                store.clone(),
+                secrets.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

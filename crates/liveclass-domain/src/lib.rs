@@ -20,6 +20,8 @@
 //!   per class by the sequencer, read by streams, replays and webhooks).
 //! - [`webhooks`]: signed webhooks to the platform: endpoints and the
 //!   outbox of deliveries (Standard Webhooks).
+//! - [`provider_accounts`]: a tenant's own video-provider accounts (Zoom,
+//!   Daily, Jitsi credentials, sealed at rest), managed by organisation admins.
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
 //! - [`store`]: [`store::RepoError`], the storage error of every repository
 //!   port, and [`store::Store`], all repository ports in one object.
@@ -50,6 +52,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod instant;
 pub mod join_link;
+pub mod provider_accounts;
 pub mod schedule;
 pub mod store;
 pub mod validation;

@@ -7,6 +7,7 @@ use crate::class::{ClassRepository, ParticipationRepository};
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
 use crate::join_link::JoinLinkRepository;
+use crate::provider_accounts::ProviderAccountRepository;
 use crate::schedule::ScheduleRepository;
 use crate::webhooks::WebhookRepository;
 
@@ -38,6 +39,7 @@ pub trait Store:
     + AutoEndRepository
     + IdempotencyRepository
     + WebhookRepository
+    + ProviderAccountRepository
     + Send
     + Sync
 {
@@ -53,6 +55,7 @@ impl<T> Store for T where
         + AutoEndRepository
         + IdempotencyRepository
         + WebhookRepository
+        + ProviderAccountRepository
         + Send
         + Sync
 {

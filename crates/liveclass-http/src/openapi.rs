@@ -68,6 +68,7 @@ use crate::error::{ErrorBody, ErrorCode};
         (name = "join-links", description = "One link per class: countdown, teacher start, join"),
         (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the platform: endpoints and deliveries"),
+        (name = "provider-accounts", description = "A tenant's own video-provider accounts (Zoom, Daily, Jitsi): credentials sealed at rest, never returned"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -20,7 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, health, join_links, live_classes as lc, schedules, webhooks as wh,
+    actual_times, calendar, health, join_links, live_classes as lc, provider_accounts as pa,
+    schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -63,7 +64,12 @@ fn register(cfg: &mut ServiceConfig) {
         .service(wh::delete::delete_webhook_endpoint)
         .service(wh::rotate_secret::rotate_webhook_secret)
         .service(wh::deliveries::list_webhook_deliveries)
-        .service(wh::retry::retry_webhook_delivery);
+        .service(wh::retry::retry_webhook_delivery)
+        .service(pa::create::create_provider_account)
+        .service(pa::list::list_provider_accounts)
+        .service(pa::get::get_provider_account)
+        .service(pa::update::update_provider_account)
+        .service(pa::delete::delete_provider_account);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

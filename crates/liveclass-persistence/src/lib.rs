@@ -38,6 +38,7 @@ mod join_links;
 mod listener;
 mod migrations;
 mod participations;
+mod provider_accounts;
 mod rows;
 mod schedule_rows;
 mod schedules;

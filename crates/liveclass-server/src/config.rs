@@ -222,7 +222,7 @@ pub const ENV_VARS: &[EnvVar] = &[
     ),
     secret(
         "LIVECLASS_SECRETS_KEY",
-        "32 bytes, base64: the key that seals webhook secrets at rest [default: none; a public development key in LIVECLASS_DEV_MODE; without either, webhook endpoints cannot be created (503)]",
+        "32 bytes, base64: the key that seals webhook secrets and provider-account credentials at rest [default: none; a public development key in LIVECLASS_DEV_MODE; without either, webhook endpoints and provider accounts cannot be created (503)]",
     ),
     var(
         "LIVECLASS_SECRETS_KEY_ID",
@@ -231,7 +231,7 @@ pub const ENV_VARS: &[EnvVar] = &[
     ),
     secret(
         "LIVECLASS_SECRETS_OLD_KEYS",
-        "id:base64key,...: former keys, to open secrets sealed before a key rotation [default: none]",
+        "id:base64key,...: former keys, to open secrets sealed before a key rotation (values are re-sealed with the current key when rewritten) [default: none]",
     ),
     var(
         "LIVECLASS_WEBHOOK_ALLOW_PRIVATE",

@@ -111,6 +111,8 @@ error_codes! {
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
     WebhookDeliveryNotFound = "webhook_delivery_not_found", NOT_FOUND;
+    /// No such provider account in the caller's tenant.
+    ProviderAccountNotFound = "provider_account_not_found", NOT_FOUND;
     /// No such schedule in the caller's tenant.
     ScheduleNotFound = "schedule_not_found", NOT_FOUND;
     /// No class has this join link in the caller's tenant.
@@ -125,6 +127,8 @@ error_codes! {
     RecordingAlreadySet = "recording_already_set", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
+    /// The tenant already has an active provider account of this kind; deactivate it first.
+    ActiveProviderAccountExists = "active_provider_account_exists", CONFLICT;
     /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.
     IdempotencyKeyInProgress = "idempotency_key_in_progress", CONFLICT;
     /// The class has ended.
@@ -153,6 +157,8 @@ error_codes! {
     VideoProviderRateLimited = "video_provider_rate_limited", SERVICE_UNAVAILABLE;
     /// No `LIVECLASS_SECRETS_KEY` is configured, so webhook signing secrets cannot be stored.
     WebhookSecretsUnavailable = "webhook_secrets_unavailable", SERVICE_UNAVAILABLE;
+    /// No `LIVECLASS_SECRETS_KEY` is configured, so provider credentials cannot be stored.
+    ProviderSecretsUnavailable = "provider_secrets_unavailable", SERVICE_UNAVAILABLE;
     /// The database is unreachable or busy; retry shortly.
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
 }

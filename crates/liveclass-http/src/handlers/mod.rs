@@ -5,5 +5,6 @@ pub mod calendar;
 pub mod health;
 pub mod join_links;
 pub mod live_classes;
+pub mod provider_accounts;
 pub mod schedules;
 pub mod webhooks;

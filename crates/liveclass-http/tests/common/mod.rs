@@ -66,6 +66,9 @@ pub fn mocked_services() -> Services {
             EventLogPolicy::default(),
         )),
         webhooks: Arc::new(liveclass_domain::webhooks::service::MockWebhookEndpoints::new()),
+        provider_accounts: Arc::new(
+            liveclass_domain::provider_accounts::MockProviderAccounts::new(),
+        ),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
             Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
             Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),
