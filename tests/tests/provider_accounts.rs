@@ -5,11 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::type_complexity)]
 
+use base64::Engine as _;
 use diesel::prelude::*;
 use liveclass_persistence::schema::provider_accounts as pa;
 use liveclass_tests::testing::TestDatabase;
 use liveclass_tests::{TestApp, on_both_backends, spawn_app_with};
 use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TENANT: &str = "acme";
 // 32 bytes, base64.
@@ -200,7 +203,6 @@ async fn secrets_are_not_in_the_database_in_the_clear(db: TestDatabase) {
         .select((pa::secret_sealed, pa::webhook_secret_sealed))
         .first(&mut *conn)
         .unwrap();
-    use base64::Engine as _;
     for text in [Some(sealed), webhook] {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text.unwrap())
@@ -368,7 +370,147 @@ async fn without_a_secrets_key_accounts_cannot_be_created(db: TestDatabase) {
     assert!(stored_text(&app.db).contains("[]"), "nothing stored");
 }
 
+/// A Daily that accepts `good-daily-key-0123` (domain `acme`) and a Zoom
+/// token endpoint that accepts client `client-456` with `ZOOM_SECRET`.
+async fn providers() -> (MockServer, MockServer) {
+    let daily = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .and(header("authorization", "Bearer good-daily-key-0123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"domain_name": "acme", "domain_id": "30f866c3-9123-452a-8723-ff58322d09c5", "config": {}}),
+        ))
+        .mount(&daily)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": "authentication-error", "info": "bad key"})),
+        )
+        .mount(&daily)
+        .await;
+    let zoom = MockServer::start().await;
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("client-456:{ZOOM_SECRET}"))
+    );
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(query_param("grant_type", "account_credentials"))
+        .and(query_param("account_id", "acc-123"))
+        .and(header("authorization", basic.as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "tok", "token_type": "bearer", "expires_in": 3600}),
+        ))
+        .expect(1)
+        .mount(&zoom)
+        .await;
+    (daily, zoom)
+}
+
+async fn test(app: &TestApp, token: &str, id: &str) -> liveclass_tests::Reply {
+    app.post(&format!("/provider-accounts/{id}/test"), token)
+        .await
+}
+
+async fn credentials_are_checked_against_the_provider_and_the_result_kept_in_health(
+    db: TestDatabase,
+) {
+    let (daily, zoom) = providers().await;
+    let (daily_url, zoom_oauth) = (daily.uri(), format!("{}/oauth/token", zoom.uri()));
+    let app = spawn_app_with(
+        db,
+        &[
+            ("LIVECLASS_SECRETS_KEY", KEY),
+            ("DAILY_API_URL", daily_url.as_str()),
+            ("ZOOM_OAUTH_URL", zoom_oauth.as_str()),
+        ],
+    )
+    .await;
+    let admin = app.token("admin-1", TENANT, &["org_admin"]);
+    let created = app
+        .post_json(
+            "/provider-accounts",
+            &admin,
+            &json!({"kind": "daily", "daily": {"apiKey": "good-daily-key-0123", "domain": "acme.daily.co"}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+
+    let manager = app.token("manager-1", TENANT, &["training_manager"]);
+    assert_eq!(test(&app, &manager, &id).await.status, 403);
+    let other = app.token("admin-2", "globex", &["org_admin"]);
+    assert_eq!(test(&app, &other, &id).await.status, 404);
+
+    // The key was opened from its sealed form and sent to Daily.
+    let passed = test(&app, &admin, &id).await;
+    assert_eq!(passed.status, 200, "{:?}", passed.body);
+    assert_eq!(
+        (
+            passed.body["ok"].as_bool(),
+            passed.body["checkedRemotely"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    assert!(passed.body["account"]["health"]["lastSuccessAt"].is_string());
+    assert_eq!(
+        passed.body["account"]["health"]["lastTokenRenewalAt"],
+        Value::Null
+    );
+
+    // New credentials clear the health; a refused key is recorded.
+    let changed = app
+        .patch_json(
+            &format!("/provider-accounts/{id}"),
+            &admin,
+            &json!({"daily": {"apiKey": "revoked-daily-key-9999", "domain": "acme.daily.co"}}),
+        )
+        .await;
+    assert_eq!(changed.body["health"]["lastSuccessAt"], Value::Null);
+    let failed = test(&app, &admin, &id).await;
+    assert_eq!(failed.status, 200, "{:?}", failed.body);
+    assert_eq!(failed.body["ok"], false);
+    assert_eq!(failed.body["error"], "Daily refused the credentials");
+    let health = &app
+        .get(&format!("/provider-accounts/{id}"), &admin)
+        .await
+        .body["health"];
+    assert_eq!(health["lastError"], "Daily refused the credentials");
+    assert!(health["lastErrorAt"].is_string());
+    assert!(!failed.body.to_string().contains("revoked-daily-key-9999"));
+
+    // Zoom: an access token is obtained with the opened client secret.
+    let zoom_account = app
+        .post_json("/provider-accounts", &admin, &zoom_body())
+        .await;
+    let zoom_id = zoom_account.body["id"].as_str().unwrap();
+    let passed = test(&app, &admin, zoom_id).await;
+    assert_eq!(passed.body["ok"], true, "{:?}", passed.body);
+    assert!(passed.body["account"]["health"]["lastTokenRenewalAt"].is_string());
+
+    // Jitsi has no API: checked for form only.
+    let jitsi = app
+        .post_json(
+            "/provider-accounts",
+            &admin,
+            &json!({"kind": "jitsi", "jitsi": {"appId": "app", "appSecret": "jitsi-secret-value", "domain": "meet.example.com"}}),
+        )
+        .await;
+    let jitsi_id = jitsi.body["id"].as_str().unwrap();
+    let passed = test(&app, &admin, jitsi_id).await;
+    assert_eq!(
+        (
+            passed.body["ok"].as_bool(),
+            passed.body["checkedRemotely"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+}
+
 on_both_backends!(
+    credentials_are_checked_against_the_provider_and_the_result_kept_in_health,
     org_admins_manage_accounts_and_secrets_never_come_back,
     secrets_are_not_in_the_database_in_the_clear,
     input_is_validated_and_a_second_active_account_of_a_kind_is_refused,

@@ -17,7 +17,7 @@ use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
-use crate::provider_accounts::{ProviderAccountService, ProviderAccounts};
+use crate::provider_accounts::{CredentialChecker, ProviderAccountService, ProviderAccounts};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
@@ -48,6 +48,8 @@ pub struct Ports {
     pub secrets: Arc<dyn SecretBox>,
     /// Sends webhooks (and checks their targets).
     pub webhook_sender: Arc<dyn WebhookSender>,
+    /// Checks provider-account credentials against their provider.
+    pub credential_checker: Arc<dyn CredentialChecker>,
 }
 
 /// The deployment's limits, one per capability; `Default` gives the
@@ -121,6 +123,7 @@ impl Services {
             wakeups,
             secrets,
             webhook_sender,
+            credential_checker,
         } = ports;
         let mut classes = LiveClassService::new(
             store.clone(),
@@ -138,6 +141,7 @@ impl Services {
             provider_accounts: Arc::new(ProviderAccountService::new(
                 store.clone(),
                 secrets.clone(),
+                credential_checker,
                 clock.clone(),
                 ids.clone(),
             )),

@@ -69,7 +69,8 @@ fn register(cfg: &mut ServiceConfig) {
         .service(pa::list::list_provider_accounts)
         .service(pa::get::get_provider_account)
         .service(pa::update::update_provider_account)
-        .service(pa::delete::delete_provider_account);
+        .service(pa::delete::delete_provider_account)
+        .service(pa::test::test_provider_account);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

@@ -11,8 +11,9 @@ use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use liveclass_domain::ids::TenantId;
 use liveclass_domain::provider_accounts::{
-    AccountChanges, AccountHealth, AccountWrite, CredentialId, HostName, NewProviderAccount,
-    ProviderAccount, ProviderAccountId, ProviderAccountRepository, ProviderKind, ProviderSettings,
+    AccountChanges, AccountHealth, AccountWrite, CheckResult, CredentialId, HostName,
+    NewProviderAccount, ProviderAccount, ProviderAccountId, ProviderAccountRepository,
+    ProviderKind, ProviderSettings,
 };
 use liveclass_domain::store::RepoError;
 use liveclass_domain::validation::Field;
@@ -344,6 +345,73 @@ impl ProviderAccountRepository for DieselStore {
             or_active_exists(write_transaction(conn, |conn| {
                 apply(conn, &tenant, &id, &changes, to_db_time(now))
             }))
+        })
+        .await
+    }
+
+    async fn find_sealed_secret(
+        &self,
+        tenant: &TenantId,
+        id: ProviderAccountId,
+    ) -> Result<Option<(ProviderAccount, SealedSecret)>, RepoError> {
+        let tenant = tenant.as_str().to_owned();
+        self.run("read provider account secret", move |conn| {
+            let id = id.to_string();
+            let Some(account) = find(conn, &tenant, &id)? else {
+                return Ok(None);
+            };
+            let (key_id, text): (String, String) = pa::table
+                .filter(pa::tenant_id.eq(&tenant))
+                .filter(pa::id.eq(&id))
+                .select((pa::secret_key_id, pa::secret_sealed))
+                .first(conn)?;
+            let sealed = STANDARD.decode(text).map_err(|e| {
+                corrupt(anyhow::Error::new(e).context("provider_accounts.secret_sealed"))
+            })?;
+            Ok(Some((account, SealedSecret { key_id, sealed })))
+        })
+        .await
+    }
+
+    async fn record_check(
+        &self,
+        tenant: &TenantId,
+        id: ProviderAccountId,
+        result: CheckResult,
+        at: OffsetDateTime,
+    ) -> Result<Option<ProviderAccount>, RepoError> {
+        let tenant = tenant.as_str().to_owned();
+        self.run("record provider account health", move |conn| {
+            let id = id.to_string();
+            let target = pa::table
+                .filter(pa::tenant_id.eq(&tenant))
+                .filter(pa::id.eq(&id));
+            let at = to_db_time(at);
+            let n = match &result {
+                CheckResult::Passed { token_renewed, .. } => {
+                    let renewal =
+                        pa::last_token_renewal_at.eq(if *token_renewed { Some(at) } else { None });
+                    if *token_renewed {
+                        diesel::update(target)
+                            .set((pa::last_success_at.eq(Some(at)), renewal))
+                            .execute(conn)?
+                    } else {
+                        diesel::update(target)
+                            .set(pa::last_success_at.eq(Some(at)))
+                            .execute(conn)?
+                    }
+                }
+                CheckResult::Failed { error } => diesel::update(target)
+                    .set((
+                        pa::last_error.eq(Some(error.as_str())),
+                        pa::last_error_at.eq(Some(at)),
+                    ))
+                    .execute(conn)?,
+            };
+            if n == 0 {
+                return Ok(None);
+            }
+            find(conn, &tenant, &id)
         })
         .await
     }

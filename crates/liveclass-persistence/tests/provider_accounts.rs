@@ -337,3 +337,71 @@ on_both_backends!(
     a_tenant_has_at_most_one_active_account_per_kind,
     concurrent_activations_leave_one_active_account,
 );
+
+mod health {
+    use super::*;
+    use liveclass_domain::provider_accounts::CheckResult;
+
+    async fn checks_are_recorded_in_the_health_and_the_sealed_secret_reads_back(db: TestDatabase) {
+        let store = DieselStore::new(db.pool.clone());
+        let created = done(
+            store
+                .create_account(account("acme", zoom_settings(), true))
+                .await
+                .unwrap(),
+        );
+        let (read, secret) = store
+            .find_sealed_secret(&tenant("acme"), created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((read, secret), (created.clone(), sealed(&[1, 2, 3])));
+        assert!(
+            store
+                .find_sealed_secret(&tenant("globex"), created.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let passed = CheckResult::Passed {
+            remote: true,
+            token_renewed: true,
+        };
+        let after = store
+            .record_check(&tenant("acme"), created.id, passed, T0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.health.last_success_at, Some(T0));
+        assert_eq!(after.health.last_token_renewal_at, Some(T0));
+        let later = T0 + time::Duration::minutes(5);
+        let failed = CheckResult::Failed {
+            error: "Zoom refused the credentials".into(),
+        };
+        let after = store
+            .record_check(&tenant("acme"), created.id, failed.clone(), later)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            after.health.last_success_at,
+            Some(T0),
+            "a failure keeps the last success"
+        );
+        assert_eq!(
+            after.health.last_error.as_deref(),
+            Some("Zoom refused the credentials")
+        );
+        assert_eq!(after.health.last_error_at, Some(later));
+        assert!(
+            store
+                .record_check(&tenant("globex"), created.id, failed, later)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    on_both_backends!(checks_are_recorded_in_the_health_and_the_sealed_secret_reads_back);
+}

@@ -295,7 +295,7 @@ pub const ENV_VARS: &[EnvVar] = &[
     var(
         "DAILY_API_URL",
         Some(liveclass_video::DailyConfig::DEFAULT_BASE_URL),
-        "Daily: API base URL",
+        "Daily: API base URL (the server's provider and tenants' own Daily accounts)",
     ),
     var(
         "DAILY_ENABLE_RECORDING",
@@ -329,12 +329,12 @@ pub const ENV_VARS: &[EnvVar] = &[
     var(
         "ZOOM_API_URL",
         Some(liveclass_video::ZoomConfig::DEFAULT_API_URL),
-        "Zoom: API base URL",
+        "Zoom: API base URL (the server's provider and tenants' own Zoom accounts)",
     ),
     var(
         "ZOOM_OAUTH_URL",
         Some(liveclass_video::ZoomConfig::DEFAULT_OAUTH_URL),
-        "Zoom: OAuth token URL",
+        "Zoom: OAuth token URL (the server's provider and tenants' own Zoom accounts)",
     ),
 ];
 

@@ -600,3 +600,36 @@ async fn a_recording_start_is_not_retried_after_a_server_error() {
     assert!(matches!(err, VideoError::Unavailable(_)), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn checking_credentials_reads_the_domain_configuration_and_a_refused_key_is_unauthorized() {
+    let server = MockServer::start().await;
+    // The example answer of Daily's own document for `GET /`.
+    let example = daily_spec()["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["examples"]["Example Response"]["value"]
+        .clone();
+    assert_eq!(example["domain_name"], "api-test-1");
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(example))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(
+        provider(&server).check_credentials().await.unwrap(),
+        "api-test-1"
+    );
+
+    let refusing = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "authentication-error", "info": "the API key is not valid"}),
+        ))
+        .expect(1)
+        .mount(&refusing)
+        .await;
+    let err = provider(&refusing).check_credentials().await.unwrap_err();
+    assert!(matches!(err, VideoError::Unauthorized), "{err:?}");
+}

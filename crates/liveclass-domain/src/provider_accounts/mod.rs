@@ -23,13 +23,13 @@ mod tests;
 
 pub use errors::ProviderAccountError;
 pub use model::{
-    AccountChanges, AccountHealth, AccountWrite, CredentialId, HostName, NewAccount,
-    NewProviderAccount, ProviderAccount, ProviderAccountId, ProviderCredentials, ProviderKind,
-    ProviderSettings, SecretText, UpdateAccount, parse_label,
+    AccountChanges, AccountHealth, AccountWrite, CheckOutcome, CheckResult, CredentialId, HostName,
+    NewAccount, NewProviderAccount, ProviderAccount, ProviderAccountId, ProviderCredentials,
+    ProviderKind, ProviderSettings, SecretText, UpdateAccount, parse_label,
 };
+pub use ports::{CredentialChecker, ProviderAccountRepository};
 #[cfg(any(test, feature = "mocks"))]
-pub use ports::MockProviderAccountRepository;
-pub use ports::ProviderAccountRepository;
+pub use ports::{MockCredentialChecker, MockProviderAccountRepository};
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockProviderAccounts;
 pub use service::{ProviderAccountService, ProviderAccounts};

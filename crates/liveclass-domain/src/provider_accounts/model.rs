@@ -322,6 +322,34 @@ pub enum AccountWrite {
     ActiveExists,
 }
 
+/// What a credential check found, as recorded in the account's health.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckResult {
+    /// The provider accepted the credentials.
+    Passed {
+        /// Whether the provider was asked (Jitsi has no API: its
+        /// credentials are only checked for form).
+        remote: bool,
+        /// Whether an access token was obtained (Zoom).
+        token_renewed: bool,
+    },
+    /// The provider refused them, or could not be reached.
+    Failed {
+        /// Why, in words an admin can act on (never a secret).
+        error: String,
+    },
+}
+
+/// A credential check's outcome: the result, and the account with its
+/// health as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOutcome {
+    /// What the check found.
+    pub result: CheckResult,
+    /// The account afterwards.
+    pub account: ProviderAccount,
+}
+
 /// `POST /provider-accounts`, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAccount {

@@ -4,10 +4,12 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::model::{
-    AccountChanges, AccountWrite, NewProviderAccount, ProviderAccount, ProviderAccountId,
+    AccountChanges, AccountWrite, CheckResult, NewProviderAccount, ProviderAccount,
+    ProviderAccountId, ProviderCredentials,
 };
 use crate::ids::TenantId;
 use crate::store::RepoError;
+use crate::webhooks::SealedSecret;
 
 /// A tenant's provider accounts. Every query is filtered by tenant first.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -37,10 +39,37 @@ pub trait ProviderAccountRepository: Send + Sync {
         changes: AccountChanges,
         now: OffsetDateTime,
     ) -> Result<AccountWrite, RepoError>;
+    /// One account of the tenant with its sealed credential secret.
+    async fn find_sealed_secret(
+        &self,
+        tenant: &TenantId,
+        id: ProviderAccountId,
+    ) -> Result<Option<(ProviderAccount, SealedSecret)>, RepoError>;
+    /// Records a use of the account's credentials in its health (a success
+    /// also sets the token renewal when one was made; a failure keeps the
+    /// last success). `None` when the tenant has no such account.
+    async fn record_check(
+        &self,
+        tenant: &TenantId,
+        id: ProviderAccountId,
+        result: CheckResult,
+        at: OffsetDateTime,
+    ) -> Result<Option<ProviderAccount>, RepoError>;
     /// Deletes the account; `false` when the tenant has no such account.
     async fn delete_account(
         &self,
         tenant: &TenantId,
         id: ProviderAccountId,
     ) -> Result<bool, RepoError>;
+}
+
+/// Checks credentials against their provider (the provider adapters).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CredentialChecker: Send + Sync {
+    /// Asks the provider whether it accepts `credentials`: Zoom issues an
+    /// access token, Daily answers its domain configuration. Jitsi has no
+    /// API: `Passed { remote: false, .. }`. A refusal or an unreachable
+    /// provider is `Failed` with a reason that names no secret.
+    async fn check(&self, credentials: &ProviderCredentials) -> CheckResult;
 }

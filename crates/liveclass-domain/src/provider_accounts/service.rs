@@ -6,16 +6,17 @@ use async_trait::async_trait;
 
 use super::errors::ProviderAccountError;
 use super::model::{
-    AccountChanges, AccountWrite, NewAccount, NewProviderAccount, ProviderAccount,
-    ProviderAccountId, SecretText, UpdateAccount,
+    AccountChanges, AccountWrite, CheckOutcome, CheckResult, NewAccount, NewProviderAccount,
+    ProviderAccount, ProviderAccountId, ProviderCredentials, ProviderKind, SecretText,
+    UpdateAccount,
 };
-use super::ports::ProviderAccountRepository;
+use super::ports::{CredentialChecker, ProviderAccountRepository};
 use crate::caller::{Caller, Role};
 use crate::clock::Clock;
 use crate::ids::IdGenerator;
 use crate::provider_accounts::AccountHealth;
 use crate::validation::{Field, ValidationError};
-use crate::webhooks::{SealedSecret, SecretBox};
+use crate::webhooks::{SealedSecret, SecretBox, SecretError};
 
 /// The context a credential secret is sealed for (the AEAD's associated
 /// data): the account and the field, so a sealed value cannot be moved.
@@ -54,6 +55,13 @@ pub trait ProviderAccounts: Send + Sync {
         id: ProviderAccountId,
         update: UpdateAccount,
     ) -> Result<ProviderAccount, ProviderAccountError>;
+    /// Checks the account's credentials against its provider and records
+    /// the result in its health. A refusal is an outcome, not an error.
+    async fn test(
+        &self,
+        caller: &Caller,
+        id: ProviderAccountId,
+    ) -> Result<CheckOutcome, ProviderAccountError>;
     /// Deletes an account (classes already created on it keep their rooms).
     async fn delete(
         &self,
@@ -66,6 +74,7 @@ pub trait ProviderAccounts: Send + Sync {
 pub struct ProviderAccountService {
     store: Arc<dyn ProviderAccountRepository>,
     secrets: Arc<dyn SecretBox>,
+    checker: Arc<dyn CredentialChecker>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
 }
@@ -75,12 +84,14 @@ impl ProviderAccountService {
     pub fn new(
         store: Arc<dyn ProviderAccountRepository>,
         secrets: Arc<dyn SecretBox>,
+        checker: Arc<dyn CredentialChecker>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> Self {
         Self {
             store,
             secrets,
+            checker,
             clock,
             ids,
         }
@@ -104,6 +115,19 @@ impl ProviderAccountService {
             .map_err(ProviderAccountError::SecretsUnavailable)
     }
 }
+
+/// The field a kind's credential secret is named by.
+const fn secret_field(kind: ProviderKind) -> Field {
+    match kind {
+        ProviderKind::Zoom => Field::ZoomClientSecret,
+        ProviderKind::Daily => Field::DailyApiKey,
+        ProviderKind::Jitsi => Field::JitsiAppSecret,
+    }
+}
+
+/// Why a stored secret did not open, for the account's health.
+const UNOPENABLE: &str = "the stored secret cannot be opened: it was sealed with a key that is \
+     not configured (see LIVECLASS_SECRETS_OLD_KEYS) or is corrupt; send the credentials again";
 
 fn written(
     write: AccountWrite,
@@ -225,6 +249,46 @@ impl ProviderAccounts for ProviderAccountService {
             .update_account(&caller.tenant_id, id, changes, self.clock.now())
             .await?;
         written(write, kind.as_str())
+    }
+
+    async fn test(
+        &self,
+        caller: &Caller,
+        id: ProviderAccountId,
+    ) -> Result<CheckOutcome, ProviderAccountError> {
+        Self::admin(caller)?;
+        let (account, sealed) = self
+            .store
+            .find_sealed_secret(&caller.tenant_id, id)
+            .await?
+            .ok_or(ProviderAccountError::NotFound)?;
+        let opened = match self.secrets.open_for(&sealed, &secret_context(id)) {
+            Err(SecretError::NoKey) => {
+                return Err(ProviderAccountError::SecretsUnavailable(SecretError::NoKey));
+            }
+            Err(SecretError::Corrupt(_)) => None,
+            Ok(plain) => String::from_utf8(plain)
+                .ok()
+                .and_then(|s| SecretText::parse(secret_field(account.kind()), &s).ok()),
+        };
+        let result = match opened {
+            None => CheckResult::Failed {
+                error: UNOPENABLE.to_owned(),
+            },
+            Some(secret) => {
+                let credentials = ProviderCredentials {
+                    settings: account.settings.clone(),
+                    secret,
+                };
+                self.checker.check(&credentials).await
+            }
+        };
+        let account = self
+            .store
+            .record_check(&caller.tenant_id, id, result.clone(), self.clock.now())
+            .await?
+            .ok_or(ProviderAccountError::NotFound)?;
+        Ok(CheckOutcome { result, account })
     }
 
     async fn delete(

@@ -60,9 +60,18 @@ fn sealing_box() -> MockSecretBox {
 }
 
 fn service(store: MockProviderAccountRepository, secrets: MockSecretBox) -> ProviderAccountService {
+    with_checker(store, secrets, MockCredentialChecker::new())
+}
+
+fn with_checker(
+    store: MockProviderAccountRepository,
+    secrets: MockSecretBox,
+    checker: MockCredentialChecker,
+) -> ProviderAccountService {
     ProviderAccountService::new(
         Arc::new(store),
         Arc::new(secrets),
+        Arc::new(checker),
         Arc::new(FixedClock::at(datetime!(2030-01-01 12:00 UTC))),
         Arc::new(SequentialIds::default()),
     )
@@ -200,5 +209,101 @@ async fn another_tenants_account_is_not_found() {
     assert!(matches!(
         s.delete(&admin(), id).await,
         Err(ProviderAccountError::NotFound)
+    ));
+}
+
+fn stored(tenant: &TenantId, id: ProviderAccountId) -> ProviderAccount {
+    ProviderAccount {
+        id,
+        tenant_id: tenant.clone(),
+        label: String::new(),
+        settings: daily().settings,
+        secret_hint: None,
+        has_webhook_secret: false,
+        webhook_secret_hint: None,
+        active: true,
+        health: AccountHealth::default(),
+        created_at: datetime!(2030-01-01 12:00 UTC),
+        updated_at: datetime!(2030-01-01 12:00 UTC),
+    }
+}
+
+#[tokio::test]
+async fn a_test_opens_the_secret_for_its_account_checks_it_and_records_the_result() {
+    let mut store = MockProviderAccountRepository::new();
+    store.expect_find_sealed_secret().returning(|tenant, id| {
+        Ok(Some((
+            stored(tenant, id),
+            SealedSecret {
+                key_id: "k1".into(),
+                sealed: b"sealed".to_vec(),
+            },
+        )))
+    });
+    store
+        .expect_record_check()
+        .withf(|_, _, result, at| {
+            *result
+                == CheckResult::Failed {
+                    error: "refused".into(),
+                }
+                && *at == datetime!(2030-01-01 12:00 UTC)
+        })
+        .returning(|tenant, id, _, _| Ok(Some(stored(tenant, id))));
+    let mut secrets = MockSecretBox::new();
+    secrets
+        .expect_open_for()
+        .withf(|_, context| context.ends_with(":secret"))
+        .returning(|_, _| Ok(b"daily-api-key-0123456789".to_vec()));
+    let mut checker = MockCredentialChecker::new();
+    checker
+        .expect_check()
+        .withf(|c| *c == daily())
+        .returning(|_| CheckResult::Failed {
+            error: "refused".into(),
+        });
+    let s = with_checker(store, secrets, checker);
+    let id = ProviderAccountId::from_uuid(uuid::Uuid::nil());
+    let outcome = s.test(&admin(), id).await.unwrap();
+    assert_eq!(
+        outcome.result,
+        CheckResult::Failed {
+            error: "refused".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_secret_sealed_by_a_key_no_longer_configured_is_a_failed_check_not_a_call() {
+    let mut store = MockProviderAccountRepository::new();
+    store.expect_find_sealed_secret().returning(|tenant, id| {
+        Ok(Some((
+            stored(tenant, id),
+            SealedSecret {
+                key_id: "gone".into(),
+                sealed: vec![0; 40],
+            },
+        )))
+    });
+    store
+        .expect_record_check()
+        .withf(|_, _, result, _| {
+            matches!(result, CheckResult::Failed { error } if error.contains("LIVECLASS_SECRETS_OLD_KEYS"))
+        })
+        .returning(|tenant, id, _, _| Ok(Some(stored(tenant, id))));
+    let mut secrets = MockSecretBox::new();
+    secrets
+        .expect_open_for()
+        .returning(|_, _| Err(SecretError::Corrupt(anyhow::anyhow!("unknown key"))));
+    // No expectation on the checker: a call would panic.
+    let s = with_checker(store, secrets, MockCredentialChecker::new());
+    let id = ProviderAccountId::from_uuid(uuid::Uuid::nil());
+    assert!(matches!(
+        s.test(&admin(), id).await.unwrap().result,
+        CheckResult::Failed { .. }
+    ));
+    assert!(matches!(
+        s.test(&caller(&[Role::TrainingManager]), id).await,
+        Err(ProviderAccountError::Forbidden)
     ));
 }

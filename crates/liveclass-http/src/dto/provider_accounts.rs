@@ -2,8 +2,8 @@
 //! Secrets go in and never come out: answers carry hints only.
 
 use liveclass_domain::provider_accounts::{
-    AccountHealth, CredentialId, HostName, NewAccount, ProviderAccount, ProviderCredentials,
-    ProviderKind, ProviderSettings, SecretText, UpdateAccount, parse_label,
+    AccountHealth, CheckOutcome, CheckResult, CredentialId, HostName, NewAccount, ProviderAccount,
+    ProviderCredentials, ProviderKind, ProviderSettings, SecretText, UpdateAccount, parse_label,
 };
 use liveclass_domain::validation::{Field, ValidationError};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -403,4 +403,37 @@ impl From<ProviderAccount> for ProviderAccountResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProviderAccountListResponse {
     pub data: Vec<ProviderAccountResponse>,
+}
+
+/// `POST /provider-accounts/{accountId}/test`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderAccountTestResponse {
+    /// Whether the provider accepted the credentials.
+    pub ok: bool,
+    /// Whether the provider was asked (false for Jitsi, which has no API).
+    pub checked_remotely: bool,
+    /// Why the check failed (`null` when `ok`).
+    #[schema(
+        required = true,
+        example = "Zoom refused the credentials (check the account id, client id and client secret)"
+    )]
+    pub error: Option<String>,
+    /// The account, with its health as recorded.
+    pub account: ProviderAccountResponse,
+}
+
+impl From<CheckOutcome> for ProviderAccountTestResponse {
+    fn from(o: CheckOutcome) -> Self {
+        let (ok, checked_remotely, error) = match o.result {
+            CheckResult::Passed { remote, .. } => (true, remote, None),
+            CheckResult::Failed { error } => (false, true, Some(error)),
+        };
+        Self {
+            ok,
+            checked_remotely,
+            error,
+            account: o.account.into(),
+        }
+    }
 }

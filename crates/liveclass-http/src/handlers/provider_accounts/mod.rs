@@ -5,6 +5,7 @@ pub mod create;
 pub mod delete;
 pub mod get;
 pub mod list;
+pub mod test;
 pub mod update;
 
 use liveclass_domain::provider_accounts::ProviderAccountId;
