@@ -356,15 +356,18 @@ impl ProviderAccountRepository for DieselStore {
     ) -> Result<Option<(ProviderAccount, SealedSecret)>, RepoError> {
         let tenant = tenant.as_str().to_owned();
         self.run("read provider account secret", move |conn| {
-            let id = id.to_string();
-            let Some(account) = find(conn, &tenant, &id)? else {
+            // One statement: the settings and the secret of the same write
+            // (a concurrent PATCH replaces both together).
+            let row: Option<(AccountRow, (String, String))> = pa::table
+                .filter(pa::tenant_id.eq(&tenant))
+                .filter(pa::id.eq(id.to_string()))
+                .select((account_columns!(), (pa::secret_key_id, pa::secret_sealed)))
+                .first(conn)
+                .optional()?;
+            let Some((row, (key_id, text))) = row else {
                 return Ok(None);
             };
-            let (key_id, text): (String, String) = pa::table
-                .filter(pa::tenant_id.eq(&tenant))
-                .filter(pa::id.eq(&id))
-                .select((pa::secret_key_id, pa::secret_sealed))
-                .first(conn)?;
+            let account = account_from_row(row).map_err(corrupt)?;
             let sealed = STANDARD.decode(text).map_err(|e| {
                 corrupt(anyhow::Error::new(e).context("provider_accounts.secret_sealed"))
             })?;
