@@ -20,6 +20,7 @@ use crate::interaction::{InteractionService, Interactions, PollService, Polls};
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::recording::{RecordingService, Recordings};
 use crate::roster::{RosterService, Rosters};
+use crate::provider_accounts::{CredentialChecker, ProviderAccountService, ProviderAccounts};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
 use crate::store::Store;
 use crate::video::VideoProvider;
@@ -46,10 +47,12 @@ pub struct Ports {
     /// Tells this process's live event streams that class logs grew
     /// ([`crate::events::NoWakeups`] when nothing streams).
     pub wakeups: Arc<dyn EventWakeups>,
-    /// Makes and seals webhook signing secrets.
+    /// Makes and seals webhook signing secrets; seals provider credentials.
     pub secrets: Arc<dyn SecretBox>,
     /// Sends webhooks (and checks their targets).
     pub webhook_sender: Arc<dyn WebhookSender>,
+    /// Checks provider-account credentials against their provider.
+    pub credential_checker: Arc<dyn CredentialChecker>,
 }
 
 /// The deployment's limits, one per capability; `Default` gives the
@@ -110,6 +113,8 @@ pub struct Services {
     pub rosters: Arc<dyn Rosters>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
+    /// The tenant's own video-provider accounts.
+    pub provider_accounts: Arc<dyn ProviderAccounts>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -129,6 +134,7 @@ impl Services {
             wakeups,
             secrets,
             webhook_sender,
+            credential_checker,
         } = ports;
         let mut classes = LiveClassService::new(
             store.clone(),
@@ -169,6 +175,13 @@ impl Services {
                 ids.clone(),
             )),
             rosters: Arc::new(RosterService::new(store.clone(), clock.clone())),
+            provider_accounts: Arc::new(ProviderAccountService::new(
+                store.clone(),
+                secrets.clone(),
+                credential_checker,
+                clock.clone(),
+                ids.clone(),
+            )),
             webhooks: Arc::new(WebhookService::new(
                 store.clone(),
                 secrets.clone(),

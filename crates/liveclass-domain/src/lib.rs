@@ -24,6 +24,8 @@
 //!   outbox of deliveries (Standard Webhooks).
 //! - [`recording`]: recordings as a resource: start, stop, access rules,
 //!   deletion (here and at the provider).
+//! - [`provider_accounts`]: a tenant's own video-provider accounts (Zoom,
+//!   Daily, Jitsi credentials, sealed at rest), managed by organisation admins.
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
 //! - [`store`]: [`store::RepoError`], the storage error of every repository
 //!   port, and [`store::Store`], all repository ports in one object.
@@ -57,6 +59,7 @@ pub mod interaction;
 pub mod join_link;
 pub mod recording;
 pub mod roster;
+pub mod provider_accounts;
 pub mod schedule;
 pub mod store;
 pub mod validation;

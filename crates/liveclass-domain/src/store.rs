@@ -10,6 +10,7 @@ use crate::interaction::{MessageRepository, PollRepository};
 use crate::join_link::JoinLinkRepository;
 use crate::recording::RecordingRepository;
 use crate::roster::RosterRepository;
+use crate::provider_accounts::ProviderAccountRepository;
 use crate::schedule::ScheduleRepository;
 use crate::webhooks::WebhookRepository;
 
@@ -45,6 +46,7 @@ pub trait Store:
     + MessageRepository
     + PollRepository
     + RosterRepository
+    + ProviderAccountRepository
     + Send
     + Sync
 {
@@ -64,6 +66,7 @@ impl<T> Store for T where
         + MessageRepository
         + PollRepository
         + RosterRepository
+        + ProviderAccountRepository
         + Send
         + Sync
 {

@@ -95,6 +95,28 @@ pub enum Field {
     AdmissionPolicy,
     /// The user ids of a course roster.
     RosterUsers,
+    /// A provider account's kind.
+    ProviderKind,
+    /// A provider account's label.
+    ProviderLabel,
+    /// A Zoom account id.
+    ZoomAccountId,
+    /// A Zoom app's client id.
+    ZoomClientId,
+    /// A Zoom app's client secret.
+    ZoomClientSecret,
+    /// A Daily API key.
+    DailyApiKey,
+    /// A Daily team's domain.
+    DailyDomain,
+    /// A Jitsi app id.
+    JitsiAppId,
+    /// A Jitsi app secret.
+    JitsiAppSecret,
+    /// A Jitsi server's host name.
+    JitsiDomain,
+    /// The secret a provider signs its webhooks with.
+    ProviderWebhookSecret,
 }
 
 impl Field {
@@ -135,6 +157,17 @@ impl Field {
             Self::After => "after",
             Self::WebhookUrl => "url",
             Self::EventTypes => "event_types",
+            Self::ProviderKind => "kind",
+            Self::ProviderLabel => "label",
+            Self::ZoomAccountId => "zoom.account_id",
+            Self::ZoomClientId => "zoom.client_id",
+            Self::ZoomClientSecret => "zoom.client_secret",
+            Self::DailyApiKey => "daily.api_key",
+            Self::DailyDomain => "daily.domain",
+            Self::JitsiAppId => "jitsi.app_id",
+            Self::JitsiAppSecret => "jitsi.app_secret",
+            Self::JitsiDomain => "jitsi.domain",
+            Self::ProviderWebhookSecret => "webhook_secret",
             Self::EndedAt => "ended_at",
             Self::Visibility => "visibility",
             Self::Level => "level",

@@ -75,6 +75,7 @@ use crate::error::{ErrorBody, ErrorCode};
         (name = "courses", description = "Course rosters: who may join the course's classes with the `roster` admission policy"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the platform: endpoints and deliveries"),
         (name = "provider-webhooks", description = "Webhooks Daily and Zoom send to LiveClass, verified by their signatures"),
+        (name = "provider-accounts", description = "A tenant's own video-provider accounts (Zoom, Daily, Jitsi): credentials sealed at rest, never returned"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

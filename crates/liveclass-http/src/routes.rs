@@ -21,7 +21,8 @@ use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
     actual_times, calendar, courses, health, interactions as ia, join_links, live_classes as lc,
-    polls, provider_webhooks as pwh, recordings as rec, schedules, webhooks as wh,
+    polls, provider_accounts as pa, provider_webhooks as pwh, recordings as rec, schedules,
+    webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -90,7 +91,13 @@ fn register(cfg: &mut ServiceConfig) {
         .service(polls::close::close_poll)
         .service(polls::vote::vote_poll)
         .service(pwh::daily::receive_daily_webhook)
-        .service(pwh::zoom::receive_zoom_webhook);
+        .service(pwh::zoom::receive_zoom_webhook)
+        .service(pa::create::create_provider_account)
+        .service(pa::list::list_provider_accounts)
+        .service(pa::get::get_provider_account)
+        .service(pa::update::update_provider_account)
+        .service(pa::delete::delete_provider_account)
+        .service(pa::test::test_provider_account);
 }
 
 /// The OpenAPI document of [`register`]'s operations.

@@ -91,8 +91,15 @@ fn answers_declare_uuid_ids_and_require_what_is_always_sent() {
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let optional = ["hostUrl", "token", "tokenExpiresAt"];
     // The room is shown only to its creator and to admitted users; who
-    // chose what only to moderators of a named poll.
-    let optional_in = [("ClassResponse", "joinUrl"), ("PollResponse", "ballots")];
+    // chose what only to moderators of a named poll. A provider account
+    // carries the settings object of its kind only.
+    let optional_in = [
+        ("ClassResponse", "joinUrl"),
+        ("PollResponse", "ballots"),
+        ("ProviderAccountResponse", "zoom"),
+        ("ProviderAccountResponse", "daily"),
+        ("ProviderAccountResponse", "jitsi"),
+    ];
     for (name, schema) in schemas
         .iter()
         .filter(|(n, _)| n.ends_with("Response") && !n.ends_with("DetailsResponse"))

@@ -45,6 +45,7 @@ mod participations;
 mod recordings;
 mod polls;
 mod rosters;
+mod provider_accounts;
 mod rows;
 mod schedule_rows;
 mod schedules;

@@ -211,6 +211,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A tenant's own video-provider accounts (secrets sealed; see the
+    /// `provider_accounts` migration).
+    provider_accounts (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        label -> Text,
+        zoom_account_id -> Nullable<Text>,
+        zoom_client_id -> Nullable<Text>,
+        app_id -> Nullable<Text>,
+        domain -> Nullable<Text>,
+        secret_key_id -> Text,
+        secret_sealed -> Text,
+        secret_hint -> Nullable<Text>,
+        webhook_secret_key_id -> Nullable<Text>,
+        webhook_secret_sealed -> Nullable<Text>,
+        webhook_secret_hint -> Nullable<Text>,
+        active -> Bool,
+        last_success_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        last_error_at -> Nullable<Timestamp>,
+        last_token_renewal_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Chat messages of classes (see the `chat` migration).
     class_messages (id) {
         id -> Text,
@@ -337,5 +365,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     poll_options,
     poll_ballots,
     poll_choices,
-    course_rosters
+    course_rosters,
+    provider_accounts
 );

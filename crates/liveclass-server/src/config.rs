@@ -227,7 +227,7 @@ pub const ENV_VARS: &[EnvVar] = &[
     ),
     secret(
         "LIVECLASS_SECRETS_KEY",
-        "32 bytes, base64: the key that seals webhook secrets at rest [default: none; a public development key in LIVECLASS_DEV_MODE; without either, webhook endpoints cannot be created (503)]",
+        "32 bytes, base64: the key that seals webhook secrets and provider-account credentials at rest [default: none; a public development key in LIVECLASS_DEV_MODE; without either, webhook endpoints and provider accounts cannot be created (503)]",
     ),
     var(
         "LIVECLASS_SECRETS_KEY_ID",
@@ -236,7 +236,7 @@ pub const ENV_VARS: &[EnvVar] = &[
     ),
     secret(
         "LIVECLASS_SECRETS_OLD_KEYS",
-        "id:base64key,...: former keys, to open secrets sealed before a key rotation [default: none]",
+        "id:base64key,...: former keys, to open secrets sealed before a key rotation (values are re-sealed with the current key when rewritten) [default: none]",
     ),
     var(
         "LIVECLASS_WEBHOOK_ALLOW_PRIVATE",
@@ -300,7 +300,7 @@ pub const ENV_VARS: &[EnvVar] = &[
     var(
         "DAILY_API_URL",
         Some(liveclass_video::DailyConfig::DEFAULT_BASE_URL),
-        "Daily: API base URL",
+        "Daily: API base URL (the server's provider and tenants' own Daily accounts)",
     ),
     var(
         "DAILY_ENABLE_RECORDING",
@@ -342,12 +342,12 @@ pub const ENV_VARS: &[EnvVar] = &[
     var(
         "ZOOM_API_URL",
         Some(liveclass_video::ZoomConfig::DEFAULT_API_URL),
-        "Zoom: API base URL",
+        "Zoom: API base URL (the server's provider and tenants' own Zoom accounts)",
     ),
     var(
         "ZOOM_OAUTH_URL",
         Some(liveclass_video::ZoomConfig::DEFAULT_OAUTH_URL),
-        "Zoom: OAuth token URL",
+        "Zoom: OAuth token URL (the server's provider and tenants' own Zoom accounts)",
     ),
 ];
 

@@ -6,6 +6,7 @@ pub mod event_settings;
 pub mod jobs;
 pub mod metrics;
 mod ops_settings;
+pub mod provider_accounts;
 mod schedule_settings;
 pub mod settings;
 pub mod startup;

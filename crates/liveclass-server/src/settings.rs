@@ -46,6 +46,8 @@ pub struct Settings {
     pub webhooks: crate::webhooks::WebhookSettings,
     /// The metrics token and CORS origins.
     pub ops: OpsSettings,
+    /// Where tenants' own provider accounts are called.
+    pub provider_endpoints: crate::provider_accounts::ProviderEndpoints,
 }
 
 /// `LIVECLASS_BIND`: an IP address and port (`127.0.0.1:8080`, `[::1]:8080`)
@@ -266,6 +268,7 @@ impl Settings {
             events: crate::event_settings::EventSettings::from_lookup(&lookup)?,
             webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
             ops: OpsSettings::from_lookup(&lookup)?,
+            provider_endpoints: crate::provider_accounts::ProviderEndpoints::from_lookup(&lookup),
         })
     }
 }

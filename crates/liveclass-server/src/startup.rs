@@ -136,6 +136,11 @@ impl Application {
                 webhook_sender: Arc::new(crate::webhooks::HttpWebhookSender::new(
                     settings.webhooks.allow_private,
                 )),
+                credential_checker: Arc::new(
+                    crate::provider_accounts::VideoCredentialChecker::new(
+                        settings.provider_endpoints.clone(),
+                    ),
+                ),
             },
             Policies {
                 class: settings.policy,

@@ -23,8 +23,11 @@ use crate::settings::{SettingsError, flag, invalid, number};
 const DEV_KEY: [u8; 32] = *b"liveclass-development-secretskey";
 /// The key id of [`DEV_KEY`].
 const DEV_KEY_ID: &str = "dev";
-/// Bound into every sealed secret (AEAD associated data).
+/// Bound into every webhook signing secret (AEAD associated data).
 const AAD: &[u8] = b"liveclass webhook secret v1";
+/// Prefixed to the context of a value sealed with `seal_for` (provider
+/// credentials: `provider-account:<id>:<field>`).
+const BOUND_AAD_PREFIX: &[u8] = b"liveclass sealed v1:";
 const NONCE_LEN: usize = 12;
 /// Standard Webhooks: "somewhere between 15 and 30s".
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -183,18 +186,37 @@ impl SecretBox for AeadSecretBox {
     }
 
     fn seal(&self, plain: &[u8]) -> Result<SealedSecret, SecretError> {
+        self.seal_with(plain, AAD)
+    }
+
+    fn open(&self, sealed: &SealedSecret) -> Result<Vec<u8>, SecretError> {
+        self.open_with(sealed, AAD)
+    }
+
+    fn seal_for(&self, plain: &[u8], context: &str) -> Result<SealedSecret, SecretError> {
+        self.seal_with(plain, &bound_aad(context))
+    }
+
+    fn open_for(&self, sealed: &SealedSecret, context: &str) -> Result<Vec<u8>, SecretError> {
+        self.open_with(sealed, &bound_aad(context))
+    }
+}
+
+/// The associated data of a value sealed for `context`.
+fn bound_aad(context: &str) -> Vec<u8> {
+    let mut aad = BOUND_AAD_PREFIX.to_vec();
+    aad.extend_from_slice(context.as_bytes());
+    aad
+}
+
+impl AeadSecretBox {
+    fn seal_with(&self, plain: &[u8], aad: &[u8]) -> Result<SealedSecret, SecretError> {
         let (id, key) = self.current.as_ref().ok_or(SecretError::NoKey)?;
         let cipher = ChaCha20Poly1305::new_from_slice(key)
             .map_err(|e| SecretError::Corrupt(anyhow::anyhow!("{e}")))?;
         let nonce = Nonce::generate();
         let ct = cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plain,
-                    aad: AAD,
-                },
-            )
+            .encrypt(&nonce, Payload { msg: plain, aad })
             .map_err(|e| SecretError::Corrupt(anyhow::anyhow!("seal: {e}")))?;
         let mut sealed = nonce.to_vec();
         sealed.extend_from_slice(&ct);
@@ -204,7 +226,7 @@ impl SecretBox for AeadSecretBox {
         })
     }
 
-    fn open(&self, sealed: &SealedSecret) -> Result<Vec<u8>, SecretError> {
+    fn open_with(&self, sealed: &SealedSecret, aad: &[u8]) -> Result<Vec<u8>, SecretError> {
         let key = match &self.current {
             Some((id, key)) if *id == sealed.key_id => key,
             _ => self.old.get(&sealed.key_id).ok_or_else(|| {
@@ -225,7 +247,7 @@ impl SecretBox for AeadSecretBox {
         let cipher = ChaCha20Poly1305::new_from_slice(key)
             .map_err(|e| SecretError::Corrupt(anyhow::anyhow!("{e}")))?;
         cipher
-            .decrypt(&nonce, Payload { msg: ct, aad: AAD })
+            .decrypt(&nonce, Payload { msg: ct, aad })
             .map_err(|e| SecretError::Corrupt(anyhow::anyhow!("open: {e}")))
     }
 }
@@ -502,6 +524,41 @@ mod tests {
         assert_eq!(rotated.secret_box().open(&sealed).unwrap(), secret);
         let wrong = settings(&[("LIVECLASS_SECRETS_KEY", &other)]).unwrap();
         assert!(wrong.secret_box().open(&sealed).is_err());
+    }
+
+    #[test]
+    fn a_value_sealed_for_one_context_opens_only_in_that_context_and_after_rotation() {
+        let key = STANDARD.encode([7u8; 32]);
+        let b = settings(&[("LIVECLASS_SECRETS_KEY", &key)])
+            .unwrap()
+            .secret_box();
+        let sealed = b
+            .seal_for(b"client-secret-value", "provider-account:a:secret")
+            .unwrap();
+        assert_eq!(sealed.key_id, "k1");
+        assert!(!sealed.sealed.windows(6).any(|w| w == b"client"));
+        assert_eq!(
+            b.open_for(&sealed, "provider-account:a:secret").unwrap(),
+            b"client-secret-value"
+        );
+        // Moved to another row or field, or opened as a webhook secret: refused.
+        assert!(b.open_for(&sealed, "provider-account:b:secret").is_err());
+        assert!(b.open_for(&sealed, "provider-account:a:webhook").is_err());
+        assert!(b.open(&sealed).is_err());
+        let rotated = settings(&[
+            ("LIVECLASS_SECRETS_KEY", &STANDARD.encode([8u8; 32])),
+            ("LIVECLASS_SECRETS_KEY_ID", "k2"),
+            ("LIVECLASS_SECRETS_OLD_KEYS", &format!("k1:{key}")),
+        ])
+        .unwrap()
+        .secret_box();
+        assert_eq!(
+            rotated
+                .open_for(&sealed, "provider-account:a:secret")
+                .unwrap(),
+            b"client-secret-value"
+        );
+        assert_eq!(rotated.seal_for(b"x", "c").unwrap().key_id, "k2");
     }
 
     #[test]

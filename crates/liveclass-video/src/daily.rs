@@ -203,6 +203,27 @@ impl DailyVideoProvider {
     }
 }
 
+impl DailyVideoProvider {
+    /// Checks the API key: `GET /` (Daily's "Get domain configuration")
+    /// answers 200 for a valid key, and gives the key's domain name.
+    ///
+    /// # Errors
+    /// `Unauthorized` for a refused key; otherwise as every call.
+    pub async fn check_credentials(&self) -> Result<String, VideoError> {
+        let body = self
+            .call(Idempotency::Idempotent, reqwest::Method::GET, "/", None)
+            .await?;
+        let answer: DomainAnswer = parse(&body, "domain configuration")?;
+        Ok(answer.domain_name)
+    }
+}
+
+/// `GET /`: what the credential check reads.
+#[derive(serde::Deserialize)]
+struct DomainAnswer {
+    domain_name: String,
+}
+
 fn translate(e: CallError) -> VideoError {
     let detail = match &e {
         CallError::Status { body, .. } => {

@@ -371,6 +371,18 @@ impl ZoomVideoProvider {
     }
 }
 
+impl ZoomVideoProvider {
+    /// Checks the app's credentials: obtains an access token (cached like
+    /// every token; a valid cached one is used as it is).
+    ///
+    /// # Errors
+    /// `Unauthorized` when Zoom refuses the account id or the client
+    /// credentials; otherwise as every call.
+    pub async fn check_credentials(&self) -> Result<(), VideoError> {
+        self.access_token().await.map(|_| ())
+    }
+}
+
 #[async_trait]
 impl VideoProvider for ZoomVideoProvider {
     fn name(&self) -> &'static str {

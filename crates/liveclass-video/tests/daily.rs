@@ -643,3 +643,36 @@ async fn recording_is_a_capability_only_of_rooms_made_with_enable_recording() {
             .recording
     );
 }
+
+#[tokio::test]
+async fn checking_credentials_reads_the_domain_configuration_and_a_refused_key_is_unauthorized() {
+    let server = MockServer::start().await;
+    // The example answer of Daily's own document for `GET /`.
+    let example = daily_spec()["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["examples"]["Example Response"]["value"]
+        .clone();
+    assert_eq!(example["domain_name"], "api-test-1");
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(example))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(
+        provider(&server).check_credentials().await.unwrap(),
+        "api-test-1"
+    );
+
+    let refusing = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "authentication-error", "info": "the API key is not valid"}),
+        ))
+        .expect(1)
+        .mount(&refusing)
+        .await;
+    let err = provider(&refusing).check_credentials().await.unwrap_err();
+    assert!(matches!(err, VideoError::Unauthorized), "{err:?}");
+}

@@ -626,3 +626,26 @@ async fn a_meeting_id_sent_as_a_string_as_the_2021_document_types_it_is_accepted
         .unwrap();
     assert_eq!(room.external_id, "85746065432");
 }
+
+#[tokio::test]
+async fn checking_credentials_obtains_a_token_and_a_refused_secret_is_unauthorized() {
+    let server = MockServer::start().await;
+    mount_oauth(&server, 1).await;
+    let zoom = provider(&server, &clock());
+    zoom.check_credentials().await.unwrap();
+
+    let refusing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"reason": "Invalid client_id or client_secret", "error": "invalid_client"}),
+        ))
+        .expect(1)
+        .mount(&refusing)
+        .await;
+    let err = provider(&refusing, &clock())
+        .check_credentials()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::Unauthorized), "{err:?}");
+}

@@ -91,7 +91,8 @@ pub enum SecretError {
     Corrupt(#[source] anyhow::Error),
 }
 
-/// Makes signing secrets and seals them for storage with an AEAD key.
+/// Makes signing secrets and seals secrets for storage with an AEAD key
+/// (webhook signing secrets, provider credentials).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait SecretBox: Send + Sync {
     /// A new random key (32 bytes from the operating system).
@@ -109,6 +110,18 @@ pub trait SecretBox: Send + Sync {
     /// # Errors
     /// `NoKey`, `Corrupt`.
     fn open(&self, sealed: &SealedSecret) -> Result<Vec<u8>, SecretError>;
+    /// Seals `plain` bound to `context` (the AEAD's associated data: which
+    /// row and field it belongs to), so a sealed value copied into another
+    /// row or field does not open.
+    ///
+    /// # Errors
+    /// `NoKey`.
+    fn seal_for(&self, plain: &[u8], context: &str) -> Result<SealedSecret, SecretError>;
+    /// Opens a value sealed by [`Self::seal_for`] with the same `context`.
+    ///
+    /// # Errors
+    /// `NoKey`, `Corrupt` (also when `context` differs).
+    fn open_for(&self, sealed: &SealedSecret, context: &str) -> Result<Vec<u8>, SecretError>;
 }
 
 /// Why a target URL is refused.

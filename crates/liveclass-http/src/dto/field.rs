@@ -50,6 +50,17 @@ pub fn json_name(field: Field) -> &'static str {
         Field::PollOptions => "options",
         Field::AdmissionPolicy => "admissionPolicy",
         Field::RosterUsers => "userIds",
+        Field::ProviderKind => "kind",
+        Field::ProviderLabel => "label",
+        Field::ZoomAccountId => "zoom.accountId",
+        Field::ZoomClientId => "zoom.clientId",
+        Field::ZoomClientSecret => "zoom.clientSecret",
+        Field::DailyApiKey => "daily.apiKey",
+        Field::DailyDomain => "daily.domain",
+        Field::JitsiAppId => "jitsi.appId",
+        Field::JitsiAppSecret => "jitsi.appSecret",
+        Field::JitsiDomain => "jitsi.domain",
+        Field::ProviderWebhookSecret => "webhookSecret",
         // `Field` is non-exhaustive: a new field shows under its domain name
         // until it is named here.
         other => other.as_str(),

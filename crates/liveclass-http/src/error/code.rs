@@ -135,6 +135,8 @@ error_codes! {
     WebhookDeliveryNotFound = "webhook_delivery_not_found", NOT_FOUND;
     /// No such recording in the caller's tenant (or it was deleted).
     RecordingNotFound = "recording_not_found", NOT_FOUND;
+    /// No such provider account in the caller's tenant.
+    ProviderAccountNotFound = "provider_account_not_found", NOT_FOUND;
     /// No such schedule in the caller's tenant.
     ScheduleNotFound = "schedule_not_found", NOT_FOUND;
     /// No class has this join link in the caller's tenant.
@@ -159,6 +161,8 @@ error_codes! {
     PollNotOpen = "poll_not_open", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
+    /// The tenant already has an active provider account of this kind; deactivate it first.
+    ActiveProviderAccountExists = "active_provider_account_exists", CONFLICT;
     /// A request with this `Idempotency-Key` is still running; retry after `Retry-After`.
     IdempotencyKeyInProgress = "idempotency_key_in_progress", CONFLICT;
     /// The class has ended.
@@ -189,6 +193,8 @@ error_codes! {
     WebhookSecretsUnavailable = "webhook_secrets_unavailable", SERVICE_UNAVAILABLE;
     /// This provider's webhook secret (`DAILY_WEBHOOK_SECRET` or `ZOOM_WEBHOOK_SECRET`) is not configured, so its deliveries cannot be verified.
     ProviderWebhookNotConfigured = "provider_webhook_not_configured", SERVICE_UNAVAILABLE;
+    /// No `LIVECLASS_SECRETS_KEY` is configured, so provider credentials cannot be stored.
+    ProviderSecretsUnavailable = "provider_secrets_unavailable", SERVICE_UNAVAILABLE;
     /// The database is unreachable or busy; retry shortly.
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
 }

@@ -466,3 +466,17 @@ impl From<liveclass_domain::interaction::PollError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::provider_accounts::ProviderAccountError> for ApiError {
+    fn from(e: liveclass_domain::provider_accounts::ProviderAccountError) -> Self {
+        use liveclass_domain::provider_accounts::ProviderAccountError as P;
+        match e {
+            P::Invalid(v) => v.into(),
+            P::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            P::NotFound => Self::new(C::ProviderAccountNotFound, e.to_string()),
+            P::ActiveExists(_) => Self::new(C::ActiveProviderAccountExists, e.to_string()),
+            P::SecretsUnavailable(_) => Self::new(C::ProviderSecretsUnavailable, e.to_string()),
+            P::Store(s) => s.into(),
+        }
+    }
+}

@@ -10,5 +10,6 @@ pub mod live_classes;
 pub mod provider_webhooks;
 pub mod recordings;
 pub mod polls;
+pub mod provider_accounts;
 pub mod schedules;
 pub mod webhooks;

@@ -70,6 +70,9 @@ pub fn mocked_services() -> Services {
         interactions: Arc::new(liveclass_domain::interaction::MockInteractions::new()),
         polls: Arc::new(liveclass_domain::interaction::MockPolls::new()),
         rosters: Arc::new(liveclass_domain::roster::MockRosters::new()),
+        provider_accounts: Arc::new(
+            liveclass_domain::provider_accounts::MockProviderAccounts::new(),
+        ),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
             Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
             Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),
