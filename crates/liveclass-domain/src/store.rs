@@ -8,9 +8,9 @@ use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
 use crate::interaction::{MessageRepository, PollRepository};
 use crate::join_link::JoinLinkRepository;
+use crate::provider_accounts::ProviderAccountRepository;
 use crate::recording::RecordingRepository;
 use crate::roster::RosterRepository;
-use crate::provider_accounts::ProviderAccountRepository;
 use crate::schedule::ScheduleRepository;
 use crate::webhooks::WebhookRepository;
 
