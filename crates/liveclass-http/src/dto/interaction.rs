@@ -269,7 +269,7 @@ pub enum QuestionSortDto {
 #[into_params(parameter_in = Query)]
 pub struct ListQuestionsQuery {
     /// `votes` (default: most upvoted first) or `time` (oldest first).
-    #[param(value_type = Option<QuestionSortDto>)]
+    #[param(value_type = Option<QuestionSortDto>, inline)]
     pub sort: Option<String>,
     /// Only questions of this status.
     #[param(value_type = Option<QuestionStatusDto>)]
