@@ -69,9 +69,10 @@ pub fn render(report: &Report) -> String {
     html
 }
 
-/// One horizontal bar per ratio on a common axis, with the 1.0 line.
+/// One horizontal bar per ratio on a common axis, with the 1.0 line; each
+/// bar's name above it (names are long).
 fn ratio_chart(ratios: &[&Ratio]) -> String {
-    const ROW: f64 = 30.0;
+    const ROW: f64 = 40.0;
     const TOP: f64 = 10.0;
     let height = TOP + ROW * ratios.len() as f64 + 30.0;
     let max = ratios
@@ -90,16 +91,15 @@ fn ratio_chart(ratios: &[&Ratio]) -> String {
         let colour = if ratio >= 1.0 { "#2ca02c" } else { "#d62728" };
         let _ = writeln!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
-             <rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{colour}\" opacity=\"0.8\"/>\
+            "<text x=\"{LEFT}\" y=\"{:.1}\">{}</text>\
+             <rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{:.1}\" height=\"16\" fill=\"{colour}\" opacity=\"0.8\"/>\
              <text x=\"{:.1}\" y=\"{:.1}\">{:.2}× ({:.0}/s vs {:.0} tps)</text>",
-            LEFT - 8.0,
-            y + 13.0,
+            y + 11.0,
             escape(&r.name),
-            y,
+            y + 16.0,
             (x(ratio) - LEFT).max(1.0),
             x(ratio) + 6.0,
-            y + 13.0,
+            y + 28.0,
             ratio,
             r.http_per_second,
             r.pgbench_tps
