@@ -204,12 +204,18 @@ impl ParticipationRepository for InMemoryStore {
             {
                 return AdmitOutcome::AlreadyActive(mine.clone());
             }
-            // This store keeps no course rosters: a `roster` class admits
-            // its creator only.
-            if class.admission == liveclass_domain::class::AdmissionPolicy::Roster
-                && class.created_by != request.user_id
-            {
-                return AdmitOutcome::NotOnRoster;
+            // This store keeps no course rosters nor requests to join: a
+            // `roster` or `approval` class admits its creator only.
+            if class.created_by != request.user_id {
+                match class.admission {
+                    liveclass_domain::class::AdmissionPolicy::Roster => {
+                        return AdmitOutcome::NotOnRoster;
+                    }
+                    liveclass_domain::class::AdmissionPolicy::Approval => {
+                        return AdmitOutcome::NotApproved;
+                    }
+                    liveclass_domain::class::AdmissionPolicy::Open => {}
+                }
             }
             if s.active(request.class_id).count() >= usize::try_from(capacity).unwrap_or(usize::MAX)
             {
@@ -247,6 +253,12 @@ impl ParticipationRepository for InMemoryStore {
             p.left_at = Some(at);
             Some(p.clone())
         }))
+    }
+
+    async fn is_removed(&self, _: &TenantId, _: ClassId, _: &UserId) -> Result<bool, RepoError> {
+        // This store removes nobody (and keeps no waitlist: a full class
+        // refuses even a join that asks to wait).
+        Ok(false)
     }
 
     async fn roster(

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::actual_times::{ActualTimes, ActualTimesPolicy, ActualTimesService};
+use crate::admission::{AdmissionService, Admissions};
 use crate::auto_end::{AutoEndPolicy, AutoEndService};
 use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
@@ -111,6 +112,8 @@ pub struct Services {
     pub polls: Arc<dyn Polls>,
     /// Course rosters (who may join `roster` classes).
     pub rosters: Arc<dyn Rosters>,
+    /// Requests to join, the waitlist, removals.
+    pub admissions: Arc<dyn Admissions>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// The tenant's own video-provider accounts.
@@ -175,6 +178,13 @@ impl Services {
                 ids.clone(),
             )),
             rosters: Arc::new(RosterService::new(store.clone(), clock.clone())),
+            admissions: Arc::new(AdmissionService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
             provider_accounts: Arc::new(ProviderAccountService::new(
                 store.clone(),
                 secrets.clone(),

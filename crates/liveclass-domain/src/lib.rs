@@ -8,6 +8,8 @@
 //!
 //! - [`class`]: the `LiveClass` and `Participation` entities, their lifecycle
 //!   and capacity rules, the repository ports and the [`LiveClasses`] service.
+//! - [`admission`]: who gets in and who stays: requests to join
+//!   `approval` classes, the waitlist of full classes, removal as a ban.
 //! - [`schedule`]: recurring schedules and the classes they generate, with
 //!   the time-zone and DST rules of their expansion.
 //! - [`join_link`]: `/join/{hash}` links: countdown, teacher start, join.
@@ -44,6 +46,7 @@
 #![warn(missing_docs)]
 
 pub mod actual_times;
+pub mod admission;
 pub mod app;
 pub mod auto_end;
 pub mod calendar;

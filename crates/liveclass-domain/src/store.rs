@@ -1,6 +1,7 @@
 //! What every store shares: the storage error of every repository port, and
 //! [`Store`], every repository port in one trait object.
 
+use crate::admission::AdmissionRepository;
 use crate::auto_end::AutoEndRepository;
 use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
@@ -46,6 +47,7 @@ pub trait Store:
     + MessageRepository
     + PollRepository
     + RosterRepository
+    + AdmissionRepository
     + ProviderAccountRepository
     + Send
     + Sync
@@ -66,6 +68,7 @@ impl<T> Store for T where
         + MessageRepository
         + PollRepository
         + RosterRepository
+        + AdmissionRepository
         + ProviderAccountRepository
         + Send
         + Sync

@@ -67,6 +67,7 @@ use crate::error::{ErrorBody, ErrorCode};
     modifiers(&BearerAuth),
     tags(
         (name = "live-classes", description = "Classes, their lifecycle, and who is in them"),
+        (name = "admission", description = "Who gets in and who stays: requests to join `approval` classes, the waitlist of full classes, removal as a ban"),
         (name = "recordings", description = "Recordings of classes: start, stop, access rules, deletion"),
         (name = "schedules", description = "Recurring schedules that generate classes, across time zones"),
         (name = "join-links", description = "One link per class: countdown, teacher start, join"),

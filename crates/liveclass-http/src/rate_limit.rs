@@ -110,7 +110,9 @@ const INTERACTION_PATHS: &[&str] = &[
 /// What a request to the route `pattern` (its template, e.g.
 /// `/live-classes/{liveClassId}/join`) with `method` counts as, if anything.
 pub fn kind_of(method: &Method, pattern: &str) -> Option<Kind> {
-    let join = (method == Method::POST && pattern.ends_with("/join"))
+    // Joining through the waitlist is a join too.
+    let join = (method == Method::POST
+        && (pattern.ends_with("/join") || pattern.ends_with("/{liveClassId}/waitlist")))
         || (method == Method::GET && pattern.starts_with("/join/"));
     let writes = [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method);
     if join {

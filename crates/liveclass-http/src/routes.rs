@@ -20,9 +20,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, calendar, courses, health, interactions as ia, join_links, live_classes as lc,
-    polls, provider_accounts as pa, provider_webhooks as pwh, recordings as rec, schedules,
-    webhooks as wh,
+    actual_times, admission as adm, calendar, courses, health, interactions as ia, join_links,
+    live_classes as lc, polls, provider_accounts as pa, provider_webhooks as pwh,
+    recordings as rec, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -47,6 +47,17 @@ fn register(cfg: &mut ServiceConfig) {
         .service(lc::update::update_class)
         .service(lc::cancel::cancel_class)
         .service(lc::token::issue_token)
+        .service(adm::request_to_join::request_to_join)
+        .service(adm::my_request::my_request)
+        .service(adm::list_requests::list_requests)
+        .service(adm::decide_requests::decide_requests)
+        .service(adm::single_decision::approve_request)
+        .service(adm::single_decision::reject_request)
+        .service(adm::remove_participant::remove_participant)
+        .service(adm::join_waitlist::join_waitlist)
+        .service(adm::list_waitlist::list_waitlist)
+        .service(adm::my_waitlist::my_waitlist)
+        .service(adm::leave_waitlist::leave_waitlist)
         .service(rec::start::start_recording)
         .service(rec::stop::stop_recording)
         .service(rec::list::list_recordings)

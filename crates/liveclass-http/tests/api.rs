@@ -1037,6 +1037,10 @@ async fn the_token_endpoint_reissues_credentials_to_an_admitted_caller_only() {
     let mut mocks = Mocks::new().finding(live_class());
     mocks
         .participations
+        .expect_is_removed()
+        .returning(|_, _, _| Ok(false));
+    mocks
+        .participations
         .expect_list_for_class()
         .returning(|_, _, _| {
             Ok(vec![Participation {

@@ -79,6 +79,8 @@ fn joins() -> Vec<JoinE> {
         JoinE::NotLive(ClassStatus::Scheduled),
         JoinE::Full { capacity: 3 },
         JoinE::NotOnRoster,
+        JoinE::NotApproved,
+        JoinE::Removed,
     ];
     all.extend(videos().into_iter().map(JoinE::Video));
     all.extend(stores().into_iter().map(JoinE::Store));
@@ -121,6 +123,7 @@ fn covers_all(
     }
     match e {
         JoinE::NotFound | JoinE::NotLive(_) | JoinE::Full { .. } | JoinE::NotOnRoster => {}
+        JoinE::NotApproved | JoinE::Removed => {}
         JoinE::Video(_) | JoinE::Store(_) => {}
     }
     match f {
@@ -136,7 +139,7 @@ fn covers_all(
         UpdateE::Video(_) | UpdateE::Store(_) => {}
     }
     match i {
-        TokenE::NotFound | TokenE::NotLive(_) | TokenE::NotAdmitted => {}
+        TokenE::NotFound | TokenE::NotLive(_) | TokenE::NotAdmitted | TokenE::Removed => {}
         TokenE::Video(_) | TokenE::Store(_) => {}
     }
     match j {
@@ -465,6 +468,7 @@ fn all_cases() -> Vec<Case> {
         TokenE::NotFound,
         TokenE::NotLive(ClassStatus::Ended),
         TokenE::NotAdmitted,
+        TokenE::Removed,
     ];
     tokens.extend(videos().into_iter().map(TokenE::Video));
     tokens.extend(stores().into_iter().map(TokenE::Store));

@@ -17,9 +17,20 @@
 //!    (`course_rosters`, migration `2026-12-01-120000_admission_policies`);
 //!    a removal from the roster does not eject anyone, so a join that read
 //!    the roster before a removal committed is ordered before it;
-//! 5. `Full { capacity }` when every seat is taken;
-//! 6. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the
+//! 5. `NotApproved` when the class's policy is `approval` and the user is
+//!    neither its creator nor holds an `approved` request (`join_requests`,
+//!    read `FOR SHARE` on PostgreSQL so that a withdrawal and this admission
+//!    are ordered);
+//! 6. `Full { capacity }` when every seat is taken, or, when the request
+//!    asks to wait, `Waiting { position }`: the user is put in the class's
+//!    waitlist (see `waitlist` for how no seat stays free while someone
+//!    waits);
+//! 7. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the
 //!    participation and the participation row records its `seat_no`.
+//!
+//! Between 2 and 3: `Removed` when a moderator removed the user from the
+//! class (`class_bans`), and `Waiting { position }` when the user is in the
+//! class's line already (a user in line never takes a seat past it).
 //!
 //! **Capacity via seat rows**: while a class is live it has exactly
 //! `max_participants` rows in `class_seats` (start makes them, end drops
@@ -55,7 +66,7 @@
 //!
 //! One call of the plpgsql function `liveclass_admit`, defined in
 //! `migrations/postgres/2026-11-22-000300_class_seats/up.sql` (the current
-//! version in `2026-12-01-120000_admission_policies`): one round trip,
+//! version in `2026-12-01-121000_approval_bans_waitlist`): one round trip,
 //! one implicit transaction. It serialises joins of the same user to the same
 //! class with a transaction-level advisory lock, reads the class `FOR SHARE`,
 //! and takes a free seat with `FOR UPDATE SKIP LOCKED` starting at a random
@@ -71,19 +82,22 @@
 
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
+use liveclass_domain::admission::RequestStatus;
 use liveclass_domain::class::{
     AdmissionPolicy, AdmitOutcome, AdmitRequest, ClassStatus, ParticipantRole, Participation,
 };
 use liveclass_domain::events::{EventId, NewEvent};
 
+use crate::admissions::removed_from_class;
 use crate::backend::per_backend;
 use crate::connection::AnyConnection;
 use crate::events;
 use crate::participations::active_participation;
 use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, parse_status, to_db_time};
-use crate::schema::{class_seats, course_rosters, live_classes, participations};
+use crate::schema::{class_seats, course_rosters, join_requests, live_classes, participations};
 use crate::store::{corrupt, is_unique_violation, write_transaction};
+use crate::waitlist;
 
 /// Admits per the contract in the module docs, on either backend.
 pub(crate) fn admit(
@@ -125,6 +139,8 @@ struct AdmitRow {
     user_name: Option<String>,
     #[diesel(sql_type = Nullable<Timestamp>)]
     joined_at: Option<time::PrimitiveDateTime>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    waitlist_position: Option<i64>,
 }
 
 /// PostgreSQL: the whole admission is one statement, so one round trip and an
@@ -136,7 +152,7 @@ fn admit_postgres(
     r: &AdmitRequest,
 ) -> Result<AdmitOutcome, DieselError> {
     let row: AdmitRow =
-        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7, $8)")
+        diesel::sql_query("SELECT * FROM liveclass_admit($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind::<Text, _>(r.tenant_id.as_str())
             .bind::<Text, _>(r.class_id.to_string())
             .bind::<Text, _>(r.user_id.as_str())
@@ -145,6 +161,7 @@ fn admit_postgres(
             .bind::<Text, _>(r.participation_id.to_string())
             .bind::<Timestamp, _>(to_db_time(r.at))
             .bind::<Text, _>(EventId::random().to_string())
+            .bind::<Bool, _>(r.wait)
             .get_result(conn)?;
     let status = || {
         row.class_status
@@ -169,6 +186,18 @@ fn admit_postgres(
         },
         "not_live" => AdmitOutcome::NotLive(status()?),
         "not_on_roster" => AdmitOutcome::NotOnRoster,
+        "not_approved" => AdmitOutcome::NotApproved,
+        "removed" => AdmitOutcome::Removed,
+        "waiting" => AdmitOutcome::Waiting {
+            position: row
+                .waitlist_position
+                .and_then(|p| u64::try_from(p).ok())
+                .ok_or_else(|| {
+                    corrupt(anyhow::anyhow!(
+                        "liveclass_admit answered waiting without a position"
+                    ))
+                })?,
+        },
         "not_found" => AdmitOutcome::NotFound,
         other => {
             return Err(corrupt(anyhow::anyhow!(
@@ -238,6 +267,14 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
     if let Some(existing) = active_participation(conn, &class_id, r.user_id.as_str())? {
         return Ok(AdmitOutcome::AlreadyActive(existing));
     }
+    if removed_from_class(conn, tenant, &class_id, r.user_id.as_str())? {
+        return Ok(AdmitOutcome::Removed);
+    }
+    if let Some(entry) = waitlist::waiting_entry(conn, &class_id, r.user_id.as_str())? {
+        return Ok(AdmitOutcome::Waiting {
+            position: waitlist::position(conn, &class_id, entry.seq)?,
+        });
+    }
     let status = parse_status(&status).map_err(corrupt)?;
     if status != ClassStatus::Live {
         return Ok(AdmitOutcome::NotLive(status));
@@ -255,6 +292,18 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
             return Ok(AdmitOutcome::NotOnRoster);
         }
     }
+    if policy == AdmissionPolicy::Approval && creator != r.user_id.as_str() {
+        let approved = diesel::select(diesel::dsl::exists(
+            join_requests::table
+                .filter(join_requests::class_id.eq(&class_id))
+                .filter(join_requests::user_id.eq(r.user_id.as_str()))
+                .filter(join_requests::status.eq(RequestStatus::Approved.as_str())),
+        ))
+        .get_result::<bool>(conn)?;
+        if !approved {
+            return Ok(AdmitOutcome::NotApproved);
+        }
+    }
     let seat: Option<i32> = class_seats::table
         .filter(class_seats::class_id.eq(&class_id))
         .filter(class_seats::participation_id.is_null())
@@ -263,6 +312,17 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
         .first(conn)
         .optional()?;
     let Some(seat_no) = seat else {
+        if r.wait {
+            let position = waitlist::enter_sqlite(
+                conn,
+                &r.tenant_id,
+                r.class_id,
+                &r.user_id,
+                r.user_name.as_deref(),
+                r.at,
+            )?;
+            return Ok(AdmitOutcome::Waiting { position });
+        }
         return Ok(AdmitOutcome::Full {
             capacity: u32::try_from(capacity).unwrap_or(0),
         });

@@ -36,6 +36,7 @@ use crate::participations::load_participations;
 use crate::rows::{ClassRow, count, from_db_time, parse_status, to_db_time};
 use crate::schema::{class_seats, course_rosters, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
+use crate::waitlist;
 
 pub(crate) fn counted(row: (ClassRow, i64, i64)) -> Result<(LiveClass, ClassCounts), DieselError> {
     let (row, active, participants) = row;
@@ -505,6 +506,7 @@ impl ClassRepository for DieselStore {
                     .execute(conn)?;
                 diesel::delete(class_seats::table.filter(class_seats::class_id.eq(&id)))
                     .execute(conn)?;
+                waitlist::close_line(conn, &id, at)?;
                 let Some(class) = load_class(conn, &tenant, &id)? else {
                     return Ok(TransitionOutcome::NotFound);
                 };
@@ -547,6 +549,7 @@ impl ClassRepository for DieselStore {
                 if updated == 0 {
                     return transition_refusal(conn, &tenant, &id);
                 }
+                waitlist::close_line(conn, &id, at)?;
                 changed(
                     conn,
                     &tenant,
@@ -605,18 +608,19 @@ impl ClassRepository for DieselStore {
                 if status == ClassStatus::Live {
                     resize_seats(conn, &id, capacity)?;
                 }
-                Ok(match load_class(conn, &tenant, &id)? {
-                    Some(class) => {
-                        let event = NewEvent::class_changed(
-                            &class,
-                            EventType::ClassUpdated,
-                            from_db_time(at),
-                        );
-                        events::append(conn, &event)?;
-                        UpdateOutcome::Updated(Box::new(class))
-                    }
-                    None => UpdateOutcome::NotFound,
-                })
+                // The class row is loaded (and its event appended) first, so
+                // the log shows the new capacity before the promotions into
+                // the seats it added.
+                let Some(class) = load_class(conn, &tenant, &id)? else {
+                    return Ok(UpdateOutcome::NotFound);
+                };
+                let event =
+                    NewEvent::class_changed(&class, EventType::ClassUpdated, from_db_time(at));
+                events::append(conn, &event)?;
+                if status == ClassStatus::Live {
+                    waitlist::fill_free_seats(conn, &tenant, &id, from_db_time(at))?;
+                }
+                Ok(UpdateOutcome::Updated(Box::new(class)))
             })
         })
         .await

@@ -26,6 +26,7 @@
 //! - `testing` (feature `test-util`): test databases and `on_both_backends!`.
 
 mod admission;
+mod admissions;
 mod auto_end;
 mod backend;
 mod calendar_tokens;
@@ -53,6 +54,7 @@ pub mod schema;
 mod store;
 #[cfg(feature = "test-util")]
 pub mod testing;
+mod waitlist;
 mod webhooks;
 
 pub use connection::{AnyConnection, Backend, ConnectError, DbPool, PoolOptions, connect};

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use liveclass_domain::class::ClassStatus;
-use liveclass_domain::events::{EventType, NewEvent};
+use liveclass_domain::events::NewEvent;
 use liveclass_domain::ids::{ClassId, MessageId, TenantId, UserId};
 use liveclass_domain::interaction::{
     DeleteOutcome, Message, MessageKind, MessagePage, MessageRepository, NewMessage, PostGuard,
@@ -27,9 +27,7 @@ use crate::connection::AnyConnection;
 use crate::events;
 use crate::participations::{active_participation, lock_class_shared};
 use crate::rows::{from_db_time, to_db_time, uuid};
-use crate::schema::{
-    class_events, class_message_heads, class_messages, participations, question_votes,
-};
+use crate::schema::{class_message_heads, class_messages, participations, question_votes};
 use crate::store::{DieselStore, corrupt, write_transaction};
 
 #[derive(Queryable, Selectable)]
@@ -78,28 +76,7 @@ impl TryFrom<MessageRow> for Message {
     }
 }
 
-/// Whether `user` was removed from the class: a participation of theirs
-/// ended with leave reason `removed` (a `participant.left` event with
-/// `data.reason = "removed"`). **The one place** that decides it; the
-/// `LIKE` only narrows the rows, the JSON decides.
-pub(crate) fn removed_from_class(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    class_id: &str,
-    user: &str,
-) -> Result<bool, DieselError> {
-    let data: Vec<String> = class_events::table
-        .filter(class_events::tenant_id.eq(tenant))
-        .filter(class_events::class_id.eq(class_id))
-        .filter(class_events::event_type.eq(EventType::ParticipantLeft.as_str()))
-        .filter(class_events::data.like("%\"removed\"%"))
-        .select(class_events::data)
-        .load(conn)?;
-    Ok(data.iter().any(|raw| {
-        serde_json::from_str::<serde_json::Value>(raw)
-            .is_ok_and(|d| d["reason"] == "removed" && d["participation"]["userId"] == user)
-    }))
-}
+pub(crate) use crate::admissions::removed_from_class;
 
 /// The next position of the class's chat; holds the head row until commit.
 fn next_position(

@@ -14,6 +14,7 @@ use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
 use crate::admission;
+use crate::admissions::removed_from_class;
 use crate::backend::per_backend;
 use crate::classes::load_class;
 use crate::connection::AnyConnection;
@@ -21,6 +22,7 @@ use crate::events;
 use crate::rows::{ParticipationRow, to_db_time};
 use crate::schema::{class_seats, live_classes, participations};
 use crate::store::{DieselStore, corrupt, write_transaction};
+use crate::waitlist;
 
 /// The user's active participation in the class, if any (at most one: see
 /// `admission`).
@@ -84,34 +86,29 @@ impl ParticipationRepository for DieselStore {
                 if !lock_class_shared(conn, &tenant, &class_id)? {
                     return Ok(None);
                 }
-                let Some(mut participation) = active_participation(conn, &class_id, &user_id)?
-                else {
+                let Some(participation) = active_participation(conn, &class_id, &user_id)? else {
                     return Ok(None);
                 };
-                let left_at = at.max(participation.joined_at);
-                let id = participation.id.to_string();
-                // A concurrent leave of the same participation finds it closed.
-                let closed = diesel::update(participations::table)
-                    .filter(participations::id.eq(&id))
-                    .filter(participations::left_at.is_null())
-                    .set((
-                        participations::left_at.eq(to_db_time(left_at)),
-                        participations::seat_no.eq(None::<i32>),
-                    ))
-                    .execute(conn)?;
-                if closed == 0 {
-                    return Ok(None);
+                let ended = end_stay(conn, participation, LeaveReason::Left, at)?;
+                if ended.is_some() {
+                    waitlist::fill_free_seats(conn, &tenant, &class_id, at)?;
                 }
-                diesel::update(class_seats::table)
-                    .filter(class_seats::participation_id.eq(&id))
-                    .set(class_seats::participation_id.eq(None::<String>))
-                    .execute(conn)?;
-                participation.left_at = Some(left_at);
-                let capacity = capacity_of(conn, &class_id)?;
-                let event = NewEvent::participant_left(&participation, LeaveReason::Left, capacity);
-                events::append(conn, &event)?;
-                Ok(Some(participation))
+                Ok(ended)
             })
+        })
+        .await
+    }
+
+    async fn is_removed(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        user: &UserId,
+    ) -> Result<bool, RepoError> {
+        let (tenant, class_id) = (tenant.as_str().to_owned(), class_id.to_string());
+        let user = user.as_str().to_owned();
+        self.run("read removal", move |conn| {
+            removed_from_class(conn, &tenant, &class_id, &user)
         })
         .await
     }
@@ -145,6 +142,41 @@ impl ParticipationRepository for DieselStore {
         })
         .await
     }
+}
+
+/// Ends an active participation at `at` (clamped up to its start) with
+/// `reason` and frees its seat, appending `participant.left`; `None` when a
+/// concurrent leave closed it first. The caller is in a write transaction
+/// holding the class row, and then hands the seat on with
+/// [`waitlist::fill_free_seats`].
+pub(crate) fn end_stay(
+    conn: &mut AnyConnection,
+    mut participation: Participation,
+    reason: LeaveReason,
+    at: OffsetDateTime,
+) -> Result<Option<Participation>, DieselError> {
+    let left_at = at.max(participation.joined_at);
+    let id = participation.id.to_string();
+    let closed = diesel::update(participations::table)
+        .filter(participations::id.eq(&id))
+        .filter(participations::left_at.is_null())
+        .set((
+            participations::left_at.eq(to_db_time(left_at)),
+            participations::seat_no.eq(None::<i32>),
+        ))
+        .execute(conn)?;
+    if closed == 0 {
+        return Ok(None);
+    }
+    diesel::update(class_seats::table)
+        .filter(class_seats::participation_id.eq(&id))
+        .set(class_seats::participation_id.eq(None::<String>))
+        .execute(conn)?;
+    participation.left_at = Some(left_at);
+    let capacity = capacity_of(conn, &participation.class_id.to_string())?;
+    let event = NewEvent::participant_left(&participation, reason, capacity);
+    events::append(conn, &event)?;
+    Ok(Some(participation))
 }
 
 /// The class's capacity (for a leave's event).

@@ -343,6 +343,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Requests to join `approval` classes (issue 12).
+    join_requests (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        user_id -> Text,
+        user_name -> Nullable<Text>,
+        status -> Text,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Users removed from a class (issue 12): refused by its admissions.
+    class_bans (class_id, user_id) {
+        class_id -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        banned_at -> Timestamp,
+        banned_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// The waitlists of full classes (issue 12).
+    waitlist_entries (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        user_id -> Text,
+        user_name -> Nullable<Text>,
+        seq -> BigInt,
+        status -> Text,
+        entered_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        participation_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -366,5 +408,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     poll_ballots,
     poll_choices,
     course_rosters,
-    provider_accounts
+    provider_accounts,
+    join_requests,
+    class_bans,
+    waitlist_entries
 );

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use diesel::prelude::*;
 use liveclass_domain::LiveClass;
+use liveclass_domain::admission::AdmissionRepository;
 use liveclass_domain::class::{AdmitOutcome, ClassRepository, ParticipationRepository};
-use liveclass_domain::events::{LeaveReason, NewEvent};
 use liveclass_domain::ids::{IdGenerator, MessageId, RandomIds};
 use liveclass_domain::interaction::{
     DeleteOutcome, Message, MessageKind, MessageRepository, MessageText, NewMessage, PostGuard,
@@ -129,36 +129,22 @@ async fn posts_are_refused_without_writing_unless_live_admitted_and_not_removed(
         post(&store, &class, "bob", PostGuard::Participant).await,
         PostOutcome::NotAdmitted
     );
-    // Removed (the participation ended with reason `removed`), even if in
-    // the class again.
+    // Removed by a moderator (a ban for the class).
     admit(&store, &class, "eve").await;
-    let roster = store
-        .list_for_class(&class.tenant_id, class.id, true)
+    let removed = store
+        .remove(
+            &class.tenant_id,
+            class.id,
+            &user("eve"),
+            &user("teacher"),
+            T0 + Duration::seconds(6),
+        )
         .await
         .unwrap();
-    let mut eve = roster
-        .into_iter()
-        .find(|p| p.user_id.as_str() == "eve")
-        .unwrap();
-    eve.left_at = Some(T0 + Duration::seconds(6));
-    {
-        let event = NewEvent::participant_left(&eve, LeaveReason::Removed, 10);
-        let mut conn = store.pool().get().unwrap();
-        diesel::insert_into(class_events::table)
-            .values((
-                class_events::id.eq(event.id.to_string()),
-                class_events::tenant_id.eq(event.tenant_id.as_str()),
-                class_events::class_id.eq(event.class_id.to_string()),
-                class_events::event_type.eq(event.event_type.as_str()),
-                class_events::occurred_at.eq(time::PrimitiveDateTime::new(
-                    event.occurred_at.date(),
-                    event.occurred_at.time(),
-                )),
-                class_events::data.eq(event.data.to_string()),
-            ))
-            .execute(&mut *conn)
-            .unwrap();
-    }
+    assert!(matches!(
+        removed,
+        liveclass_domain::admission::RemoveOutcome::Removed { ended: Some(_) }
+    ));
     assert_eq!(
         post(&store, &class, "eve", PostGuard::Participant).await,
         PostOutcome::Removed

@@ -282,6 +282,7 @@ async fn regeneration_changes_only_future_untouched_classes(db: TestDatabase) {
             role: ParticipantRole::Participant,
             participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
             at: NOW,
+            wait: false,
         })
         .await
         .unwrap();
@@ -494,6 +495,7 @@ async fn concurrent_auto_end_workers_end_each_overdue_class_once(db: TestDatabas
             role: ParticipantRole::Participant,
             participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
             at: NOW,
+            wait: false,
         })
         .await
         .unwrap();

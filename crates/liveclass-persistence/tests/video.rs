@@ -159,6 +159,7 @@ async fn capacity_is_never_updated_below_the_active_participants(db: TestDatabas
                 role: ParticipantRole::Participant,
                 participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
                 at: T0,
+                wait: false,
             })
             .await
             .unwrap();

@@ -15,6 +15,10 @@ pub enum AdmissionPolicy {
     /// Any user of the tenant may join while there is a seat.
     #[default]
     Open,
+    /// Users ask to join (`POST /live-classes/{id}/requests`) and only those
+    /// a moderator approved may join (seed 004); a withdrawn approval removes
+    /// the user from the class.
+    Approval,
     /// Only users on the roster of the class's course may join (seed 001's
     /// cohorts); a class with this policy must belong to a course.
     Roster,
@@ -22,18 +26,19 @@ pub enum AdmissionPolicy {
 
 impl AdmissionPolicy {
     /// Every policy.
-    pub const ALL: [Self; 2] = [Self::Open, Self::Roster];
+    pub const ALL: [Self; 3] = [Self::Open, Self::Approval, Self::Roster];
 
     /// The policy's name, as stored and shown.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
+            Self::Approval => "approval",
             Self::Roster => "roster",
         }
     }
 
     /// # Errors
-    /// Anything but `open` or `roster`.
+    /// Anything but `open`, `approval` or `roster`.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         Self::ALL
             .into_iter()
@@ -41,7 +46,7 @@ impl AdmissionPolicy {
             .ok_or_else(|| {
                 ValidationError::new(
                     Field::AdmissionPolicy,
-                    format!("must be open or roster (got `{raw}`)"),
+                    format!("must be open, approval or roster (got `{raw}`)"),
                 )
             })
     }

@@ -81,6 +81,14 @@ pub enum JoinClassError {
     /// Refused: the class admits its course's roster only.
     #[error("Only users on the course roster may join this live class")]
     NotOnRoster,
+    /// Refused: the class admits approved users only.
+    #[error(
+        "This live class admits approved users only: ask to join (POST /live-classes/{{id}}/requests) and wait for approval"
+    )]
+    NotApproved,
+    /// Refused: the user was removed from the class.
+    #[error("You were removed from this live class")]
+    Removed,
     /// The video provider failed.
     #[error("could not issue join credentials")]
     Video(#[source] VideoError),
@@ -167,6 +175,9 @@ pub enum IssueTokenError {
     /// Refused: “Join the live class before asking for a token”.
     #[error("Join the live class before asking for a token")]
     NotAdmitted,
+    /// Refused: the caller was removed from the class.
+    #[error("You were removed from this live class")]
+    Removed,
     /// The video provider failed.
     #[error("could not issue join credentials")]
     Video(#[source] VideoError),

@@ -23,6 +23,6 @@ pub use ports::{
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockLiveClasses;
 pub use service::{
-    ClassDetails, CreateClass, Joined, ListClasses, LiveClassService, LiveClasses,
+    ClassDetails, CreateClass, JoinOrWait, Joined, ListClasses, LiveClassService, LiveClasses,
     ParticipantsView, UpdateClass,
 };

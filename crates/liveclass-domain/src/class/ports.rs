@@ -225,6 +225,9 @@ pub struct AdmitRequest {
     pub participation_id: ParticipationId,
     /// When the user joins.
     pub at: OffsetDateTime,
+    /// When the class is full: put the user in the class's waitlist
+    /// (`Waiting`) instead of refusing (`Full`).
+    pub wait: bool,
 }
 
 /// The result of an admission.
@@ -244,6 +247,17 @@ pub enum AdmitOutcome {
     /// The class's policy is `roster` and the user is neither on its course's
     /// roster nor its creator.
     NotOnRoster,
+    /// The class's policy is `approval` and the user is neither approved nor
+    /// its creator.
+    NotApproved,
+    /// The user was removed from the class: refused until the class ends.
+    Removed,
+    /// The user is in the class's waitlist (just put there, or already in
+    /// it: a user in line never takes a seat past those before them).
+    Waiting {
+        /// 1 for the first in line.
+        position: u64,
+    },
     /// No such class in the tenant.
     NotFound,
 }
@@ -329,7 +343,10 @@ pub trait ParticipationRepository: Send + Sync {
     /// Admits a user into a live class, **atomically**: the status check, the
     /// admission policy check (a `roster` class admits its creator and the
     /// users on its course's roster, `NotOnRoster` otherwise), the capacity
-    /// check (`active < max_participants`) and the insert happen in one
+    /// check (`active < max_participants`), the `approval` policy's approved
+    /// request, the class's bans (removed users: `Removed`), the waitlist
+    /// (a user in line gets `Waiting` and no seat; with `request.wait`, a
+    /// full class puts the user in line) and the insert happen in one
     /// transaction, so the number of active participations never exceeds the
     /// capacity under any number of concurrent calls, from any number of
     /// processes. A user with an active participation gets it back
@@ -338,7 +355,9 @@ pub trait ParticipationRepository: Send + Sync {
     async fn admit(&self, request: &AdmitRequest) -> Result<AdmitOutcome, RepoError>;
 
     /// Closes the user's active participation in the class (sets `left_at`)
-    /// and frees the seat, atomically. `None` when the user had none.
+    /// and frees the seat, atomically; in the same transaction the first
+    /// user of the class's waitlist, if any, takes the seat. `None` when the
+    /// user had none.
     async fn release(
         &self,
         tenant: &TenantId,
@@ -346,6 +365,15 @@ pub trait ParticipationRepository: Send + Sync {
         user_id: &UserId,
         at: OffsetDateTime,
     ) -> Result<Option<Participation>, RepoError>;
+
+    /// Whether a moderator removed the user from the class (a ban: every
+    /// later admission of the class refuses them with `Removed`).
+    async fn is_removed(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+        user: &UserId,
+    ) -> Result<bool, RepoError>;
 
     /// The class with its participations ordered by `joined_at` (only active
     /// ones when `active_only`), read together on one connection; `None` for

@@ -109,6 +109,20 @@ pub struct Joined {
     pub already_joined: bool,
 }
 
+/// The result of [`LiveClasses::join_or_wait`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOrWait {
+    /// In the class (as [`LiveClasses::join`] answers).
+    Joined(Box<Joined>),
+    /// In the class's waitlist.
+    Waiting {
+        /// 1 for the first in line.
+        position: u64,
+        /// The class's capacity.
+        capacity: u32,
+    },
+}
+
 /// The live-class use cases, as the HTTP layer (or an embedding service)
 /// calls them. [`LiveClassService`] is the implementation; with the `mocks`
 /// feature, `MockLiveClasses` replaces it in tests.
@@ -196,19 +210,41 @@ pub trait LiveClasses: Send + Sync {
     /// New join credentials for a caller who is in the live class now.
     ///
     /// # Errors
-    /// `NotFound`, `NotLive`, `NotAdmitted`, `Video`, `Store`.
+    /// `NotFound`, `NotLive`, `NotAdmitted`, `Removed`, `Video`, `Store`.
     async fn issue_token(
         &self,
         caller: &Caller,
         id: ClassId,
     ) -> Result<(LiveClass, Participation, JoinCredentials), IssueTokenError>;
 
-    /// Admits the caller into a live class, within capacity; a caller
-    /// already in the class gets their participation back.
+    /// Admits the caller into a live class, within capacity and the class's
+    /// admission policy (checked with the class's bans and waitlist by the
+    /// one atomic admission); a caller already in the class gets their
+    /// participation back. The creator joins as teacher and passes every
+    /// policy.
+    ///
+    /// If join credentials cannot be issued after the seat was taken, the
+    /// seat stays taken and the error is returned: joining again is
+    /// idempotent and retries the credentials without a second seat.
     ///
     /// # Errors
-    /// `NotFound`, `NotLive`, `NotOnRoster`, `Full`, `Video`, `Store`.
+    /// `NotFound`, `NotLive`, `NotOnRoster`, `NotApproved`, `Removed`,
+    /// `Full` (also for a user in the class's waitlist: see
+    /// [`Self::join_or_wait`]), `Video`, `Store`.
     async fn join(&self, caller: &Caller, id: ClassId) -> Result<Joined, JoinClassError>;
+
+    /// [`Self::join`], except that a full class puts the caller in its
+    /// waitlist (`Waiting` with their position) instead of refusing, and a
+    /// caller already in line gets their position. The first in line takes
+    /// the next freed seat in the transaction that frees it.
+    ///
+    /// # Errors
+    /// As [`Self::join`], without `Full`.
+    async fn join_or_wait(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<JoinOrWait, JoinClassError>;
 
     /// Ends the caller's active participation and frees their seat.
     ///
@@ -650,7 +686,7 @@ impl LiveClasses for LiveClassService {
     /// seed-002 token endpoint): tokens expire, seats do not.
     ///
     /// # Errors
-    /// `NotFound`, `NotLive`, `NotAdmitted`, `Video`, `Store`.
+    /// `NotFound`, `NotLive`, `NotAdmitted`, `Removed`, `Video`, `Store`.
     async fn issue_token(
         &self,
         caller: &Caller,
@@ -663,13 +699,24 @@ impl LiveClasses for LiveClassService {
         if class.status != ClassStatus::Live {
             return Err(IssueTokenError::NotLive(class.status));
         }
-        let participation = self
+        let found = self
             .participations
             .list_for_class(&caller.tenant_id, id, true)
             .await?
             .into_iter()
-            .find(|p| p.user_id == caller.user_id)
-            .ok_or(IssueTokenError::NotAdmitted)?;
+            .find(|p| p.user_id == caller.user_id);
+        let Some(participation) = found else {
+            // A removed user is never in the class: say why.
+            let removed = self
+                .participations
+                .is_removed(&caller.tenant_id, id, &caller.user_id)
+                .await?;
+            return Err(if removed {
+                IssueTokenError::Removed
+            } else {
+                IssueTokenError::NotAdmitted
+            });
+        };
         let who = JoinRequest {
             user_id: caller.user_id.clone(),
             name: caller.name.clone(),
@@ -683,63 +730,19 @@ impl LiveClasses for LiveClassService {
         Ok((class, participation, credentials))
     }
 
-    /// Admits the caller into a live class, within capacity and the class's
-    /// admission policy (both checked by the one atomic admission); a caller
-    /// already in the class gets their participation back. The creator joins
-    /// as teacher and passes every policy.
-    ///
-    /// If join credentials cannot be issued after the seat was taken, the seat
-    /// stays taken and the error is returned: joining again is idempotent and
-    /// retries the credentials without a second seat.
-    ///
-    /// # Errors
-    /// `NotFound`, `NotLive`, `Full`, `Video`, `Store`.
     async fn join(&self, caller: &Caller, id: ClassId) -> Result<Joined, JoinClassError> {
-        let class = self
-            .find(caller, id)
-            .await?
-            .ok_or(JoinClassError::NotFound)?;
-        if class.status != ClassStatus::Live {
-            return Err(JoinClassError::NotLive(class.status));
+        match self.admit_caller(caller, id, false).await? {
+            JoinOrWait::Joined(joined) => Ok(*joined),
+            JoinOrWait::Waiting { capacity, .. } => Err(JoinClassError::Full { capacity }),
         }
-        let role = if class.is_creator(&caller.user_id) {
-            ParticipantRole::Teacher
-        } else {
-            ParticipantRole::Participant
-        };
-        let request = AdmitRequest {
-            tenant_id: caller.tenant_id.clone(),
-            class_id: id,
-            user_id: caller.user_id.clone(),
-            user_name: caller.name.clone(),
-            role,
-            participation_id: self.ids.participation_id(),
-            at: self.clock.now(),
-        };
-        let (participation, already_joined) = match self.participations.admit(&request).await? {
-            AdmitOutcome::Admitted(p) => (p, false),
-            AdmitOutcome::AlreadyActive(p) => (p, true),
-            AdmitOutcome::Full { capacity } => return Err(JoinClassError::Full { capacity }),
-            AdmitOutcome::NotLive(status) => return Err(JoinClassError::NotLive(status)),
-            AdmitOutcome::NotOnRoster => return Err(JoinClassError::NotOnRoster),
-            AdmitOutcome::NotFound => return Err(JoinClassError::NotFound),
-        };
-        let who = JoinRequest {
-            user_id: caller.user_id.clone(),
-            name: caller.name.clone(),
-            role: participation.role,
-        };
-        let credentials = self
-            .video
-            .join_credentials(&class.room, &who)
-            .await
-            .map_err(JoinClassError::Video)?;
-        Ok(Joined {
-            class,
-            participation,
-            credentials,
-            already_joined,
-        })
+    }
+
+    async fn join_or_wait(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<JoinOrWait, JoinClassError> {
+        self.admit_caller(caller, id, true).await
     }
 
     /// Ends the caller's active participation and frees their seat.
@@ -792,6 +795,72 @@ impl LiveClasses for LiveClassService {
     /// The store's error.
     async fn ping_store(&self) -> Result<(), RepoError> {
         self.classes.ping().await
+    }
+}
+
+impl LiveClassService {
+    /// The one admission of [`LiveClasses::join`] and
+    /// [`LiveClasses::join_or_wait`].
+    async fn admit_caller(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+        wait: bool,
+    ) -> Result<JoinOrWait, JoinClassError> {
+        let class = self
+            .find(caller, id)
+            .await?
+            .ok_or(JoinClassError::NotFound)?;
+        if class.status != ClassStatus::Live {
+            return Err(JoinClassError::NotLive(class.status));
+        }
+        let role = if class.is_creator(&caller.user_id) {
+            ParticipantRole::Teacher
+        } else {
+            ParticipantRole::Participant
+        };
+        let request = AdmitRequest {
+            tenant_id: caller.tenant_id.clone(),
+            class_id: id,
+            user_id: caller.user_id.clone(),
+            user_name: caller.name.clone(),
+            role,
+            participation_id: self.ids.participation_id(),
+            at: self.clock.now(),
+            wait,
+        };
+        let (participation, already_joined) = match self.participations.admit(&request).await? {
+            AdmitOutcome::Admitted(p) => (p, false),
+            AdmitOutcome::AlreadyActive(p) => (p, true),
+            AdmitOutcome::Waiting { position } => {
+                return Ok(JoinOrWait::Waiting {
+                    position,
+                    capacity: class.max_participants.get(),
+                });
+            }
+            AdmitOutcome::Full { capacity } => return Err(JoinClassError::Full { capacity }),
+            AdmitOutcome::NotLive(status) => return Err(JoinClassError::NotLive(status)),
+            AdmitOutcome::NotOnRoster => return Err(JoinClassError::NotOnRoster),
+            AdmitOutcome::NotApproved => return Err(JoinClassError::NotApproved),
+            AdmitOutcome::Removed => return Err(JoinClassError::Removed),
+            AdmitOutcome::NotFound => return Err(JoinClassError::NotFound),
+        };
+        let who = JoinRequest {
+            user_id: caller.user_id.clone(),
+            name: caller.name.clone(),
+            role: participation.role,
+        };
+        let credentials = self
+            .video
+            .join_credentials(&class.room, &who)
+            .await
+            .map_err(JoinClassError::Video)?;
+        Ok(JoinOrWait::Joined(Box::new(Joined {
+            class,
+            participation,
+            credentials,
+            already_joined,
+        })))
     }
 }
 

@@ -1245,12 +1245,25 @@ mod video_lifecycle {
         m.participations
             .expect_list_for_class()
             .returning(|_, _, _| Ok(vec![participation(&teacher(), ParticipantRole::Teacher)]));
-        let err = m
-            .service()
+        m.participations
+            .expect_is_removed()
+            .returning(|_, _, user| Ok(user.as_str() == "banned"));
+        let service = m.service();
+        let err = service
             .issue_token(&student(), class(ClassStatus::Live).id)
             .await
             .unwrap_err();
         assert!(matches!(err, IssueTokenError::NotAdmitted));
+        // A removed user is told so.
+        let banned = Caller {
+            user_id: UserId::parse("banned").unwrap(),
+            ..student()
+        };
+        let err = service
+            .issue_token(&banned, class(ClassStatus::Live).id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, IssueTokenError::Removed));
         let err = Mocks::new()
             .finding(Some(class(ClassStatus::Scheduled)))
             .service()

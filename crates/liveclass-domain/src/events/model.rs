@@ -74,6 +74,22 @@ event_types! {
     ParticipantJoined = "participant.joined",
     /// Someone left (`data.participation`, `reason`, `activeCount`, `capacity`).
     ParticipantLeft = "participant.left",
+    /// A moderator removed a user from the class: banned until it ends
+    /// (`data.userId`, `data.removedBy`, `data.wasPresent`).
+    ParticipantRemoved = "participant.removed",
+    /// A user asked to join an `approval` class (`data.request`).
+    JoinRequestCreated = "join_request.created",
+    /// A moderator approved a request (`data.request`).
+    JoinRequestApproved = "join_request.approved",
+    /// A moderator rejected a request or withdrew an approval (`data.request`).
+    JoinRequestRejected = "join_request.rejected",
+    /// A user got in the waitlist of a full class (`data.entry`).
+    WaitlistEntered = "waitlist.entered",
+    /// A user left the waitlist (`data.entry`).
+    WaitlistLeft = "waitlist.left",
+    /// The first in line took a freed seat (`data.entry`, with its
+    /// `participationId`; the seat's `participant.joined` follows).
+    WaitlistPromoted = "waitlist.promoted",
     /// The recording URL was set (`data.class`, `data.recordingUrl`).
     RecordingSet = "recording.set",
     /// A recording was started (`data.recording`).
@@ -129,8 +145,10 @@ pub enum LeaveReason {
     Left,
     /// The class ended with the user in it.
     ClassEnded,
-    /// A teacher removed the user.
+    /// A moderator removed the user.
     Removed,
+    /// A moderator withdrew the user's approval (`approval` classes).
+    ApprovalWithdrawn,
 }
 
 impl LeaveReason {
@@ -140,6 +158,7 @@ impl LeaveReason {
             Self::Left => "left",
             Self::ClassEnded => "class_ended",
             Self::Removed => "removed",
+            Self::ApprovalWithdrawn => "approval_withdrawn",
         }
     }
 }
@@ -470,6 +489,88 @@ impl NewEvent {
             event_type,
             occurred_at: at,
             data: json!({ "recording": recording_data(recording) }),
+        }
+    }
+
+    /// `join_request.created`, `join_request.approved` or
+    /// `join_request.rejected`: `{request: {id, userId, userName, status,
+    /// requestedAt, decidedAt, decidedBy}}`.
+    pub fn join_request(
+        r: &crate::admission::JoinRequest,
+        event_type: EventType,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: r.tenant_id.clone(),
+            class_id: r.class_id,
+            event_type,
+            occurred_at: at,
+            data: json!({
+                "request": {
+                    "id": r.id.to_string(),
+                    "userId": r.user_id.as_str(),
+                    "userName": r.user_name,
+                    "status": r.status.as_str(),
+                    "requestedAt": instant_text(r.requested_at),
+                    "decidedAt": opt_instant(r.decided_at),
+                    "decidedBy": r.decided_by.as_ref().map(UserId::as_str),
+                }
+            }),
+        }
+    }
+
+    /// `participant.removed`: `{userId, removedBy, wasPresent}`.
+    pub fn participant_removed(
+        tenant: &TenantId,
+        class_id: ClassId,
+        user: &UserId,
+        by: &UserId,
+        was_present: bool,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id: EventId::random(),
+            tenant_id: tenant.clone(),
+            class_id,
+            event_type: EventType::ParticipantRemoved,
+            occurred_at: at,
+            data: json!({
+                "userId": user.as_str(),
+                "removedBy": by.as_str(),
+                "wasPresent": was_present,
+            }),
+        }
+    }
+
+    /// `waitlist.entered`, `waitlist.left` or `waitlist.promoted`:
+    /// `{entry: {id, userId, userName, enteredAt}}`, plus `participationId`
+    /// for a promotion. (On PostgreSQL, `liveclass_admit` builds
+    /// `waitlist.entered` itself with the same data.)
+    pub fn waitlist(
+        tenant: &TenantId,
+        entry: &crate::admission::WaitlistEntry,
+        event_type: EventType,
+        at: OffsetDateTime,
+    ) -> Self {
+        let mut data = json!({
+            "entry": {
+                "id": entry.id.to_string(),
+                "userId": entry.user_id.as_str(),
+                "userName": entry.user_name,
+                "enteredAt": instant_text(entry.entered_at),
+            }
+        });
+        if let Some(p) = entry.participation_id {
+            data["participationId"] = Value::String(p.to_string());
+        }
+        Self {
+            id: EventId::random(),
+            tenant_id: tenant.clone(),
+            class_id: entry.class_id,
+            event_type,
+            occurred_at: at,
+            data,
         }
     }
 

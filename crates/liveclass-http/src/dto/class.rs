@@ -39,13 +39,16 @@ impl From<ClassStatus> for StatusDto {
 }
 
 /// Who may join a class: `open` (any user of the tenant, while there is a
-/// seat) or `roster` (the class's creator and the users on the roster of its
-/// course, `PUT /courses/{courseId}/roster`; others get 403
-/// `not_on_roster`, and do not see the class in `GET /live-classes`).
+/// seat), `approval` (the class's creator and the users a moderator
+/// approved after they asked, `POST /live-classes/{id}/requests`; others get
+/// 403 `approval_required`) or `roster` (the class's creator and the users
+/// on the roster of its course, `PUT /courses/{courseId}/roster`; others get
+/// 403 `not_on_roster`, and do not see the class in `GET /live-classes`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum AdmissionPolicyDto {
     Open,
+    Approval,
     Roster,
 }
 
@@ -53,6 +56,7 @@ impl From<AdmissionPolicy> for AdmissionPolicyDto {
     fn from(p: AdmissionPolicy) -> Self {
         match p {
             AdmissionPolicy::Open => Self::Open,
+            AdmissionPolicy::Approval => Self::Approval,
             AdmissionPolicy::Roster => Self::Roster,
         }
     }
@@ -62,6 +66,7 @@ impl From<AdmissionPolicyDto> for AdmissionPolicy {
     fn from(p: AdmissionPolicyDto) -> Self {
         match p {
             AdmissionPolicyDto::Open => Self::Open,
+            AdmissionPolicyDto::Approval => Self::Approval,
             AdmissionPolicyDto::Roster => Self::Roster,
         }
     }

@@ -3,6 +3,7 @@
 //! serde or utoipa.
 
 mod actual_times;
+mod admission;
 mod calendar;
 mod class;
 mod events;
@@ -21,6 +22,7 @@ mod video;
 mod webhooks;
 
 pub use actual_times::*;
+pub use admission::*;
 pub use calendar::*;
 pub use class::*;
 pub use events::*;

@@ -109,8 +109,12 @@ error_codes! {
     TenantMismatch = "tenant_mismatch", FORBIDDEN;
     /// The caller is not in the live class.
     NotAdmitted = "not_admitted", FORBIDDEN;
-    /// The caller was removed from the class: they can no longer post in it.
+    /// A moderator removed the caller from the class: until it ends, they can neither join it again (also through its join link or the waitlist), nor get a room token, ask to join, or post in it.
     RemovedFromClass = "removed_from_class", FORBIDDEN;
+    /// The class admits approved users only (admission policy `approval`): ask to join (`POST /live-classes/{id}/requests`) and wait for a moderator's approval.
+    ApprovalRequired = "approval_required", FORBIDDEN;
+    /// The class's creator (its host) cannot be removed from their own class.
+    CannotRemoveHost = "cannot_remove_host", FORBIDDEN;
     /// Only a message's author or a moderator of the class may delete it.
     NotMessageAuthor = "not_message_author", FORBIDDEN;
     /// Only the class's moderators (its creator, the tenant's managers) may do this.
@@ -123,6 +127,10 @@ error_codes! {
     NotParticipating = "not_participating", NOT_FOUND;
     /// No such route.
     NotFound = "not_found", NOT_FOUND;
+    /// No such request to join in the class, or the caller has not asked to join it.
+    JoinRequestNotFound = "join_request_not_found", NOT_FOUND;
+    /// The caller is not in the class's waitlist (or never was).
+    NotWaiting = "not_waiting", NOT_FOUND;
     /// No such message in the class (or it was deleted).
     MessageNotFound = "message_not_found", NOT_FOUND;
     /// No such question in the class (or it was deleted).
@@ -147,6 +155,10 @@ error_codes! {
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     /// The class is at maximum capacity.
     ClassFull = "class_full", CONFLICT;
+    /// The class does not use the `approval` policy (or the caller is its creator, always admitted): join it directly.
+    ApprovalNotRequired = "approval_not_required", CONFLICT;
+    /// The class has ended or was cancelled: requests, removals and its waitlist no longer apply.
+    ClassOver = "class_over", CONFLICT;
     /// The recording URL is set once and never changes.
     RecordingAlreadySet = "recording_already_set", CONFLICT;
     /// The recording has no file yet: it is not `ready`, or the provider has not reported it.

@@ -4,6 +4,10 @@
 
 use actix_web::http::StatusCode;
 use liveclass_domain::actual_times::RecordActualTimeError;
+use liveclass_domain::admission::errors::{
+    DecideRequestError, LeaveWaitlistError, ReadRequestsError, ReadWaitlistError,
+    RemoveParticipantError, RequestToJoinError,
+};
 use liveclass_domain::calendar::CalendarFeedError;
 use liveclass_domain::class::TransitionError;
 use liveclass_domain::class::errors::{
@@ -156,6 +160,8 @@ impl From<JoinClassError> for ApiError {
             JoinClassError::NotLive(_) => Self::new(C::ClassNotLive, e.to_string()),
             JoinClassError::Full { .. } => Self::new(C::ClassFull, e.to_string()),
             JoinClassError::NotOnRoster => Self::new(C::NotOnRoster, e.to_string()),
+            JoinClassError::NotApproved => Self::new(C::ApprovalRequired, e.to_string()),
+            JoinClassError::Removed => Self::new(C::RemovedFromClass, e.to_string()),
             JoinClassError::Video(v) => v.into(),
             JoinClassError::Store(s) => s.into(),
         }
@@ -225,6 +231,7 @@ impl From<IssueTokenError> for ApiError {
             IssueTokenError::NotFound => class_not_found(),
             IssueTokenError::NotLive(_) => Self::new(C::ClassNotLive, e.to_string()),
             IssueTokenError::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            IssueTokenError::Removed => Self::new(C::RemovedFromClass, e.to_string()),
             IssueTokenError::Video(v) => v.into(),
             IssueTokenError::Store(s) => s.into(),
         }
@@ -477,6 +484,77 @@ impl From<liveclass_domain::provider_accounts::ProviderAccountError> for ApiErro
             P::ActiveExists(_) => Self::new(C::ActiveProviderAccountExists, e.to_string()),
             P::SecretsUnavailable(_) => Self::new(C::ProviderSecretsUnavailable, e.to_string()),
             P::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<RequestToJoinError> for ApiError {
+    fn from(e: RequestToJoinError) -> Self {
+        match e {
+            RequestToJoinError::NotFound => class_not_found(),
+            RequestToJoinError::ApprovalNotRequired => {
+                Self::new(C::ApprovalNotRequired, e.to_string())
+            }
+            RequestToJoinError::ClassOver(_) => Self::new(C::ClassOver, e.to_string()),
+            RequestToJoinError::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            RequestToJoinError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ReadRequestsError> for ApiError {
+    fn from(e: ReadRequestsError) -> Self {
+        match e {
+            ReadRequestsError::NotFound => class_not_found(),
+            ReadRequestsError::Forbidden => Self::new(C::NotModerator, e.to_string()),
+            ReadRequestsError::NoRequest => Self::new(C::JoinRequestNotFound, e.to_string()),
+            ReadRequestsError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<DecideRequestError> for ApiError {
+    fn from(e: DecideRequestError) -> Self {
+        match e {
+            DecideRequestError::NotFound => class_not_found(),
+            DecideRequestError::Forbidden => Self::new(C::NotModerator, e.to_string()),
+            DecideRequestError::RequestNotFound => Self::new(C::JoinRequestNotFound, e.to_string()),
+            DecideRequestError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<RemoveParticipantError> for ApiError {
+    fn from(e: RemoveParticipantError) -> Self {
+        match e {
+            RemoveParticipantError::NotFound => class_not_found(),
+            RemoveParticipantError::Forbidden => Self::new(C::NotModerator, e.to_string()),
+            RemoveParticipantError::CannotRemoveHost => {
+                Self::new(C::CannotRemoveHost, e.to_string())
+            }
+            RemoveParticipantError::ClassOver(_) => Self::new(C::ClassOver, e.to_string()),
+            RemoveParticipantError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ReadWaitlistError> for ApiError {
+    fn from(e: ReadWaitlistError) -> Self {
+        match e {
+            ReadWaitlistError::NotFound => class_not_found(),
+            ReadWaitlistError::Forbidden => Self::new(C::NotModerator, e.to_string()),
+            ReadWaitlistError::NotWaiting => Self::new(C::NotWaiting, e.to_string()),
+            ReadWaitlistError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<LeaveWaitlistError> for ApiError {
+    fn from(e: LeaveWaitlistError) -> Self {
+        match e {
+            LeaveWaitlistError::NotFound => class_not_found(),
+            LeaveWaitlistError::NotWaiting => Self::new(C::NotWaiting, e.to_string()),
+            LeaveWaitlistError::Store(s) => s.into(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One handler per file, grouped by resource.
 
 pub mod actual_times;
+pub mod admission;
 pub mod calendar;
 pub mod courses;
 pub mod health;

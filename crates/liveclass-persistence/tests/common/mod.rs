@@ -66,6 +66,7 @@ pub fn admit_request(class: &LiveClass, who: &str, at: OffsetDateTime) -> AdmitR
         role: ParticipantRole::Participant,
         participation_id: ParticipationId::from_uuid(RandomIds.new_uuid()),
         at,
+        wait: false,
     }
 }
 

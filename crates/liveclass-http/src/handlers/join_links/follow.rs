@@ -11,7 +11,7 @@ use crate::join_page;
 use crate::state::AppState;
 use liveclass_domain::class::ClassCounts;
 
-crate::op_errors!(FollowJoinLinkErrors: [AUTH, LIMITED, QUERY, VIDEO], [JoinLinkNotFound, ClassEnded, ClassCancelled, ClassNotFound, ClassNotLive, ClassFull, NotOnRoster, NotClassCreator, InvalidStatusTransition]);
+crate::op_errors!(FollowJoinLinkErrors: [AUTH, LIMITED, QUERY, VIDEO], [JoinLinkNotFound, ClassEnded, ClassCancelled, ClassNotFound, ClassNotLive, ClassFull, NotOnRoster, ApprovalRequired, RemovedFromClass, NotClassCreator, InvalidStatusTransition]);
 
 /// Follow a class's join link. Before the class: a countdown. The teacher
 /// following it from 15 minutes (configurable) before the start starts the

@@ -7,14 +7,19 @@ use crate::error::ApiError;
 use crate::metrics::JoinOutcome;
 use crate::state::AppState;
 
-crate::op_errors!(JoinClassErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, NotOnRoster, ClassFull]);
+crate::op_errors!(JoinClassErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, NotOnRoster, ApprovalRequired, RemovedFromClass, ClassFull]);
 
 /// Join a live class, within its capacity and its admission policy: a
 /// `roster` class admits its creator and the users on its course's roster
 /// (`PUT /courses/{courseId}/roster`), anyone else gets 403 `not_on_roster`;
 /// the policy and the capacity are checked in one atomic admission. Joining
 /// again while in the class returns the same participation
-/// (`alreadyJoined: true`) and takes no seat.
+/// (`alreadyJoined: true`) and takes no seat. An `approval` class admits
+/// its creator and approved users (403 `approval_required` otherwise); a
+/// user a moderator removed gets 403 `removed_from_class` until the class
+/// ends. A full class answers 409 `class_full` (also to a user in its
+/// waitlist, who waits for a freed seat): `POST …/waitlist` gets in line
+/// instead.
 #[utoipa::path(
     tag = "live-classes",
     params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
@@ -42,22 +47,5 @@ pub async fn join_class(
     } else {
         JoinOutcome::Admitted
     });
-    let p = joined.participation;
-    Ok(HttpResponse::Ok().json(JoinResponse {
-        id: p.id.to_string(),
-        live_class_id: p.class_id.to_string(),
-        user_id: p.user_id.to_string(),
-        role: p.role.into(),
-        room_id: joined.class.room_id.to_string(),
-        join_url: joined.credentials.url,
-        token: joined.credentials.token,
-        token_expires_at: joined.credentials.expires_at,
-        joined_at: p.joined_at,
-        already_joined: joined.already_joined,
-        message: if joined.already_joined {
-            "Already in this live class"
-        } else {
-            "Joined live class successfully"
-        },
-    }))
+    Ok(HttpResponse::Ok().json(JoinResponse::from_joined(joined)))
 }

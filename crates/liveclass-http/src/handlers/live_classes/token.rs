@@ -6,7 +6,7 @@ use crate::dto::TokenResponse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-crate::op_errors!(IssueTokenErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, NotAdmitted]);
+crate::op_errors!(IssueTokenErrors: [AUTH, LIMITED, ID, VIDEO], [ClassNotFound, ClassNotLive, NotAdmitted, RemovedFromClass]);
 
 /// New credentials for the video room, for a caller who is in the live
 /// class now (join first). Meeting tokens expire; the seat does not.

@@ -1,0 +1,287 @@
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::*;
+use crate::admission::MockAdmissionRepository;
+use crate::caller::Role;
+use crate::class::ports::{MockClassRepository, MockParticipationRepository};
+use crate::class::{Capacity, Title};
+use crate::clock::FixedClock;
+use crate::ids::{RoomId, SequentialIds, TenantId};
+use crate::join_link::JoinHash;
+use crate::video::Room;
+
+const NOW: OffsetDateTime = datetime!(2030-03-04 19:00 UTC);
+
+fn class(status: ClassStatus, admission: AdmissionPolicy) -> LiveClass {
+    LiveClass {
+        id: ClassId::from_uuid(uuid::Uuid::from_u128(1)),
+        tenant_id: TenantId::parse("acme").unwrap(),
+        created_by: UserId::parse("teacher").unwrap(),
+        title: Title::parse("Rust").unwrap(),
+        description: None,
+        room_id: RoomId::from_uuid(uuid::Uuid::from_u128(2)),
+        room: Room {
+            provider: "jitsi".into(),
+            external_id: "r".into(),
+            join_url: "https://meet.example/r".into(),
+            host_url: None,
+            password: None,
+        },
+        status,
+        scheduled_at: NOW,
+        scheduled_end: None,
+        course_id: None,
+        occurrence: None,
+        join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
+        ical_sequence: 0,
+        admission,
+        started_at: None,
+        ended_at: None,
+        max_participants: Capacity::from_stored(10),
+        recording_url: None,
+        created_at: NOW,
+        updated_at: NOW,
+    }
+}
+
+fn caller(user: &str, roles: Vec<Role>) -> Caller {
+    Caller {
+        user_id: UserId::parse(user).unwrap(),
+        tenant_id: TenantId::parse("acme").unwrap(),
+        roles,
+        name: None,
+    }
+}
+
+fn student(user: &str) -> Caller {
+    caller(user, vec![Role::Other("student".into())])
+}
+
+fn service(found: Option<LiveClass>, repo: MockAdmissionRepository) -> AdmissionService {
+    with_removed(found, repo, false)
+}
+
+fn with_removed(
+    found: Option<LiveClass>,
+    repo: MockAdmissionRepository,
+    removed: bool,
+) -> AdmissionService {
+    let mut classes = MockClassRepository::new();
+    classes
+        .expect_find()
+        .returning(move |_, _| Ok(found.clone()));
+    let mut participations = MockParticipationRepository::new();
+    participations
+        .expect_is_removed()
+        .returning(move |_, _, _| Ok(removed));
+    AdmissionService::new(
+        Arc::new(classes),
+        Arc::new(participations),
+        Arc::new(repo),
+        Arc::new(FixedClock::at(NOW)),
+        Arc::new(SequentialIds::default()),
+    )
+}
+
+fn id() -> ClassId {
+    ClassId::from_uuid(uuid::Uuid::from_u128(1))
+}
+
+#[tokio::test]
+async fn only_approval_classes_take_requests_and_never_from_their_creator() {
+    // No repository call is expected: a mock without expectations panics.
+    let open = service(
+        Some(class(ClassStatus::Scheduled, AdmissionPolicy::Open)),
+        MockAdmissionRepository::new(),
+    );
+    assert!(matches!(
+        open.request_to_join(&student("s1"), id()).await,
+        Err(RequestToJoinError::ApprovalNotRequired)
+    ));
+    let approval = service(
+        Some(class(ClassStatus::Live, AdmissionPolicy::Approval)),
+        MockAdmissionRepository::new(),
+    );
+    assert!(matches!(
+        approval.request_to_join(&student("teacher"), id()).await,
+        Err(RequestToJoinError::ApprovalNotRequired)
+    ));
+    let over = service(
+        Some(class(ClassStatus::Ended, AdmissionPolicy::Approval)),
+        MockAdmissionRepository::new(),
+    );
+    assert!(matches!(
+        over.request_to_join(&student("s1"), id()).await,
+        Err(RequestToJoinError::ClassOver(ClassStatus::Ended))
+    ));
+    let missing = service(None, MockAdmissionRepository::new());
+    assert!(matches!(
+        missing.request_to_join(&student("s1"), id()).await,
+        Err(RequestToJoinError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn a_removed_user_cannot_ask_again() {
+    let s = with_removed(
+        Some(class(ClassStatus::Live, AdmissionPolicy::Approval)),
+        MockAdmissionRepository::new(),
+        true,
+    );
+    assert!(matches!(
+        s.request_to_join(&student("s1"), id()).await,
+        Err(RequestToJoinError::Removed)
+    ));
+}
+
+#[tokio::test]
+async fn asking_stores_a_pending_request_stamped_now() {
+    let mut repo = MockAdmissionRepository::new();
+    repo.expect_request_to_join()
+        .withf(|r| {
+            r.status == RequestStatus::Pending
+                && r.requested_at == NOW
+                && r.user_id.as_str() == "s1"
+        })
+        .returning(|r| Ok(RequestOutcome::Created(r.clone())));
+    let s = service(
+        Some(class(ClassStatus::Scheduled, AdmissionPolicy::Approval)),
+        repo,
+    );
+    let (request, created) = s.request_to_join(&student("s1"), id()).await.unwrap();
+    assert!(created);
+    assert_eq!(request.status, RequestStatus::Pending);
+}
+
+#[tokio::test]
+async fn students_neither_see_nor_decide_requests_nor_remove_nor_see_the_line() {
+    let s = service(
+        Some(class(ClassStatus::Live, AdmissionPolicy::Approval)),
+        MockAdmissionRepository::new(),
+    );
+    let who = student("s1");
+    assert!(matches!(
+        s.list_requests(&who, id(), None).await,
+        Err(ReadRequestsError::Forbidden)
+    ));
+    assert!(matches!(
+        s.decide(&who, id(), vec![], Decision::Approve).await,
+        Err(DecideRequestError::Forbidden)
+    ));
+    assert!(matches!(
+        s.remove(&who, id(), &UserId::parse("s2").unwrap()).await,
+        Err(RemoveParticipantError::Forbidden)
+    ));
+    assert!(matches!(
+        s.waitlist(&who, id()).await,
+        Err(ReadWaitlistError::Forbidden)
+    ));
+}
+
+#[tokio::test]
+async fn the_host_cannot_be_removed_and_an_ended_class_removes_nobody() {
+    let teacher = student("teacher");
+    let live = service(
+        Some(class(ClassStatus::Live, AdmissionPolicy::Open)),
+        MockAdmissionRepository::new(),
+    );
+    assert!(matches!(
+        live.remove(&teacher, id(), &UserId::parse("teacher").unwrap())
+            .await,
+        Err(RemoveParticipantError::CannotRemoveHost)
+    ));
+    let ended = service(
+        Some(class(ClassStatus::Ended, AdmissionPolicy::Open)),
+        MockAdmissionRepository::new(),
+    );
+    assert!(matches!(
+        ended
+            .remove(&teacher, id(), &UserId::parse("s1").unwrap())
+            .await,
+        Err(RemoveParticipantError::ClassOver(ClassStatus::Ended))
+    ));
+}
+
+#[tokio::test]
+async fn one_unknown_request_in_a_bulk_decision_never_fails_the_others() {
+    let known = RequestId::from_uuid(uuid::Uuid::from_u128(7));
+    let unknown = RequestId::from_uuid(uuid::Uuid::from_u128(8));
+    let mut repo = MockAdmissionRepository::new();
+    repo.expect_decide()
+        .returning(move |tenant, class_id, request, decision, by, at| {
+            if request != known {
+                return Ok(DecideOutcome::NotFound);
+            }
+            Ok(DecideOutcome::Decided {
+                request: JoinRequest {
+                    id: request,
+                    tenant_id: tenant.clone(),
+                    class_id,
+                    user_id: UserId::parse("s1").unwrap(),
+                    user_name: None,
+                    status: decision.status(),
+                    requested_at: at,
+                    decided_at: Some(at),
+                    decided_by: Some(by.clone()),
+                },
+                removed: None,
+            })
+        });
+    let s = service(
+        Some(class(ClassStatus::Live, AdmissionPolicy::Approval)),
+        repo,
+    );
+    let results = s
+        .decide(
+            &student("teacher"),
+            id(),
+            vec![known, unknown],
+            Decision::Approve,
+        )
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(
+        results[0].1.as_ref().unwrap().0.status,
+        RequestStatus::Approved
+    );
+    assert!(matches!(
+        results[1].1,
+        Err(DecideRequestError::RequestNotFound)
+    ));
+}
+
+#[tokio::test]
+async fn another_tenants_class_is_not_found_for_every_operation() {
+    let s = service(None, MockAdmissionRepository::new());
+    let who = caller("admin", vec![Role::OrgAdmin]);
+    assert!(matches!(
+        s.list_requests(&who, id(), None).await,
+        Err(ReadRequestsError::NotFound)
+    ));
+    assert!(matches!(
+        s.my_request(&who, id()).await,
+        Err(ReadRequestsError::NotFound)
+    ));
+    assert!(matches!(
+        s.waitlist(&who, id()).await,
+        Err(ReadWaitlistError::NotFound)
+    ));
+    assert!(matches!(
+        s.my_waitlist_entry(&who, id()).await,
+        Err(ReadWaitlistError::NotFound)
+    ));
+    assert!(matches!(
+        s.leave_waitlist(&who, id()).await,
+        Err(LeaveWaitlistError::NotFound)
+    ));
+    assert!(matches!(
+        s.remove(&who, id(), &UserId::parse("s1").unwrap()).await,
+        Err(RemoveParticipantError::NotFound)
+    ));
+}
