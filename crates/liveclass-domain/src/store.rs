@@ -6,7 +6,9 @@ use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
-use crate::interaction::{MessageRepository, PollRepository};
+use crate::interaction::{
+    MessageRepository, PollRepository, ReactionRepository, ReadRepository, ResourceRepository,
+};
 use crate::join_link::JoinLinkRepository;
 use crate::provider_accounts::ProviderAccountRepository;
 use crate::recording::RecordingRepository;
@@ -45,6 +47,9 @@ pub trait Store:
     + RecordingRepository
     + MessageRepository
     + PollRepository
+    + ReactionRepository
+    + ResourceRepository
+    + ReadRepository
     + RosterRepository
     + ProviderAccountRepository
     + Send
@@ -65,6 +70,9 @@ impl<T> Store for T where
         + RecordingRepository
         + MessageRepository
         + PollRepository
+        + ReactionRepository
+        + ResourceRepository
+        + ReadRepository
         + RosterRepository
         + ProviderAccountRepository
         + Send
