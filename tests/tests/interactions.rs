@@ -484,6 +484,17 @@ async fn seed_003_interactions_map_onto_the_richer_resources(db: TestDatabase) {
     assert_eq!(next.body["data"][0]["userId"], Value::Null);
     let questions = app.get(&format!("{url}?type=question"), &student).await;
     assert_eq!(questions.body["data"].as_array().unwrap().len(), 1);
+    // The anonymous asker is nowhere in what the endpoint answers.
+    assert!(
+        !questions.body.to_string().contains("student-1"),
+        "{:?}",
+        questions.body
+    );
+    assert!(
+        !question.body.to_string().contains("student-1"),
+        "{:?}",
+        question.body
+    );
     for bad in [
         "type=reaction",
         "type=poll_response",
