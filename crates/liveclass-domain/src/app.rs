@@ -17,7 +17,10 @@ use crate::clock::Clock;
 use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
-use crate::interaction::{InteractionService, Interactions, PollService, Polls};
+use crate::interaction::{
+    InteractionService, Interactions, PollService, Polls, ReactionService, Reactions,
+    ResourceService, Resources, Unread, UnreadService,
+};
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::provider_accounts::{CredentialChecker, ProviderAccountService, ProviderAccounts};
 use crate::recording::{RecordingService, Recordings};
@@ -110,6 +113,12 @@ pub struct Services {
     pub interactions: Arc<dyn Interactions>,
     /// In-class polls.
     pub polls: Arc<dyn Polls>,
+    /// In-class reactions.
+    pub reactions: Arc<dyn Reactions>,
+    /// Resources shared in classes.
+    pub resources: Arc<dyn Resources>,
+    /// Read marks and unread counts.
+    pub unread: Arc<dyn Unread>,
     /// Course rosters (who may join `roster` classes).
     pub rosters: Arc<dyn Rosters>,
     /// Requests to join, the waitlist, removals.
@@ -165,6 +174,26 @@ impl Services {
         Self {
             recordings: Arc::new(recordings),
             polls: Arc::new(PollService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
+            unread: Arc::new(UnreadService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+            )),
+            resources: Arc::new(ResourceService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+            )),
+            reactions: Arc::new(ReactionService::new(
                 store.clone(),
                 store.clone(),
                 store.clone(),

@@ -50,6 +50,14 @@ uuid_id!(
     /// Identifies a poll of a class.
     PollId
 );
+uuid_id!(
+    /// Identifies one reaction in a class.
+    ReactionId
+);
+uuid_id!(
+    /// Identifies a resource shared in a class.
+    ResourceId
+);
 
 macro_rules! opaque_string_id {
     ($(#[$doc:meta])* $name:ident, $field:expr) => {

@@ -7,7 +7,9 @@ use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
-use crate::interaction::{MessageRepository, PollRepository};
+use crate::interaction::{
+    MessageRepository, PollRepository, ReactionRepository, ReadRepository, ResourceRepository,
+};
 use crate::join_link::JoinLinkRepository;
 use crate::provider_accounts::ProviderAccountRepository;
 use crate::recording::RecordingRepository;
@@ -46,6 +48,9 @@ pub trait Store:
     + RecordingRepository
     + MessageRepository
     + PollRepository
+    + ReactionRepository
+    + ResourceRepository
+    + ReadRepository
     + RosterRepository
     + AdmissionRepository
     + ProviderAccountRepository
@@ -67,6 +72,9 @@ impl<T> Store for T where
         + RecordingRepository
         + MessageRepository
         + PollRepository
+        + ReactionRepository
+        + ResourceRepository
+        + ReadRepository
         + RosterRepository
         + AdmissionRepository
         + ProviderAccountRepository

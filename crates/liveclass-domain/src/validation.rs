@@ -89,6 +89,16 @@ pub enum Field {
     Content,
     /// A filter on the kind of an interaction.
     InteractionType,
+    /// A reaction's kind (`thumbs_up`, …).
+    ReactionKind,
+    /// A shared resource's URL.
+    ResourceUrl,
+    /// A shared resource's type (`slides`, `document`, `link`, `video`).
+    ResourceType,
+    /// The last chat position a user has read.
+    LastReadPosition,
+    /// Whether an interaction hides its author.
+    Anonymous,
     /// A poll's options (or the options a vote chooses).
     PollOptions,
     /// A class's (or schedule's) admission policy.
@@ -175,6 +185,11 @@ impl Field {
             Self::ExpiresAt => "expires_at",
             Self::Content => "content",
             Self::InteractionType => "type",
+            Self::ReactionKind => "reaction",
+            Self::ResourceUrl => "url",
+            Self::ResourceType => "resource_type",
+            Self::LastReadPosition => "last_read_position",
+            Self::Anonymous => "is_anonymous",
             Self::PollOptions => "options",
             Self::AdmissionPolicy => "admission_policy",
             Self::RosterUsers => "user_ids",

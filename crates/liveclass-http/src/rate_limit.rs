@@ -3,7 +3,8 @@
 //! - A **write** is an authenticated `POST`, `PUT`, `PATCH` or `DELETE`; a
 //!   **join** is `POST /live-classes/{id}/join` or `GET /join/{hash}`, and
 //!   counts against the join limits only; an **interaction** (a `POST` or
-//!   `DELETE` under `/live-classes/{id}/messages`, `…/questions` or `…/polls`) counts
+//!   `DELETE` under `/live-classes/{id}/messages`, `…/questions`, `…/polls`,
+//!   `…/reactions`, `…/resources` or `…/interactions`) counts
 //!   against the
 //!   interaction limit only ([`kind_of`]).
 //! - Each limit is a [`Quota`]: `requests` per `period`, as a burst of
@@ -105,6 +106,9 @@ const INTERACTION_PATHS: &[&str] = &[
     "/live-classes/{liveClassId}/messages",
     "/live-classes/{liveClassId}/questions",
     "/live-classes/{liveClassId}/polls",
+    "/live-classes/{liveClassId}/reactions",
+    "/live-classes/{liveClassId}/resources",
+    "/live-classes/{liveClassId}/interactions",
 ];
 
 /// What a request to the route `pattern` (its template, e.g.
@@ -207,7 +211,7 @@ impl RateLimiter {
                 let what = match kind {
                     Kind::Write => "writes",
                     Kind::Join => "joins",
-                    Kind::Interaction => "chat posts, questions, polls and votes",
+                    Kind::Interaction => "chat posts, questions, polls, votes and reactions",
                 };
                 return Err(ApiError::new(
                     ErrorCode::RateLimited,
@@ -286,6 +290,29 @@ mod tests {
         );
         assert_eq!(
             kind_of(&Method::GET, "/live-classes/{liveClassId}/messages"),
+            None
+        );
+        for pattern in [
+            "/live-classes/{liveClassId}/reactions",
+            "/live-classes/{liveClassId}/resources",
+            "/live-classes/{liveClassId}/interactions",
+            "/live-classes/{liveClassId}/interactions/read",
+        ] {
+            assert_eq!(
+                kind_of(&Method::POST, pattern),
+                Some(Kind::Interaction),
+                "{pattern}"
+            );
+        }
+        assert_eq!(
+            kind_of(
+                &Method::DELETE,
+                "/live-classes/{liveClassId}/resources/{resourceId}"
+            ),
+            Some(Kind::Interaction)
+        );
+        assert_eq!(
+            kind_of(&Method::GET, "/live-classes/{liveClassId}/reactions"),
             None
         );
     }

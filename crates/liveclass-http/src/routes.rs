@@ -21,8 +21,8 @@ use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
     actual_times, admission as adm, calendar, courses, health, interactions as ia, join_links,
-    live_classes as lc, polls, provider_accounts as pa, provider_webhooks as pwh,
-    recordings as rec, schedules, webhooks as wh,
+    live_classes as lc, polls, provider_accounts as pa, provider_webhooks as pwh, reactions,
+    recordings as rec, resources as res, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -95,12 +95,20 @@ fn register(cfg: &mut ServiceConfig) {
         .service(ia::list_questions::list_questions)
         .service(ia::upvote_question::upvote_question)
         .service(ia::set_question_status::set_question_status)
+        .service(ia::post_interaction::post_interaction)
+        .service(ia::list_interactions::list_interactions)
+        .service(ia::mark_read::mark_read)
         .service(polls::create::create_poll)
         .service(polls::list::list_polls)
         .service(polls::get::get_poll)
         .service(polls::open::open_poll)
         .service(polls::close::close_poll)
         .service(polls::vote::vote_poll)
+        .service(reactions::post::post_reaction)
+        .service(reactions::summary::reaction_summary)
+        .service(res::share::share_resource)
+        .service(res::list::list_resources)
+        .service(res::remove::remove_resource)
         .service(pwh::daily::receive_daily_webhook)
         .service(pwh::zoom::receive_zoom_webhook)
         .service(pa::create::create_provider_account)

@@ -92,9 +92,15 @@ fn answers_declare_uuid_ids_and_require_what_is_always_sent() {
     let optional = ["hostUrl", "token", "tokenExpiresAt"];
     // The room is shown only to its creator and to admitted users; who
     // chose what only to moderators of a named poll. A provider account
-    // carries the settings object of its kind only.
+    // carries the settings object of its kind only. The caller's unread
+    // count is in the class list and details only; a seed-003 interaction
+    // carries the part of the resource it maps onto only.
     let optional_in = [
         ("ClassResponse", "joinUrl"),
+        ("ClassResponse", "unreadMessages"),
+        ("InteractionResponse", "position"),
+        ("InteractionResponse", "poll"),
+        ("InteractionResponse", "reactionCounts"),
         ("PollResponse", "ballots"),
         ("ProviderAccountResponse", "zoom"),
         ("ProviderAccountResponse", "daily"),

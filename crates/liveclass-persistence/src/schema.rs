@@ -293,6 +293,66 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Reactions of classes, one row each (see the `reactions` migration).
+    class_reactions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        reacted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Reaction counts per class, minute and kind.
+    class_reaction_counts (class_id, minute, kind) {
+        class_id -> Text,
+        tenant_id -> Text,
+        minute -> BigInt,
+        kind -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Per class: how many reactions it has had.
+    class_reaction_heads (class_id) {
+        class_id -> Text,
+        tenant_id -> Text,
+        total -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Resources shared in classes (see the `resources` migration).
+    class_resources (id) {
+        id -> Text,
+        tenant_id -> Text,
+        class_id -> Text,
+        title -> Text,
+        url -> Text,
+        kind -> Text,
+        shared_by -> Text,
+        shared_by_name -> Nullable<Text>,
+        shared_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Per user and class: the last chat position read.
+    class_message_reads (class_id, user_id) {
+        class_id -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        last_position -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Polls of classes (see the `polls` migration).
     polls (id) {
         id -> Text,
@@ -402,6 +462,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     recording_grants,
     class_messages,
     class_message_heads,
+    class_reactions,
+    class_reaction_counts,
+    class_reaction_heads,
+    class_resources,
+    class_message_reads,
     question_votes,
     polls,
     poll_options,

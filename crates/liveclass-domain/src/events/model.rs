@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::class::{LiveClass, Participation};
 use crate::ids::{ClassId, TenantId, UserId};
-use crate::interaction::{Message, Poll, PollStatus};
+use crate::interaction::{KindCounts, Message, Poll, PollStatus, PostedReaction, Resource};
 
 /// Identifies one event (the outgoing webhook's `webhook-id` too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,6 +123,14 @@ event_types! {
     PollClosed = "poll.closed",
     /// Someone voted (`data.poll`: `id`, `counts`, `voters`; never the voter).
     PollVoted = "poll.voted",
+    /// Someone reacted (`data.reaction`: `id`, `liveClassId`, `userId`,
+    /// `reaction`, `emoji`, `reactedAt`; `data.counts`: per kind
+    /// `reaction`, `emoji`, `count` for the class after it; `data.total`).
+    ReactionPosted = "reaction.posted",
+    /// A moderator shared a resource (`data.resource`).
+    ResourceShared = "resource.shared",
+    /// A moderator removed a shared resource (`data.resource`).
+    ResourceRemoved = "resource.removed",
 }
 
 impl EventType {
@@ -305,7 +313,76 @@ pub fn poll_data(p: &Poll) -> Value {
     })
 }
 
+/// Reaction counts as events (and the API) show them: per kind, in
+/// [`crate::interaction::ReactionKind::ALL`] order, `reaction`, `emoji`,
+/// `count`.
+pub fn reaction_counts_data(c: &KindCounts) -> Value {
+    Value::Array(
+        c.0.iter()
+            .map(|(k, n)| json!({ "reaction": k.as_str(), "emoji": k.emoji(), "count": n }))
+            .collect(),
+    )
+}
+
+/// A shared resource as events (and the API) show it.
+pub fn resource_data(r: &Resource) -> Value {
+    json!({
+        "id": r.id.to_string(),
+        "liveClassId": r.class_id.to_string(),
+        "title": r.spec.title,
+        "url": r.spec.url,
+        "type": r.spec.kind.as_str(),
+        "sharedBy": r.shared_by.as_str(),
+        "sharedByName": r.shared_by_name,
+        "sharedAt": instant_text(r.shared_at),
+        "removedAt": opt_instant(r.removed_at),
+        "removedBy": r.removed_by.as_ref().map(|u| u.as_str()),
+    })
+}
+
 impl NewEvent {
+    /// `resource.shared` or `resource.removed` (when `removed_at` is set):
+    /// `{resource}`.
+    pub fn resource_changed(r: &Resource) -> Self {
+        let (event_type, at) = match r.removed_at {
+            Some(at) => (EventType::ResourceRemoved, at),
+            None => (EventType::ResourceShared, r.shared_at),
+        };
+        Self {
+            id: EventId::random(),
+            tenant_id: r.tenant_id.clone(),
+            class_id: r.class_id,
+            event_type,
+            occurred_at: at,
+            data: json!({ "resource": resource_data(r) }),
+        }
+    }
+
+    /// `reaction.posted`: `{reaction, counts, total}`, the class's counts
+    /// after it.
+    pub fn reaction_posted(p: &PostedReaction) -> Self {
+        let r = &p.reaction;
+        Self {
+            id: EventId::random(),
+            tenant_id: r.tenant_id.clone(),
+            class_id: r.class_id,
+            event_type: EventType::ReactionPosted,
+            occurred_at: r.reacted_at,
+            data: json!({
+                "reaction": {
+                    "id": r.id.to_string(),
+                    "liveClassId": r.class_id.to_string(),
+                    "userId": r.user_id.as_str(),
+                    "reaction": r.kind.as_str(),
+                    "emoji": r.kind.emoji(),
+                    "reactedAt": instant_text(r.reacted_at),
+                },
+                "counts": reaction_counts_data(&p.counts),
+                "total": p.counts.total(),
+            }),
+        }
+    }
+
     /// `poll.opened` or `poll.closed` (after the change): `{poll}`.
     pub fn poll_moved(p: &Poll, at: OffsetDateTime) -> Self {
         let event_type = if p.status == PollStatus::Closed {

@@ -148,3 +148,73 @@ pub enum PollError {
     #[error(transparent)]
     Store(#[from] RepoError),
 }
+
+/// Posting a reaction or reading a class's reaction counts.
+#[derive(Debug, thiserror::Error)]
+pub enum ReactionError {
+    /// An input value was refused.
+    #[error(transparent)]
+    Invalid(#[from] crate::validation::ValidationError),
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: reactions only while the class is live.
+    #[error("Reactions can only be sent while the class is live")]
+    NotLive,
+    /// Refused: the caller is not in the live class (or, to read, never
+    /// was and does not moderate it).
+    #[error("Only participants admitted to the live class can do this")]
+    NotAdmitted,
+    /// Refused: the caller was removed from the class.
+    #[error("You were removed from this class and cannot react")]
+    Removed,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}
+
+/// Sharing, removing and listing shared resources.
+#[derive(Debug, thiserror::Error)]
+pub enum ResourceError {
+    /// An input value was refused.
+    #[error(transparent)]
+    Invalid(#[from] crate::validation::ValidationError),
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: no such resource in the class (or it was removed).
+    #[error("Resource not found")]
+    ResourceNotFound,
+    /// Refused: only moderators share and remove resources.
+    #[error("Only the class's moderators can share or remove resources")]
+    NotModerator,
+    /// Refused: the caller never was in the class and does not moderate it.
+    #[error("Only the class's participants and moderators can list its resources")]
+    NotAdmitted,
+    /// Refused: resources are not shared in an ended or cancelled class.
+    #[error("Resources cannot be shared in an ended or cancelled class")]
+    ClassFinished,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}
+
+/// Marking a class's chat read.
+#[derive(Debug, thiserror::Error)]
+pub enum MarkReadError {
+    /// An input value was refused.
+    #[error(transparent)]
+    Invalid(#[from] crate::validation::ValidationError),
+    /// Refused: “Live class not found” (also another tenant's class).
+    #[error("Live class not found")]
+    ClassNotFound,
+    /// Refused: the caller never was in the class and does not moderate it.
+    #[error("Only the class's participants and moderators can read its chat")]
+    NotAdmitted,
+    /// Refused: the message named is not the class's.
+    #[error("Message not found")]
+    MessageNotFound,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] RepoError),
+}

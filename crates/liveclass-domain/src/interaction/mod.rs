@@ -8,6 +8,14 @@
 //! database's key decides), and moderators mark it answered or dismiss it.
 //! Upvoting follows the posting rules.
 //!
+//! [`reactions`]: a fixed set of emoji, under the posting rules, counted
+//! per class and per minute.
+//!
+//! [`resources`]: moderators share slides, documents, links and videos
+//! (`https` only) and remove them; readers list them.
+//!
+//! [`reads`]: each user's read mark per class, and their unread counts.
+//!
 //! [`polls`]: moderators create, open and close polls; each participant
 //! votes once, for good (see that module).
 //!
@@ -35,18 +43,26 @@
 //! commits later. The price is that posts of one class take turns on that
 //! row for the length of their transaction (a few statements).
 
+pub mod compat;
 pub mod errors;
 pub mod model;
 pub mod poll_service;
 pub mod polls;
 pub mod ports;
+pub mod reaction_service;
+pub mod reactions;
+pub mod read_service;
+pub mod reads;
+pub mod resource_service;
+pub mod resources;
 pub mod service;
 #[cfg(test)]
 mod tests;
 
+pub use compat::{InteractionPost, InteractionType};
 pub use errors::{
-    DeleteMessageError, ListMessagesError, PollError, PostMessageError, SetQuestionStatusError,
-    UpvoteQuestionError,
+    DeleteMessageError, ListMessagesError, MarkReadError, PollError, PostMessageError,
+    ReactionError, ResourceError, SetQuestionStatusError, UpvoteQuestionError,
 };
 pub use model::{
     DeleteOutcome, Message, MessageKind, MessagePage, MessageText, NewMessage, PostGuard,
@@ -61,6 +77,27 @@ pub use polls::{Ballot, Poll, PollRepository, PollSpec, PollStatus, VoteOutcome}
 pub use ports::MessageRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockMessageRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use reaction_service::MockReactions;
+pub use reaction_service::{ReactionService, Reactions};
+#[cfg(any(test, feature = "mocks"))]
+pub use reactions::MockReactionRepository;
+pub use reactions::{
+    KindCounts, MinuteCounts, NewReaction, PostedReaction, ReactOutcome, ReactionKind,
+    ReactionRepository, ReactionSummary,
+};
+#[cfg(any(test, feature = "mocks"))]
+pub use read_service::MockUnread;
+pub use read_service::{Unread, UnreadService};
+#[cfg(any(test, feature = "mocks"))]
+pub use reads::MockReadRepository;
+pub use reads::{ReadRepository, ReadUpTo};
+#[cfg(any(test, feature = "mocks"))]
+pub use resource_service::MockResources;
+pub use resource_service::{ResourceService, Resources};
+#[cfg(any(test, feature = "mocks"))]
+pub use resources::MockResourceRepository;
+pub use resources::{Resource, ResourceKind, ResourceRepository, ResourceSpec, ShareOutcome};
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockInteractions;
 pub use service::{InteractionService, Interactions, MessageQuery, QuestionQuery};

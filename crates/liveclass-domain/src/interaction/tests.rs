@@ -442,3 +442,392 @@ mod polls {
         }
     }
 }
+
+// Reactions.
+
+fn reaction_service(
+    found: Option<LiveClass>,
+    messages: MockMessageRepository,
+    reactions: MockReactionRepository,
+) -> ReactionService {
+    let mut classes = MockClassRepository::new();
+    classes
+        .expect_find()
+        .returning(move |_, _| Ok(found.clone()));
+    ReactionService::new(
+        Arc::new(classes),
+        Arc::new(messages),
+        Arc::new(reactions),
+        Arc::new(FixedClock::at(NOW)),
+        Arc::new(SequentialIds::default()),
+    )
+}
+
+fn reacted(r: &NewReaction) -> ReactOutcome {
+    ReactOutcome::Posted(PostedReaction {
+        reaction: r.clone(),
+        counts: KindCounts::from_pairs([(r.kind, 1)]),
+    })
+}
+
+#[tokio::test]
+async fn a_reaction_is_posted_under_the_guard_of_the_caller() {
+    let mut reactions = MockReactionRepository::new();
+    reactions
+        .expect_post_reaction()
+        .withf(|r, g| {
+            r.user_id.as_str() == "student"
+                && *g == PostGuard::Participant
+                && r.kind == ReactionKind::Clap
+                && r.reacted_at == NOW
+        })
+        .times(1)
+        .returning(|r, _| Ok(reacted(r)));
+    reactions
+        .expect_post_reaction()
+        .withf(|r, g| r.user_id.as_str() == "boss" && *g == PostGuard::Moderator)
+        .times(1)
+        .returning(|r, _| Ok(reacted(r)));
+    let svc = reaction_service(
+        Some(class(ClassStatus::Live)),
+        MockMessageRepository::new(),
+        reactions,
+    );
+    let c = class(ClassStatus::Live);
+    let posted = svc
+        .react(&caller("student", vec![]), c.id, ReactionKind::Clap)
+        .await
+        .unwrap();
+    assert_eq!(posted.counts.of(ReactionKind::Clap), 1);
+    svc.react(
+        &caller("boss", vec![Role::TrainingManager]),
+        c.id,
+        ReactionKind::Heart,
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_reaction_is_refused_outside_a_live_class_and_as_the_store_refuses() {
+    for status in [
+        ClassStatus::Scheduled,
+        ClassStatus::Ended,
+        ClassStatus::Cancelled,
+    ] {
+        let svc = reaction_service(
+            Some(class(status)),
+            MockMessageRepository::new(),
+            MockReactionRepository::new(),
+        );
+        let err = svc
+            .react(
+                &caller("teacher", vec![]),
+                class(status).id,
+                ReactionKind::Clap,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ReactionError::NotLive), "{status:?}: {err:?}");
+    }
+    let svc = reaction_service(
+        None,
+        MockMessageRepository::new(),
+        MockReactionRepository::new(),
+    );
+    let err = svc
+        .react(
+            &caller("teacher", vec![]),
+            class(ClassStatus::Live).id,
+            ReactionKind::Clap,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ReactionError::ClassNotFound));
+    for (refusal, expected) in [
+        (PostOutcome::NotAdmitted, "NotAdmitted"),
+        (PostOutcome::Removed, "Removed"),
+        (PostOutcome::NotLive, "NotLive"),
+        (PostOutcome::ClassNotFound, "ClassNotFound"),
+    ] {
+        let mut reactions = MockReactionRepository::new();
+        reactions
+            .expect_post_reaction()
+            .returning(move |_, _| Ok(ReactOutcome::Refused(refusal.clone())));
+        let svc = reaction_service(
+            Some(class(ClassStatus::Live)),
+            MockMessageRepository::new(),
+            reactions,
+        );
+        let err = svc
+            .react(
+                &caller("student", vec![]),
+                class(ClassStatus::Live).id,
+                ReactionKind::Clap,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(format!("{err:?}"), expected);
+    }
+}
+
+#[tokio::test]
+async fn reaction_counts_are_read_by_moderators_and_those_who_were_in_the_class() {
+    let c = class(ClassStatus::Ended);
+    let summary = ReactionSummary::from_rows(c.id, &[]);
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_has_participated()
+        .withf(|_, _, u| u.as_str() == "attendee")
+        .returning(|_, _, _| Ok(true));
+    messages
+        .expect_has_participated()
+        .withf(|_, _, u| u.as_str() == "stranger")
+        .returning(|_, _, _| Ok(false));
+    let mut reactions = MockReactionRepository::new();
+    reactions
+        .expect_reaction_summary()
+        .times(3)
+        .returning(move |_, _| Ok(summary.clone()));
+    let svc = reaction_service(Some(c.clone()), messages, reactions);
+    for who in [
+        caller("teacher", vec![]),
+        caller("admin", vec![Role::OrgAdmin]),
+        caller("attendee", vec![]),
+    ] {
+        svc.summary(&who, c.id).await.unwrap();
+    }
+    let err = svc
+        .summary(&caller("stranger", vec![]), c.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ReactionError::NotAdmitted));
+}
+
+// Shared resources.
+
+fn resource_service(
+    found: Option<LiveClass>,
+    messages: MockMessageRepository,
+    resources: MockResourceRepository,
+) -> ResourceService {
+    let mut classes = MockClassRepository::new();
+    classes
+        .expect_find()
+        .returning(move |_, _| Ok(found.clone()));
+    ResourceService::new(
+        Arc::new(classes),
+        Arc::new(messages),
+        Arc::new(resources),
+        Arc::new(FixedClock::at(NOW)),
+        Arc::new(SequentialIds::default()),
+    )
+}
+
+fn spec() -> ResourceSpec {
+    ResourceSpec::parse("Deck", "https://cdn.example.com/d.pdf", "slides").unwrap()
+}
+
+#[tokio::test]
+async fn only_moderators_share_and_remove_resources() {
+    let c = class(ClassStatus::Live);
+    let mut resources = MockResourceRepository::new();
+    resources
+        .expect_share_resource()
+        .withf(|r| r.shared_by.as_str() == "teacher" && r.shared_at == NOW)
+        .times(1)
+        .returning(|r| Ok(ShareOutcome::Shared(Box::new(r.clone()))));
+    resources
+        .expect_remove_resource()
+        .times(1)
+        .returning(|_, _, _, _, _| Ok(None));
+    let svc = resource_service(Some(c.clone()), MockMessageRepository::new(), resources);
+    svc.share(&caller("teacher", vec![]), c.id, spec())
+        .await
+        .unwrap();
+    let err = svc
+        .share(&caller("student", vec![]), c.id, spec())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ResourceError::NotModerator));
+    let id = crate::ids::ResourceId::from_uuid(uuid::Uuid::from_u128(9));
+    let err = svc
+        .remove(&caller("student", vec![]), c.id, id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ResourceError::NotModerator));
+    let err = svc
+        .remove(&caller("boss", vec![Role::TrainingManager]), c.id, id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ResourceError::ResourceNotFound));
+}
+
+#[tokio::test]
+async fn resources_are_not_shared_in_a_finished_class_nor_in_another_tenants() {
+    for status in [ClassStatus::Ended, ClassStatus::Cancelled] {
+        let svc = resource_service(
+            Some(class(status)),
+            MockMessageRepository::new(),
+            MockResourceRepository::new(),
+        );
+        let err = svc
+            .share(&caller("teacher", vec![]), class(status).id, spec())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ResourceError::ClassFinished), "{status:?}");
+    }
+    let svc = resource_service(
+        None,
+        MockMessageRepository::new(),
+        MockResourceRepository::new(),
+    );
+    let err = svc
+        .share(
+            &caller("teacher", vec![]),
+            class(ClassStatus::Live).id,
+            spec(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ResourceError::ClassNotFound));
+    let err = svc
+        .list(&caller("teacher", vec![]), class(ClassStatus::Live).id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ResourceError::ClassNotFound));
+}
+
+#[tokio::test]
+async fn resources_are_listed_by_moderators_and_those_who_were_in_the_class() {
+    let c = class(ClassStatus::Ended);
+    let mut messages = MockMessageRepository::new();
+    messages
+        .expect_has_participated()
+        .returning(|_, _, u| Ok(u.as_str() == "attendee"));
+    let mut resources = MockResourceRepository::new();
+    resources
+        .expect_list_resources()
+        .times(3)
+        .returning(|_, _| Ok(vec![]));
+    let svc = resource_service(Some(c.clone()), messages, resources);
+    for who in [
+        caller("teacher", vec![]),
+        caller("boss", vec![Role::TrainingManager]),
+        caller("attendee", vec![]),
+    ] {
+        svc.list(&who, c.id).await.unwrap();
+    }
+    let err = svc
+        .list(&caller("stranger", vec![]), c.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ResourceError::NotAdmitted));
+}
+
+// Read marks.
+
+fn unread_service(
+    found: Option<LiveClass>,
+    messages: MockMessageRepository,
+    reads: MockReadRepository,
+) -> UnreadService {
+    let mut classes = MockClassRepository::new();
+    classes
+        .expect_find()
+        .returning(move |_, _| Ok(found.clone()));
+    UnreadService::new(
+        Arc::new(classes),
+        Arc::new(messages),
+        Arc::new(reads),
+        Arc::new(FixedClock::at(NOW)),
+    )
+}
+
+#[tokio::test]
+async fn read_marks_are_for_those_who_may_read_the_chat_in_any_class_state() {
+    for status in [
+        ClassStatus::Live,
+        ClassStatus::Ended,
+        ClassStatus::Scheduled,
+    ] {
+        let c = class(status);
+        let mut messages = MockMessageRepository::new();
+        messages
+            .expect_has_participated()
+            .returning(|_, _, u| Ok(u.as_str() == "attendee"));
+        let mut reads = MockReadRepository::new();
+        reads
+            .expect_mark_read()
+            .withf(|_, _, _, up_to, at| *up_to == ReadUpTo::Position(4) && *at == NOW)
+            .times(3)
+            .returning(|_, _, _, _, _| Ok(Some(4)));
+        let svc = unread_service(Some(c.clone()), messages, reads);
+        for who in [
+            caller("teacher", vec![]),
+            caller("boss", vec![Role::OrgAdmin]),
+            caller("attendee", vec![]),
+        ] {
+            assert_eq!(
+                svc.mark_read(&who, c.id, ReadUpTo::Position(4))
+                    .await
+                    .unwrap(),
+                4
+            );
+        }
+        let err = svc
+            .mark_read(&caller("stranger", vec![]), c.id, ReadUpTo::Position(4))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, MarkReadError::NotAdmitted), "{status:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_read_mark_names_a_message_of_the_class_of_the_callers_tenant() {
+    let c = class(ClassStatus::Live);
+    let mut reads = MockReadRepository::new();
+    reads.expect_mark_read().returning(|_, _, _, _, _| Ok(None));
+    let svc = unread_service(Some(c.clone()), MockMessageRepository::new(), reads);
+    let id = MessageId::from_uuid(uuid::Uuid::from_u128(7));
+    let err = svc
+        .mark_read(&caller("teacher", vec![]), c.id, ReadUpTo::Message(id))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MarkReadError::MessageNotFound));
+    let svc = unread_service(
+        None,
+        MockMessageRepository::new(),
+        MockReadRepository::new(),
+    );
+    let err = svc
+        .mark_read(&caller("teacher", vec![]), c.id, ReadUpTo::Position(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MarkReadError::ClassNotFound));
+}
+
+#[tokio::test]
+async fn unread_counts_of_a_page_are_one_store_call_and_none_for_no_class() {
+    let c = class(ClassStatus::Live);
+    let mut reads = MockReadRepository::new();
+    reads
+        .expect_unread_counts()
+        .withf(|t, u, ids| t.as_str() == "acme" && u.as_str() == "ada" && ids.len() == 2)
+        .times(1)
+        .returning(|_, _, ids| Ok(vec![(ids[0], 3)]));
+    let svc = unread_service(Some(c.clone()), MockMessageRepository::new(), reads);
+    let other = ClassId::from_uuid(uuid::Uuid::from_u128(99));
+    let counts = svc
+        .unread_counts(&caller("ada", vec![]), &[c.id, other])
+        .await
+        .unwrap();
+    assert_eq!(counts.get(&c.id), Some(&3));
+    assert_eq!(counts.get(&other), None);
+    assert!(
+        svc.unread_counts(&caller("ada", vec![]), &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -198,6 +198,13 @@ pub struct ClassResponse {
     pub active_participants: u32,
     #[schema(required = true)]
     pub recording_url: Option<String>,
+    /// The caller's unread chat messages and questions (by others, not
+    /// deleted, after the position they marked read with `POST
+    /// /live-classes/{liveClassId}/interactions/read`). In `GET
+    /// /live-classes` and `GET /live-classes/{liveClassId}` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 3)]
+    pub unread_messages: Option<u64>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -252,6 +259,7 @@ impl ClassResponse {
             participant_count: counts.participants,
             active_participants: counts.active,
             recording_url: class.recording_url.map(|u| u.as_str().to_owned()),
+            unread_messages: None,
             created_at: class.created_at,
             updated_at: class.updated_at,
         }
@@ -333,7 +341,13 @@ pub struct ClassListResponse {
 }
 
 impl ClassListResponse {
-    pub fn new(page: ClassPage, viewer: &Caller) -> Self {
+    /// The page as `viewer` sees it, with their `unread` counts per class
+    /// (0 when absent).
+    pub fn new(
+        page: ClassPage,
+        viewer: &Caller,
+        unread: &std::collections::HashMap<liveclass_domain::ids::ClassId, u64>,
+    ) -> Self {
         Self {
             total: page.total,
             limit: page.page.limit(),
@@ -341,7 +355,12 @@ impl ClassListResponse {
             live_classes: page
                 .classes
                 .into_iter()
-                .map(|(class, counts)| ClassResponse::for_viewer(class, counts, viewer))
+                .map(|(class, counts)| {
+                    let unread = unread.get(&class.id).copied().unwrap_or(0);
+                    let mut class = ClassResponse::for_viewer(class, counts, viewer);
+                    class.unread_messages = Some(unread);
+                    class
+                })
                 .collect(),
         }
     }

@@ -73,7 +73,10 @@ pub struct ClassEventResponse {
     /// `{question}` (no author when anonymous); `question.upvoted`:
     /// `{question: {id, position, upvotes}}` (never the voter);
     /// `poll.opened`, `poll.closed`: `{poll}` with its counts; `poll.voted`:
-    /// `{poll: {id, counts, voters}}` (never the voter).
+    /// `{poll: {id, counts, voters}}` (never the voter); `reaction.posted`:
+    /// `{reaction: {id, liveClassId, userId, reaction, emoji, reactedAt},
+    /// counts, total}` (the class's counts per kind after it);
+    /// `resource.shared`, `resource.removed`: `{resource}`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

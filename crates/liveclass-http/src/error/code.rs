@@ -137,6 +137,8 @@ error_codes! {
     QuestionNotFound = "question_not_found", NOT_FOUND;
     /// No such poll in the class (drafts are the moderators').
     PollNotFound = "poll_not_found", NOT_FOUND;
+    /// No such shared resource in the class (or it was removed).
+    ResourceNotFound = "resource_not_found", NOT_FOUND;
     /// No such webhook endpoint in the caller's tenant.
     WebhookEndpointNotFound = "webhook_endpoint_not_found", NOT_FOUND;
     /// The endpoint has no delivery of this event.
@@ -193,7 +195,7 @@ error_codes! {
     HeadersTooLarge = "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE;
     /// This `Idempotency-Key` was used within 24 hours for a different request.
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
-    /// Too many writes, joins or interactions (chat posts) by this user or tenant (the server's rate limits); retry after `Retry-After`.
+    /// Too many writes, joins or interactions (chat posts, questions, votes, reactions, shared resources) by this user or tenant (the server's rate limits); retry after `Retry-After`.
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     /// A bug; the request id finds it in the logs.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;

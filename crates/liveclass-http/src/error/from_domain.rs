@@ -474,6 +474,48 @@ impl From<liveclass_domain::interaction::PollError> for ApiError {
     }
 }
 
+impl From<liveclass_domain::interaction::ReactionError> for ApiError {
+    fn from(e: liveclass_domain::interaction::ReactionError) -> Self {
+        use liveclass_domain::interaction::ReactionError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotLive => Self::new(C::ClassNotLive, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Removed => Self::new(C::RemovedFromClass, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::ResourceError> for ApiError {
+    fn from(e: liveclass_domain::interaction::ResourceError) -> Self {
+        use liveclass_domain::interaction::ResourceError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::ResourceNotFound => Self::new(C::ResourceNotFound, e.to_string()),
+            E::NotModerator => Self::new(C::NotModerator, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::ClassFinished => Self::new(C::ClassFinished, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::interaction::MarkReadError> for ApiError {
+    fn from(e: liveclass_domain::interaction::MarkReadError) -> Self {
+        use liveclass_domain::interaction::MarkReadError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::MessageNotFound => Self::new(C::MessageNotFound, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<liveclass_domain::provider_accounts::ProviderAccountError> for ApiError {
     fn from(e: liveclass_domain::provider_accounts::ProviderAccountError) -> Self {
         use liveclass_domain::provider_accounts::ProviderAccountError as P;

@@ -11,6 +11,8 @@ pub mod live_classes;
 pub mod polls;
 pub mod provider_accounts;
 pub mod provider_webhooks;
+pub mod reactions;
 pub mod recordings;
+pub mod resources;
 pub mod schedules;
 pub mod webhooks;

@@ -69,6 +69,15 @@ pub fn mocked_services() -> Services {
         recordings: Arc::new(liveclass_domain::recording::MockRecordings::new()),
         interactions: Arc::new(liveclass_domain::interaction::MockInteractions::new()),
         polls: Arc::new(liveclass_domain::interaction::MockPolls::new()),
+        reactions: Arc::new(liveclass_domain::interaction::MockReactions::new()),
+        resources: Arc::new(liveclass_domain::interaction::MockResources::new()),
+        unread: Arc::new({
+            let mut unread = liveclass_domain::interaction::MockUnread::new();
+            unread
+                .expect_unread_counts()
+                .returning(|_, _| Ok(std::collections::HashMap::new()));
+            unread
+        }),
         rosters: Arc::new(liveclass_domain::roster::MockRosters::new()),
         admissions: Arc::new(liveclass_domain::admission::MockAdmissions::new()),
         provider_accounts: Arc::new(

@@ -1,11 +1,15 @@
 //! `/live-classes/{liveClassId}/messages` and `/questions`: in-class
-//! interaction (the chat and its questions).
+//! interaction (the chat and its questions); `/interactions`: seed 003's
+//! single endpoint mapped onto them (and polls, reactions), and read marks.
 //! Who may post and read is the domain's (`liveclass_domain::interaction`).
 
 pub mod ask_question;
 pub mod delete_message;
+pub mod list_interactions;
 pub mod list_messages;
 pub mod list_questions;
+pub mod mark_read;
+pub mod post_interaction;
 pub mod post_message;
 pub mod set_question_status;
 pub mod upvote_question;

@@ -8,7 +8,8 @@ use crate::state::AppState;
 
 crate::op_errors!(GetClassErrors: [AUTH, ID], [ClassNotFound]);
 
-/// A class of your tenant with all its participations.
+/// A class of your tenant with all its participations, and your
+/// `unreadMessages` in its chat.
 #[utoipa::path(
     tag = "live-classes",
     params(("liveClassId" = uuid::Uuid, Path, description = "The class's id (UUID)")),
@@ -34,11 +35,14 @@ pub async fn get_class(
         .participations
         .iter()
         .any(|p| p.user_id == caller.user_id && p.left_at.is_none());
-    let class = if inside {
+    let id = details.class.id;
+    let mut class = if inside {
         ClassResponse::for_admitted(details.class, details.counts, &caller)
     } else {
         ClassResponse::for_viewer(details.class, details.counts, &caller)
     };
+    let unread = state.services.unread.unread_counts(&caller, &[id]).await?;
+    class.unread_messages = Some(unread.get(&id).copied().unwrap_or(0));
     Ok(HttpResponse::Ok().json(ClassDetailsResponse {
         class,
         participants: details.participations.into_iter().map(Into::into).collect(),

@@ -8,7 +8,8 @@ use crate::state::AppState;
 crate::op_errors!(ListClassesErrors: [AUTH, QUERY], [ValidationFailed]);
 
 /// List your tenant's classes, ordered by scheduled time; every filter given
-/// must hold.
+/// must hold. Each class carries your `unreadMessages` (counted for the
+/// whole page in one query).
 #[utoipa::path(
     tag = "live-classes",
     params(ListClassesQuery),
@@ -29,5 +30,7 @@ pub async fn list_classes(
         .live_classes
         .list(&caller, query.into_inner().try_into()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ClassListResponse::new(page, &caller)))
+    let ids: Vec<_> = page.classes.iter().map(|(c, _)| c.id).collect();
+    let unread = state.services.unread.unread_counts(&caller, &ids).await?;
+    Ok(HttpResponse::Ok().json(ClassListResponse::new(page, &caller, &unread)))
 }

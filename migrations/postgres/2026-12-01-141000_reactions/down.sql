@@ -1,0 +1,3 @@
+DROP TABLE class_reaction_heads;
+DROP TABLE class_reaction_counts;
+DROP TABLE class_reactions;
