@@ -13,6 +13,7 @@ use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
 use crate::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use crate::clock::Clock;
+use crate::controls::{ControlService, Controls};
 use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
@@ -111,6 +112,8 @@ pub struct Services {
     pub polls: Arc<dyn Polls>,
     /// Course rosters (who may join `roster` classes).
     pub rosters: Arc<dyn Rosters>,
+    /// Co-hosts and participant controls (microphone, camera, hands).
+    pub controls: Arc<dyn Controls>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// The tenant's own video-provider accounts.
@@ -143,7 +146,8 @@ impl Services {
             clock.clone(),
             ids.clone(),
             policies.class,
-        );
+        )
+        .with_controls(store.clone());
         if let Some(queue) = &cleanups {
             classes = classes.with_cleanup_queue(queue.clone());
         }
@@ -175,6 +179,11 @@ impl Services {
                 ids.clone(),
             )),
             rosters: Arc::new(RosterService::new(store.clone(), clock.clone())),
+            controls: Arc::new(ControlService::new(
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+            )),
             provider_accounts: Arc::new(ProviderAccountService::new(
                 store.clone(),
                 secrets.clone(),

@@ -4,6 +4,7 @@
 use crate::auto_end::AutoEndRepository;
 use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
+use crate::controls::ControlsRepository;
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
 use crate::interaction::{MessageRepository, PollRepository};
@@ -47,6 +48,7 @@ pub trait Store:
     + PollRepository
     + RosterRepository
     + ProviderAccountRepository
+    + ControlsRepository
     + Send
     + Sync
 {
@@ -67,6 +69,7 @@ impl<T> Store for T where
         + PollRepository
         + RosterRepository
         + ProviderAccountRepository
+        + ControlsRepository
         + Send
         + Sync
 {

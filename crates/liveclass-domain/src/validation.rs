@@ -117,6 +117,10 @@ pub enum Field {
     JitsiDomain,
     /// The secret a provider signs its webhooks with.
     ProviderWebhookSecret,
+    /// Whether a participant may use their microphone.
+    MicAllowed,
+    /// Whether a participant's hand is raised.
+    HandRaised,
 }
 
 impl Field {
@@ -178,6 +182,8 @@ impl Field {
             Self::PollOptions => "options",
             Self::AdmissionPolicy => "admission_policy",
             Self::RosterUsers => "user_ids",
+            Self::MicAllowed => "mic_allowed",
+            Self::HandRaised => "hand_raised",
         }
     }
 }

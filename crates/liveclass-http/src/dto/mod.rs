@@ -5,6 +5,7 @@
 mod actual_times;
 mod calendar;
 mod class;
+mod controls;
 mod events;
 mod field;
 mod health;
@@ -23,6 +24,7 @@ mod webhooks;
 pub use actual_times::*;
 pub use calendar::*;
 pub use class::*;
+pub use controls::*;
 pub use events::*;
 pub use field::json_name;
 pub use health::*;

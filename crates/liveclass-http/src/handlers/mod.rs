@@ -2,6 +2,7 @@
 
 pub mod actual_times;
 pub mod calendar;
+pub mod controls;
 pub mod courses;
 pub mod health;
 pub mod interactions;

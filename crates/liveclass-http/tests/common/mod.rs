@@ -70,6 +70,7 @@ pub fn mocked_services() -> Services {
         interactions: Arc::new(liveclass_domain::interaction::MockInteractions::new()),
         polls: Arc::new(liveclass_domain::interaction::MockPolls::new()),
         rosters: Arc::new(liveclass_domain::roster::MockRosters::new()),
+        controls: Arc::new(liveclass_domain::controls::MockControls::new()),
         provider_accounts: Arc::new(
             liveclass_domain::provider_accounts::MockProviderAccounts::new(),
         ),
