@@ -146,6 +146,11 @@ impl TestApp {
         .await
     }
 
+    pub async fn put(&self, path: &str, token: &str) -> Reply {
+        self.send(self.client.put(self.url(path)).bearer_auth(token))
+            .await
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
         self.send(self.client.delete(self.url(path)).bearer_auth(token))
             .await

@@ -14,6 +14,7 @@ use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
 use crate::cleanup::{CleanupPolicy, CleanupQueue, ProviderCleanups};
 use crate::clock::Clock;
+use crate::controls::{ControlService, Controls};
 use crate::events::{ClassEventService, ClassEvents, EventLogJobs, EventLogPolicy, EventWakeups};
 use crate::idempotency::{Idempotency, IdempotencyPolicy, IdempotencyService};
 use crate::ids::IdGenerator;
@@ -123,6 +124,8 @@ pub struct Services {
     pub rosters: Arc<dyn Rosters>,
     /// Requests to join, the waitlist, removals.
     pub admissions: Arc<dyn Admissions>,
+    /// Co-hosts and participant controls (microphone, camera, hands).
+    pub controls: Arc<dyn Controls>,
     /// Background job: delivers due webhooks.
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// The tenant's own video-provider accounts.
@@ -155,7 +158,8 @@ impl Services {
             clock.clone(),
             ids.clone(),
             policies.class,
-        );
+        )
+        .with_controls(store.clone());
         if let Some(queue) = &cleanups {
             classes = classes.with_cleanup_queue(queue.clone());
         }
@@ -213,6 +217,11 @@ impl Services {
                 store.clone(),
                 clock.clone(),
                 ids.clone(),
+            )),
+            controls: Arc::new(ControlService::new(
+                store.clone(),
+                store.clone(),
+                clock.clone(),
             )),
             provider_accounts: Arc::new(ProviderAccountService::new(
                 store.clone(),

@@ -54,6 +54,7 @@ pub mod caller;
 pub mod class;
 pub mod cleanup;
 pub mod clock;
+pub mod controls;
 pub mod events;
 pub mod idempotency;
 pub mod ids;

@@ -5,6 +5,7 @@ use crate::admission::AdmissionRepository;
 use crate::auto_end::AutoEndRepository;
 use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
+use crate::controls::ControlsRepository;
 use crate::events::ClassEventRepository;
 use crate::idempotency::IdempotencyRepository;
 use crate::interaction::{
@@ -54,6 +55,7 @@ pub trait Store:
     + RosterRepository
     + AdmissionRepository
     + ProviderAccountRepository
+    + ControlsRepository
     + Send
     + Sync
 {
@@ -78,6 +80,7 @@ impl<T> Store for T where
         + RosterRepository
         + AdmissionRepository
         + ProviderAccountRepository
+        + ControlsRepository
         + Send
         + Sync
 {

@@ -127,6 +127,10 @@ pub enum Field {
     JitsiDomain,
     /// The secret a provider signs its webhooks with.
     ProviderWebhookSecret,
+    /// Whether a participant may use their microphone.
+    MicAllowed,
+    /// Whether a participant's hand is raised.
+    HandRaised,
 }
 
 impl Field {
@@ -193,6 +197,8 @@ impl Field {
             Self::PollOptions => "options",
             Self::AdmissionPolicy => "admission_policy",
             Self::RosterUsers => "user_ids",
+            Self::MicAllowed => "mic_allowed",
+            Self::HandRaised => "hand_raised",
         }
     }
 }

@@ -127,6 +127,7 @@ mod tests {
             join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
             ical_sequence: 3,
             admission: liveclass_domain::class::AdmissionPolicy::Open,
+            co_hosts: Vec::new(),
             started_at: None,
             ended_at: None,
             max_participants: Capacity::from_stored(5),

@@ -73,6 +73,7 @@ use crate::error::{ErrorBody, ErrorCode};
         (name = "join-links", description = "One link per class: countdown, teacher start, join"),
         (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),
         (name = "interactions", description = "In-class interaction: the class's chat, delivered live through its event stream"),
+        (name = "participant-controls", description = "Co-hosts, and each participant's microphone and camera permissions, raised hand and screen sharing"),
         (name = "courses", description = "Course rosters: who may join the course's classes with the `roster` admission policy"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the platform: endpoints and deliveries"),
         (name = "provider-webhooks", description = "Webhooks Daily and Zoom send to LiveClass, verified by their signatures"),

@@ -20,9 +20,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
-    actual_times, admission as adm, calendar, courses, health, interactions as ia, join_links,
-    live_classes as lc, polls, provider_accounts as pa, provider_webhooks as pwh, reactions,
-    recordings as rec, resources as res, schedules, webhooks as wh,
+    actual_times, admission as adm, calendar, controls as ctl, courses, health, interactions as ia,
+    join_links, live_classes as lc, polls, provider_accounts as pa, provider_webhooks as pwh,
+    reactions, recordings as rec, resources as res, schedules, webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -58,6 +58,14 @@ fn register(cfg: &mut ServiceConfig) {
         .service(adm::list_waitlist::list_waitlist)
         .service(adm::my_waitlist::my_waitlist)
         .service(adm::leave_waitlist::leave_waitlist)
+        .service(ctl::list_co_hosts::list_co_hosts)
+        .service(ctl::grant_co_host::grant_co_host)
+        .service(ctl::revoke_co_host::revoke_co_host)
+        .service(ctl::mute_all::mute_all)
+        .service(ctl::update_participant::update_participant)
+        .service(ctl::raise_hand::raise_hand)
+        .service(ctl::lower_hand::lower_hand)
+        .service(ctl::list_hands::list_hands)
         .service(rec::start::start_recording)
         .service(rec::stop::stop_recording)
         .service(rec::list::list_recordings)

@@ -144,6 +144,7 @@ fn live_class() -> LiveClass {
         ),
         ical_sequence: 0,
         admission: liveclass_domain::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at: Some(datetime!(2030-01-01 10:00 UTC)),
         ended_at: None,
         max_participants: Capacity::from_stored(150),

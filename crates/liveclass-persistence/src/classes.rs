@@ -181,7 +181,7 @@ fn attendees(stays: &[Participation]) -> Vec<AttendeeSummary> {
 /// Locks the class row for writing (PostgreSQL `FOR UPDATE`; SQLite's
 /// immediate transaction already excludes other writers) and returns its
 /// status, or `None` when the class is not in the tenant.
-fn lock_class_exclusive(
+pub(crate) fn lock_class_exclusive(
     conn: &mut AnyConnection,
     tenant: &str,
     id: &str,

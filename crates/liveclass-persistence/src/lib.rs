@@ -35,6 +35,7 @@ mod class_counts;
 mod classes;
 mod cleanups;
 mod connection;
+mod controls;
 mod database_url;
 mod events;
 mod idempotency;

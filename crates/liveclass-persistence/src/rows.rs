@@ -69,6 +69,7 @@ pub(crate) struct ClassRow {
     pub join_hash: String,
     pub ical_sequence: i32,
     pub admission_policy: String,
+    pub co_hosts: String,
 }
 
 impl From<&LiveClass> for ClassRow {
@@ -100,8 +101,23 @@ impl From<&LiveClass> for ClassRow {
             join_hash: c.join_hash.as_str().to_owned(),
             ical_sequence: i32::try_from(c.ical_sequence).unwrap_or(i32::MAX),
             admission_policy: c.admission.as_str().to_owned(),
+            co_hosts: co_hosts_text(&c.co_hosts),
         }
     }
+}
+
+/// Co-hosts as stored: a JSON array of user ids.
+pub(crate) fn co_hosts_text(co_hosts: &[UserId]) -> String {
+    let ids: Vec<&str> = co_hosts.iter().map(UserId::as_str).collect();
+    serde_json::Value::from(ids).to_string()
+}
+
+fn parse_co_hosts(raw: &str) -> anyhow::Result<Vec<UserId>> {
+    let ids: Vec<String> = serde_json::from_str(raw)
+        .with_context(|| format!("stored co-hosts `{raw}` are not a JSON array of strings"))?;
+    ids.iter()
+        .map(|id| UserId::parse(id).map_err(anyhow::Error::from))
+        .collect()
 }
 
 pub(crate) fn uuid(raw: &str, what: &str) -> anyhow::Result<Uuid> {
@@ -178,6 +194,7 @@ impl TryFrom<ClassRow> for LiveClass {
             join_hash: JoinHash::parse(&r.join_hash)?,
             ical_sequence: count(r.ical_sequence, "iCal sequence")?,
             admission: AdmissionPolicy::parse(&r.admission_policy)?,
+            co_hosts: parse_co_hosts(&r.co_hosts)?,
         })
     }
 }

@@ -29,6 +29,8 @@ diesel::table! {
         ical_sequence -> Integer,
         auto_end_claimed_until -> Nullable<Timestamp>,
         admission_policy -> Text,
+        /// The co-hosts' user ids, a JSON array of strings.
+        co_hosts -> Text,
     }
 }
 
@@ -91,6 +93,11 @@ diesel::table! {
         left_at -> Nullable<Timestamp>,
         /// The seat an active participation holds; NULL once it has left.
         seat_no -> Nullable<Integer>,
+        mic_allowed -> Bool,
+        camera_allowed -> Bool,
+        /// When the participant raised their hand; NULL when it is down.
+        hand_raised_at -> Nullable<Timestamp>,
+        screen_sharing -> Bool,
     }
 }
 

@@ -14,7 +14,6 @@ use std::sync::Arc;
 use diesel::prelude::*;
 use liveclass_domain::LiveClass;
 use liveclass_domain::class::{AdmitOutcome, ClassRepository, ParticipationRepository};
-use liveclass_domain::events::{LeaveReason, NewEvent};
 use liveclass_domain::ids::{IdGenerator, RandomIds, ReactionId};
 use liveclass_domain::interaction::reactions::minute_of;
 use liveclass_domain::interaction::{
@@ -84,34 +83,18 @@ fn event_data(store: &DieselStore, class: &LiveClass, event_type: &str) -> Vec<s
         .collect()
 }
 
-/// Ends `who`'s participation with reason `removed`, as a moderator's
-/// removal records it (a `participant.left` event).
+/// A moderator's removal of `who` (a ban for the class).
 async fn remove(store: &DieselStore, class: &LiveClass, who: &str) {
-    let roster = store
-        .list_for_class(&class.tenant_id, class.id, true)
-        .await
-        .unwrap();
-    let mut p = roster
-        .into_iter()
-        .find(|p| p.user_id.as_str() == who)
-        .unwrap();
-    p.left_at = Some(T0 + Duration::seconds(6));
-    let event = NewEvent::participant_left(&p, LeaveReason::Removed, 10);
-    let mut conn = store.pool().get().unwrap();
-    diesel::insert_into(class_events::table)
-        .values((
-            class_events::id.eq(event.id.to_string()),
-            class_events::tenant_id.eq(event.tenant_id.as_str()),
-            class_events::class_id.eq(event.class_id.to_string()),
-            class_events::event_type.eq(event.event_type.as_str()),
-            class_events::occurred_at.eq(time::PrimitiveDateTime::new(
-                event.occurred_at.date(),
-                event.occurred_at.time(),
-            )),
-            class_events::data.eq(event.data.to_string()),
-        ))
-        .execute(&mut *conn)
-        .unwrap();
+    liveclass_domain::admission::AdmissionRepository::remove(
+        store,
+        &class.tenant_id,
+        class.id,
+        &user(who),
+        &user("teacher"),
+        T0 + Duration::seconds(6),
+    )
+    .await
+    .unwrap();
 }
 
 async fn reactions_are_counted_per_kind_and_minute_with_an_event(db: TestDatabase) {

@@ -99,6 +99,7 @@ fn class_for(s: &Schedule, o: &Occurrence) -> LiveClass {
         join_hash: RandomIds.join_hash(),
         ical_sequence: 0,
         admission: liveclass_domain::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(120),

@@ -55,6 +55,7 @@ fn new_class(capacity: u32) -> LiveClass {
         join_hash: RandomIds.join_hash(),
         ical_sequence: 0,
         admission: liveclass_domain::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         created_at: T0,
         updated_at: T0,
     }

@@ -110,6 +110,24 @@ struct MeetingTokenProperties<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     user_name: Option<&'a str>,
     is_owner: bool,
+    /// `true` for a participant whose microphone a moderator forbade: the
+    /// call starts with it off (Daily meeting-token property).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    start_audio_off: bool,
+    /// `true` for a participant whose camera a moderator forbade.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    start_video_off: bool,
+    /// A co-host's: participant admin rights (`canAdmin: ["participants"]`,
+    /// to mute and remove others), short of the owner's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<TokenPermissions>,
+}
+
+/// Daily's `permissions` meeting-token property (the part used).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenPermissions {
+    can_admin: [&'static str; 1],
 }
 
 #[derive(Debug, Deserialize)]
@@ -351,13 +369,19 @@ impl VideoProvider for DailyVideoProvider {
     ) -> Result<JoinCredentials, VideoError> {
         let expires_at: OffsetDateTime = instant::later(self.clock.now(), self.config.token_ttl);
         let user_id = daily_user_id(who.user_id.as_str());
+        let is_owner = who.role == ParticipantRole::Teacher;
         let body = to_json(&MeetingTokenBody {
             properties: MeetingTokenProperties {
                 room_name: &room.external_id,
                 exp: expires_at.unix_timestamp(),
                 user_id: &user_id,
                 user_name: who.name.as_deref(),
-                is_owner: who.role == ParticipantRole::Teacher,
+                is_owner,
+                start_audio_off: !who.mic_allowed,
+                start_video_off: !who.camera_allowed,
+                permissions: (who.co_host && !is_owner).then_some(TokenPermissions {
+                    can_admin: ["participants"],
+                }),
             },
         })?;
         // Minting a second token is harmless, so this POST may be retried.

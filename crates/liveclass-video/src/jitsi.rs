@@ -173,7 +173,7 @@ impl VideoProvider for JitsiVideoProvider {
     ) -> Result<JoinCredentials, VideoError> {
         let Some(auth) = &self.auth else {
             return Ok(JoinCredentials {
-                url: room.join_url.clone(),
+                url: format!("{}{}", room.join_url, start_muted(who)),
                 token: None,
                 expires_at: None,
             });
@@ -181,6 +181,13 @@ impl VideoProvider for JitsiVideoProvider {
         let now = self.clock.now();
         let expires_at = instant::later(now, auth.token_ttl);
         let teacher = who.role == ParticipantRole::Teacher;
+        let affiliation = if teacher {
+            "owner"
+        } else if who.co_host {
+            "moderator"
+        } else {
+            "member"
+        };
         let claims = JitsiClaims {
             aud: "jitsi",
             iss: &auth.app_id,
@@ -193,10 +200,11 @@ impl VideoProvider for JitsiVideoProvider {
                 user: JitsiUser {
                     id: who.user_id.as_str(),
                     name: who.name.as_deref().unwrap_or(who.user_id.as_str()),
-                    affiliation: if teacher { "owner" } else { "member" },
+                    affiliation,
                 },
             },
-            moderator: teacher,
+            // A co-host moderates the room too (issue 12).
+            moderator: teacher || who.co_host,
         };
         let token = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -207,10 +215,29 @@ impl VideoProvider for JitsiVideoProvider {
             VideoError::Unexpected(anyhow::Error::new(e).context("signing a Jitsi JWT"))
         })?;
         Ok(JoinCredentials {
-            url: format!("{}?jwt={token}", room.join_url),
+            url: format!("{}?jwt={token}{}", room.join_url, start_muted(who)),
             token: Some(token),
             expires_at: Some(expires_at),
         })
+    }
+}
+
+/// The URL fragment that makes Jitsi Meet start with the microphone
+/// and/or camera off for a participant a moderator muted
+/// (`config.startWithAudioMuted`, `config.startWithVideoMuted`: Jitsi Meet
+/// reads config overrides from the fragment); empty otherwise.
+fn start_muted(who: &JoinRequest) -> String {
+    let mut parts = Vec::new();
+    if !who.mic_allowed {
+        parts.push("config.startWithAudioMuted=true");
+    }
+    if !who.camera_allowed {
+        parts.push("config.startWithVideoMuted=true");
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", parts.join("&"))
     }
 }
 
@@ -242,6 +269,9 @@ mod tests {
             user_id: UserId::parse("u1").unwrap(),
             name: name.map(str::to_owned),
             role,
+            co_host: false,
+            mic_allowed: true,
+            camera_allowed: true,
         }
     }
 
@@ -360,6 +390,46 @@ mod tests {
         assert_eq!(claims["context"]["user"]["affiliation"], "member");
         // Jitsi throws on a null name; the user id stands in.
         assert_eq!(claims["context"]["user"]["name"], "u1");
+    }
+
+    #[tokio::test]
+    async fn a_co_host_token_has_moderator_rights_but_is_not_the_owner() {
+        let provider = provider_with_auth();
+        let room = provider.create_room(&spec()).await.unwrap();
+        let mut co_host = who(ParticipantRole::Participant, None);
+        co_host.co_host = true;
+        let creds = provider.join_credentials(&room, &co_host).await.unwrap();
+        let claims = decode(&creds.token.unwrap(), "my_app_secret");
+        assert_eq!(claims["moderator"], true);
+        assert_eq!(claims["context"]["user"]["affiliation"], "moderator");
+    }
+
+    #[tokio::test]
+    async fn a_muted_participant_enters_with_microphone_and_camera_off() {
+        let mut muted = who(ParticipantRole::Participant, None);
+        muted.mic_allowed = false;
+        let provider = provider_with_auth();
+        let room = provider.create_room(&spec()).await.unwrap();
+        let creds = provider.join_credentials(&room, &muted).await.unwrap();
+        assert!(
+            creds.url.ends_with("#config.startWithAudioMuted=true"),
+            "{}",
+            creds.url
+        );
+        muted.camera_allowed = false;
+        let open = JitsiVideoProvider::new("https://meet.example.com");
+        let room = open.create_room(&spec()).await.unwrap();
+        let creds = open.join_credentials(&room, &muted).await.unwrap();
+        assert_eq!(
+            creds.url,
+            format!(
+                "{}#config.startWithAudioMuted=true&config.startWithVideoMuted=true",
+                room.join_url
+            )
+        );
+        let allowed = who(ParticipantRole::Participant, None);
+        let creds = open.join_credentials(&room, &allowed).await.unwrap();
+        assert_eq!(creds.url, room.join_url);
     }
 
     #[tokio::test]

@@ -222,6 +222,76 @@ async fn a_participant_token_is_not_an_owner_token() {
     assert_eq!(creds.token.as_deref(), Some("guest-token"));
 }
 
+/// Issue 12: a participant a moderator muted gets a token that starts with
+/// the microphone and camera off (Daily's `start_audio_off` and
+/// `start_video_off` meeting-token properties); the properties are absent
+/// (Daily's default, `false`) otherwise, as the tests above show.
+#[tokio::test]
+async fn a_muted_participant_token_starts_with_microphone_and_camera_off() {
+    let server = MockServer::start().await;
+    let mut body = token_body(false);
+    body["properties"]["start_audio_off"] = json!(true);
+    body["properties"]["start_video_off"] = json!(true);
+    Mock::given(method("POST"))
+        .and(path("/meeting-tokens"))
+        .and(body_json(body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "muted-token"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut muted = who(ParticipantRole::Participant);
+    muted.mic_allowed = false;
+    muted.camera_allowed = false;
+    let creds = provider(&server)
+        .join_credentials(&room(&server), &muted)
+        .await
+        .unwrap();
+    assert_eq!(creds.token.as_deref(), Some("muted-token"));
+}
+
+#[tokio::test]
+async fn a_microphone_only_mute_leaves_the_camera_alone() {
+    let server = MockServer::start().await;
+    let mut body = token_body(false);
+    body["properties"]["start_audio_off"] = json!(true);
+    Mock::given(method("POST"))
+        .and(path("/meeting-tokens"))
+        .and(body_json(body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "t"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut muted = who(ParticipantRole::Participant);
+    muted.mic_allowed = false;
+    provider(&server)
+        .join_credentials(&room(&server), &muted)
+        .await
+        .unwrap();
+}
+
+/// A co-host is not the owner, but gets Daily's participant-admin
+/// permission (`permissions.canAdmin: ["participants"]`: mute, remove).
+#[tokio::test]
+async fn a_co_host_token_has_participant_admin_rights_but_is_not_an_owner_token() {
+    let server = MockServer::start().await;
+    let mut body = token_body(false);
+    body["properties"]["permissions"] = json!({"canAdmin": ["participants"]});
+    Mock::given(method("POST"))
+        .and(path("/meeting-tokens"))
+        .and(body_json(body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "co-host-token"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut co_host = who(ParticipantRole::Participant);
+    co_host.co_host = true;
+    let creds = provider(&server)
+        .join_credentials(&room(&server), &co_host)
+        .await
+        .unwrap();
+    assert_eq!(creds.token.as_deref(), Some("co-host-token"));
+}
+
 async fn failing(status: u16, body: Value) -> (MockServer, VideoError) {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -505,6 +575,12 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
         .await
         .unwrap();
     p.join_credentials(&room, &anonymous).await.unwrap();
+    // Issue 12's token properties: a muted co-host.
+    let mut muted_co_host = who(ParticipantRole::Participant);
+    muted_co_host.co_host = true;
+    muted_co_host.mic_allowed = false;
+    muted_co_host.camera_allowed = false;
+    p.join_credentials(&room, &muted_co_host).await.unwrap();
     p.start_recording(&room).await.unwrap();
     p.stop_recording(&room).await.unwrap();
     let link = p
@@ -527,7 +603,7 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
 
     let spec = daily_spec();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 10);
+    assert_eq!(requests.len(), 11);
     for request in &requests {
         assert_matches_spec(&spec, request);
     }

@@ -41,6 +41,7 @@ fn class(status: ClassStatus, started_at: Option<OffsetDateTime>) -> LiveClass {
         join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
         ical_sequence: 0,
         admission: crate::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at,
         ended_at: None,
         max_participants: Capacity::from_stored(10),

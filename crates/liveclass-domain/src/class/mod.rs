@@ -6,6 +6,7 @@ mod capacity;
 pub mod errors;
 mod lifecycle;
 mod model;
+mod moderation;
 mod participation;
 pub mod ports;
 mod service;
@@ -14,6 +15,7 @@ pub use admission::{AdmissionPolicy, check_policy};
 pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
 pub use lifecycle::TransitionError;
 pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
+pub use moderation::{CoHostChange, CoHostRefusal, is_moderator, may_name_co_hosts};
 pub use participation::{ParticipantRole, Participation};
 pub use ports::{
     AdmitOutcome, AdmitRequest, ClassFilter, ClassPage, ClassRepository, DetailsUpdate,

@@ -184,6 +184,9 @@ pub struct LiveClass {
     pub max_participants: Capacity,
     /// Who may join; `Roster` only with a `course_id`.
     pub admission: AdmissionPolicy,
+    /// The users the host named co-hosts, in the order they were named (see
+    /// [`super::moderation`]); at most [`LiveClass::MAX_CO_HOSTS`].
+    pub co_hosts: Vec<UserId>,
     /// Where the recording lives, once set.
     pub recording_url: Option<RecordingUrl>,
     /// When it was created.

@@ -24,6 +24,7 @@ use super::ports::{
 use crate::caller::Caller;
 use crate::cleanup::{CleanupAction, CleanupQueue, PendingCleanup};
 use crate::clock::Clock;
+use crate::controls::{ControlsRepository, ParticipantControls};
 use crate::ids::{ClassId, IdGenerator, RoomName, TenantId};
 use crate::schedule::CourseId;
 use crate::store::RepoError;
@@ -94,6 +95,8 @@ pub struct ParticipantsView {
     pub class: LiveClass,
     /// Its active participations.
     pub active: Vec<Participation>,
+    /// The controls of each of `active`, in the same order.
+    pub controls: Vec<ParticipantControls>,
 }
 
 /// The result of a join.
@@ -279,6 +282,7 @@ pub struct LiveClassService {
     ids: Arc<dyn IdGenerator>,
     policy: ClassPolicy,
     cleanups: Option<Arc<dyn CleanupQueue>>,
+    controls: Option<Arc<dyn ControlsRepository>>,
 }
 
 impl LiveClassService {
@@ -299,6 +303,49 @@ impl LiveClassService {
             ids,
             policy,
             cleanups: None,
+            controls: None,
+        }
+    }
+
+    /// Reads participant controls from `repo`: the participants list shows
+    /// them and join credentials follow them (a muted participant's token
+    /// starts muted). Without it every participant has the default controls.
+    #[must_use]
+    pub fn with_controls(mut self, repo: Arc<dyn ControlsRepository>) -> Self {
+        self.controls = Some(repo);
+        self
+    }
+
+    /// The controls of `caller`'s active participation in the class (the
+    /// defaults without a controls repository or participation).
+    async fn controls_of(
+        &self,
+        caller: &Caller,
+        id: ClassId,
+    ) -> Result<ParticipantControls, RepoError> {
+        Ok(match &self.controls {
+            Some(repo) => repo
+                .controls_of(&caller.tenant_id, id, &caller.user_id)
+                .await?
+                .unwrap_or_default(),
+            None => ParticipantControls::default(),
+        })
+    }
+
+    /// What the provider needs to issue `caller`'s credentials.
+    fn join_request(
+        caller: &Caller,
+        class: &LiveClass,
+        role: ParticipantRole,
+        controls: ParticipantControls,
+    ) -> JoinRequest {
+        JoinRequest {
+            user_id: caller.user_id.clone(),
+            name: caller.name.clone(),
+            role,
+            co_host: class.is_co_host(&caller.user_id),
+            mic_allowed: controls.mic_allowed,
+            camera_allowed: controls.camera_allowed,
         }
     }
 
@@ -481,6 +528,7 @@ impl LiveClasses for LiveClassService {
             ended_at: None,
             max_participants,
             admission,
+            co_hosts: Vec::new(),
             recording_url: None,
             created_at: now,
             updated_at: now,
@@ -542,12 +590,32 @@ impl LiveClasses for LiveClassService {
         caller: &Caller,
         id: ClassId,
     ) -> Result<ParticipantsView, GetClassError> {
+        if let Some(repo) = &self.controls {
+            let (class, states) = repo
+                .participant_states(&caller.tenant_id, id)
+                .await?
+                .ok_or(GetClassError::NotFound)?;
+            let (active, controls) = states
+                .into_iter()
+                .map(|s| (s.participation, s.controls))
+                .unzip();
+            return Ok(ParticipantsView {
+                class,
+                active,
+                controls,
+            });
+        }
         let (class, active) = self
             .participations
             .roster(&caller.tenant_id, id, true)
             .await?
             .ok_or(GetClassError::NotFound)?;
-        Ok(ParticipantsView { class, active })
+        let controls = vec![ParticipantControls::default(); active.len()];
+        Ok(ParticipantsView {
+            class,
+            active,
+            controls,
+        })
     }
 
     /// `scheduled → live`, by the creator only.
@@ -717,11 +785,8 @@ impl LiveClasses for LiveClassService {
                 IssueTokenError::NotAdmitted
             });
         };
-        let who = JoinRequest {
-            user_id: caller.user_id.clone(),
-            name: caller.name.clone(),
-            role: participation.role,
-        };
+        let controls = self.controls_of(caller, id).await?;
+        let who = Self::join_request(caller, &class, participation.role, controls);
         let credentials = self
             .video
             .join_credentials(&class.room, &who)
@@ -845,11 +910,15 @@ impl LiveClassService {
             AdmitOutcome::Removed => return Err(JoinClassError::Removed),
             AdmitOutcome::NotFound => return Err(JoinClassError::NotFound),
         };
-        let who = JoinRequest {
-            user_id: caller.user_id.clone(),
-            name: caller.name.clone(),
-            role: participation.role,
+        // A new participation has the default controls; only a caller
+        // already in the class may have been muted (one read, off the
+        // admission's path).
+        let controls = if already_joined {
+            self.controls_of(caller, id).await?
+        } else {
+            ParticipantControls::default()
         };
+        let who = Self::join_request(caller, &class, participation.role, controls);
         let credentials = self
             .video
             .join_credentials(&class.room, &who)

@@ -62,6 +62,7 @@ fn class(status: ClassStatus) -> LiveClass {
         ),
         ical_sequence: 0,
         admission: crate::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),
@@ -1274,5 +1275,108 @@ mod video_lifecycle {
             err,
             IssueTokenError::NotLive(ClassStatus::Scheduled)
         ));
+    }
+}
+
+/// Issue 12: participant controls flow into join credentials.
+mod controls_in_credentials {
+    use super::*;
+    use crate::controls::{MockControlsRepository, ParticipantControls};
+
+    fn muted() -> ParticipantControls {
+        ParticipantControls {
+            mic_allowed: false,
+            camera_allowed: false,
+            ..ParticipantControls::default()
+        }
+    }
+
+    fn service_with(m: Mocks, controls: MockControlsRepository) -> LiveClassService {
+        m.service().with_controls(Arc::new(controls))
+    }
+
+    #[tokio::test]
+    async fn a_muted_participants_reissued_token_is_muted() {
+        let mut m = Mocks::new().finding(Some(class(ClassStatus::Live)));
+        m.participations
+            .expect_list_for_class()
+            .returning(|_, _, _| {
+                Ok(vec![participation(
+                    &student(),
+                    ParticipantRole::Participant,
+                )])
+            });
+        m.video
+            .expect_join_credentials()
+            .withf(|_, who| !who.mic_allowed && !who.camera_allowed && !who.co_host)
+            .returning(|_, _| Ok(credentials()));
+        let mut controls = MockControlsRepository::new();
+        controls
+            .expect_controls_of()
+            .withf(|_, _, u| u.as_str() == "student-1")
+            .returning(|_, _, _| Ok(Some(muted())));
+        service_with(m, controls)
+            .issue_token(&student(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn rejoining_while_in_the_class_keeps_the_mute() {
+        let existing = participation(&student(), ParticipantRole::Participant);
+        let mut m = admitting(
+            Mocks::new().finding(Some(class(ClassStatus::Live))),
+            AdmitOutcome::AlreadyActive(existing),
+        );
+        m.video
+            .expect_join_credentials()
+            .withf(|_, who| !who.mic_allowed)
+            .returning(|_, _| Ok(credentials()));
+        let mut controls = MockControlsRepository::new();
+        controls
+            .expect_controls_of()
+            .returning(|_, _, _| Ok(Some(muted())));
+        let joined = service_with(m, controls)
+            .join(&student(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+        assert!(joined.already_joined);
+    }
+
+    #[tokio::test]
+    async fn a_new_participation_has_the_defaults_without_a_read() {
+        let mut m = admitting(
+            Mocks::new().finding(Some(class(ClassStatus::Live))),
+            AdmitOutcome::Admitted(participation(&student(), ParticipantRole::Participant)),
+        );
+        m.video
+            .expect_join_credentials()
+            .withf(|_, who| who.mic_allowed && who.camera_allowed)
+            .returning(|_, _| Ok(credentials()));
+        // No expectation: a read would fail the test.
+        service_with(m, MockControlsRepository::new())
+            .join(&student(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_co_host_joins_with_moderator_rights_in_the_room() {
+        let with_co_host = LiveClass {
+            co_hosts: vec![student().user_id],
+            ..class(ClassStatus::Live)
+        };
+        let mut m = admitting(
+            Mocks::new().finding(Some(with_co_host)),
+            AdmitOutcome::Admitted(participation(&student(), ParticipantRole::Participant)),
+        );
+        m.video
+            .expect_join_credentials()
+            .withf(|_, who| who.co_host && who.role == ParticipantRole::Participant)
+            .returning(|_, _| Ok(credentials()));
+        m.service()
+            .join(&student(), class(ClassStatus::Live).id)
+            .await
+            .unwrap();
     }
 }

@@ -131,6 +131,21 @@ event_types! {
     ResourceShared = "resource.shared",
     /// A moderator removed a shared resource (`data.resource`).
     ResourceRemoved = "resource.removed",
+    /// The host (or a manager) made a user co-host (`data.userId`,
+    /// `data.coHosts` after the change, `data.by`).
+    CoHostGranted = "co_host.granted",
+    /// The host (or a manager) took a user's co-host role back (`data.userId`,
+    /// `data.coHosts` after the change, `data.by`).
+    CoHostRevoked = "co_host.revoked",
+    /// A moderator changed a participant's controls (`data.participant`:
+    /// `userId`, `micAllowed`, `cameraAllowed`, `handRaised`,
+    /// `handRaisedAt`, `screenSharing`; `data.by`).
+    ParticipantUpdated = "participant.updated",
+    /// A participant raised their hand (`data.participant`, as above).
+    HandRaised = "hand.raised",
+    /// A hand was lowered, by its participant or a moderator
+    /// (`data.participant`, `data.by`).
+    HandLowered = "hand.lowered",
 }
 
 impl EventType {
@@ -687,6 +702,73 @@ impl NewEvent {
                 "capacity": capacity,
             }),
         }
+    }
+}
+
+/// A participant's controls as events (and the API) show them.
+pub fn participant_controls_data(s: &crate::controls::ParticipantState) -> Value {
+    json!({
+        "participationId": s.participation.id.to_string(),
+        "userId": s.participation.user_id.as_str(),
+        "userName": s.participation.user_name,
+        "micAllowed": s.controls.mic_allowed,
+        "cameraAllowed": s.controls.camera_allowed,
+        "handRaised": s.controls.hand_raised(),
+        "handRaisedAt": opt_instant(s.controls.hand_raised_at),
+        "screenSharing": s.controls.screen_sharing,
+    })
+}
+
+impl NewEvent {
+    /// `co_host.granted` or `co_host.revoked`: `{userId, coHosts, by}`, the
+    /// co-hosts as they are after the change.
+    pub fn co_host_changed(
+        class: &LiveClass,
+        user: &UserId,
+        change: crate::class::CoHostChange,
+        by: &UserId,
+        at: OffsetDateTime,
+    ) -> Self {
+        let event_type = match change {
+            crate::class::CoHostChange::Grant => EventType::CoHostGranted,
+            crate::class::CoHostChange::Revoke => EventType::CoHostRevoked,
+        };
+        let co_hosts: Vec<&str> = class.co_hosts.iter().map(UserId::as_str).collect();
+        Self::of_class(
+            class,
+            event_type,
+            at,
+            json!({ "userId": user.as_str(), "coHosts": co_hosts, "by": by.as_str() }),
+        )
+    }
+
+    /// The events of a controls change, in order: `participant.updated`
+    /// when a permission changed, then `hand.raised` or `hand.lowered`;
+    /// each `{participant, by}` with the controls after the change.
+    pub fn controls_changed(
+        s: &crate::controls::ParticipantState,
+        effect: crate::controls::ControlsEffect,
+        by: &UserId,
+        at: OffsetDateTime,
+    ) -> Vec<Self> {
+        let data = json!({ "participant": participant_controls_data(s), "by": by.as_str() });
+        let types = [
+            (effect.permissions_changed, EventType::ParticipantUpdated),
+            (effect.hand_raised, EventType::HandRaised),
+            (effect.hand_lowered, EventType::HandLowered),
+        ];
+        types
+            .into_iter()
+            .filter(|(happened, _)| *happened)
+            .map(|(_, event_type)| Self {
+                id: EventId::random(),
+                tenant_id: s.participation.tenant_id.clone(),
+                class_id: s.participation.class_id,
+                event_type,
+                occurred_at: at,
+                data: data.clone(),
+            })
+            .collect()
     }
 }
 

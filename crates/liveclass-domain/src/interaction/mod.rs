@@ -21,9 +21,9 @@
 //!
 //! # Who may do what
 //!
-//! - **Moderators** ([`is_moderator`]): the class's creator and the tenant's
-//!   managers (`training_manager`, `org_admin`). The one place to extend
-//!   when co-hosts exist.
+//! - **Moderators** ([`is_moderator`], defined in [`crate::class`]): the
+//!   class's creator (its host), its co-hosts, and the tenant's managers
+//!   (`training_manager`, `org_admin`).
 //! - **Posting** needs the class to be live and the caller to be a moderator
 //!   or admitted to it (an active participation) and not removed from it
 //!   (a participation that ended with leave reason `removed`). The store

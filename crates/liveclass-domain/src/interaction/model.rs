@@ -2,18 +2,10 @@
 
 use time::OffsetDateTime;
 
-use crate::caller::Caller;
-use crate::class::LiveClass;
 use crate::ids::{ClassId, MessageId, TenantId, UserId};
 use crate::validation::{Field, ValidationError, check_text};
 
-/// Whether `caller` moderates `class`: its creator, or a manager of its
-/// tenant (`training_manager`, `org_admin`; the caller is already known to
-/// be of the class's tenant). **The one place** that decides it: co-hosts
-/// join here once they exist.
-pub fn is_moderator(caller: &Caller, class: &LiveClass) -> bool {
-    class.created_by == caller.user_id || caller.can_manage_classes()
-}
+pub use crate::class::is_moderator;
 
 /// The kind of a message in a class's chat: a chat message or a question
 /// (seed 003's interaction types; poll responses and reactions have

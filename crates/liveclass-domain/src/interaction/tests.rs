@@ -40,6 +40,7 @@ fn class(status: ClassStatus) -> LiveClass {
         join_hash: JoinHash::from_uuids(uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4)),
         ical_sequence: 0,
         admission: crate::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(10),

@@ -60,6 +60,7 @@ fn class(status: ClassStatus) -> LiveClass {
         ),
         ical_sequence: 0,
         admission: crate::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(2),

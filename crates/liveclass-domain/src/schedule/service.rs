@@ -282,6 +282,7 @@ impl ScheduleService {
                 ended_at: None,
                 max_participants: schedule.spec.max_participants,
                 admission: schedule.spec.admission,
+                co_hosts: Vec::new(),
                 recording_url: None,
                 created_at: now,
                 updated_at: now,

@@ -55,6 +55,15 @@ pub struct JoinRequest {
     pub name: Option<String>,
     /// Teacher or participant.
     pub role: ParticipantRole,
+    /// A co-host of the class: moderator rights where the provider has them
+    /// (short of the host's).
+    pub co_host: bool,
+    /// Whether the participant may use their microphone; `false`: the room
+    /// starts with it off, where the provider supports it.
+    pub mic_allowed: bool,
+    /// Whether the participant may use their camera; `false`: the room
+    /// starts with it off, where the provider supports it.
+    pub camera_allowed: bool,
 }
 
 /// What a client needs to enter the room.

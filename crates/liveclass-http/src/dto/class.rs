@@ -190,6 +190,11 @@ pub struct ClassResponse {
     pub max_participants: u32,
     /// Who may join (checked in the same atomic admission as capacity).
     pub admission_policy: AdmissionPolicyDto,
+    /// The users the host named co-hosts: they moderate the class (chat,
+    /// questions, polls, participant controls) but may not end or cancel it
+    /// nor name co-hosts.
+    #[schema(example = json!(["assistant-1"]))]
+    pub co_hosts: Vec<String>,
     /// Distinct users who have joined at least once.
     #[schema(example = 42)]
     pub participant_count: u32,
@@ -256,6 +261,7 @@ impl ClassResponse {
             ended_at: class.ended_at,
             max_participants: class.max_participants.get(),
             admission_policy: class.admission.into(),
+            co_hosts: class.co_hosts.iter().map(ToString::to_string).collect(),
             participant_count: counts.participants,
             active_participants: counts.active,
             recording_url: class.recording_url.map(|u| u.as_str().to_owned()),

@@ -10,6 +10,8 @@ pub fn json_name(field: Field) -> &'static str {
         Field::TenantId => "tenantId",
         Field::IdempotencyKey => "Idempotency-Key",
         Field::UserId => "userId",
+        Field::MicAllowed => "micAllowed",
+        Field::HandRaised => "handRaised",
         Field::RoomId => "roomId",
         Field::JoinHash => "joinHash",
         Field::Title => "title",

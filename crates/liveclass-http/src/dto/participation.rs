@@ -1,6 +1,7 @@
 use liveclass_domain::class::{
     LiveClass, ParticipantRole, ParticipantsView, Participation, capacity_used_percent,
 };
+use liveclass_domain::controls::ParticipantControls;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -133,6 +134,17 @@ pub struct ActiveParticipant {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub joined_at: OffsetDateTime,
+    /// Whether a moderator allows the participant's microphone.
+    pub mic_allowed: bool,
+    /// Whether a moderator allows the participant's camera.
+    pub camera_allowed: bool,
+    pub hand_raised: bool,
+    /// When the hand was raised; `null` while it is down.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub hand_raised_at: Option<OffsetDateTime>,
+    /// Whether the provider reports the participant sharing their screen.
+    pub screen_sharing: bool,
 }
 
 /// Who is in the class, and how full it is.
@@ -170,11 +182,21 @@ impl From<ParticipantsView> for ParticipantsResponse {
             participants: view
                 .active
                 .into_iter()
-                .map(|p| ActiveParticipant {
+                .zip(
+                    view.controls
+                        .into_iter()
+                        .chain(std::iter::repeat(ParticipantControls::default())),
+                )
+                .map(|(p, c)| ActiveParticipant {
                     user_id: p.user_id.to_string(),
                     user_name: p.user_name,
                     role: p.role.into(),
                     joined_at: p.joined_at,
+                    mic_allowed: c.mic_allowed,
+                    camera_allowed: c.camera_allowed,
+                    hand_raised: c.hand_raised(),
+                    hand_raised_at: c.hand_raised_at,
+                    screen_sharing: c.screen_sharing,
                 })
                 .collect(),
         }

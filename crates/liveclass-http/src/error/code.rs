@@ -117,10 +117,12 @@ error_codes! {
     CannotRemoveHost = "cannot_remove_host", FORBIDDEN;
     /// Only a message's author or a moderator of the class may delete it.
     NotMessageAuthor = "not_message_author", FORBIDDEN;
-    /// Only the class's moderators (its creator, the tenant's managers) may do this.
+    /// Only the class's moderators (its creator, its co-hosts, the tenant's managers) may do this.
     NotModerator = "not_moderator", FORBIDDEN;
     /// The class admits the users on its course's roster only (admission policy `roster`), and the caller is not on it.
     NotOnRoster = "not_on_roster", FORBIDDEN;
+    /// Only the class's host (its creator) or a tenant manager (`training_manager`, `org_admin`) may name or revoke co-hosts; a co-host may not.
+    NotClassHost = "not_class_host", FORBIDDEN;
     /// No such class in the caller's tenant.
     ClassNotFound = "class_not_found", NOT_FOUND;
     /// The caller has no active participation in the class.
@@ -173,6 +175,12 @@ error_codes! {
     AlreadyVoted = "already_voted", CONFLICT;
     /// The poll is not open (a draft, or closed).
     PollNotOpen = "poll_not_open", CONFLICT;
+    /// The user has no active participation in the class, so their controls (microphone, camera, hand) cannot change.
+    ParticipantNotActive = "participant_not_active", CONFLICT;
+    /// The class is not live, so its participants' controls (microphone, camera, hands) cannot change.
+    ClassNotInSession = "class_not_in_session", CONFLICT;
+    /// The class has the most co-hosts allowed (20); revoke one first.
+    TooManyCoHosts = "too_many_co_hosts", CONFLICT;
     /// The capacity cannot go below the number of participants in the class now.
     CapacityBelowActive = "capacity_below_active", CONFLICT;
     /// The tenant already has an active provider account of this kind; deactivate it first.

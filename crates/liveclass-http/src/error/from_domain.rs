@@ -600,3 +600,42 @@ impl From<LeaveWaitlistError> for ApiError {
         }
     }
 }
+
+impl From<liveclass_domain::controls::CoHostError> for ApiError {
+    fn from(e: liveclass_domain::controls::CoHostError) -> Self {
+        use liveclass_domain::controls::CoHostError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotHost => Self::new(C::NotClassHost, e.to_string()),
+            E::Finished(_) => Self::new(C::ClassFinished, e.to_string()),
+            E::TooMany(_) => Self::new(C::TooManyCoHosts, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::controls::ControlsError> for ApiError {
+    fn from(e: liveclass_domain::controls::ControlsError) -> Self {
+        use liveclass_domain::controls::ControlsError as E;
+        match e {
+            E::Invalid(v) => v.into(),
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotModerator => Self::new(C::NotModerator, e.to_string()),
+            E::NotParticipating => Self::new(C::ParticipantNotActive, e.to_string()),
+            E::NotLive(_) => Self::new(C::ClassNotInSession, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::controls::HandsError> for ApiError {
+    fn from(e: liveclass_domain::controls::HandsError) -> Self {
+        use liveclass_domain::controls::HandsError as E;
+        match e {
+            E::ClassNotFound => Self::new(C::ClassNotFound, e.to_string()),
+            E::NotAdmitted => Self::new(C::NotAdmitted, e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}

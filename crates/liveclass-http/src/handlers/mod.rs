@@ -3,6 +3,7 @@
 pub mod actual_times;
 pub mod admission;
 pub mod calendar;
+pub mod controls;
 pub mod courses;
 pub mod health;
 pub mod interactions;

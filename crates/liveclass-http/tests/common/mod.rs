@@ -80,6 +80,7 @@ pub fn mocked_services() -> Services {
         }),
         rosters: Arc::new(liveclass_domain::roster::MockRosters::new()),
         admissions: Arc::new(liveclass_domain::admission::MockAdmissions::new()),
+        controls: Arc::new(liveclass_domain::controls::MockControls::new()),
         provider_accounts: Arc::new(
             liveclass_domain::provider_accounts::MockProviderAccounts::new(),
         ),

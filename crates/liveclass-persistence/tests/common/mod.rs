@@ -48,6 +48,7 @@ pub fn new_class(tenant_name: &str, capacity: u32, scheduled_at: OffsetDateTime)
         join_hash: RandomIds.join_hash(),
         ical_sequence: 0,
         admission: liveclass_domain::class::AdmissionPolicy::Open,
+        co_hosts: Vec::new(),
         started_at: None,
         ended_at: None,
         max_participants: Capacity::from_stored(capacity),

@@ -44,5 +44,8 @@ pub fn who(role: ParticipantRole) -> JoinRequest {
         user_id: UserId::parse("user-1").unwrap(),
         name: Some("Ada".into()),
         role,
+        co_host: false,
+        mic_allowed: true,
+        camera_allowed: true,
     }
 }

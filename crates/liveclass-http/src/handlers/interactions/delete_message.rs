@@ -9,7 +9,7 @@ use crate::state::AppState;
 crate::op_errors!(DeleteMessageErrors: [AUTH, ID, LIMITED], [NotMessageAuthor, ClassNotFound, MessageNotFound]);
 
 /// Delete a chat message: its author, or a moderator of the class (its
-/// creator, a `training_manager` or `org_admin` of the tenant). Its text is
+/// creator, its co-hosts, a `training_manager` or `org_admin` of the tenant). Its text is
 /// erased; a `message.deleted` event goes to the class's stream and
 /// webhooks.
 #[utoipa::path(

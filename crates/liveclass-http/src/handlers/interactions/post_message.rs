@@ -11,7 +11,7 @@ crate::op_errors!(PostMessageErrors: [AUTH, ID, BODY, LIMITED], [ValidationFaile
 
 /// Post a chat message. Only while the class is live, by a participant in
 /// it now (joined, not left) who was never removed from it, or by a
-/// moderator (the class's creator, a `training_manager` or `org_admin` of
+/// moderator (the class's creator, its co-hosts, a `training_manager` or `org_admin` of
 /// the tenant). The message is also a `message.posted` event on the
 /// class's event stream and webhooks. Rate-limited per user
 /// (`LIVECLASS_RATE_LIMIT_INTERACTIONS_PER_USER`).

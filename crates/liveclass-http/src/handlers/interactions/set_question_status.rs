@@ -11,7 +11,7 @@ use crate::state::AppState;
 crate::op_errors!(SetQuestionStatusErrors: [AUTH, ID, BODY, LIMITED], [NotModerator, ClassNotFound, QuestionNotFound]);
 
 /// Mark a question `answered`, `dismissed`, or `open` again: moderators
-/// only (the class's creator, a `training_manager` or `org_admin` of the
+/// only (the class's creator, its co-hosts, a `training_manager` or `org_admin` of the
 /// tenant), during or after the class. A `question.answered`,
 /// `question.dismissed` or `question.reopened` event follows.
 #[utoipa::path(

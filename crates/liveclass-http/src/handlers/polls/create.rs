@@ -9,7 +9,7 @@ use crate::state::AppState;
 
 crate::op_errors!(CreatePollErrors: [AUTH, ID, BODY, LIMITED], [ValidationFailed, ClassFinished, NotModerator, ClassNotFound]);
 
-/// Create a poll, as a draft (moderators: the class's creator, a
+/// Create a poll, as a draft (moderators: the class's creator, its co-hosts, a
 /// `training_manager` or `org_admin` of the tenant; a scheduled or live
 /// class): a question, 2 to 10 options, single or multiple choice,
 /// anonymous or named. Open it to take votes.
