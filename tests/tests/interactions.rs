@@ -8,8 +8,6 @@
 
 use std::time::Duration;
 
-use diesel::prelude::*;
-use liveclass_persistence::schema::class_events;
 use liveclass_tests::testing::TestDatabase;
 use liveclass_tests::{TestApp, on_both_backends, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
@@ -75,28 +73,16 @@ fn code(reply: &liveclass_tests::Reply) -> (u16, Option<&str>) {
     (reply.status, reply.body["code"].as_str())
 }
 
-/// Records `user`'s removal from the class as a moderator's removal does:
-/// a `participant.left` event with reason `removed`.
-fn remove_from_class(app: &TestApp, class: &str, user: &str) {
-    let data = json!({
-        "participation": {"id": uuid::Uuid::new_v4().to_string(), "userId": user},
-        "reason": "removed",
-        "activeCount": 0,
-        "capacity": 10,
-    });
-    let now = time::OffsetDateTime::now_utc();
-    let mut conn = app.db.pool.get().unwrap();
-    diesel::insert_into(class_events::table)
-        .values((
-            class_events::id.eq(uuid::Uuid::new_v4().to_string()),
-            class_events::tenant_id.eq(TENANT),
-            class_events::class_id.eq(class),
-            class_events::event_type.eq("participant.left"),
-            class_events::occurred_at.eq(time::PrimitiveDateTime::new(now.date(), now.time())),
-            class_events::data.eq(data.to_string()),
-        ))
-        .execute(&mut *conn)
-        .unwrap();
+/// A moderator removes `user` from the class (a ban for the class).
+async fn remove_from_class(app: &TestApp, class: &str, user: &str) {
+    let admin = app.token("admin-1", TENANT, &["org_admin"]);
+    let removed = app
+        .post(
+            &format!("/live-classes/{class}/participants/{user}/remove"),
+            &admin,
+        )
+        .await;
+    assert_eq!(removed.status, 200, "{:?}", removed.body);
 }
 
 /// Polls the class's event log until `want` events of `event_type` are there.
@@ -183,9 +169,9 @@ async fn reactions_follow_the_posting_rules_and_are_counted(db: TestDatabase) {
         code(&react(stranger.clone(), "heart").await),
         (404, Some("class_not_found"))
     );
-    // Removed, even while still in the class.
+    // Removed by a moderator.
     join(&app, id, &removed).await;
-    remove_from_class(&app, id, "student-3");
+    remove_from_class(&app, id, "student-3").await;
     assert_eq!(
         code(&react(removed.clone(), "heart").await),
         (403, Some("removed_from_class"))
@@ -465,7 +451,7 @@ async fn seed_003_interactions_map_onto_the_richer_resources(db: TestDatabase) {
         (404, Some("class_not_found"))
     );
     join(&app, id, &removed).await;
-    remove_from_class(&app, id, "student-3");
+    remove_from_class(&app, id, "student-3").await;
     assert_eq!(
         code(&post(removed.clone(), hi.clone()).await),
         (403, Some("removed_from_class"))
