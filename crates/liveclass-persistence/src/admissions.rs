@@ -261,6 +261,7 @@ impl AdmissionRepository for DieselStore {
                         WaitStatus::Removed,
                         at,
                     )?;
+                    waitlist::lock_line(conn, &class_id)?;
                     if let Some(p) = active_participation(conn, &class_id, user)? {
                         removed = end_stay(conn, p, LeaveReason::ApprovalWithdrawn, at)?;
                         waitlist::fill_free_seats(conn, &tenant, &class_id, at)?;
@@ -288,10 +289,12 @@ impl AdmissionRepository for DieselStore {
         self.run("remove participant", move |conn| {
             write_transaction(conn, |conn| {
                 let class_id = class.to_string();
+                // The admission's order: the user's lock, then the class.
+                lock_user_admissions(conn, &class_id, user.as_str())?;
                 if !lock_class_shared(conn, tenant.as_str(), &class_id)? {
                     return Ok(RemoveOutcome::NotFound);
                 }
-                lock_user_admissions(conn, &class_id, user.as_str())?;
+                waitlist::lock_line(conn, &class_id)?;
                 let ban = (
                     class_bans::class_id.eq(&class_id),
                     class_bans::user_id.eq(user.as_str()),

@@ -606,6 +606,7 @@ impl ClassRepository for DieselStore {
                     ))
                     .execute(conn)?;
                 if status == ClassStatus::Live {
+                    waitlist::lock_line(conn, &id)?;
                     resize_seats(conn, &id, capacity)?;
                 }
                 // The class row is loaded (and its event appended) first, so

@@ -89,6 +89,7 @@ impl ParticipationRepository for DieselStore {
                 let Some(participation) = active_participation(conn, &class_id, &user_id)? else {
                     return Ok(None);
                 };
+                waitlist::lock_line(conn, &class_id)?;
                 let ended = end_stay(conn, participation, LeaveReason::Left, at)?;
                 if ended.is_some() {
                     waitlist::fill_free_seats(conn, &tenant, &class_id, at)?;

@@ -7,19 +7,21 @@
 //! withdrawn approval) or adds seats (a capacity increase) calls
 //! [`fill_free_seats`] before it commits, which admits the users at the head
 //! of the line into the free seats, in line order, each exactly once
-//! (the entry row is locked and moved to `admitted`). A user gets in line
-//! only when the class is full (`liveclass_admit` on PostgreSQL, which locks
-//! every seat row of the class first, or [`enter_sqlite`] under SQLite's one
-//! writer), so the two never miss each other: see the migration
-//! `2026-12-01-121000_approval_bans_waitlist`.
+//! (the entry row is locked and moved to `admitted`). Both take the class's
+//! **line lock** first ([`lock_line`]: on PostgreSQL a transaction-level
+//! advisory lock, held until commit), and a user gets in line only under it
+//! and only when the class is still full (`liveclass_admit` on PostgreSQL,
+//! [`enter_sqlite`] under SQLite's one writer), so the two never miss each
+//! other: see the migration `2026-12-01-121000_approval_bans_waitlist`.
+//! Joins never take the line lock; leaves of one class take turns on it.
 //!
 //! A user in line never takes a seat by joining (the admission answers
 //! `Waiting`), so a promotion never meets an active participation of the same
 //! user made by a concurrent join. When the class ends or is cancelled,
 //! [`close_line`] closes every waiting entry.
 //!
-//! Lock order (as in `admission`): the class row, seat rows, then waitlist
-//! rows, then participation rows.
+//! Lock order (as in `admission`): the user's admission lock, the class
+//! row, the line lock, then seat, waitlist and participation rows.
 
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
@@ -36,6 +38,22 @@ use crate::events;
 use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, to_db_time};
 use crate::schema::{class_seats, live_classes, participations, waitlist_entries};
 use crate::store::corrupt;
+
+/// Takes the class's line lock until commit (see the module docs): every
+/// transaction that frees or adds a seat takes it before freeing one, like
+/// `liveclass_admit` before it puts a user in line. SQLite: nothing (one
+/// writer).
+pub(crate) fn lock_line(conn: &mut AnyConnection, class_id: &str) -> Result<(), DieselError> {
+    per_backend!(conn,
+        postgres: |c| {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('waitlist/' || $1, 0))")
+                .bind::<diesel::sql_types::Text, _>(class_id)
+                .execute(c)
+                .map(drop)
+        },
+        sqlite: |_| Ok(()),
+    )
+}
 
 /// A stored waitlist entry.
 #[derive(Debug, Clone, Queryable, Selectable)]

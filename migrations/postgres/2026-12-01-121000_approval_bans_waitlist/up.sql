@@ -35,8 +35,8 @@ CREATE TABLE class_bans (
 );
 
 -- The line of a full class. `seq` orders it (per class, 1, 2, 3, …: every
--- entry is written while its writer holds all the class's seat rows, so two
--- entries of one class are never numbered at once). A user waits at most
+-- entry is written under the class's line lock, see `liveclass_admit`, so
+-- two entries of one class are never numbered at once). A user waits at most
 -- once at a time per class (partial unique index). An entry ends
 -- `admitted` (it took a freed seat: `participation_id`), `left` (the user
 -- left the line), `removed` (the user was removed or their approval
@@ -189,20 +189,22 @@ BEGIN
         RETURN;
     END IF;
     IF v_seat IS NULL THEN
-        -- Full, and the caller waits. Lock every seat of the class (in seat
-        -- order, so two of these never deadlock): joins and leaves under way
-        -- finish first. A leave frees its seat and looks at the line in one
-        -- transaction; holding all seats, this entry is either seen by every
-        -- later leave, or it sees the seat a finished leave freed (with
-        -- nobody in line to take it) and takes it now. So no seat stays free
-        -- while someone waits, and entries of one class are numbered one at
-        -- a time.
-        PERFORM 1 FROM class_seats s WHERE s.class_id = p_class ORDER BY s.seat_no FOR UPDATE;
+        -- Full, and the caller waits. Take the class's line lock (a
+        -- transaction-level advisory lock that every transaction freeing a
+        -- seat of the class also takes before it frees it, and holds until
+        -- it commits, having handed the seat to the first in line). Under
+        -- it, look again: a seat freed by a transaction that finished before
+        -- (and found nobody in line) is visible now and taken here; any later
+        -- one will see this entry. So no seat stays free while someone
+        -- waits, and the entries of one class are numbered one at a time.
+        -- Seats being taken by joins under way are skipped (they are not
+        -- free).
+        PERFORM pg_advisory_xact_lock(hashtextextended('waitlist/' || p_class, 0));
         UPDATE class_seats s SET participation_id = p_participation
         WHERE s.class_id = p_class AND s.seat_no = (
             SELECT f.seat_no FROM class_seats f
             WHERE f.class_id = p_class AND f.participation_id IS NULL
-            ORDER BY f.seat_no LIMIT 1)
+            ORDER BY f.seat_no LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING s.seat_no INTO v_seat;
         IF v_seat IS NULL THEN
             SELECT COALESCE(max(w.seq), 0) + 1 INTO v_seq
