@@ -262,9 +262,21 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
         }
         paths
     });
+    // As OpenAPI resolves paths, a template with fewer parameters wins
+    // (`…/participants/mute-all` over `…/participants/{userId}`): `Allow`
+    // lists the methods of the most specific templates that match.
+    let params = |def: &ResourceDef| def.pattern().map_or(0, |p| p.matches('{').count());
+    let Some(fewest) = paths
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .map(|(def, _)| params(def))
+        .min()
+    else {
+        return Vec::new();
+    };
     let mut allowed: Vec<Method> = Vec::new();
     for (def, methods) in paths {
-        if def.is_match(path) {
+        if def.is_match(path) && params(def) == fewest {
             for method in methods {
                 if !allowed.contains(method) {
                     allowed.push(method.clone());
@@ -273,4 +285,20 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
         }
     }
     allowed
+}
+
+#[cfg(test)]
+mod allow_tests {
+    use super::*;
+
+    #[test]
+    fn allow_follows_the_most_specific_template() {
+        let class = "/live-classes/7ea17a3c-3bd2-4ab8-8273-1e866540f68c";
+        assert_eq!(
+            allowed_methods(&format!("{class}/participants/mute-all")),
+            vec![Method::POST]
+        );
+        assert!(allowed_methods(&format!("{class}/participants/bob")).contains(&Method::PATCH));
+        assert!(allowed_methods("/nowhere").is_empty());
+    }
 }
