@@ -7,10 +7,11 @@
 //! PostgreSQL plans the statement the way it runs once prepared: generic
 //! (`plan_cache_mode = force_generic_plan`), so the plan does not depend on
 //! the values and the test needs none.
+//!
+//! Its own test binary: it installs diesel's process-wide default
+//! instrumentation, which would capture every other test's statements too.
 
 #![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::sync::Mutex;
 
