@@ -217,7 +217,14 @@ impl ParticipationRepository for InMemoryStore {
                     liveclass_domain::class::AdmissionPolicy::Open => {}
                 }
             }
-            if s.active(request.class_id).count() >= usize::try_from(capacity).unwrap_or(usize::MAX)
+            // The port's capacity rule: one seat is held for the creator,
+            // everyone else shares the others.
+            let others = s
+                .active(request.class_id)
+                .filter(|p| p.user_id != class.created_by)
+                .count();
+            if class.created_by != request.user_id
+                && others + 1 >= usize::try_from(capacity).unwrap_or(usize::MAX)
             {
                 return AdmitOutcome::Full { capacity };
             }
@@ -339,8 +346,9 @@ fn caller(user: &str, roles: Vec<Role>) -> Result<Caller, Box<dyn std::error::Er
     })
 }
 
-/// The embedding service's own flow: create, start, two joins against a
-/// capacity of one, leave, end.
+/// The embedding service's own flow: create, start (which seats the
+/// teacher), two joins against a capacity of two (the teacher's seat and
+/// one more), leave, end.
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let store = Arc::new(InMemoryStore::default());
     let classes: Arc<dyn LiveClasses> = Arc::new(LiveClassService::new(
@@ -365,7 +373,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 title: Title::parse("Rust for embedders")?,
                 description: None,
                 scheduled_at: datetime!(2030-03-04 10:00 UTC),
-                capacity: Some(Capacity::new(1)?),
+                capacity: Some(Capacity::new(2)?),
                 course_id: None,
                 admission: None,
             },
@@ -378,7 +386,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let joined = classes.join(&ada, class.id).await?;
     println!("ada joined at {}", joined.credentials.url);
 
-    // Capacity 1: the second student is refused.
+    // Capacity 2, one seat held for the teacher: the second student is refused.
     match classes.join(&bob, class.id).await {
         Err(JoinClassError::Full { capacity }) => println!("bob refused: full ({capacity})"),
         other => return Err(format!("expected a full class, got {other:?}").into()),
@@ -389,10 +397,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(ended.status, ClassStatus::Ended);
 
     let details = classes.get(&teacher, class.id).await?;
-    assert_eq!(details.counts.participants, 1);
+    assert_eq!(details.counts.participants, 2, "the teacher and ada");
     assert_eq!(details.counts.active, 0);
     println!(
-        "class {} ended with {} participant",
+        "class {} ended with {} participants",
         class.id, details.counts.participants
     );
     Ok(())

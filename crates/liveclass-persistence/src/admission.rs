@@ -26,7 +26,8 @@
 //!    waitlist (see `waitlist` for how no seat stays free while someone
 //!    waits);
 //! 7. otherwise `Admitted(p)`: a free seat row of `class_seats` now names the
-//!    participation and the participation row records its `seat_no`.
+//!    participation and the participation row records its `seat_no` (the
+//!    creator's own seat for the creator, see below).
 //!
 //! Between 2 and 3: `Removed` when a moderator removed the user from the
 //! class (`class_bans`), and `Waiting { position }` when the user is in the
@@ -39,6 +40,15 @@
 //! to the seat) and a seat holds at most one (unique indexes), so the
 //! database itself guarantees active ≤ seats = capacity, whatever the code
 //! does. See `migrations/*/2026-11-22-000300_class_seats/up.sql`.
+//!
+//! **The creator's seat** (seed 004: a teacher is never locked out of their
+//! own class): seat [`CREATOR_SEAT`] is held for the class's creator, who is
+//! seated there when the class starts (`classes::seat_creator`) and takes it
+//! again on a rejoin; everyone else, waitlist promotions included, is
+//! seated from [`FIRST_GUEST_SEAT`] on. `maxParticipants` thus counts the
+//! teacher too, and a class admits at most `maxParticipants - 1` others.
+//! (A class that was live before the rule may have someone else in seat 1;
+//! its creator then takes any free seat, as everyone did.)
 //!
 //! **Lock order** (shared with `classes` and `participations`): the class row
 //! first (`FOR SHARE` for joins and leaves, which then do not block each
@@ -66,7 +76,7 @@
 //!
 //! One call of the plpgsql function `liveclass_admit`, defined in
 //! `migrations/postgres/2026-11-22-000300_class_seats/up.sql` (the current
-//! version in `2026-12-01-121000_approval_bans_waitlist`): one round trip,
+//! version in `2026-12-01-123000_creator_seat`): one round trip,
 //! one implicit transaction. It serialises joins of the same user to the same
 //! class with a transaction-level advisory lock, reads the class `FOR SHARE`,
 //! and takes a free seat with `FOR UPDATE SKIP LOCKED` starting at a random
@@ -98,6 +108,11 @@ use crate::rows::{NewParticipationRow, ParticipationRow, from_db_time, parse_sta
 use crate::schema::{class_seats, course_rosters, join_requests, live_classes, participations};
 use crate::store::{corrupt, is_unique_violation, write_transaction};
 use crate::waitlist;
+
+/// The seat held for the class's creator.
+pub(crate) const CREATOR_SEAT: i32 = 1;
+/// The first seat anyone else may take.
+pub(crate) const FIRST_GUEST_SEAT: i32 = 2;
 
 /// Admits per the contract in the module docs, on either backend.
 pub(crate) fn admit(
@@ -304,13 +319,24 @@ fn admit_sqlite(conn: &mut AnyConnection, r: &AdmitRequest) -> Result<AdmitOutco
             return Ok(AdmitOutcome::NotApproved);
         }
     }
-    let seat: Option<i32> = class_seats::table
-        .filter(class_seats::class_id.eq(&class_id))
-        .filter(class_seats::participation_id.is_null())
-        .order(class_seats::seat_no.asc())
-        .select(class_seats::seat_no)
-        .first(conn)
-        .optional()?;
+    // The creator's own seat first (see "The creator's seat" above); anyone
+    // else, and a creator whose seat someone took before the rule existed,
+    // the lowest free guest seat.
+    let is_creator = creator == r.user_id.as_str();
+    let free_seat = |conn: &mut AnyConnection, from: i32| {
+        class_seats::table
+            .filter(class_seats::class_id.eq(&class_id))
+            .filter(class_seats::participation_id.is_null())
+            .filter(class_seats::seat_no.ge(from))
+            .order(class_seats::seat_no.asc())
+            .select(class_seats::seat_no)
+            .first::<i32>(conn)
+            .optional()
+    };
+    let seat = match free_seat(conn, CREATOR_SEAT)? {
+        Some(CREATOR_SEAT) if is_creator => Some(CREATOR_SEAT),
+        _ => free_seat(conn, FIRST_GUEST_SEAT)?,
+    };
     let Some(seat_no) = seat else {
         if r.wait {
             let position = waitlist::enter_sqlite(

@@ -21,13 +21,14 @@ use diesel::sql_types::Text;
 use liveclass_domain::class::{
     AdmissionPolicy, ClassCounts, ClassFilter, ClassPage, ClassRepository, ClassStatus,
     DetailsUpdate, LiveClass, PageRequest, Participation, RecordingOutcome, RecordingUrl,
-    SortOrder, TransitionOutcome, UpdateOutcome,
+    SortOrder, TransitionOutcome, UpdateOutcome, seats_taken,
 };
 use liveclass_domain::events::{AttendeeSummary, EventType, LeaveReason, NewEvent};
 use liveclass_domain::ids::{ClassId, TenantId};
 use liveclass_domain::store::RepoError;
 use time::OffsetDateTime;
 
+use crate::admission::FIRST_GUEST_SEAT;
 use crate::backend::per_backend;
 use crate::class_counts::{ActiveCount, ParticipantCount};
 use crate::connection::AnyConnection;
@@ -200,18 +201,24 @@ pub(crate) fn lock_class_exclusive(
         .map_err(corrupt)
 }
 
-fn active_count(conn: &mut AnyConnection, class_id: &str) -> Result<i64, DieselError> {
+/// The class's active participants other than its creator.
+fn others_active(conn: &mut AnyConnection, class_id: &str) -> Result<i64, DieselError> {
+    let creator = live_classes::table
+        .filter(live_classes::id.eq(class_id))
+        .select(live_classes::created_by);
     participations::table
         .filter(participations::class_id.eq(class_id))
         .filter(participations::left_at.is_null())
+        .filter(participations::user_id.ne_all(creator))
         .count()
         .get_result(conn)
 }
 
 /// Gives a live class exactly `capacity` seats, 1..=capacity. Growing adds
 /// seats; shrinking first moves anyone seated past the new capacity to a free
-/// seat within it (the caller checked there are enough), then drops the rest.
-/// The caller holds the class row exclusively.
+/// guest seat within it (never the creator's, see `admission`; the caller
+/// checked there are enough), then drops the rest. The caller holds the
+/// class row exclusively.
 fn resize_seats(
     conn: &mut AnyConnection,
     class_id: &str,
@@ -252,6 +259,7 @@ fn resize_seats(
     let free: Vec<i32> = class_seats::table
         .filter(class_seats::class_id.eq(class_id))
         .filter(class_seats::seat_no.le(capacity))
+        .filter(class_seats::seat_no.ge(FIRST_GUEST_SEAT))
         .filter(class_seats::participation_id.is_null())
         .order(class_seats::seat_no.asc())
         .limit(i64::try_from(displaced.len()).unwrap_or(i64::MAX))
@@ -582,11 +590,10 @@ impl ClassRepository for DieselStore {
                     return Ok(UpdateOutcome::StatusWas(status));
                 }
                 let capacity = i32::try_from(update.max_participants.get()).unwrap_or(i32::MAX);
-                let active = active_count(conn, &id)?;
-                if active > i64::from(capacity) {
-                    return Ok(UpdateOutcome::TooManyActive {
-                        active: count(active, "active count").map_err(corrupt)?,
-                    });
+                let others = count(others_active(conn, &id)?, "active count").map_err(corrupt)?;
+                let taken = seats_taken(others);
+                if i64::from(taken) > i64::from(capacity) {
+                    return Ok(UpdateOutcome::TooManyActive { active: taken });
                 }
                 diesel::update(live_classes::table)
                     .filter(live_classes::id.eq(&id))

@@ -32,6 +32,7 @@ use liveclass_domain::ids::{ClassId, ParticipationId, TenantId, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::admission::FIRST_GUEST_SEAT;
 use crate::backend::per_backend;
 use crate::connection::AnyConnection;
 use crate::events;
@@ -262,6 +263,8 @@ fn free_seat(conn: &mut AnyConnection, class_id: &str) -> Result<Option<i32>, Di
     let query = class_seats::table
         .filter(class_seats::class_id.eq(class_id))
         .filter(class_seats::participation_id.is_null())
+        // Never the creator's seat (see `admission`).
+        .filter(class_seats::seat_no.ge(FIRST_GUEST_SEAT))
         .order(class_seats::seat_no.asc())
         .select(class_seats::seat_no);
     Ok(per_backend!(conn,

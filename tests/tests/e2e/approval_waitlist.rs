@@ -258,7 +258,8 @@ async fn a_removed_user_stays_out_until_the_class_ends(db: TestDatabase) {
 
 async fn a_full_class_puts_joiners_in_line_and_seats_the_first_when_one_leaves(db: TestDatabase) {
     let app = spawn_app(db).await;
-    let id = class(&app, json!({"maxParticipants": 1}), true).await;
+    // The teacher's seat and one more.
+    let id = class(&app, json!({"maxParticipants": 2}), true).await;
     let (s1, s2, s3) = (
         student(&app, "s1"),
         student(&app, "s2"),

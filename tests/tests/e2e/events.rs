@@ -62,26 +62,36 @@ async fn the_api_reports_a_class_life_as_ordered_events(db: TestDatabase) {
         200
     );
 
-    // Any user of the tenant may read them.
-    let page = events_after(&app, &student, &class, 0, 3).await;
+    // Any user of the tenant may read them. The start seats the teacher.
+    let page = events_after(&app, &student, &class, 0, 4).await;
     let events = page["events"].as_array().unwrap();
     let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
         types,
-        ["class.created", "class.started", "participant.joined"]
+        [
+            "class.created",
+            "class.started",
+            "participant.joined",
+            "participant.joined"
+        ]
     );
     let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
-    assert_eq!(seqs, [1, 2, 3]);
-    assert_eq!(page["lastSeq"], 3);
+    assert_eq!(seqs, [1, 2, 3, 4]);
+    assert_eq!(page["lastSeq"], 4);
     assert_eq!(page["reset"], false);
-    let joined = &events[2];
+    let seated = &events[2];
+    assert_eq!(seated["data"]["participation"]["userId"], "teacher-1");
+    assert_eq!(seated["data"]["role"], "teacher");
+    assert_eq!(seated["occurredAt"], events[1]["occurredAt"]);
+    assert_eq!(seated["data"]["activeCount"], 1);
+    let joined = &events[3];
     assert_eq!(joined["liveClassId"], class.as_str());
     assert_eq!(joined["data"]["participation"]["userId"], "student-1");
     assert_eq!(
         joined["data"]["participation"]["userName"],
         "student-1's name"
     );
-    assert_eq!(joined["data"]["activeCount"], 1);
+    assert_eq!(joined["data"]["activeCount"], 2);
     assert_eq!(joined["data"]["capacity"], 10);
     assert_eq!(events[1]["data"]["class"]["status"], "live");
 
@@ -91,19 +101,28 @@ async fn the_api_reports_a_class_life_as_ordered_events(db: TestDatabase) {
             .status,
         200
     );
-    let page = events_after(&app, &teacher, &class, 3, 2).await;
+    let page = events_after(&app, &teacher, &class, 4, 3).await;
     let events = page["events"].as_array().unwrap();
-    assert_eq!(events[0]["type"], "participant.left");
-    assert_eq!(events[0]["data"]["reason"], "class_ended");
-    assert_eq!(events[1]["type"], "class.ended");
-    assert_eq!(events[1]["data"]["attendees"][0]["userId"], "student-1");
+    for left in &events[..2] {
+        assert_eq!(left["type"], "participant.left");
+        assert_eq!(left["data"]["reason"], "class_ended");
+    }
+    assert_eq!(events[2]["type"], "class.ended");
+    let mut attendees: Vec<&str> = events[2]["data"]["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["userId"].as_str().unwrap())
+        .collect();
+    attendees.sort_unstable();
+    assert_eq!(attendees, ["student-1", "teacher-1"]);
 
     // Paging: `limit` bounds the page, `after` continues it.
     let first = app
         .get(&format!("/live-classes/{class}/events?limit=2"), &teacher)
         .await;
     assert_eq!(first.body["events"].as_array().unwrap().len(), 2);
-    assert_eq!(first.body["lastSeq"], 5);
+    assert_eq!(first.body["lastSeq"], 7);
 }
 
 async fn event_reads_refuse_bad_windows_and_other_tenants(db: TestDatabase) {

@@ -44,7 +44,8 @@ async fn metrics_count_requests_by_route_pattern_joins_by_outcome_and_the_pool()
         .map(|i| app.token(&format!("student-{i}"), TENANT, &[]))
         .collect();
 
-    let live = create(&app, &teacher, 1).await;
+    // The teacher's seat and one more.
+    let live = create(&app, &teacher, 2).await;
     let scheduled = create(&app, &teacher, 10).await;
     assert_eq!(
         app.post(&format!("/live-classes/{live}/start"), &teacher)

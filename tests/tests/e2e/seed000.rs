@@ -286,7 +286,8 @@ async fn lifecycle_refusals(db: TestDatabase) {
 async fn a_full_class_refuses_with_409_until_a_seat_frees(db: TestDatabase) {
     let app = spawn_app(db).await;
     let p = people(&app);
-    let cid = id(&create(&app, &p.teacher, 2).await);
+    // Three seats: the teacher's (seated by the start) and two students'.
+    let cid = id(&create(&app, &p.teacher, 3).await);
     app.post(&format!("/live-classes/{cid}/start"), &p.teacher)
         .await;
     assert_eq!(
@@ -306,7 +307,7 @@ async fn a_full_class_refuses_with_409_until_a_seat_frees(db: TestDatabase) {
     assert_eq!(full.status, 409);
     assert_eq!(
         full.body["message"],
-        "Live class is at maximum capacity (2 participants)"
+        "Live class is at maximum capacity (3 participants)"
     );
     assert_eq!(full.body["code"], "class_full");
     let view = app

@@ -61,11 +61,17 @@ async fn a_stream_carries_the_events_caused_over_http(db: TestDatabase) {
         .post(&format!("/live-classes/{class}/join"), &student)
         .await;
     assert_eq!(join.status, 200, "{:?}", join.body);
-    let live = stream.take(2, WAIT).await;
+    // The start seats the teacher: their join comes with it.
+    let live = stream.take(3, WAIT).await;
     assert_eq!(seqs(&first), [1]);
-    assert_eq!(seqs(&live), [2, 3]);
+    assert_eq!(seqs(&live), [2, 3, 4]);
     assert_eq!(live[0].event.as_deref(), Some("class.started"));
     assert_eq!(live[1].event.as_deref(), Some("participant.joined"));
+    assert_eq!(
+        live[1].json()["data"]["participation"]["userId"],
+        "teacher-1"
+    );
+    assert_eq!(live[2].event.as_deref(), Some("participant.joined"));
 
     // Each `data:` is the JSON page's element, and `event:` its type.
     let page = app
@@ -96,9 +102,10 @@ async fn a_stream_resumes_without_gap_or_duplicate(db: TestDatabase) {
             200
         );
     }
-    // class.created, class.started, 3 joins: seq 1..=5.
+    // class.created, class.started, the teacher's join (the start seats
+    // them), 3 joins: seq 1..=6.
     let mut all = SseStream::open(stream_request(&app, &class, "").bearer_auth(&teacher)).await;
-    assert_eq!(seqs(&all.take(5, WAIT).await), [1, 2, 3, 4, 5]);
+    assert_eq!(seqs(&all.take(6, WAIT).await), [1, 2, 3, 4, 5, 6]);
 
     // The header.
     let mut header = SseStream::open(
@@ -107,19 +114,19 @@ async fn a_stream_resumes_without_gap_or_duplicate(db: TestDatabase) {
             .header("Last-Event-ID", "2"),
     )
     .await;
-    assert_eq!(seqs(&header.take(3, WAIT).await), [3, 4, 5]);
+    assert_eq!(seqs(&header.take(4, WAIT).await), [3, 4, 5, 6]);
     // The query, for a browser's first connection.
     let mut query =
-        SseStream::open(stream_request(&app, &class, "?lastEventId=4").bearer_auth(&teacher)).await;
-    assert_eq!(seqs(&query.take(1, WAIT).await), [5]);
+        SseStream::open(stream_request(&app, &class, "?lastEventId=5").bearer_auth(&teacher)).await;
+    assert_eq!(seqs(&query.take(1, WAIT).await), [6]);
     // The header wins over the query.
     let mut both = SseStream::open(
         stream_request(&app, &class, "?lastEventId=0")
             .bearer_auth(&teacher)
-            .header("Last-Event-ID", "4"),
+            .header("Last-Event-ID", "5"),
     )
     .await;
-    assert_eq!(seqs(&both.take(1, WAIT).await), [5]);
+    assert_eq!(seqs(&both.take(1, WAIT).await), [6]);
 
     // Then the live ones, once each, on every stream.
     let late = app.token("student-late", TENANT, &["student"]);
@@ -128,7 +135,7 @@ async fn a_stream_resumes_without_gap_or_duplicate(db: TestDatabase) {
     app.post(&format!("/live-classes/{class}/leave"), &late)
         .await;
     for stream in [&mut all, &mut header, &mut query, &mut both] {
-        assert_eq!(seqs(&stream.take(2, WAIT).await), [6, 7]);
+        assert_eq!(seqs(&stream.take(2, WAIT).await), [7, 8]);
         assert!(stream.next(Duration::from_millis(200)).await.is_none());
     }
 
@@ -151,19 +158,20 @@ async fn a_pruned_resume_id_gets_a_reset_then_the_oldest_kept(db: TestDatabase) 
     let class = new_class(&app, &teacher).await;
     app.post(&format!("/live-classes/{class}/start"), &teacher)
         .await;
+    // Created, started, the teacher seated by the start.
     let mut stream = SseStream::open(stream_request(&app, &class, "").bearer_auth(&teacher)).await;
-    assert_eq!(seqs(&stream.take(2, WAIT).await), [1, 2]);
+    assert_eq!(seqs(&stream.take(3, WAIT).await), [1, 2, 3]);
     // Everything so far is pruned.
     let pruned = store
         .prune_events(time::OffsetDateTime::now_utc() + time::Duration::minutes(1))
         .await
         .unwrap();
-    assert!(pruned >= 2, "pruned {pruned}");
+    assert!(pruned >= 3, "pruned {pruned}");
     let student = app.token("student-1", TENANT, &["student"]);
     app.post(&format!("/live-classes/{class}/join"), &student)
         .await;
     // The open stream just goes on.
-    assert_eq!(seqs(&stream.take(1, WAIT).await), [3]);
+    assert_eq!(seqs(&stream.take(1, WAIT).await), [4]);
 
     let mut resumed = SseStream::open(
         stream_request(&app, &class, "")
@@ -176,8 +184,8 @@ async fn a_pruned_resume_id_gets_a_reset_then_the_oldest_kept(db: TestDatabase) 
     assert_eq!(events[0].id, None);
     let reset = events[0].json();
     assert_eq!(reset["reload"], true);
-    assert_eq!(reset["lastSeq"], 3);
-    assert_eq!(events[1].seq(), 3, "then the oldest kept");
+    assert_eq!(reset["lastSeq"], 4);
+    assert_eq!(events[1].seq(), 4, "then the oldest kept");
     assert!(resumed.next(Duration::from_millis(200)).await.is_none());
 
     // An id the log never reached (a restored database): a reset too, then
@@ -187,11 +195,11 @@ async fn a_pruned_resume_id_gets_a_reset_then_the_oldest_kept(db: TestDatabase) 
             .await;
     let reset = ahead.take(1, WAIT).await;
     assert_eq!(reset[0].event.as_deref(), Some("reset"));
-    assert_eq!(reset[0].json()["lastSeq"], 3);
+    assert_eq!(reset[0].json()["lastSeq"], 4);
     app.post(&format!("/live-classes/{class}/leave"), &student)
         .await;
-    assert_eq!(seqs(&ahead.take(1, WAIT).await), [4]);
-    assert_eq!(seqs(&resumed.take(1, WAIT).await), [4]);
+    assert_eq!(seqs(&ahead.take(1, WAIT).await), [5]);
+    assert_eq!(seqs(&resumed.take(1, WAIT).await), [5]);
 }
 
 async fn stream_tokens_open_one_class_stream_and_nothing_else(db: TestDatabase) {

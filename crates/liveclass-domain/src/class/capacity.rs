@@ -54,6 +54,14 @@ impl Capacity {
     }
 }
 
+/// The seats a live class needs now: one per participant in it other than
+/// its creator, plus the seat held for the creator whether or not they are
+/// in (seed 004: a teacher is never locked out of their own class). A
+/// capacity below it is refused.
+pub fn seats_taken(others_active: u32) -> u32 {
+    others_active.saturating_add(1)
+}
+
 /// Deployment-wide limits on classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClassPolicy {

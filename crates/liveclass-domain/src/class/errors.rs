@@ -149,10 +149,13 @@ pub enum UpdateClassError {
     /// Refused: “Cannot update class with status: …”.
     #[error("Cannot update class with status: {0}")]
     Finished(ClassStatus),
-    /// Refused: “maxParticipants cannot be below the … participants in the class now”.
-    #[error("maxParticipants cannot be below the {active} participants in the class now")]
+    /// Refused: “maxParticipants cannot be below the … seats taken now”.
+    #[error(
+        "maxParticipants cannot be below the {active} seats taken now (the participants in the class, and the seat held for its creator)"
+    )]
     BelowActive {
-        /// Participants in the class now.
+        /// Seats taken now: the participants other than the creator, plus
+        /// the creator's seat (held whether or not they are in).
         active: u32,
     },
     /// The video provider failed.

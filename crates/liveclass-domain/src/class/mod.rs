@@ -12,7 +12,7 @@ pub mod ports;
 mod service;
 
 pub use admission::{AdmissionPolicy, check_policy};
-pub use capacity::{Capacity, ClassPolicy, capacity_used_percent};
+pub use capacity::{Capacity, ClassPolicy, capacity_used_percent, seats_taken};
 pub use lifecycle::TransitionError;
 pub use model::{ClassCounts, ClassStatus, Description, LiveClass, RecordingUrl, Title};
 pub use moderation::{CoHostChange, CoHostRefusal, is_moderator, may_name_co_hosts};

@@ -199,9 +199,10 @@ pub enum UpdateOutcome {
     Updated(Box<LiveClass>),
     /// The class is ended or cancelled (the status found); nothing changed.
     StatusWas(ClassStatus),
-    /// More participants are in the class right now than the new capacity.
+    /// More seats are taken right now than the new capacity: the
+    /// participants other than the creator, plus the creator's seat.
     TooManyActive {
-        /// Participants in the class now.
+        /// Seats taken now.
         active: u32,
     },
     /// No such class in the tenant.

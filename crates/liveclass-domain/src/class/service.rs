@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::admission::{AdmissionPolicy, check_policy};
-use super::capacity::{Capacity, ClassPolicy};
+use super::capacity::{Capacity, ClassPolicy, seats_taken};
 use super::errors::{
     CreateClassError, GetClassError, IssueTokenError, JoinClassError, LeaveClassError,
     ListClassesError, SetRecordingError, TransitionClassError, UpdateClassError,
@@ -618,12 +618,19 @@ impl LiveClasses for LiveClassService {
         })
     }
 
-    /// `scheduled → live`, by the creator only.
+    /// `scheduled → live`, by the creator only, who then becomes the class's
+    /// first participant (seed 004), in the seat the store holds for them.
     ///
     /// # Errors
     /// `NotFound`, `Refused` (not the creator, or not scheduled), `Store`.
+    ///
+    /// The creator is seated after the start commits: should that fail, the
+    /// class is live all the same and their seat stays held, so their own
+    /// join takes it.
     async fn start(&self, caller: &Caller, id: ClassId) -> Result<LiveClass, TransitionClassError> {
-        self.transition(caller, id, ClassStatus::Live).await
+        let class = self.transition(caller, id, ClassStatus::Live).await?;
+        self.seat_creator(caller, &class).await;
+        Ok(class)
     }
 
     /// `live → ended`, by the creator only; closes every active participation.
@@ -681,7 +688,11 @@ impl LiveClasses for LiveClassService {
         }
         // As read before the write; the store re-checks capacity at the write.
         let counts = counts_of(&participations);
-        let active_count = counts.active;
+        let others_active = participations
+            .iter()
+            .filter(|p| p.is_active() && !class.is_creator(&p.user_id))
+            .count();
+        let taken = seats_taken(u32::try_from(others_active).unwrap_or(u32::MAX));
         if matches!(class.status, ClassStatus::Ended | ClassStatus::Cancelled) {
             return Err(UpdateClassError::Finished(class.status));
         }
@@ -695,10 +706,8 @@ impl LiveClasses for LiveClassService {
         };
         // Checked again by the store at the write; checked here first so the
         // provider is never told a capacity the store would refuse.
-        if max_participants.get() < active_count {
-            return Err(UpdateClassError::BelowActive {
-                active: active_count,
-            });
+        if max_participants.get() < taken {
+            return Err(UpdateClassError::BelowActive { active: taken });
         }
         let scheduled_at = match command.scheduled_at {
             Some(at) => crate::instant::parse(Field::ScheduledAt, at)?,
@@ -864,6 +873,30 @@ impl LiveClasses for LiveClassService {
 }
 
 impl LiveClassService {
+    /// Seats `caller`, the creator of `class`, which they just started:
+    /// joined at its start, as its teacher. Best effort (see `start`).
+    async fn seat_creator(&self, caller: &Caller, class: &LiveClass) {
+        let request = AdmitRequest {
+            tenant_id: caller.tenant_id.clone(),
+            class_id: class.id,
+            user_id: caller.user_id.clone(),
+            user_name: caller.name.clone(),
+            role: ParticipantRole::Teacher,
+            participation_id: self.ids.participation_id(),
+            at: class.started_at.unwrap_or_else(|| self.clock.now()),
+            wait: false,
+        };
+        match self.participations.admit(&request).await {
+            Ok(AdmitOutcome::Admitted(_) | AdmitOutcome::AlreadyActive(_)) => {}
+            Ok(other) => {
+                tracing::warn!(class_id = %class.id, outcome = ?other, "the creator was not seated at the start");
+            }
+            Err(e) => {
+                tracing::warn!(class_id = %class.id, error = %e, "could not seat the creator at the start; their seat stays held");
+            }
+        }
+    }
+
     /// The one admission of [`LiveClasses::join`] and
     /// [`LiveClasses::join_or_wait`].
     async fn admit_caller(

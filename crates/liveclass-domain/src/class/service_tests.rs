@@ -501,6 +501,23 @@ async fn the_creator_starts_a_scheduled_class_now() {
                 ..class(ClassStatus::Live)
             })))
         });
+    // Then the creator is seated, as the teacher, at the start.
+    m.participations
+        .expect_admit()
+        .times(1)
+        .withf(|r| {
+            r.user_id.as_str() == "teacher-1"
+                && r.role == ParticipantRole::Teacher
+                && r.at == NOW
+                && r.user_name.as_deref() == Some("teacher-1 name")
+                && !r.wait
+        })
+        .returning(|_| {
+            Ok(AdmitOutcome::Admitted(participation(
+                &teacher(),
+                ParticipantRole::Teacher,
+            )))
+        });
     let started = m
         .service()
         .start(&teacher(), class(ClassStatus::Scheduled).id)
@@ -508,6 +525,28 @@ async fn the_creator_starts_a_scheduled_class_now() {
         .unwrap();
     assert_eq!(started.status, ClassStatus::Live);
     assert_eq!(started.started_at, Some(NOW));
+}
+
+#[tokio::test]
+async fn a_start_stands_when_seating_the_creator_fails() {
+    let mut m = Mocks::new().finding(Some(class(ClassStatus::Scheduled)));
+    m.classes.expect_mark_started().returning(|_, _, at| {
+        Ok(TransitionOutcome::Changed(Box::new(LiveClass {
+            status: ClassStatus::Live,
+            started_at: Some(at),
+            ..class(ClassStatus::Live)
+        })))
+    });
+    m.participations
+        .expect_admit()
+        .times(1)
+        .returning(|_| Err(RepoError::Unavailable(anyhow::anyhow!("down"))));
+    let started = m
+        .service()
+        .start(&teacher(), class(ClassStatus::Scheduled).id)
+        .await
+        .unwrap();
+    assert_eq!(started.status, ClassStatus::Live);
 }
 
 #[tokio::test]
@@ -1147,27 +1186,60 @@ mod video_lifecycle {
         assert!(matches!(err, UpdateClassError::Video(_)));
     }
 
+    fn students(n: u128) -> Vec<Participation> {
+        (0..n)
+            .map(|i| Participation {
+                id: ParticipationId::from_uuid(uuid::Uuid::from_u128(1000 + i)),
+                user_id: UserId::parse(&format!("s{i}")).unwrap(),
+                ..participation(&student(), ParticipantRole::Participant)
+            })
+            .collect()
+    }
+
     #[tokio::test]
-    async fn capacity_cannot_go_below_the_participants_in_the_class() {
+    async fn capacity_cannot_go_below_the_seats_taken_the_creators_included() {
+        // Four students and the seat held for the absent creator: 5 fits,
+        // five students do not (the creator's seat counts even when empty).
+        let live = LiveClass {
+            max_participants: Capacity::from_stored(10),
+            ..class(ClassStatus::Live)
+        };
         let err = Mocks::new()
-            .rostering(
-                LiveClass {
-                    max_participants: Capacity::from_stored(10),
-                    ..class(ClassStatus::Live)
-                },
-                (0..6)
-                    .map(|i| Participation {
-                        id: ParticipationId::from_uuid(uuid::Uuid::from_u128(1000 + i)),
-                        user_id: UserId::parse(&format!("s{i}")).unwrap(),
-                        ..participation(&student(), ParticipantRole::Participant)
-                    })
-                    .collect(),
-            )
+            .rostering(live.clone(), students(5))
             .service()
-            .update(&teacher(), class(ClassStatus::Live).id, edit())
+            .update(&teacher(), live.id, edit())
             .await
             .unwrap_err();
         assert!(matches!(err, UpdateClassError::BelowActive { active: 6 }));
+
+        let mut m = Mocks::new().rostering(live.clone(), students(4));
+        m.video.expect_update_room().returning(|r, _| Ok(r.clone()));
+        m.classes
+            .expect_update_details()
+            .returning(|_, _, _, _| Ok(UpdateOutcome::Updated(Box::new(class(ClassStatus::Live)))));
+        m.service()
+            .update(&teacher(), live.id, edit())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_present_creator_is_not_counted_twice() {
+        let live = LiveClass {
+            max_participants: Capacity::from_stored(10),
+            ..class(ClassStatus::Live)
+        };
+        let mut present = students(4);
+        present.push(participation(&teacher(), ParticipantRole::Teacher));
+        let mut m = Mocks::new().rostering(live.clone(), present);
+        m.video.expect_update_room().returning(|r, _| Ok(r.clone()));
+        m.classes
+            .expect_update_details()
+            .returning(|_, _, _, _| Ok(UpdateOutcome::Updated(Box::new(class(ClassStatus::Live)))));
+        m.service()
+            .update(&teacher(), live.id, edit())
+            .await
+            .unwrap();
     }
 
     #[tokio::test]

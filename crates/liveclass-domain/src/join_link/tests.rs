@@ -171,8 +171,39 @@ async fn the_teacher_before_the_start_window_gets_a_countdown() {
 
 #[tokio::test]
 async fn the_teacher_within_the_start_window_starts_the_class_and_joins_it() {
-    let mut setup =
-        Setup::finding(ClassStatus::Scheduled, START - Duration::minutes(15)).admitting();
+    let mut setup = Setup::finding(ClassStatus::Scheduled, START - Duration::minutes(15));
+    // The start seats the teacher; their join then finds that seat.
+    let mut seated: Option<Participation> = None;
+    setup
+        .participations
+        .expect_admit()
+        .times(2)
+        .returning(move |r| {
+            Ok(match &seated {
+                Some(p) => AdmitOutcome::AlreadyActive(p.clone()),
+                None => {
+                    let p = Participation {
+                        id: r.participation_id,
+                        class_id: r.class_id,
+                        tenant_id: r.tenant_id.clone(),
+                        user_id: r.user_id.clone(),
+                        user_name: None,
+                        role: r.role,
+                        joined_at: r.at,
+                        left_at: None,
+                    };
+                    seated = Some(p.clone());
+                    AdmitOutcome::Admitted(p)
+                }
+            })
+        });
+    setup.video.expect_join_credentials().returning(|room, _| {
+        Ok(JoinCredentials {
+            url: room.join_url.clone(),
+            token: None,
+            expires_at: None,
+        })
+    });
     // `join` re-reads the class: after the start it is live.
     setup.classes = {
         let mut c = MockClassRepository::new();

@@ -101,7 +101,7 @@ pub struct CreateClassBody {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime, example = "2030-11-20T14:00:00Z")]
     pub scheduled_at: OffsetDateTime,
-    /// 1 to 500 (the deployment's limit); default 200.
+    /// 1 to 500 (the deployment's limit); default 200. Counts everyone in the room, the creator included: one seat is held for the creator (seated when the class starts, and never refused for lack of room), and everyone else shares the other `maxParticipants - 1` (a class of 1 holds only its creator).
     #[schema(format = Int32, example = 150, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
     /// The course (cohort) the class belongs to; needed by the `roster`
@@ -186,6 +186,7 @@ pub struct ClassResponse {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime, required = true)]
     pub ended_at: Option<OffsetDateTime>,
+    /// The most participants at once. Counts everyone in the room, the creator included: one seat is held for the creator (seated when the class starts, and never refused for lack of room), and everyone else shares the other `maxParticipants - 1` (a class of 1 holds only its creator).
     #[schema(example = 150, minimum = 1)]
     pub max_participants: u32,
     /// Who may join (checked in the same atomic admission as capacity).

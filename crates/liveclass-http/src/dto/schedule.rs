@@ -84,7 +84,9 @@ pub struct CreateScheduleBody {
         pattern = r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$"
     )]
     pub teacher_id: Option<String>,
-    /// 1 to 500 (the deployment's limit); default 200.
+    /// 1 to 500 (the deployment's limit); default 200. Each class's
+    /// `maxParticipants`, which counts its teacher (one seat is held for
+    /// them).
     #[schema(example = 120, format = Int32, minimum = 1, maximum = 500)]
     pub max_participants: Option<i64>,
     /// IANA time zone the start time is in.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use diesel::RunQueryDsl;
 use liveclass_domain::class::{
-    AdmitOutcome, Capacity, ClassRepository, ClassStatus, ParticipationRepository,
+    AdmitOutcome, AdmitRequest, Capacity, ClassRepository, ClassStatus, ParticipationRepository,
     TransitionOutcome,
 };
 use liveclass_domain::ids::{IdGenerator, RandomIds};
@@ -24,7 +24,8 @@ use common::*;
 
 async fn admission_counts_seats_and_refuses_when_full(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 2).await;
+    // Three seats: the one held for the teacher, and two others.
+    let class = live_class(&store, 3).await;
     let first = store.admit(&admit_request(&class, "a", T0)).await.unwrap();
     let AdmitOutcome::Admitted(a) = first else {
         panic!("{first:?}")
@@ -36,7 +37,7 @@ async fn admission_counts_seats_and_refuses_when_full(db: TestDatabase) {
     ));
     assert_eq!(
         store.admit(&admit_request(&class, "c", T0)).await.unwrap(),
-        AdmitOutcome::Full { capacity: 2 }
+        AdmitOutcome::Full { capacity: 3 }
     );
     // The same user again: their seat, not a new one, even when full.
     assert_eq!(
@@ -48,6 +49,65 @@ async fn admission_counts_seats_and_refuses_when_full(db: TestDatabase) {
     );
     let now = counts_of(&store, &class).await;
     assert_eq!((now.active, now.participants), (2, 2));
+}
+
+async fn the_creators_seat_is_held_for_them(db: TestDatabase) {
+    use liveclass_domain::class::ParticipantRole;
+    let store = DieselStore::new(db.pool.clone());
+    // Two seats: the teacher's and one more.
+    let class = live_class(&store, 2).await;
+    assert!(matches!(
+        store.admit(&admit_request(&class, "a", T0)).await.unwrap(),
+        AdmitOutcome::Admitted(_)
+    ));
+    assert_eq!(
+        store.admit(&admit_request(&class, "b", T0)).await.unwrap(),
+        AdmitOutcome::Full { capacity: 2 }
+    );
+    let teacher = |at| AdmitRequest {
+        user_id: class.created_by.clone(),
+        role: ParticipantRole::Teacher,
+        ..admit_request(&class, "teacher", at)
+    };
+    // A full class still takes its teacher, in seat 1, and keeps that seat
+    // while they are out.
+    let AdmitOutcome::Admitted(seated) = store.admit(&teacher(T0)).await.unwrap() else {
+        panic!("the teacher was refused")
+    };
+    assert_eq!(seated.role, ParticipantRole::Teacher);
+    assert_eq!(seat_of(&db, &seated), Some(1));
+    store
+        .release(
+            &class.tenant_id,
+            class.id,
+            &class.created_by,
+            T0 + Duration::minutes(1),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.admit(&admit_request(&class, "b", T0)).await.unwrap(),
+        AdmitOutcome::Full { capacity: 2 }
+    );
+    assert!(matches!(
+        store
+            .admit(&teacher(T0 + Duration::minutes(2)))
+            .await
+            .unwrap(),
+        AdmitOutcome::Admitted(_)
+    ));
+    assert_eq!(counts_of(&store, &class).await.active, 2);
+}
+
+fn seat_of(db: &TestDatabase, p: &liveclass_domain::class::Participation) -> Option<i32> {
+    use diesel::prelude::*;
+    use liveclass_persistence::testing::schema::participations;
+    participations::table
+        .filter(participations::id.eq(p.id.to_string()))
+        .select(participations::seat_no)
+        .first(&mut *db.pool.get().unwrap())
+        .unwrap()
 }
 
 async fn admission_is_refused_before_the_class_is_live(db: TestDatabase) {
@@ -69,7 +129,7 @@ async fn admission_is_refused_before_the_class_is_live(db: TestDatabase) {
 
 async fn leaving_frees_the_seat_and_a_rejoin_is_a_new_stay(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 1).await;
+    let class = live_class(&store, 2).await;
     store.admit(&admit_request(&class, "a", T0)).await.unwrap();
     let left = store
         .release(
@@ -157,7 +217,8 @@ async fn the_database_allows_one_active_participation_per_user(db: TestDatabase)
 
 async fn the_database_seats_every_active_participation_within_capacity(db: TestDatabase) {
     let store = DieselStore::new(db.pool.clone());
-    let class = live_class(&store, 2).await;
+    // Seat 1 is held for the teacher, a takes one of seats 2 and 3.
+    let class = live_class(&store, 3).await;
     store.admit(&admit_request(&class, "a", T0)).await.unwrap();
     let mut conn = db.pool.get().unwrap();
     let insert = |user: &str, seat: &str| {
@@ -179,14 +240,22 @@ async fn the_database_seats_every_active_participation_within_capacity(db: TestD
             .first(&mut *conn)
             .unwrap()
     };
-    for seat in ["NULL".to_owned(), "3".to_owned(), taken.to_string()] {
+    for seat in ["NULL".to_owned(), "4".to_owned(), taken.to_string()] {
         let result = diesel::sql_query(insert("intruder", &seat)).execute(&mut *conn);
         assert!(
             result.is_err(),
             "an active participation on seat {seat} was accepted"
         );
     }
-    let free = if taken == 1 { 2 } else { 1 };
+    let free: i32 = {
+        use diesel::prelude::*;
+        use liveclass_persistence::testing::schema::class_seats;
+        class_seats::table
+            .filter(class_seats::participation_id.is_null())
+            .select(class_seats::seat_no)
+            .first(&mut *conn)
+            .unwrap()
+    };
     diesel::sql_query(insert("seated", &free.to_string()))
         .execute(&mut *conn)
         .unwrap();
@@ -236,16 +305,17 @@ async fn concurrent_admissions_never_exceed_capacity(db: TestDatabase) {
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!((admitted, full), (20, 60));
+    // One of the 20 seats is held for the teacher.
+    assert_eq!((admitted, full), (19, 61));
     let now = counts_of(&store, &class).await;
-    assert_eq!(now.active, 20);
+    assert_eq!(now.active, 19);
     assert_eq!(
         store
             .list_for_class(&class.tenant_id, class.id, true)
             .await
             .unwrap()
             .len(),
-        20
+        19
     );
 }
 
@@ -327,17 +397,18 @@ async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabas
     };
     assert_eq!(
         store
-            .update_details(&class.tenant_id, class.id, &resize(2), T0)
+            .update_details(&class.tenant_id, class.id, &resize(3), T0)
             .await
             .unwrap(),
-        UpdateOutcome::TooManyActive { active: 3 }
+        UpdateOutcome::TooManyActive { active: 4 },
+        "three students and the teacher's seat"
     );
     let shrunk = store
-        .update_details(&class.tenant_id, class.id, &resize(3), T0)
+        .update_details(&class.tenant_id, class.id, &resize(4), T0)
         .await
         .unwrap();
-    assert!(matches!(shrunk, UpdateOutcome::Updated(c) if c.max_participants.get() == 3));
-    // Everyone kept a seat within the new capacity, and there are 3 seats.
+    assert!(matches!(shrunk, UpdateOutcome::Updated(c) if c.max_participants.get() == 4));
+    // Everyone kept a seat within the new capacity, and there are 4 seats.
     let mut conn = db.pool.get().unwrap();
     let seats: Vec<(i32, Option<String>)> = class_seats::table
         .filter(class_seats::class_id.eq(class.id.to_string()))
@@ -345,22 +416,24 @@ async fn a_live_class_can_shrink_to_its_occupants_and_grow_again(db: TestDatabas
         .select((class_seats::seat_no, class_seats::participation_id))
         .load(&mut *conn)
         .unwrap();
-    assert_eq!(seats.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3]);
-    assert!(seats.iter().all(|s| s.1.is_some()));
+    assert_eq!(seats.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    // The teacher's seat stays free for them; the students fill the others.
+    assert!(seats[0].1.is_none());
+    assert!(seats[1..].iter().all(|s| s.1.is_some()));
     let held: Vec<Option<i32>> = participations::table
         .filter(participations::class_id.eq(class.id.to_string()))
         .filter(participations::left_at.is_null())
         .select(participations::seat_no)
         .load(&mut *conn)
         .unwrap();
-    assert!(held.iter().all(|s| matches!(s, Some(1..=3))), "{held:?}");
+    assert!(held.iter().all(|s| matches!(s, Some(2..=4))), "{held:?}");
     drop(conn);
     assert_eq!(
         store.admit(&admit_request(&class, "d", T0)).await.unwrap(),
-        AdmitOutcome::Full { capacity: 3 }
+        AdmitOutcome::Full { capacity: 4 }
     );
     store
-        .update_details(&class.tenant_id, class.id, &resize(4), T0)
+        .update_details(&class.tenant_id, class.id, &resize(5), T0)
         .await
         .unwrap();
     assert!(matches!(
@@ -523,6 +596,7 @@ fn assert_no_overlapping_stays(stays: &[liveclass_domain::class::Participation])
 }
 
 on_both_backends!(
+    the_creators_seat_is_held_for_them,
     admission_counts_seats_and_refuses_when_full,
     admission_is_refused_before_the_class_is_live,
     leaving_frees_the_seat_and_a_rejoin_is_a_new_stay,

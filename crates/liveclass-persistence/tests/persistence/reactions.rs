@@ -224,7 +224,8 @@ async fn reactions_are_refused_without_writing_unless_live_admitted_and_not_remo
 
 async fn concurrent_reactions_are_counted_exactly_and_events_grow(db: TestDatabase) {
     let store = Arc::new(DieselStore::new(db.pool.clone()));
-    let class = live_class(&store, 20).await;
+    // 20 students, and the seat held for the teacher.
+    let class = live_class(&store, 21).await;
     for i in 0..20 {
         admit(&store, &class, &format!("u{i}")).await;
     }

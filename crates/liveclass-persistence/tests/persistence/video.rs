@@ -167,14 +167,15 @@ async fn capacity_is_never_updated_below_the_active_participants(db: TestDatabas
     }
     assert_eq!(
         store
-            .update_details(&class.tenant_id, class.id, &update(2), T0)
+            .update_details(&class.tenant_id, class.id, &update(3), T0)
             .await
             .unwrap(),
-        UpdateOutcome::TooManyActive { active: 3 }
+        // Three students, and the seat held for the teacher.
+        UpdateOutcome::TooManyActive { active: 4 }
     );
     assert!(matches!(
         store
-            .update_details(&class.tenant_id, class.id, &update(3), T0)
+            .update_details(&class.tenant_id, class.id, &update(4), T0)
             .await
             .unwrap(),
         UpdateOutcome::Updated(_)

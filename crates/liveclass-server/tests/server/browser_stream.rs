@@ -282,9 +282,10 @@ async fn a_browser_streams_a_class_and_resumes_after_a_server_restart() {
         .unwrap();
     assert_eq!(started.status(), 200);
     join(0).await;
+    // Started, the teacher seated by the start, the join.
     assert_eq!(
-        wait_for_events(&reported, 3, Duration::from_secs(10)).await,
-        [1, 2, 3]
+        wait_for_events(&reported, 4, Duration::from_secs(10)).await,
+        [1, 2, 3, 4]
     );
 
     // Kill the server, start it again on the same port and database, and
@@ -294,12 +295,12 @@ async fn a_browser_streams_a_class_and_resumes_after_a_server_restart() {
     assert_eq!(server.port, port);
     join(1).await;
     join(2).await;
-    let ids = wait_for_events(&reported, 5, Duration::from_secs(20)).await;
-    assert_eq!(ids, [1, 2, 3, 4, 5], "{:?}", reports(&reported));
+    let ids = wait_for_events(&reported, 6, Duration::from_secs(20)).await;
+    assert_eq!(ids, [1, 2, 3, 4, 5, 6], "{:?}", reports(&reported));
     // And live ones after it.
     join(3).await;
-    let ids = wait_for_events(&reported, 6, Duration::from_secs(10)).await;
-    assert_eq!(ids, [1, 2, 3, 4, 5, 6], "no gap, no duplicate");
+    let ids = wait_for_events(&reported, 7, Duration::from_secs(10)).await;
+    assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7], "no gap, no duplicate");
     let kinds: Vec<String> = reports(&reported).into_iter().map(|(k, _, _)| k).collect();
     assert!(
         kinds.iter().filter(|k| *k == "open").count() >= 2 && kinds.contains(&"error".to_owned()),

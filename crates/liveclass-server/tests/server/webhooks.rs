@@ -209,7 +209,8 @@ async fn two_processes_deliver_each_event_once() {
             .await;
         assert_eq!(status, 200, "{body}");
     }
-    let events = 2 + STUDENTS;
+    // created, started, the teacher's join (the start seats them), the joins.
+    let events = 3 + STUDENTS;
     let got = received(&hook, events).await;
     // Nothing more arrives: no attempt was made twice.
     tokio::time::sleep(Duration::from_secs(2)).await;
