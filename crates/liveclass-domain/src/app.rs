@@ -215,6 +215,7 @@ impl Services {
                 store.clone(),
                 store.clone(),
                 store.clone(),
+                video.clone(),
                 clock.clone(),
                 ids.clone(),
             )),

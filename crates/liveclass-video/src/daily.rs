@@ -13,6 +13,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use liveclass_domain::class::ParticipantRole;
 use liveclass_domain::clock::{Clock, SystemClock};
+use liveclass_domain::ids::UserId;
 use liveclass_domain::instant;
 use liveclass_domain::video::{
     Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec, VideoError,
@@ -128,6 +129,16 @@ struct MeetingTokenProperties<'a> {
 #[serde(rename_all = "camelCase")]
 struct TokenPermissions {
     can_admin: [&'static str; 1],
+}
+
+/// `POST /rooms/:name/eject`: by the `user_id` our meeting tokens carry.
+#[derive(Debug, Serialize)]
+struct EjectBody<'a> {
+    user_ids: [&'a str; 1],
+    /// Also keeps them from rejoining this room's meeting with a token they
+    /// still hold (tokens live `token_ttl`): a removal is a ban for the
+    /// class, and the room lives no longer than the class.
+    ban: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +314,7 @@ impl VideoProvider for DailyVideoProvider {
             recording: self.config.recording.is_some(),
             recording_link: true,
             attendance: false,
+            eject: true,
         }
     }
 
@@ -450,6 +462,26 @@ impl VideoProvider for DailyVideoProvider {
             Ok(_) | Err(VideoError::NotFound) => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    /// `POST /rooms/:name/eject` with the user's `user_id` as their meeting
+    /// tokens carry it (see `daily_user_id`), and `ban`. The answer's
+    /// `ejectedIds` is not read: a user no longer in the meeting is no error.
+    async fn eject(&self, room: &Room, user: &UserId) -> Result<(), VideoError> {
+        let user_id = daily_user_id(user.as_str());
+        let body = to_json(&EjectBody {
+            user_ids: [&user_id],
+            ban: true,
+        })?;
+        // Ejecting twice is harmless, so this POST may be retried.
+        self.call(
+            Idempotency::Idempotent,
+            reqwest::Method::POST,
+            &format!("{}/eject", room_path(room)),
+            Some(body),
+        )
+        .await
+        .map(drop)
     }
 
     /// A signed, short-lived download link: hand it out as is, never store

@@ -138,6 +138,8 @@ impl Default for JitsiVideoProvider {
 }
 
 #[async_trait]
+// No `eject` (nor any other capability): Jitsi has no REST API; a
+// moderator kicks from inside the meeting.
 impl VideoProvider for JitsiVideoProvider {
     fn name(&self) -> &'static str {
         "jitsi"

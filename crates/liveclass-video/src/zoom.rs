@@ -389,6 +389,10 @@ impl VideoProvider for ZoomVideoProvider {
         "zoom"
     }
 
+    // No `eject`: the Meeting API v2 document we build against
+    // (`zoom-openapi-v2-2021.json`) has no call that removes one participant
+    // from a running meeting (only `PUT /meetings/{id}/status` ending it for
+    // everyone; registrant status applies to registration, not presence).
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             end_meeting: true,

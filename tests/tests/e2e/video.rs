@@ -1,6 +1,7 @@
 //! The server against wiremock Daily and Zoom: a class walked from creation
-//! to end, a provider failure on create, and a failed room deletion retried
-//! by the background task. On SQLite and on PostgreSQL.
+//! to end, a provider failure on create, a failed room deletion retried
+//! by the background task, and a removed participant ejected from the
+//! Daily room. On SQLite and on PostgreSQL.
 
 #![allow(clippy::unwrap_used)]
 
@@ -367,7 +368,99 @@ async fn a_zoom_class_walks_from_creation_to_end(db: TestDatabase) {
     zoom.verify().await;
 }
 
+/// Issue 12: removal is a ban, and Daily also ejects the removed user from
+/// the running meeting (`POST /rooms/{name}/eject` with the `user_id` their
+/// meeting token carried, and `ban`); a provider failure never fails the
+/// removal, and nobody absent is ejected.
+async fn a_participant_removed_from_a_live_daily_class_is_ejected_from_its_room(db: TestDatabase) {
+    let daily = daily().await;
+    // Daily fails for student-2 only.
+    Mock::given(method("POST"))
+        .and(path_regex("^/rooms/lc-[0-9a-f]{32}/eject$"))
+        .and(body_partial_json(json!({"user_ids": ["student-2"]})))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "server-error"})))
+        .with_priority(1)
+        .mount(&daily)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/rooms/lc-[0-9a-f]{32}/eject$"))
+        .and(header("authorization", "Bearer daily-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ejectedIds": ["p-1"]})))
+        .with_priority(2)
+        .mount(&daily)
+        .await;
+    let app = daily_app(db, &daily, &[]).await;
+    let teacher = app.token("teacher-1", TENANT, &["training_manager"]);
+    let (status, class) = create(&app, &teacher).await;
+    assert_eq!(status, 201, "{class}");
+    let id = class["id"].as_str().unwrap().to_owned();
+    let room = requests(&daily, "POST", "/rooms").await[0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let eject_path = format!("/rooms/{room}/eject");
+    let remove = |user: &str| format!("/live-classes/{id}/participants/{user}/remove");
+
+    // Before the class starts there is no meeting: nobody is ejected.
+    let early = app.post(&remove("student-9"), &teacher).await;
+    assert_eq!(
+        (early.status, early.body["providerEject"].as_str()),
+        (200, Some("not_needed")),
+        "{:?}",
+        early.body
+    );
+    app.post(&format!("/live-classes/{id}/start"), &teacher)
+        .await;
+    for who in ["student-1", "student-2"] {
+        let joined = app
+            .post(
+                &format!("/live-classes/{id}/join"),
+                &app.token(who, TENANT, &[]),
+            )
+            .await;
+        assert_eq!(joined.status, 200, "{:?}", joined.body);
+    }
+
+    let removed = app.post(&remove("student-1"), &teacher).await;
+    assert_eq!(removed.status, 200, "{:?}", removed.body);
+    assert_eq!(removed.body["wasPresent"], true);
+    assert_eq!(removed.body["providerEject"], "ejected");
+    assert_eq!(
+        requests(&daily, "POST", &eject_path).await,
+        vec![json!({"user_ids": ["student-1"], "ban": true})]
+    );
+
+    // Daily fails (retried, then given up): the removal stands.
+    let failed = app.post(&remove("student-2"), &teacher).await;
+    assert_eq!(failed.status, 200, "{:?}", failed.body);
+    assert_eq!(failed.body["wasPresent"], true);
+    assert_eq!(failed.body["providerEject"], "failed");
+    let rejoin = app
+        .post(
+            &format!("/live-classes/{id}/join"),
+            &app.token("student-2", TENANT, &[]),
+        )
+        .await;
+    assert_eq!(
+        (rejoin.status, rejoin.body["code"].as_str()),
+        (403, Some("removed_from_class"))
+    );
+
+    // Absent from the live class: banned, not ejected.
+    let ejects = requests(&daily, "POST", &eject_path).await.len();
+    let absent = app.post(&remove("student-3"), &teacher).await;
+    assert_eq!(
+        (
+            absent.body["wasPresent"].as_bool(),
+            absent.body["providerEject"].as_str()
+        ),
+        (Some(false), Some("not_needed"))
+    );
+    assert_eq!(requests(&daily, "POST", &eject_path).await.len(), ejects);
+}
+
 on_both_backends!(
+    a_participant_removed_from_a_live_daily_class_is_ejected_from_its_room,
     a_daily_class_walks_from_creation_to_end,
     a_provider_failure_on_create_is_502_and_nothing_is_created,
     a_room_deletion_that_fails_on_cancel_is_retried_in_the_background,

@@ -6,14 +6,18 @@
 //! ([`crate::class::ParticipationRepository::admit`]); a seat freed by a
 //! leave, a removal, a withdrawn approval or a capacity increase goes to the
 //! first in line in the transaction that frees it. This module keeps the
-//! requests, reads the line, and removes.
+//! requests, reads the line, and removes; a removal then asks the video
+//! provider to eject the user from a running meeting, best-effort.
 
 pub mod errors;
 mod model;
 mod ports;
 mod service;
 
-pub use model::{Decision, JoinRequest, RequestId, RequestStatus, WaitStatus, WaitlistEntry};
+pub use model::{
+    Decision, JoinRequest, ProviderEject, Removal, RequestId, RequestStatus, WaitStatus,
+    WaitlistEntry,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockAdmissionRepository;
 pub use ports::{AdmissionRepository, DecideOutcome, RemoveOutcome, RequestOutcome};

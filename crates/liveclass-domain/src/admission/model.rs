@@ -199,3 +199,32 @@ mod tests {
         assert_eq!(Decision::Reject.status(), RequestStatus::Rejected);
     }
 }
+
+/// What became of a removed user at the video provider. The removal (the
+/// ban) stands whatever this says: a provider is asked only after it has
+/// been stored, and its failure never undoes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderEject {
+    /// The provider took the user out of the meeting (and, where it can,
+    /// keeps them from rejoining it with credentials they still hold).
+    Ejected,
+    /// The class's provider cannot eject one user (Zoom, Jitsi, none), or
+    /// the class's room belongs to another provider than the one
+    /// configured: anyone still in the meeting stays until it ends.
+    NotSupported,
+    /// The provider was asked and failed (logged); the user may still be in
+    /// the meeting.
+    Failed,
+    /// Nobody to eject: the class is not live, the user was not in it, or
+    /// the provider no longer has the room.
+    NotNeeded,
+}
+
+/// A stored removal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// The stay the removal ended, if the user was in the class.
+    pub ended: Option<crate::class::Participation>,
+    /// What became of the user at the video provider.
+    pub provider_eject: ProviderEject,
+}

@@ -8,7 +8,9 @@ use super::errors::{
     DecideRequestError, LeaveWaitlistError, ReadRequestsError, ReadWaitlistError,
     RemoveParticipantError, RequestToJoinError,
 };
-use super::model::{Decision, JoinRequest, RequestId, RequestStatus, WaitlistEntry};
+use super::model::{
+    Decision, JoinRequest, ProviderEject, Removal, RequestId, RequestStatus, WaitlistEntry,
+};
 use super::ports::{AdmissionRepository, DecideOutcome, RemoveOutcome, RequestOutcome};
 use crate::caller::Caller;
 use crate::class::{
@@ -18,6 +20,7 @@ use crate::class::{
 use crate::clock::Clock;
 use crate::ids::{ClassId, IdGenerator, UserId};
 use crate::interaction::is_moderator;
+use crate::video::{VideoError, VideoProvider};
 
 /// One request's decision in a bulk call.
 pub type DecideResult = Result<(JoinRequest, Option<Participation>), DecideRequestError>;
@@ -78,7 +81,10 @@ pub trait Admissions: Send + Sync {
 
     /// Removes a user from a scheduled or live class (moderators): a ban for
     /// the class, whether or not they are in it now. Returns the stay it
-    /// ended, if any.
+    /// ended, if any, and what became of the user at the video provider:
+    /// once the ban is stored, a user who was in a live class is ejected
+    /// from its meeting where the provider can, best-effort (a provider
+    /// failure is logged and reported, never an error).
     ///
     /// # Errors
     /// `NotFound`, `Forbidden`, `CannotRemoveHost`, `ClassOver`, `Store`.
@@ -87,7 +93,7 @@ pub trait Admissions: Send + Sync {
         caller: &Caller,
         id: ClassId,
         user: &UserId,
-    ) -> Result<Option<Participation>, RemoveParticipantError>;
+    ) -> Result<Removal, RemoveParticipantError>;
 
     /// The users waiting, first in line first (moderators).
     ///
@@ -121,6 +127,7 @@ pub struct AdmissionService {
     classes: Arc<dyn ClassRepository>,
     participations: Arc<dyn ParticipationRepository>,
     repo: Arc<dyn AdmissionRepository>,
+    video: Arc<dyn VideoProvider>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
 }
@@ -131,6 +138,7 @@ impl AdmissionService {
         classes: Arc<dyn ClassRepository>,
         participations: Arc<dyn ParticipationRepository>,
         repo: Arc<dyn AdmissionRepository>,
+        video: Arc<dyn VideoProvider>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> Self {
@@ -138,6 +146,7 @@ impl AdmissionService {
             classes,
             participations,
             repo,
+            video,
             clock,
             ids,
         }
@@ -163,6 +172,39 @@ impl AdmissionService {
             Some(_) => Err(true),
             None => Err(false),
         })
+    }
+
+    /// Asks the provider to eject a removed user from the class's meeting,
+    /// after the ban is stored. Never fails: the ban is what keeps the user
+    /// out of the class; this only ends the stay of someone still in the
+    /// meeting.
+    async fn eject(&self, class: &LiveClass, user: &UserId, was_present: bool) -> ProviderEject {
+        // Only a live class has a meeting, and only someone in the class was
+        // given credentials to be in it.
+        if class.status != ClassStatus::Live || !was_present {
+            return ProviderEject::NotNeeded;
+        }
+        // A room made by another provider than the configured one cannot be
+        // reached through this one.
+        if !self.video.capabilities().eject || class.room.provider != self.video.name() {
+            return ProviderEject::NotSupported;
+        }
+        match self.video.eject(&class.room, user).await {
+            Ok(()) => ProviderEject::Ejected,
+            Err(VideoError::Unsupported) => ProviderEject::NotSupported,
+            // The room is gone at the provider: nobody is in its meeting.
+            Err(VideoError::NotFound) => ProviderEject::NotNeeded,
+            Err(error) => {
+                tracing::warn!(
+                    class_id = %class.id,
+                    room = %class.room.external_id,
+                    user_id = %user,
+                    error = %error,
+                    "the video provider did not eject a removed user; the removal stands"
+                );
+                ProviderEject::Failed
+            }
+        }
     }
 }
 
@@ -284,7 +326,7 @@ impl Admissions for AdmissionService {
         caller: &Caller,
         id: ClassId,
         user: &UserId,
-    ) -> Result<Option<Participation>, RemoveParticipantError> {
+    ) -> Result<Removal, RemoveParticipantError> {
         let class = match self.moderated(caller, id).await? {
             Ok(class) => class,
             Err(true) => return Err(RemoveParticipantError::Forbidden),
@@ -307,7 +349,13 @@ impl Admissions for AdmissionService {
             )
             .await?
         {
-            RemoveOutcome::Removed { ended } => Ok(ended),
+            RemoveOutcome::Removed { ended } => {
+                let provider_eject = self.eject(&class, user, ended.is_some()).await;
+                Ok(Removal {
+                    ended,
+                    provider_eject,
+                })
+            }
             RemoveOutcome::NotFound => Err(RemoveParticipantError::NotFound),
         }
     }

@@ -8,12 +8,14 @@ use time::macros::datetime;
 use super::*;
 use crate::admission::MockAdmissionRepository;
 use crate::caller::Role;
+use crate::class::ParticipantRole;
 use crate::class::ports::{MockClassRepository, MockParticipationRepository};
 use crate::class::{Capacity, Title};
 use crate::clock::FixedClock;
+use crate::ids::ParticipationId;
 use crate::ids::{RoomId, SequentialIds, TenantId};
 use crate::join_link::JoinHash;
-use crate::video::Room;
+use crate::video::{Capabilities, MockVideoProvider, Room, VideoError};
 
 const NOW: OffsetDateTime = datetime!(2030-03-04 19:00 UTC);
 
@@ -72,6 +74,16 @@ fn with_removed(
     repo: MockAdmissionRepository,
     removed: bool,
 ) -> AdmissionService {
+    // No provider call is expected: a mock without expectations panics.
+    with_video(found, repo, removed, MockVideoProvider::new())
+}
+
+fn with_video(
+    found: Option<LiveClass>,
+    repo: MockAdmissionRepository,
+    removed: bool,
+    video: MockVideoProvider,
+) -> AdmissionService {
     let mut classes = MockClassRepository::new();
     classes
         .expect_find()
@@ -84,6 +96,7 @@ fn with_removed(
         Arc::new(classes),
         Arc::new(participations),
         Arc::new(repo),
+        Arc::new(video),
         Arc::new(FixedClock::at(NOW)),
         Arc::new(SequentialIds::default()),
     )
@@ -285,4 +298,184 @@ async fn another_tenants_class_is_not_found_for_every_operation() {
         s.remove(&who, id(), &UserId::parse("s1").unwrap()).await,
         Err(RemoveParticipantError::NotFound)
     ));
+}
+
+// --- Removal and the provider's eject ---------------------------------------
+
+/// A live open class whose room Daily made.
+fn daily_class(status: ClassStatus) -> LiveClass {
+    let mut c = class(status, AdmissionPolicy::Open);
+    c.room.provider = "daily".into();
+    c
+}
+
+/// A repository whose removal bans `s1`, ending their stay when `present`;
+/// exactly once: the removal is stored before the provider is asked.
+fn removing(present: bool) -> MockAdmissionRepository {
+    let mut repo = MockAdmissionRepository::new();
+    repo.expect_remove()
+        .times(1)
+        .withf(|_, _, user, by, _| user.as_str() == "s1" && by.as_str() == "teacher")
+        .returning(move |tenant, class_id, user, _, at| {
+            Ok(RemoveOutcome::Removed {
+                ended: present.then(|| Participation {
+                    id: ParticipationId::from_uuid(uuid::Uuid::from_u128(9)),
+                    class_id,
+                    tenant_id: tenant.clone(),
+                    user_id: user.clone(),
+                    user_name: None,
+                    role: ParticipantRole::Participant,
+                    joined_at: at,
+                    left_at: Some(at),
+                }),
+            })
+        });
+    repo
+}
+
+/// A provider named `name` with the eject capability `can`.
+fn provider(name: &'static str, can: bool) -> MockVideoProvider {
+    let mut video = MockVideoProvider::new();
+    video.expect_name().return_const(name);
+    video.expect_capabilities().return_const(Capabilities {
+        eject: can,
+        ..Capabilities::default()
+    });
+    video
+}
+
+async fn remove_s1(s: &AdmissionService) -> Removal {
+    s.remove(&student("teacher"), id(), &UserId::parse("s1").unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_removed_user_in_a_live_class_is_ejected_from_the_providers_meeting() {
+    let mut video = provider("daily", true);
+    video
+        .expect_eject()
+        .times(1)
+        .withf(|room, user| {
+            room.provider == "daily" && room.external_id == "r" && user.as_str() == "s1"
+        })
+        .returning(|_, _| Ok(()));
+    let s = with_video(
+        Some(daily_class(ClassStatus::Live)),
+        removing(true),
+        false,
+        video,
+    );
+    let removal = remove_s1(&s).await;
+    assert_eq!(removal.provider_eject, ProviderEject::Ejected);
+    assert_eq!(removal.ended.unwrap().user_id.as_str(), "s1");
+}
+
+#[tokio::test]
+async fn a_provider_failure_to_eject_is_reported_and_the_removal_stands() {
+    for error in [
+        VideoError::Unavailable("down".into()),
+        VideoError::RateLimited { retry_after: None },
+        VideoError::Unauthorized,
+    ] {
+        let mut video = provider("daily", true);
+        let mut error = Some(error);
+        video
+            .expect_eject()
+            .times(1)
+            .returning(move |_, _| Err(error.take().unwrap()));
+        let s = with_video(
+            Some(daily_class(ClassStatus::Live)),
+            removing(true),
+            false,
+            video,
+        );
+        let removal = remove_s1(&s).await;
+        assert_eq!(removal.provider_eject, ProviderEject::Failed);
+        assert!(removal.ended.is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_provider_without_eject_is_not_asked_and_says_so() {
+    // Jitsi and Zoom: no capability, no call.
+    let s = with_video(
+        Some(daily_class(ClassStatus::Live)),
+        removing(true),
+        false,
+        provider("daily", false),
+    );
+    assert_eq!(
+        remove_s1(&s).await.provider_eject,
+        ProviderEject::NotSupported
+    );
+    // A room another provider made cannot be reached through this one.
+    let mut jitsi_room = daily_class(ClassStatus::Live);
+    jitsi_room.room.provider = "jitsi".into();
+    let s = with_video(
+        Some(jitsi_room),
+        removing(true),
+        false,
+        provider("daily", true),
+    );
+    assert_eq!(
+        remove_s1(&s).await.provider_eject,
+        ProviderEject::NotSupported
+    );
+    // An adapter answering `Unsupported` despite its capabilities.
+    let mut video = provider("daily", true);
+    video
+        .expect_eject()
+        .times(1)
+        .returning(|_, _| Err(VideoError::Unsupported));
+    let s = with_video(
+        Some(daily_class(ClassStatus::Live)),
+        removing(true),
+        false,
+        video,
+    );
+    assert_eq!(
+        remove_s1(&s).await.provider_eject,
+        ProviderEject::NotSupported
+    );
+}
+
+#[tokio::test]
+async fn nobody_is_ejected_when_the_user_was_absent_or_the_class_not_live() {
+    // The provider mocks have no `eject` expectation: a call would panic.
+    let absent = with_video(
+        Some(daily_class(ClassStatus::Live)),
+        removing(false),
+        false,
+        provider("daily", true),
+    );
+    let removal = remove_s1(&absent).await;
+    assert_eq!(removal.provider_eject, ProviderEject::NotNeeded);
+    assert!(removal.ended.is_none());
+    let scheduled = with_video(
+        Some(daily_class(ClassStatus::Scheduled)),
+        removing(false),
+        false,
+        provider("daily", true),
+    );
+    assert_eq!(
+        remove_s1(&scheduled).await.provider_eject,
+        ProviderEject::NotNeeded
+    );
+    // The room is gone at the provider: nobody is in its meeting.
+    let mut video = provider("daily", true);
+    video
+        .expect_eject()
+        .times(1)
+        .returning(|_, _| Err(VideoError::NotFound));
+    let gone = with_video(
+        Some(daily_class(ClassStatus::Live)),
+        removing(true),
+        false,
+        video,
+    );
+    assert_eq!(
+        remove_s1(&gone).await.provider_eject,
+        ProviderEject::NotNeeded
+    );
 }

@@ -5,7 +5,7 @@
 //!
 //! The port has a small required core (create, update, delete, join
 //! credentials) that every provider implements, and capability-gated extras
-//! (end the meeting, recordings, attendance) whose default implementations
+//! (end the meeting, recordings, attendance, ejecting a user) whose default implementations
 //! answer [`VideoError::Unsupported`]. [`VideoProvider::capabilities`] says
 //! which extras a provider really has, so callers can skip the others.
 

@@ -89,6 +89,9 @@ pub struct Capabilities {
     pub recording_link: bool,
     /// [`VideoProvider::attendance`](super::VideoProvider::attendance).
     pub attendance: bool,
+    /// [`VideoProvider::eject`](super::VideoProvider::eject) takes one user
+    /// out of a running meeting.
+    pub eject: bool,
 }
 
 /// A short-lived link to download a recording. Use it as given: it is

@@ -6,6 +6,7 @@ use super::errors::VideoError;
 use super::model::{
     AttendanceRecord, Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec,
 };
+use crate::ids::UserId;
 
 /// A video provider (Jitsi, Daily.co, Zoom, or none).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -108,6 +109,18 @@ pub trait VideoProvider: Send + Sync {
     /// `Unsupported` unless [`Capabilities::attendance`]; otherwise as
     /// `create_room`.
     async fn attendance(&self, _room: &Room) -> Result<Vec<AttendanceRecord>, VideoError> {
+        Err(VideoError::Unsupported)
+    }
+
+    /// Takes `user` (our user id, as their join credentials carry it) out of
+    /// the meeting running in `room`, and keeps them from coming back into
+    /// it with credentials they still hold, where the provider can. A user
+    /// who is not in the meeting is no error.
+    ///
+    /// # Errors
+    /// `Unsupported` unless [`Capabilities::eject`]; `NotFound` when the room
+    /// no longer exists; otherwise as `create_room`.
+    async fn eject(&self, _room: &Room, _user: &UserId) -> Result<(), VideoError> {
         Err(VideoError::Unsupported)
     }
 }

@@ -1,9 +1,9 @@
 //! Bodies of requests to join, the waitlist and removals (issue 12).
 
 use liveclass_domain::admission::{
-    Decision, JoinRequest, RequestId, RequestStatus, WaitStatus, WaitlistEntry,
+    Decision, JoinRequest, ProviderEject, Removal, RequestId, RequestStatus, WaitStatus,
+    WaitlistEntry,
 };
-use liveclass_domain::class::Participation;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -193,6 +193,43 @@ pub struct DecidedRequest {
     pub removed_participation: Option<ParticipantResponse>,
 }
 
+/// What became of a removed user at the video provider; the removal stands
+/// whatever this says. `ejected`: the provider took them out of the meeting
+/// and keeps them from rejoining it (Daily). `not_supported`: the provider
+/// cannot eject one user (Zoom, Jitsi, none). `failed`: the provider was
+/// asked and failed; they may still be in the meeting. `not_needed`: the
+/// class is not live, they were not in it, or the provider no longer has
+/// the room.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ProviderEject)]
+pub enum ProviderEjectDto {
+    /// The provider took the user out of the meeting and keeps them from
+    /// rejoining it (Daily).
+    Ejected,
+    /// The class's provider cannot eject one user (Zoom, Jitsi, none):
+    /// someone still in the meeting stays until a moderator removes them
+    /// there or the meeting ends.
+    NotSupported,
+    /// The provider was asked and failed (logged): the user may still be in
+    /// the meeting.
+    Failed,
+    /// Nobody to eject: the class is not live, the user was not in it, or
+    /// the provider no longer has the room.
+    NotNeeded,
+}
+
+impl From<ProviderEject> for ProviderEjectDto {
+    fn from(e: ProviderEject) -> Self {
+        match e {
+            ProviderEject::Ejected => Self::Ejected,
+            ProviderEject::NotSupported => Self::NotSupported,
+            ProviderEject::Failed => Self::Failed,
+            ProviderEject::NotNeeded => Self::NotNeeded,
+        }
+    }
+}
+
 /// The answer to a removal.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -206,15 +243,20 @@ pub struct RemovalResponse {
     /// The stay the removal ended; `null` when the user was absent.
     #[schema(required = true)]
     pub participation: Option<ParticipantResponse>,
+    /// Whether the video provider was asked to eject the user from the
+    /// running meeting, and how that went; asked after the removal is
+    /// stored, so a provider failure never fails the removal.
+    pub provider_eject: ProviderEjectDto,
 }
 
 impl RemovalResponse {
-    pub fn new(class: &str, user: &str, ended: Option<Participation>) -> Self {
+    pub fn new(class: &str, user: &str, removal: Removal) -> Self {
         Self {
             live_class_id: class.to_owned(),
             user_id: user.to_owned(),
-            was_present: ended.is_some(),
-            participation: ended.map(Into::into),
+            was_present: removal.ended.is_some(),
+            participation: removal.ended.map(Into::into),
+            provider_eject: removal.provider_eject.into(),
         }
     }
 }

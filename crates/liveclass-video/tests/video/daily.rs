@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use common::{ROOM_NAME, fast_http, spec, who};
 use liveclass_domain::class::ParticipantRole;
 use liveclass_domain::clock::FixedClock;
+use liveclass_domain::ids::UserId;
 use liveclass_domain::video::{Room, VideoError, VideoProvider};
 use liveclass_video::{DailyConfig, DailyVideoProvider, Secret};
 use serde_json::{Value, json};
@@ -472,6 +473,7 @@ fn spec_path(path: &str) -> &'static str {
         p if p.starts_with("/rooms/") && p.ends_with("/recordings/stop") => {
             "/rooms/{room_name}/recordings/stop"
         }
+        p if p.starts_with("/rooms/") && p.ends_with("/eject") => "/rooms/{room_name}/eject",
         p if p.starts_with("/rooms/") => "/rooms/{room_name}",
         p if p.starts_with("/recordings/") && p.ends_with("/access-link") => {
             "/recordings/{recording_id}/access-link"
@@ -549,6 +551,12 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
+        .and(path(format!("/rooms/{ROOM_NAME}/eject")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ejectedIds": []})))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
         .and(path_regex("/recordings/(start|stop)$"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "sent"})))
         .with_priority(1)
@@ -598,12 +606,16 @@ async fn every_request_the_adapter_sends_matches_dailys_openapi_document() {
     p.delete_recording(&room, "d61cd7b2-a273-42b4-89bd-be763fd562c1")
         .await
         .unwrap();
+    // Issue 12: a removed participant is ejected.
+    p.eject(&room, &UserId::parse("user-1").unwrap())
+        .await
+        .unwrap();
     p.end_meeting(&room).await.unwrap();
     p.delete_room(&room).await.unwrap();
 
     let spec = daily_spec();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 11);
+    assert_eq!(requests.len(), 12);
     for request in &requests {
         assert_matches_spec(&spec, request);
     }
@@ -751,4 +763,90 @@ async fn checking_credentials_reads_the_domain_configuration_and_a_refused_key_i
         .await;
     let err = provider(&refusing).check_credentials().await.unwrap_err();
     assert!(matches!(err, VideoError::Unauthorized), "{err:?}");
+}
+
+// --- Eject (issue 12: removal is a ban) ---------------------------------------
+
+/// The `user_id` a participant's meeting token carried.
+async fn token_user_id(p: &DailyVideoProvider, server: &MockServer, user: &UserId) -> String {
+    let mut joining = who(ParticipantRole::Participant);
+    joining.user_id = user.clone();
+    p.join_credentials(&room(server), &joining).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let body: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+    body["properties"]["user_id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn ejecting_a_user_posts_their_token_user_id_with_ban_to_the_room() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/rooms/{ROOM_NAME}/eject")))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(body_json(json!({"user_ids": ["user-1"], "ban": true})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ejectedIds": ["p-1"]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = provider(&server);
+    assert!(p.capabilities().eject);
+    p.eject(&room(&server), &UserId::parse("user-1").unwrap())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_long_user_id_is_ejected_under_the_uuid_its_meeting_token_carried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/meeting-tokens"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "t"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/rooms/{ROOM_NAME}/eject")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ejectedIds": []})))
+        .mount(&server)
+        .await;
+    let p = provider(&server);
+    let long = UserId::parse(&"u".repeat(100)).unwrap();
+    let in_token = token_user_id(&p, &server, &long).await;
+    assert_eq!(in_token.len(), 36);
+    p.eject(&room(&server), &long).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let body: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+    assert_eq!(body, json!({"user_ids": [in_token], "ban": true}));
+}
+
+#[tokio::test]
+async fn an_eject_from_a_missing_room_is_not_found_and_a_server_error_unavailable() {
+    let gone = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/rooms/{ROOM_NAME}/eject")))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"error": "not-found", "info": "room not found"})),
+        )
+        .expect(1)
+        .mount(&gone)
+        .await;
+    let err = provider(&gone)
+        .eject(&room(&gone), &UserId::parse("user-1").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::NotFound), "{err:?}");
+
+    let down = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/rooms/{ROOM_NAME}/eject")))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "server-error"})))
+        .mount(&down)
+        .await;
+    let err = provider(&down)
+        .eject(&room(&down), &UserId::parse("user-1").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::Unavailable(_)), "{err:?}");
+    // Ejecting twice is harmless: the first attempt and two retries.
+    assert_eq!(down.received_requests().await.unwrap().len(), 3);
 }

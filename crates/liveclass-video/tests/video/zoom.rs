@@ -202,6 +202,24 @@ async fn ending_the_meeting_puts_the_end_action_on_its_status() {
     p.end_meeting(&room()).await.unwrap();
 }
 
+/// Zoom's Meeting API document has no call that removes one participant
+/// from a running meeting: ejecting is unsupported, and asks nothing.
+#[tokio::test]
+async fn ejecting_a_user_is_unsupported_and_calls_nothing() {
+    let server = MockServer::start().await;
+    let p = provider(&server, &clock());
+    assert!(!p.capabilities().eject);
+    let err = p
+        .eject(
+            &room(),
+            &liveclass_domain::ids::UserId::parse("user-1").unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::Unsupported), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn the_teacher_gets_a_fresh_start_url_and_participants_the_join_url() {
     let server = MockServer::start().await;

@@ -17,6 +17,12 @@ crate::op_errors!(RemoveParticipantErrors: [AUTH, LIMITED, ID], [ValidationFaile
 /// `removed_from_class`. A removal of someone absent still bans them;
 /// removing twice changes nothing. The class's creator cannot be removed.
 /// Appends `participant.removed` (and `participant.left`).
+///
+/// Then, if the class is live and the user was in it, asks the video
+/// provider to eject them from the meeting (Daily: `POST
+/// /rooms/{name}/eject` with `ban`; Zoom and Jitsi have no such call):
+/// `providerEject` says how that went. A provider failure is logged and
+/// answered as `failed`, never as an error: the removal stands.
 #[utoipa::path(
     tag = "admission",
     params(
@@ -37,7 +43,7 @@ pub async fn remove_participant(
 ) -> Result<HttpResponse, ApiError> {
     let class = class_id(&path.0)?;
     let user = UserId::parse(&path.1)?;
-    let ended = state
+    let removal = state
         .services
         .admissions
         .remove(&caller, class, &user)
@@ -45,6 +51,6 @@ pub async fn remove_participant(
     Ok(HttpResponse::Ok().json(RemovalResponse::new(
         &class.to_string(),
         user.as_str(),
-        ended,
+        removal,
     )))
 }
