@@ -115,8 +115,11 @@ impl Api {
         (status, latency, id)
     }
 
-    /// Creates and starts a class; returns its id.
+    /// Creates and starts a class with `capacity` seats for students; returns
+    /// its id. Its `maxParticipants` is one more: the start seats the teacher
+    /// in the seat held for them.
     pub(crate) async fn live_class(&self, tenant: &str, capacity: usize) -> anyhow::Result<String> {
+        let capacity = capacity + 1;
         let teacher = self.token(TEACHER, tenant, &["training_manager"]);
         let (status, _, body) = self
             .timed(
@@ -163,7 +166,8 @@ pub(crate) fn setup(args: &Args, name: &str, max_capacity: usize) -> anyhow::Res
         &[
             (
                 "LIVECLASS_MAX_PARTICIPANTS_LIMIT",
-                max_capacity.max(500).to_string(),
+                // Student seats, and the teacher's (see `Api::live_class`).
+                (max_capacity.max(500) + 1).to_string(),
             ),
             ("LIVECLASS_DB_POOL_SIZE", pool.to_string()),
         ],
@@ -484,7 +488,8 @@ async fn participants(args: &Args) -> anyhow::Result<ScenarioResult> {
         tokens,
         args.duration(),
         Arc::new(move |_, _| path.clone()),
-        |body| serde_json::from_slice::<ActiveCountOnly>(body).is_ok_and(|b| b.active_count == 500),
+        // 500 students and the teacher.
+        |body| serde_json::from_slice::<ActiveCountOnly>(body).is_ok_and(|b| b.active_count == 501),
     )
     .await?;
     let peak = s.server.peak_rss_bytes();
@@ -492,8 +497,8 @@ async fn participants(args: &Args) -> anyhow::Result<ScenarioResult> {
     let snap = snapshot(&mut s.db.connect()?)?;
     let (capacity, active) = snap.occupancy.get(&class).copied().unwrap_or((0, 0));
     checks.push(check(
-        "the class holds 500 of 500",
-        active == 500 && capacity == 500,
+        "the class holds 501 of 501 (500 students and the teacher)",
+        active == 501 && capacity == 501,
         format!("{active} of {capacity}"),
     ));
     let mut ratios = Vec::new();
@@ -617,9 +622,9 @@ async fn steady(args: &Args) -> anyhow::Result<ScenarioResult> {
             format!("{unexpected} did not"),
         ),
         check(
-            "the database holds exactly who the clients think is in",
-            usize::try_from(active).unwrap_or(usize::MAX) == expected_in,
-            format!("{active} active, {expected_in} expected"),
+            "the database holds exactly who the clients think is in (and the teacher)",
+            usize::try_from(active).unwrap_or(usize::MAX) == expected_in + 1,
+            format!("{active} active, {expected_in} students and the teacher expected"),
         ),
         check(
             "no class above capacity",
