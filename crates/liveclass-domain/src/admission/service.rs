@@ -293,11 +293,11 @@ impl Admissions for AdmissionService {
         requests: Vec<RequestId>,
         decision: Decision,
     ) -> Result<Vec<(RequestId, DecideResult)>, DecideRequestError> {
-        match self.moderated(caller, id).await? {
-            Ok(_) => {}
+        let class = match self.moderated(caller, id).await? {
+            Ok(class) => class,
             Err(true) => return Err(DecideRequestError::Forbidden),
             Err(false) => return Err(DecideRequestError::NotFound),
-        }
+        };
         let mut results = Vec::with_capacity(requests.len());
         for request in requests {
             let outcome = self
@@ -312,7 +312,15 @@ impl Admissions for AdmissionService {
                 )
                 .await;
             let result = match outcome {
-                Ok(DecideOutcome::Decided { request, removed }) => Ok((request, removed)),
+                Ok(DecideOutcome::Decided { request, removed }) => {
+                    // A withdrawn approval took the user out of the class:
+                    // out of the provider's meeting too, best-effort, as a
+                    // removal does (its outcome is logged, not answered).
+                    if let Some(stay) = &removed {
+                        self.eject(&class, &stay.user_id, true).await;
+                    }
+                    Ok((request, removed))
+                }
                 Ok(DecideOutcome::NotFound) => Err(DecideRequestError::RequestNotFound),
                 Err(e) => Err(DecideRequestError::Store(e)),
             };

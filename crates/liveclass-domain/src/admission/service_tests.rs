@@ -479,3 +479,57 @@ async fn nobody_is_ejected_when_the_user_was_absent_or_the_class_not_live() {
         ProviderEject::NotNeeded
     );
 }
+
+#[tokio::test]
+async fn a_withdrawn_approval_ejects_the_user_it_took_out_of_the_class() {
+    let mut repo = MockAdmissionRepository::new();
+    repo.expect_decide()
+        .times(1)
+        .returning(|tenant, class_id, request, decision, by, at| {
+            Ok(DecideOutcome::Decided {
+                request: JoinRequest {
+                    id: request,
+                    tenant_id: tenant.clone(),
+                    class_id,
+                    user_id: UserId::parse("s1").unwrap(),
+                    user_name: None,
+                    status: decision.status(),
+                    requested_at: at,
+                    decided_at: Some(at),
+                    decided_by: Some(by.clone()),
+                },
+                removed: Some(Participation {
+                    id: ParticipationId::from_uuid(uuid::Uuid::from_u128(9)),
+                    class_id,
+                    tenant_id: tenant.clone(),
+                    user_id: UserId::parse("s1").unwrap(),
+                    user_name: None,
+                    role: ParticipantRole::Participant,
+                    joined_at: at,
+                    left_at: Some(at),
+                }),
+            })
+        });
+    let mut video = provider("daily", true);
+    video
+        .expect_eject()
+        .times(1)
+        .withf(|_, user| user.as_str() == "s1")
+        .returning(|_, _| Err(VideoError::Unavailable("down".into())));
+    let mut class = daily_class(ClassStatus::Live);
+    class.admission = AdmissionPolicy::Approval;
+    let s = with_video(Some(class), repo, false, video);
+    let results = s
+        .decide(
+            &student("teacher"),
+            id(),
+            vec![RequestId::from_uuid(uuid::Uuid::from_u128(7))],
+            Decision::Reject,
+        )
+        .await
+        .unwrap();
+    // A provider failure does not undo the withdrawal.
+    let (request, removed) = results[0].1.as_ref().unwrap();
+    assert_eq!(request.status, RequestStatus::Rejected);
+    assert_eq!(removed.as_ref().unwrap().user_id.as_str(), "s1");
+}
