@@ -392,11 +392,12 @@ async fn hot(args: &Args) -> anyhow::Result<ScenarioResult> {
     ));
     // While the server still runs: its sequencer numbers every event.
     let log = crate::db::event_log(&mut conn, &class, Duration::from_secs(10))?;
+    // One more join event: the teacher's, seated by the start.
     checks.push(check(
-        "every admitted join has one event, numbered without gaps",
-        log.joined == admitted as i64 && log.unsequenced == 0 && log.gapless,
+        "every admitted join (and the teacher's) has one event, numbered without gaps",
+        log.joined == admitted as i64 + 1 && log.unsequenced == 0 && log.gapless,
         format!(
-            "{} join events for {admitted} joins, {} unsequenced, seq 1..{} gapless: {}",
+            "{} join events for {admitted} joins and the teacher's, {} unsequenced, seq 1..{} gapless: {}",
             log.joined, log.unsequenced, log.max_seq, log.gapless
         ),
     ));
