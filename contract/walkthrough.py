@@ -90,10 +90,11 @@ assert joined.join_url
 
 who = step("participants", list_participants.sync_detailed(class_id, client=student), 200, ParticipantsResponse)
 assert who.live_class_id == class_id
-assert who.active_count == 1 and who.max_capacity == 150 and who.is_full is False
+# The teacher, seated by the start, and the student.
+assert who.active_count == 2 and who.max_capacity == 150 and who.is_full is False
 assert who.capacity_used == "1%"
-assert [p.user_id for p in who.participants] == ["student-1"]
-assert who.participants[0].user_name == "Grace"
+assert sorted(p.user_id for p in who.participants) == ["student-1", "teacher-1"]
+assert [p.user_name for p in who.participants if p.user_id == "student-1"] == ["Grace"]
 
 left = step("leave", leave_class.sync_detailed(class_id, client=student), 200, LeaveResponse)
 assert left.live_class_id == class_id and left.user_id == "student-1"
@@ -117,9 +118,12 @@ assert details.id == class_id
 assert details.status == StatusDto.ENDED
 assert details.recording_url == "s3://bucket/recording.mp4"
 assert details.started_at is not None and details.ended_at is not None
-assert details.participant_count == 1 and details.active_participants == 0
-assert [(p.user_id, p.role) for p in details.participants] == [("student-1", RoleDto.PARTICIPANT)]
-assert details.participants[0].left_at is not None
+assert details.participant_count == 2 and details.active_participants == 0
+assert sorted((p.user_id, p.role.value) for p in details.participants) == [
+    ("student-1", RoleDto.PARTICIPANT.value),
+    ("teacher-1", RoleDto.TEACHER.value),
+]
+assert all(p.left_at is not None for p in details.participants)
 
 print(f"walkthrough: {steps} passed, 0 failed")
 sys.exit(0)
