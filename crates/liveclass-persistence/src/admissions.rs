@@ -30,7 +30,9 @@ use time::OffsetDateTime;
 use crate::backend::per_backend;
 use crate::connection::AnyConnection;
 use crate::events;
-use crate::participations::{active_participation, end_stay, lock_class_shared};
+use crate::participations::{
+    active_participation, end_stay, lock_class_capacity, lock_class_shared,
+};
 use crate::rows::{from_db_time, to_db_time, uuid};
 use crate::schema::{class_bans, join_requests, waitlist_entries};
 use crate::store::{DieselStore, corrupt, write_transaction};
@@ -217,9 +219,9 @@ impl AdmissionRepository for DieselStore {
         let (request, by) = (request.to_string(), by.as_str().to_owned());
         self.run("decide join request", move |conn| {
             write_transaction(conn, |conn| {
-                if !lock_class_shared(conn, &tenant, &class_id)? {
+                let Some(capacity) = lock_class_capacity(conn, &tenant, &class_id)? else {
                     return Ok(DecideOutcome::NotFound);
-                }
+                };
                 // The row lock of this update is what a concurrent admission
                 // reading the approval `FOR SHARE` waits for (or holds).
                 let updated = diesel::update(
@@ -263,7 +265,7 @@ impl AdmissionRepository for DieselStore {
                     )?;
                     waitlist::lock_line(conn, &class_id)?;
                     if let Some(p) = active_participation(conn, &class_id, user)? {
-                        removed = end_stay(conn, p, LeaveReason::ApprovalWithdrawn, at)?;
+                        removed = end_stay(conn, p, LeaveReason::ApprovalWithdrawn, capacity, at)?;
                         waitlist::fill_free_seats(conn, &tenant, &class_id, at)?;
                     }
                 }
@@ -291,9 +293,9 @@ impl AdmissionRepository for DieselStore {
                 let class_id = class.to_string();
                 // The admission's order: the user's lock, then the class.
                 lock_user_admissions(conn, &class_id, user.as_str())?;
-                if !lock_class_shared(conn, tenant.as_str(), &class_id)? {
+                let Some(capacity) = lock_class_capacity(conn, tenant.as_str(), &class_id)? else {
                     return Ok(RemoveOutcome::NotFound);
-                }
+                };
                 waitlist::lock_line(conn, &class_id)?;
                 let ban = (
                     class_bans::class_id.eq(&class_id),
@@ -319,7 +321,7 @@ impl AdmissionRepository for DieselStore {
                 )?;
                 let mut ended = None;
                 if let Some(p) = active_participation(conn, &class_id, user.as_str())? {
-                    ended = end_stay(conn, p, LeaveReason::Removed, at)?;
+                    ended = end_stay(conn, p, LeaveReason::Removed, capacity, at)?;
                     waitlist::fill_free_seats(conn, tenant.as_str(), &class_id, at)?;
                 }
                 events::append(

@@ -51,15 +51,26 @@ pub(crate) fn lock_class_shared(
     tenant: &str,
     id: &str,
 ) -> Result<bool, DieselError> {
+    Ok(lock_class_capacity(conn, tenant, id)?.is_some())
+}
+
+/// [`lock_class_shared`], reading the class's capacity in the same
+/// statement (for the `participant.left` of [`end_stay`]); `None` when the
+/// class does not exist in the tenant.
+pub(crate) fn lock_class_capacity(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<u32>, DieselError> {
     let query = live_classes::table
         .filter(live_classes::id.eq(id))
         .filter(live_classes::tenant_id.eq(tenant))
-        .select(live_classes::id);
-    let found: Option<String> = per_backend!(conn,
+        .select(live_classes::max_participants);
+    let found: Option<i32> = per_backend!(conn,
         postgres: |c| query.for_share().first(c).optional()?,
         sqlite: |c| query.first(c).optional()?,
     );
-    Ok(found.is_some())
+    Ok(found.map(|capacity| u32::try_from(capacity).unwrap_or(0)))
 }
 
 #[async_trait]
@@ -83,14 +94,14 @@ impl ParticipationRepository for DieselStore {
         let user_id = user_id.as_str().to_owned();
         self.run("release participant", move |conn| {
             write_transaction(conn, |conn| {
-                if !lock_class_shared(conn, &tenant, &class_id)? {
+                let Some(capacity) = lock_class_capacity(conn, &tenant, &class_id)? else {
                     return Ok(None);
-                }
+                };
                 let Some(participation) = active_participation(conn, &class_id, &user_id)? else {
                     return Ok(None);
                 };
                 waitlist::lock_line(conn, &class_id)?;
-                let ended = end_stay(conn, participation, LeaveReason::Left, at)?;
+                let ended = end_stay(conn, participation, LeaveReason::Left, capacity, at)?;
                 if ended.is_some() {
                     waitlist::fill_free_seats(conn, &tenant, &class_id, at)?;
                 }
@@ -146,7 +157,8 @@ impl ParticipationRepository for DieselStore {
 }
 
 /// Ends an active participation at `at` (clamped up to its start) with
-/// `reason` and frees its seat, appending `participant.left`; `None` when a
+/// `reason` and frees its seat, appending `participant.left` (with the
+/// class's `capacity`, as [`lock_class_capacity`] read it); `None` when a
 /// concurrent leave closed it first. The caller is in a write transaction
 /// holding the class row, and then hands the seat on with
 /// [`waitlist::fill_free_seats`].
@@ -154,6 +166,7 @@ pub(crate) fn end_stay(
     conn: &mut AnyConnection,
     mut participation: Participation,
     reason: LeaveReason,
+    capacity: u32,
     at: OffsetDateTime,
 ) -> Result<Option<Participation>, DieselError> {
     let left_at = at.max(participation.joined_at);
@@ -174,19 +187,9 @@ pub(crate) fn end_stay(
         .set(class_seats::participation_id.eq(None::<String>))
         .execute(conn)?;
     participation.left_at = Some(left_at);
-    let capacity = capacity_of(conn, &participation.class_id.to_string())?;
     let event = NewEvent::participant_left(&participation, reason, capacity);
     events::append(conn, &event)?;
     Ok(Some(participation))
-}
-
-/// The class's capacity (for a leave's event).
-fn capacity_of(conn: &mut AnyConnection, class_id: &str) -> Result<u32, DieselError> {
-    let capacity: i32 = live_classes::table
-        .filter(live_classes::id.eq(class_id))
-        .select(live_classes::max_participants)
-        .first(conn)?;
-    Ok(u32::try_from(capacity).unwrap_or(0))
 }
 
 pub(crate) fn load_participations(

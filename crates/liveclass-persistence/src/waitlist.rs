@@ -61,8 +61,6 @@ pub(crate) fn lock_line(conn: &mut AnyConnection, class_id: &str) -> Result<(), 
 #[diesel(table_name = waitlist_entries)]
 pub(crate) struct EntryRow {
     pub id: String,
-    #[allow(dead_code)] // selected whole; the tenant is filtered on, not read
-    pub tenant_id: String,
     pub class_id: String,
     pub user_id: String,
     pub user_name: Option<String>,
