@@ -24,6 +24,9 @@ use crate::interaction::{
 };
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::provider_accounts::{CredentialChecker, ProviderAccountService, ProviderAccounts};
+use crate::provider_events::{
+    ProviderEventJobs, ProviderEventPolicy, ProviderEventService, ProviderEvents, ProviderPayloads,
+};
 use crate::recording::{RecordingService, Recordings};
 use crate::roster::{RosterService, Rosters};
 use crate::schedule::{SchedulePolicy, ScheduleService, Schedules};
@@ -58,6 +61,8 @@ pub struct Ports {
     pub webhook_sender: Arc<dyn WebhookSender>,
     /// Checks provider-account credentials against their provider.
     pub credential_checker: Arc<dyn CredentialChecker>,
+    /// Reads the bodies of provider webhooks (Daily, Zoom).
+    pub provider_payloads: Arc<dyn ProviderPayloads>,
 }
 
 /// The deployment's limits, one per capability; `Default` gives the
@@ -82,6 +87,8 @@ pub struct Policies {
     pub event_log: EventLogPolicy,
     /// Webhook retries, secret rotation overlap, delivery leases.
     pub webhooks: WebhookPolicy,
+    /// How provider webhooks are retried.
+    pub provider_events: ProviderEventPolicy,
 }
 
 /// Every use-case service, built once from [`Ports`] and [`Policies`]. The
@@ -130,6 +137,10 @@ pub struct Services {
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// The tenant's own video-provider accounts.
     pub provider_accounts: Arc<dyn ProviderAccounts>,
+    /// Provider webhooks: receive, list, reprocess.
+    pub provider_events: Arc<dyn ProviderEvents>,
+    /// Background job: handles stored provider webhooks.
+    pub provider_event_jobs: Arc<ProviderEventJobs>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -150,6 +161,7 @@ impl Services {
             secrets,
             webhook_sender,
             credential_checker,
+            provider_payloads,
         } = ports;
         let mut classes = LiveClassService::new(
             store.clone(),
@@ -223,6 +235,16 @@ impl Services {
                 store.clone(),
                 store.clone(),
                 clock.clone(),
+            )),
+            provider_events: Arc::new(ProviderEventService::new(store.clone(), clock.clone())),
+            provider_event_jobs: Arc::new(ProviderEventJobs::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                provider_payloads,
+                clock.clone(),
+                policies.provider_events,
             )),
             provider_accounts: Arc::new(ProviderAccountService::new(
                 store.clone(),

@@ -28,6 +28,9 @@
 //!   deletion (here and at the provider).
 //! - [`provider_accounts`]: a tenant's own video-provider accounts (Zoom,
 //!   Daily, Jitsi credentials, sealed at rest), managed by organisation admins.
+//! - [`provider_events`]: webhooks the video providers send, stored first
+//!   and handled by a worker that maps them onto classes (meeting start and
+//!   end, provider sessions, screen sharing).
 //! - [`video`]: the `VideoProvider` port and its provider-neutral types.
 //! - [`store`]: [`store::RepoError`], the storage error of every repository
 //!   port, and [`store::Store`], all repository ports in one object.
@@ -62,6 +65,7 @@ pub mod instant;
 pub mod interaction;
 pub mod join_link;
 pub mod provider_accounts;
+pub mod provider_events;
 pub mod recording;
 pub mod roster;
 pub mod schedule;

@@ -13,6 +13,7 @@ use crate::interaction::{
 };
 use crate::join_link::JoinLinkRepository;
 use crate::provider_accounts::ProviderAccountRepository;
+use crate::provider_events::ProviderEventRepository;
 use crate::recording::RecordingRepository;
 use crate::roster::RosterRepository;
 use crate::schedule::ScheduleRepository;
@@ -56,6 +57,7 @@ pub trait Store:
     + AdmissionRepository
     + ProviderAccountRepository
     + ControlsRepository
+    + ProviderEventRepository
     + Send
     + Sync
 {
@@ -81,6 +83,7 @@ impl<T> Store for T where
         + AdmissionRepository
         + ProviderAccountRepository
         + ControlsRepository
+        + ProviderEventRepository
         + Send
         + Sync
 {

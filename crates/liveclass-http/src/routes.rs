@@ -21,8 +21,9 @@ use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_BODY_BYTES;
 use crate::handlers::{
     actual_times, admission as adm, calendar, controls as ctl, courses, health, interactions as ia,
-    join_links, live_classes as lc, polls, provider_accounts as pa, provider_webhooks as pwh,
-    reactions, recordings as rec, resources as res, schedules, webhooks as wh,
+    join_links, live_classes as lc, polls, provider_accounts as pa, provider_events as pe,
+    provider_webhooks as pwh, reactions, recordings as rec, resources as res, schedules,
+    webhooks as wh,
 };
 use crate::middleware;
 use crate::openapi::ApiDoc;
@@ -119,6 +120,8 @@ fn register(cfg: &mut ServiceConfig) {
         .service(res::remove::remove_resource)
         .service(pwh::daily::receive_daily_webhook)
         .service(pwh::zoom::receive_zoom_webhook)
+        .service(pe::list::list_provider_events)
+        .service(pe::reprocess::reprocess_provider_event)
         .service(pa::create::create_provider_account)
         .service(pa::list::list_provider_accounts)
         .service(pa::get::get_provider_account)

@@ -107,6 +107,7 @@ fn write_controls(conn: &mut AnyConnection, s: &ParticipantState) -> Result<(), 
         participations::mic_allowed.eq(s.controls.mic_allowed),
         participations::camera_allowed.eq(s.controls.camera_allowed),
         participations::hand_raised_at.eq(s.controls.hand_raised_at.map(to_db_time)),
+        participations::screen_sharing.eq(s.controls.screen_sharing),
     ))
     .execute(conn)?;
     Ok(())

@@ -46,6 +46,7 @@ mod migrations;
 mod participations;
 mod polls;
 mod provider_accounts;
+mod provider_events;
 mod reactions;
 mod reads;
 mod recordings;

@@ -452,6 +452,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The provider webhooks' inbox (see the `provider_events` migration).
+    provider_events (id) {
+        id -> Text,
+        provider -> Text,
+        external_id -> Text,
+        event_type -> Text,
+        body -> Text,
+        received_at -> Timestamp,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        due_at -> Nullable<Timestamp>,
+        processed_at -> Nullable<Timestamp>,
+        tenant_id -> Nullable<Text>,
+        class_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Presences in a class's provider meeting, per provider session.
+    provider_sessions (class_id, provider, session_key) {
+        class_id -> Text,
+        provider -> Text,
+        session_key -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        user_name -> Nullable<Text>,
+        joined_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -483,5 +516,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     provider_accounts,
     join_requests,
     class_bans,
-    waitlist_entries
+    waitlist_entries,
+    provider_events,
+    provider_sessions
 );

@@ -8,6 +8,7 @@ use actix_web::dev::Server;
 use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue};
 use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::RandomIds;
+use liveclass_domain::provider_events::ProviderEventPolicy;
 use liveclass_domain::video::VideoProvider;
 use liveclass_domain::{Policies, Ports, Services};
 use liveclass_http::metrics::Metrics;
@@ -15,7 +16,9 @@ use liveclass_http::{AppState, EventHub, JwtVerifier, StreamSettings, StreamToke
 use liveclass_persistence::{
     DbPool, DieselStore, EventListener, ListenerSignal, PoolOptions, connect, run_migrations,
 };
-use liveclass_video::{DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, ZoomVideoProvider};
+use liveclass_video::{
+    DailyVideoProvider, JitsiVideoProvider, NoVideoProvider, WebhookPayloads, ZoomVideoProvider,
+};
 
 use crate::settings::{BindAddress, Settings, VideoSettings};
 use crate::supervisor::Supervisor;
@@ -141,6 +144,7 @@ impl Application {
                         settings.provider_endpoints.clone(),
                     ),
                 ),
+                provider_payloads: Arc::new(WebhookPayloads),
             },
             Policies {
                 class: settings.policy,
@@ -152,6 +156,7 @@ impl Application {
                 idempotency: liveclass_domain::idempotency::IdempotencyPolicy::default(),
                 event_log: settings.events.policy,
                 webhooks: settings.webhooks.policy,
+                provider_events: ProviderEventPolicy::default(),
             },
         );
         let jobs = services.clone();

@@ -8,6 +8,7 @@ use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
 use liveclass_domain::events::EventLogJobs;
 use liveclass_domain::idempotency::Idempotency;
+use liveclass_domain::provider_events::{ProviderEventJobs, ProviderEventReport};
 use liveclass_domain::schedule::{GenerationReport, Schedules};
 use liveclass_domain::webhooks::WebhookDeliveryJobs;
 
@@ -56,6 +57,11 @@ pub fn start(
         "webhook-deliveries",
         settings.webhooks.deliver_every,
         webhook_deliveries(services.webhook_deliveries.clone()),
+    );
+    supervisor.every(
+        "provider-events",
+        PROVIDER_EVENTS_EVERY,
+        provider_events(services.provider_event_jobs.clone()),
     );
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
@@ -170,6 +176,38 @@ pub fn webhook_deliveries(jobs: Arc<WebhookDeliveryJobs>) -> impl Job {
     move || {
         let jobs = jobs.clone();
         async move { jobs.deliver_due().await.map(|_| Quiet) }
+    }
+}
+
+/// How often each process handles the provider webhooks stored since its
+/// last pass: a webhook answered at once takes effect within this.
+pub const PROVIDER_EVENTS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Handles stored provider webhooks (see `liveclass_domain::provider_events`).
+/// Every process runs it; deliveries are claimed, so each is handled once.
+pub fn provider_events(jobs: Arc<ProviderEventJobs>) -> impl Job {
+    move || {
+        let jobs = jobs.clone();
+        async move {
+            jobs.run_once().await.map_err(|e| {
+                anyhow::Error::new(e).context("could not read the provider-event inbox")
+            })
+        }
+    }
+}
+
+impl Report for ProviderEventReport {
+    fn log(&self, job: &'static str) {
+        if self.processed + self.ignored + self.retried + self.failed > 0 {
+            tracing::info!(
+                job,
+                processed = self.processed,
+                ignored = self.ignored,
+                retried = self.retried,
+                failed = self.failed,
+                "provider webhooks handled"
+            );
+        }
     }
 }
 

@@ -162,7 +162,7 @@ struct AccessLinkAnswer {
 /// Daily limits `user_id` to 36 characters; our user ids may have up to
 /// 128. A longer id is replaced by a UUIDv5 of it: stable per user, 36
 /// characters, and distinct for distinct ids.
-fn daily_user_id(user_id: &str) -> String {
+pub(crate) fn daily_user_id(user_id: &str) -> String {
     const MAX: usize = 36;
     if user_id.len() <= MAX {
         user_id.to_owned()

@@ -9,6 +9,9 @@
 //! - [`NoVideoProvider`]: the seed-000 behaviour, for deployments that bring
 //!   their own media: the room id is all there is.
 //!
+//! - [`WebhookPayloads`]: what Daily's and Zoom's webhook bodies mean, for
+//!   the domain's provider-event worker.
+//!
 //! The REST adapters share [`HttpOptions`]: per-attempt timeouts, and retries
 //! with exponential backoff and jitter on 429, 5xx and transport failures,
 //! honouring `Retry-After`. Credentials are [`Secret`]s and never printed.
@@ -18,6 +21,7 @@ mod daily;
 mod jitsi;
 mod none;
 mod secret;
+mod webhook_payloads;
 mod zoom;
 
 pub use client::{HttpOptions, install_crypto_provider};
@@ -25,4 +29,5 @@ pub use daily::{DailyConfig, DailyVideoProvider};
 pub use jitsi::{JitsiTokenAuth, JitsiVideoProvider};
 pub use none::NoVideoProvider;
 pub use secret::Secret;
+pub use webhook_payloads::WebhookPayloads;
 pub use zoom::{ZoomConfig, ZoomVideoProvider};

@@ -1,7 +1,11 @@
 //! Provider webhooks through the real server: the secrets are read from
 //! `DAILY_WEBHOOK_SECRET` and `ZOOM_WEBHOOK_SECRET`, Zoom's URL validation is
 //! answered only when signed, Daily's ping gets its 200, and a server
-//! without the secrets answers 503 `provider_webhook_not_configured`.
+//! without the secrets answers 503 `provider_webhook_not_configured`. Then
+//! the whole path of a Zoom class's webhooks: stored, handled by the
+//! worker, the class started and ended by its meeting, a participant's
+//! screen sharing set from Zoom's sharing events, and the deliveries listed
+//! for the tenant's organisation admins.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,6 +13,8 @@ use liveclass_http::provider_signature::{ProviderWebhookSecrets, sign_daily, sig
 use liveclass_tests::testing::TestDatabase;
 use liveclass_tests::{TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ZOOM_SECRET: &str = "test_secret_token";
 const DAILY_SECRET: &str = "ZGFpbHktdGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZyE=";
@@ -71,10 +77,9 @@ async fn signed_deliveries_are_accepted_and_unsigned_challenges_refused() {
     );
 
     let event = r#"{"event":"meeting.ended","event_ts":1,"payload":{"object":{"uuid":"u=="}}}"#;
-    assert_eq!(
-        post(&app, "/webhooks/zoom", event, &zoom(event)).await,
-        (200, json!({"received": true}))
-    );
+    let (status, answer) = post(&app, "/webhooks/zoom", event, &zoom(event)).await;
+    assert_eq!((status, &answer["received"]), (200, &json!(true)));
+    assert_eq!(answer["duplicate"], false);
 
     let key = ProviderWebhookSecrets::decode_daily(DAILY_SECRET).unwrap();
     let daily = r#"{"version":"1.0.0","type":"meeting.started","id":"ev1","payload":{"start_ts":1700000000,"meeting_id":"m1","room":"class-1"},"event_ts":1700000001}"#;
@@ -85,10 +90,12 @@ async fn signed_deliveries_are_accepted_and_unsigned_challenges_refused() {
             sign_daily(&key, &ts, daily.as_bytes()),
         ),
     ];
-    assert_eq!(
-        post(&app, "/webhooks/daily", daily, &signed).await,
-        (200, json!({"received": true}))
-    );
+    let (status, answer) = post(&app, "/webhooks/daily", daily, &signed).await;
+    assert_eq!((status, &answer["duplicate"]), (200, &json!(false)));
+    // Replayed: stored once.
+    let (status, again) = post(&app, "/webhooks/daily", daily, &signed).await;
+    assert_eq!((status, &again["duplicate"]), (200, &json!(true)));
+    assert_eq!(again["eventId"], answer["eventId"]);
     let (status, answer) = post(&app, "/webhooks/daily", daily, &[]).await;
     assert_eq!(
         (status, answer["code"].as_str()),
@@ -111,4 +118,213 @@ async fn without_secrets_the_endpoints_answer_503() {
             "{path}"
         );
     }
+}
+
+const MEETING: &str = "85746065432";
+
+async fn zoom_api() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "zoom-access", "token_type": "bearer", "expires_in": 3600}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/users/me/meetings"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": 85_746_065_432_i64, "topic": "Rust 101", "type": 2,
+            "join_url": "https://zoom.us/j/85746065432",
+            "start_url": "https://zoom.us/s/85746065432?zak=fresh",
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Sends a Zoom event about the class's meeting, signed now.
+async fn zoom_event(app: &TestApp, event: &str, object: &Value) -> Value {
+    let body = json!({
+        "event": event,
+        "event_ts": chrono_ms(),
+        "payload": {"account_id": "acc", "object": object},
+    })
+    .to_string();
+    let ts = now();
+    let headers = vec![
+        ("x-zm-request-timestamp", ts.clone()),
+        (
+            "x-zm-signature",
+            sign_zoom(ZOOM_SECRET.as_bytes(), &ts, body.as_bytes()),
+        ),
+    ];
+    let (status, answer) = post(app, "/webhooks/zoom", &body, &headers).await;
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+fn chrono_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+}
+
+/// Polls `check` on `path` until it holds (the worker runs every 500 ms).
+async fn eventually(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..100 {
+        let reply = app.get(path, token).await;
+        if reply.status == 200 && check(&reply.body) {
+            return reply.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{path} never reached the expected state: {}",
+        app.get(path, token).await.body
+    );
+}
+
+#[tokio::test]
+async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_sharing() {
+    let zoom = zoom_api().await;
+    let api = format!("{}/v2", zoom.uri());
+    let oauth = format!("{}/oauth/token", zoom.uri());
+    let app = spawn_app_with(
+        TestDatabase::sqlite(),
+        &[
+            ("LIVECLASS_VIDEO_PROVIDER", "zoom"),
+            ("ZOOM_ACCOUNT_ID", "acc"),
+            ("ZOOM_CLIENT_ID", "cid"),
+            ("ZOOM_CLIENT_SECRET", "csecret"),
+            ("ZOOM_API_URL", api.as_str()),
+            ("ZOOM_OAUTH_URL", oauth.as_str()),
+            ("ZOOM_WEBHOOK_SECRET", ZOOM_SECRET),
+        ],
+    )
+    .await;
+    let tenant = "tenant-zoom";
+    let teacher = app.token("teacher-1", tenant, &["training_manager"]);
+    let student = app.token("student-1", tenant, &[]);
+    let admin = app.token("admin-1", tenant, &["org_admin"]);
+    let stranger = app.token("admin-2", "tenant-other", &["org_admin"]);
+    let created = app
+        .post_json(
+            "/live-classes",
+            &teacher,
+            &json!({"title": "Rust 101", "scheduledAt": "2030-11-20T14:00:00Z", "maxParticipants": 30}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let class_path = format!("/live-classes/{id}");
+
+    // The host opens the meeting in Zoom: the class goes live.
+    zoom_event(
+        &app,
+        "meeting.started",
+        &json!({"id": MEETING, "uuid": "u==", "start_time": "2030-01-01T00:00:00Z"}),
+    )
+    .await;
+    eventually(&app, &class_path, &teacher, |c| c["status"] == "live").await;
+
+    // The student joins through LiveClass, then through Zoom; their join
+    // carries their LiveClass user id as `customer_key`.
+    assert_eq!(
+        app.post(&format!("{class_path}/join"), &student)
+            .await
+            .status,
+        200
+    );
+    let participant = json!({"id": "p-1", "user_id": "16778240", "user_name": "Stu", "customer_key": "student-1", "join_time": "2030-01-01T00:01:00Z"});
+    zoom_event(
+        &app,
+        "meeting.participant_joined",
+        &json!({"id": MEETING, "participant": participant}),
+    )
+    .await;
+    let sharing = json!({"id": MEETING, "participant": {"id": "p-1", "user_name": "Stu", "sharing_details": {"content": "application"}}});
+    let first = zoom_event(&app, "meeting.sharing_started", &sharing).await;
+    let participants = format!("{class_path}/participants");
+    let sharer = |list: &Value| {
+        list["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["userId"] == "student-1")
+            .map(|p| p["screenSharing"].clone())
+    };
+    eventually(&app, &participants, &teacher, |l| {
+        sharer(l) == Some(json!(true))
+    })
+    .await;
+
+    // The deliveries, for the tenant's organisation admins only.
+    let events = eventually(&app, "/provider-events?status=processed", &admin, |l| {
+        l["data"].as_array().unwrap().len() == 3
+    })
+    .await;
+    let first_id = first["eventId"].as_str().unwrap();
+    let listed = events["data"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .all(|e| e["liveClassId"] == id.as_str() && e["provider"] == "zoom")
+    );
+    assert_eq!(listed[0]["id"], first_id, "newest first");
+    assert_eq!(listed[0]["body"]["event"], "meeting.sharing_started");
+    assert_eq!(app.get("/provider-events", &teacher).await.status, 403);
+    let theirs = app.get("/provider-events", &stranger).await;
+    assert_eq!(theirs.body["data"], json!([]));
+    assert_eq!(
+        app.get("/provider-events?limit=0", &admin).await.status,
+        400
+    );
+    assert_eq!(
+        app.get("/provider-events?status=done", &admin).await.status,
+        400
+    );
+    let reprocess = format!("/provider-events/{first_id}/reprocess");
+    assert_eq!(app.post(&reprocess, &stranger).await.status, 404);
+    assert_eq!(
+        app.post("/provider-events/nope/reprocess", &admin)
+            .await
+            .status,
+        400
+    );
+    let again = app.post(&reprocess, &admin).await;
+    assert_eq!(
+        (again.status, &again.body["status"]),
+        (202, &json!("received"))
+    );
+    // Handled again: still sharing, and no second event (idempotent).
+    eventually(&app, "/provider-events?status=processed", &admin, |l| {
+        l["data"].as_array().unwrap().len() == 3
+    })
+    .await;
+
+    zoom_event(&app, "meeting.sharing_ended", &sharing).await;
+    eventually(&app, &participants, &teacher, |l| {
+        sharer(l) == Some(json!(false))
+    })
+    .await;
+
+    // The meeting ends in Zoom: so does the class.
+    zoom_event(
+        &app,
+        "meeting.ended",
+        &json!({"id": MEETING, "uuid": "u==", "end_time": "2030-01-01T00:00:00Z"}),
+    )
+    .await;
+    eventually(&app, &class_path, &teacher, |c| c["status"] == "ended").await;
+    // A meeting no class owns is ignored, and visible to nobody.
+    zoom_event(&app, "meeting.started", &json!({"id": "999", "uuid": "x"})).await;
+    zoom.verify().await;
 }

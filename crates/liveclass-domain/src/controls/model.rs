@@ -101,15 +101,21 @@ pub enum ControlsChange {
     RaiseHand,
     /// The participant lowers their hand.
     LowerHand,
+    /// The provider reports the participant started (`true`) or stopped
+    /// sharing their screen.
+    ScreenSharing(bool),
 }
 
 /// What a change did, for its events: `participant.updated` when the
-/// microphone or camera permission changed, `hand.raised` / `hand.lowered`
+/// microphone or camera permission or the screen sharing changed,
+/// `hand.raised` / `hand.lowered`
 /// when the hand moved. Nothing changed: no event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ControlsEffect {
     /// `micAllowed` or `cameraAllowed` changed.
     pub permissions_changed: bool,
+    /// `screenSharing` changed.
+    pub sharing_changed: bool,
     /// The hand went up.
     pub hand_raised: bool,
     /// The hand went down.
@@ -119,7 +125,7 @@ pub struct ControlsEffect {
 impl ControlsEffect {
     /// Whether anything changed.
     pub const fn changed(self) -> bool {
-        self.permissions_changed || self.hand_raised || self.hand_lowered
+        self.permissions_changed || self.sharing_changed || self.hand_raised || self.hand_lowered
     }
 }
 
@@ -145,10 +151,12 @@ impl ParticipantControls {
                 next.hand_raised_at = Some(self.hand_raised_at.unwrap_or(at));
             }
             ControlsChange::LowerHand => next.hand_raised_at = None,
+            ControlsChange::ScreenSharing(sharing) => next.screen_sharing = sharing,
         }
         let effect = ControlsEffect {
             permissions_changed: next.mic_allowed != self.mic_allowed
                 || next.camera_allowed != self.camera_allowed,
+            sharing_changed: next.screen_sharing != self.screen_sharing,
             hand_raised: !self.hand_raised() && next.hand_raised(),
             hand_lowered: self.hand_raised() && !next.hand_raised(),
         };

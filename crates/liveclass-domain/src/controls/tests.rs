@@ -293,6 +293,7 @@ fn a_change_yields_its_events_in_order_with_the_controls_after_it() {
     let s = state("student", NOW, ParticipantControls::default());
     let effect = ControlsEffect {
         permissions_changed: true,
+        sharing_changed: false,
         hand_raised: false,
         hand_lowered: true,
     };
@@ -423,4 +424,22 @@ async fn hands_are_for_moderators_and_participants_only() {
         svc.hands(&caller("outsider", vec![]), c.id).await,
         Err(HandsError::NotAdmitted)
     ));
+}
+
+#[test]
+fn screen_sharing_set_by_the_provider_is_a_participant_update_and_idempotent() {
+    let before = ParticipantControls::default();
+    let (sharing, effect) = before.apply(ControlsChange::ScreenSharing(true), NOW);
+    assert!(sharing.screen_sharing);
+    assert!(effect.sharing_changed && effect.changed() && !effect.permissions_changed);
+    let s = state("student", NOW, sharing);
+    let events = NewEvent::controls_changed(&s, effect, &user("student"), NOW);
+    let types: Vec<EventType> = events.iter().map(|e| e.event_type).collect();
+    assert_eq!(types, vec![EventType::ParticipantUpdated]);
+    assert_eq!(events[0].data["participant"]["screenSharing"], true);
+    // Reported again: nothing changes, no event.
+    let (_, again) = sharing.apply(ControlsChange::ScreenSharing(true), NOW);
+    assert!(!again.changed());
+    let (stopped, effect) = sharing.apply(ControlsChange::ScreenSharing(false), NOW);
+    assert!(!stopped.screen_sharing && effect.sharing_changed);
 }

@@ -753,7 +753,10 @@ impl NewEvent {
     ) -> Vec<Self> {
         let data = json!({ "participant": participant_controls_data(s), "by": by.as_str() });
         let types = [
-            (effect.permissions_changed, EventType::ParticipantUpdated),
+            (
+                effect.permissions_changed || effect.sharing_changed,
+                EventType::ParticipantUpdated,
+            ),
             (effect.hand_raised, EventType::HandRaised),
             (effect.hand_lowered, EventType::HandLowered),
         ];

@@ -149,6 +149,8 @@ error_codes! {
     RecordingNotFound = "recording_not_found", NOT_FOUND;
     /// No such provider account in the caller's tenant.
     ProviderAccountNotFound = "provider_account_not_found", NOT_FOUND;
+    /// No such provider webhook concerning the caller's tenant.
+    ProviderEventNotFound = "provider_event_not_found", NOT_FOUND;
     /// No such schedule in the caller's tenant.
     ScheduleNotFound = "schedule_not_found", NOT_FOUND;
     /// No class has this join link in the caller's tenant.

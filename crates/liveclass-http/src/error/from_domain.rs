@@ -530,6 +530,27 @@ impl From<liveclass_domain::provider_accounts::ProviderAccountError> for ApiErro
     }
 }
 
+impl From<liveclass_domain::provider_events::ListProviderEventsError> for ApiError {
+    fn from(e: liveclass_domain::provider_events::ListProviderEventsError) -> Self {
+        use liveclass_domain::provider_events::ListProviderEventsError as L;
+        match e {
+            L::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            L::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::provider_events::ReprocessProviderEventError> for ApiError {
+    fn from(e: liveclass_domain::provider_events::ReprocessProviderEventError) -> Self {
+        use liveclass_domain::provider_events::ReprocessProviderEventError as R;
+        match e {
+            R::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            R::NotFound => Self::new(C::ProviderEventNotFound, e.to_string()),
+            R::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<RequestToJoinError> for ApiError {
     fn from(e: RequestToJoinError) -> Self {
         match e {

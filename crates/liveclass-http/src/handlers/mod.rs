@@ -11,6 +11,7 @@ pub mod join_links;
 pub mod live_classes;
 pub mod polls;
 pub mod provider_accounts;
+pub mod provider_events;
 pub mod provider_webhooks;
 pub mod reactions;
 pub mod recordings;

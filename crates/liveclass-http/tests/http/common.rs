@@ -84,6 +84,16 @@ pub fn mocked_services() -> Services {
         provider_accounts: Arc::new(
             liveclass_domain::provider_accounts::MockProviderAccounts::new(),
         ),
+        provider_events: Arc::new(liveclass_domain::provider_events::MockProviderEvents::new()),
+        provider_event_jobs: Arc::new(liveclass_domain::provider_events::ProviderEventJobs::new(
+            Arc::new(liveclass_domain::provider_events::MockProviderEventRepository::new()),
+            Arc::new(MockClassRepository::new()),
+            Arc::new(liveclass_domain::class::ports::MockParticipationRepository::new()),
+            Arc::new(liveclass_domain::controls::MockControlsRepository::new()),
+            Arc::new(liveclass_domain::provider_events::MockProviderPayloads::new()),
+            clock(),
+            liveclass_domain::provider_events::ProviderEventPolicy::default(),
+        )),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(
             Arc::new(liveclass_domain::webhooks::MockWebhookRepository::new()),
             Arc::new(liveclass_domain::webhooks::MockSecretBox::new()),

@@ -10,6 +10,7 @@ use crate::common;
 
 use actix_web::http::StatusCode;
 use actix_web::test as atest;
+use liveclass_domain::provider_events::{MockProviderEvents, ReceiveOutcome};
 use liveclass_http::provider_signature::{
     ProviderWebhookSecrets, sign_daily, sign_zoom, zoom_encrypted_token,
 };
@@ -18,8 +19,31 @@ use serde_json::{Value, json};
 const ZOOM_SECRET: &[u8] = b"test_secret_token";
 const DAILY_SECRET_B64: &str = "ZGFpbHktdGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZyE=";
 
+/// The stored delivery's id the fake inbox answers, and the body it expects.
+const STORED: uuid::Uuid = uuid::Uuid::from_u128(7);
+
 fn configured() -> liveclass_http::AppState {
-    let mut state = common::state(common::mocked_services(), &common::hs256());
+    let mut services = common::mocked_services();
+    // An inbox that stores each (provider, external id) once.
+    let mut inbox = MockProviderEvents::new();
+    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    inbox
+        .expect_receive()
+        .returning(move |provider, external_id, event_type, body| {
+            assert!(serde_json::from_str::<Value>(&body).is_ok(), "{body}");
+            assert!(!event_type.is_empty());
+            let fresh = seen
+                .lock()
+                .unwrap()
+                .insert((provider.to_owned(), external_id));
+            Ok(if fresh {
+                ReceiveOutcome::Stored(STORED)
+            } else {
+                ReceiveOutcome::Duplicate(STORED)
+            })
+        });
+    services.provider_events = std::sync::Arc::new(inbox);
+    let mut state = common::state(services, &common::hs256());
     state.provider_webhooks = ProviderWebhookSecrets {
         daily: Some(ProviderWebhookSecrets::decode_daily(DAILY_SECRET_B64).unwrap()),
         zoom: Some(ZOOM_SECRET.to_vec()),
@@ -69,7 +93,21 @@ async fn zoom_deliveries_are_verified_over_the_raw_body() {
     ];
     let (status, answer) = call!(&app, post("/webhooks/zoom", body, &headers));
     assert_eq!(status, StatusCode::OK, "{answer}");
-    assert_eq!(answer, json!({"received": true}));
+    assert_eq!(
+        answer,
+        json!({"received": true, "eventId": STORED.to_string(), "duplicate": false})
+    );
+    // Zoom's retry of the same event (other whitespace and key order, same
+    // event, time and payload) is the same delivery.
+    let retry = r#"{"payload":{"object":{"uuid":"u=="}},"event_ts":1,"event":"meeting.started"}"#;
+    let sig = sign_zoom(ZOOM_SECRET, &ts, retry.as_bytes());
+    let retry_headers = [
+        ("x-zm-signature", sig.as_str()),
+        ("x-zm-request-timestamp", ts.as_str()),
+    ];
+    let (status, answer) = call!(&app, post("/webhooks/zoom", retry, &retry_headers));
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["duplicate"], true);
 
     // The same signature over other bytes, no signature, a stale one.
     let tampered = body.replace("started", "ended");
@@ -177,7 +215,13 @@ async fn daily_deliveries_are_verified_and_its_ping_answered() {
     ];
     let (status, answer) = call!(&app, post("/webhooks/daily", body, &headers));
     assert_eq!(status, StatusCode::OK, "{answer}");
-    assert_eq!(answer, json!({"received": true}));
+    assert_eq!(
+        answer,
+        json!({"received": true, "eventId": STORED.to_string(), "duplicate": false})
+    );
+    // Replayed: the same envelope id is the same delivery.
+    let (_, answer) = call!(&app, post("/webhooks/daily", body, &headers));
+    assert_eq!(answer["duplicate"], true);
 
     // Signed with the base64 text itself (not decoded): refused.
     let wrong = sign_daily(DAILY_SECRET_B64.as_bytes(), &ts, body.as_bytes());

@@ -13,6 +13,7 @@ mod idempotency;
 mod messages;
 mod polls;
 mod provider_accounts;
+mod provider_events;
 mod reactions;
 mod reads;
 mod recordings;

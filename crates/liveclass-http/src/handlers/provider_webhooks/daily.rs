@@ -1,7 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 
 use super::{
-    header, json_object, not_configured, now_seconds, refused, require_json, required_str,
+    body_text, header, json_object, not_configured, now_seconds, refused, require_json,
+    required_str,
 };
 use crate::dto::ProviderWebhookAck;
 use crate::error::ApiError;
@@ -15,7 +16,10 @@ crate::op_errors!(DailyWebhookErrors: [BODY], [InvalidSignature, ProviderWebhook
 /// X-Webhook-Timestamp + "." + raw body))`, compared in constant time, and
 /// `X-Webhook-Timestamp` (unix seconds) within 5 minutes of now; otherwise
 /// 401 `invalid_signature`. A verified body must be a JSON object with the
-/// envelope's `type` and `id` strings. Daily's creation ping (a JSON object
+/// envelope's `type` and `id` strings. It is then stored (once per envelope
+/// `id`: a replay answers `duplicate: true`) and answered at once; the
+/// `provider-events` worker handles it within a second (see
+/// `GET /provider-events`). Daily's creation ping (a JSON object
 /// with a `test` member and no signature headers) is answered 200 without
 /// verification, since Daily sends it before the secret is in use; nothing
 /// is done with it. Without `DAILY_WEBHOOK_SECRET` the endpoint answers 503
@@ -51,14 +55,22 @@ pub async fn receive_daily_webhook(
             .ok()
             .is_some_and(|v| v.get("test").is_some())
     {
-        return Ok(HttpResponse::Ok().json(ProviderWebhookAck { received: true }));
+        return Ok(HttpResponse::Ok().json(ProviderWebhookAck::ping()));
     }
     verify_daily(key, signature, timestamp, &body, now_seconds()).map_err(|e| refused(&e))?;
     require_json(&req)?;
     let envelope = json_object(&body)?;
-    if envelope.get("test").is_none() {
-        required_str(&envelope, "type")?;
-        required_str(&envelope, "id")?;
+    if envelope.get("test").is_some() {
+        // A signed creation ping: nothing to store.
+        return Ok(HttpResponse::Ok().json(ProviderWebhookAck::ping()));
     }
-    Ok(HttpResponse::Ok().json(ProviderWebhookAck { received: true }))
+    let event_type = required_str(&envelope, "type")?.to_owned();
+    // Daily's envelope `id` names the event: the deduplication key.
+    let external_id = required_str(&envelope, "id")?.to_owned();
+    let outcome = state
+        .services
+        .provider_events
+        .receive("daily", external_id, event_type, body_text(&body)?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ProviderWebhookAck::stored(outcome)))
 }

@@ -74,6 +74,12 @@ fn required_str<'a>(map: &'a Map<String, Value>, key: &str) -> Result<&'a str, A
     }
 }
 
+/// The verified body as text (JSON is UTF-8; 400 `invalid_body` otherwise).
+fn body_text(body: &[u8]) -> Result<String, ApiError> {
+    String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::new(ErrorCode::InvalidBody, "The body must be UTF-8"))
+}
+
 fn now_seconds() -> i64 {
     chrono::Utc::now().timestamp()
 }

@@ -2,7 +2,8 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde_json::Value;
 
 use super::{
-    header, json_object, not_configured, now_seconds, refused, require_json, required_str,
+    body_text, header, json_object, not_configured, now_seconds, refused, require_json,
+    required_str,
 };
 use crate::dto::{ProviderWebhookAck, ZoomUrlValidationResponse, ZoomWebhookAnswer};
 use crate::error::{ApiError, ErrorCode};
@@ -18,7 +19,11 @@ crate::op_errors!(ZoomWebhookErrors: [BODY], [InvalidSignature, ProviderWebhookN
 /// `invalid_signature`. This holds for `endpoint.url_validation` too: its
 /// answer `{plainToken, encryptedToken}` (hex HMAC of `plainToken`) is given
 /// only to a correctly signed challenge, so the endpoint is no signing
-/// oracle. A verified body must be a JSON object with an `event` string.
+/// oracle. A verified body must be a JSON object with an `event` string; it
+/// is then stored (once per event: Zoom sends no id, so the key is a hash of
+/// its `event`, `event_ts` and `payload`; a replay answers `duplicate:
+/// true`) and answered at once; the `provider-events` worker handles it
+/// within a second (see `GET /provider-events`).
 /// Without `ZOOM_WEBHOOK_SECRET` the endpoint answers 503
 /// `provider_webhook_not_configured`.
 #[utoipa::path(
@@ -72,9 +77,38 @@ pub async fn receive_zoom_webhook(
             },
         )));
     }
+    let event_type = required_str(&envelope, "event")?.to_owned();
+    let outcome = state
+        .services
+        .provider_events
+        .receive(
+            "zoom",
+            zoom_delivery_key(&envelope),
+            event_type,
+            body_text(&body)?,
+        )
+        .await?;
     Ok(
-        HttpResponse::Ok().json(ZoomWebhookAnswer::Received(ProviderWebhookAck {
-            received: true,
-        })),
+        HttpResponse::Ok().json(ZoomWebhookAnswer::Received(ProviderWebhookAck::stored(
+            outcome,
+        ))),
     )
+}
+
+/// Zoom sends no event id. A delivery is keyed by `zoom:` + hex SHA-256 of
+/// the JSON `[event, event_ts, payload]`, re-serialised with sorted keys: a
+/// retry of one event (same event, time in ms and payload) gets the same
+/// key whatever its key order or whitespace, and two events differ in their
+/// time or their payload.
+pub(crate) fn zoom_delivery_key(envelope: &serde_json::Map<String, Value>) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::json!([
+        envelope.get("event"),
+        envelope.get("event_ts"),
+        envelope.get("payload"),
+    ]);
+    // serde_json's maps are sorted (no `preserve_order`): canonical text.
+    let digest = Sha256::digest(canonical.to_string().as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("zoom:{hex}")
 }

@@ -1,0 +1,3 @@
+DROP TABLE provider_sessions;
+DROP INDEX live_classes_video_room;
+DROP TABLE provider_events;
