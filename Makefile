@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SERVER := target/debug/server
 
-.PHONY: run build test contract lint fmt openapi bench clean
+.PHONY: run build test contract lint fmt openapi bench bench-admission clean
 
 ## run: build, then serve on http://127.0.0.1:8080 with a SQLite file (liveclass.db) in development mode
 run: build
@@ -43,6 +43,12 @@ fmt:
 bench:
 	$(CARGO) build --release -p liveclass-server -p liveclass-bench --bin server --bin liveclass-bench
 	target/release/liveclass-bench --server-bin target/release/server $(BENCH_ARGS)
+
+## bench-admission: the admission function before and after issue 12, with
+## the disk taken out (pgbench, synchronous_commit off; see the README)
+bench-admission:
+	$(CARGO) build --release -p liveclass-server --bin server
+	bash bench/admission-ab/run $(ROUNDS) $(SECONDS)
 
 ## openapi: regenerate the checked-in OpenAPI document
 openapi:
