@@ -110,6 +110,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A valid token for `sub` in `tenant` with `roles` and the display
+    /// name `name`.
+    ///
+    /// # Panics
+    /// Never: HS256 signing does not fail.
+    #[allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+    pub fn token_named(&self, sub: &str, tenant: &str, roles: &[&str], name: &str) -> String {
+        self.issuer
+            .mint(sub, tenant, roles, Some(name), 600)
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

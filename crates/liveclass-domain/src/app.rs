@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::actual_times::{ActualTimes, ActualTimesPolicy, ActualTimesService};
 use crate::admission::{AdmissionService, Admissions};
+use crate::attendance::{AttendancePolicy, AttendanceService, Attendances};
 use crate::auto_end::{AutoEndPolicy, AutoEndService};
 use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
@@ -89,6 +90,8 @@ pub struct Policies {
     pub webhooks: WebhookPolicy,
     /// How provider webhooks are retried.
     pub provider_events: ProviderEventPolicy,
+    /// The grace periods of the attendance statuses.
+    pub attendance: AttendancePolicy,
 }
 
 /// Every use-case service, built once from [`Ports`] and [`Policies`]. The
@@ -137,6 +140,8 @@ pub struct Services {
     pub webhook_deliveries: Arc<WebhookDeliveryJobs>,
     /// The tenant's own video-provider accounts.
     pub provider_accounts: Arc<dyn ProviderAccounts>,
+    /// Attendance reports.
+    pub attendance: Arc<dyn Attendances>,
     /// Provider webhooks: receive, list, reprocess.
     pub provider_events: Arc<dyn ProviderEvents>,
     /// Background job: handles stored provider webhooks.
@@ -235,6 +240,15 @@ impl Services {
                 store.clone(),
                 store.clone(),
                 clock.clone(),
+            )),
+            attendance: Arc::new(AttendanceService::new(
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                store.clone(),
+                clock.clone(),
+                policies.attendance,
             )),
             provider_events: Arc::new(ProviderEventService::new(store.clone(), clock.clone())),
             provider_event_jobs: Arc::new(ProviderEventJobs::new(

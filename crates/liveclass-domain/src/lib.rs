@@ -10,6 +10,8 @@
 //!   and capacity rules, the repository ports and the [`LiveClasses`] service.
 //! - [`admission`]: who gets in and who stays: requests to join
 //!   `approval` classes, the waitlist of full classes, removal as a ban.
+//! - [`attendance`]: who was in a class and for how long (LiveClass's stays
+//!   and the provider's sessions merged), and how that counts.
 //! - [`schedule`]: recurring schedules and the classes they generate, with
 //!   the time-zone and DST rules of their expansion.
 //! - [`join_link`]: `/join/{hash}` links: countdown, teacher start, join.
@@ -51,6 +53,7 @@
 pub mod actual_times;
 pub mod admission;
 pub mod app;
+pub mod attendance;
 pub mod auto_end;
 pub mod calendar;
 pub mod caller;

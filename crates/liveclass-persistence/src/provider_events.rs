@@ -409,6 +409,24 @@ impl ProviderEventRepository for DieselStore {
         .await
     }
 
+    async fn provider_sessions_of_class(
+        &self,
+        class_id: ClassId,
+    ) -> Result<Vec<ProviderSession>, RepoError> {
+        let class_id = class_id.to_string();
+        self.run("list provider sessions", move |conn| {
+            let rows: Vec<SessionRow> = sessions::table
+                .filter(sessions::class_id.eq(&class_id))
+                .order((sessions::joined_at.asc(), sessions::session_key.asc()))
+                .select(SessionRow::as_select())
+                .load(conn)?;
+            rows.into_iter()
+                .map(|r| ProviderSession::try_from(r).map_err(corrupt))
+                .collect()
+        })
+        .await
+    }
+
     async fn provider_session(
         &self,
         class_id: ClassId,

@@ -8,7 +8,7 @@
 //! - `participant.joined` / `participant.left`: `payload.room`, `session_id`
 //!   (one per join), `user_id` (the meeting token's: LiveClass's user key),
 //!   `user_name`, `joined_at`; a leave is dated `joined_at + duration`, else
-//!   the envelope's `event_ts`.
+//!   the envelope's `event_ts`, and carries its `joined_at` too.
 //!
 //! Zoom (`{event, event_ts (ms), payload: {account_id, object}}`):
 //! - `meeting.started` / `meeting.ended`: `object.id` (the meeting id, string
@@ -16,7 +16,8 @@
 //! - `meeting.participant_joined` / `meeting.participant_left`:
 //!   `object.participant`: its `id` (else `user_id`) is the session key,
 //!   `customer_key` the LiveClass user key when the join carried one,
-//!   `user_name`, `join_time` / `leave_time`;
+//!   `user_name`, `join_time` / `leave_time` (a leave's `join_time` too,
+//!   when given);
 //! - `meeting.sharing_started` / `meeting.sharing_ended`: the sharer's
 //!   `object.participant` key, dated by `participant.sharing_details.date_time`.
 //!
@@ -180,6 +181,7 @@ fn daily(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
                 ProviderSignal::ParticipantLeft {
                     room,
                     session,
+                    joined,
                     at: dated(left, "joined_at` + `duration")?,
                 }
             }
@@ -247,6 +249,7 @@ fn zoom(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
         "meeting.participant_left" => ProviderSignal::ParticipantLeft {
             room,
             session: session(),
+            joined: rfc3339(participant, "join_time"),
             at: at_of("leave_time")?,
         },
         _ => {
@@ -313,11 +316,16 @@ mod tests {
             Some("6497c79b-f326-4942-aef8-c36a29140ad1")
         );
         assert_eq!(at, datetime!(2024-02-26 18:31:19.96 UTC));
-        let ProviderSignal::ParticipantLeft { session, at, .. } =
-            decode("daily", DAILY_LEFT).unwrap()
+        let ProviderSignal::ParticipantLeft {
+            session,
+            joined,
+            at,
+            ..
+        } = decode("daily", DAILY_LEFT).unwrap()
         else {
             panic!("not a leave");
         };
+        assert_eq!(joined, Some(datetime!(2024-02-26 18:31:31.567 UTC)));
         assert_eq!(session.name.as_deref(), Some("bipol"));
         // joined_at + duration (1708972291.567 + 11.419000148…).
         let expected = datetime!(2024-02-26 18:31:42.986 UTC);

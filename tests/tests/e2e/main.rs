@@ -7,6 +7,7 @@
 mod actual_times;
 mod admission;
 mod approval_waitlist;
+mod attendance;
 mod auto_end;
 mod calendar;
 mod chat;

@@ -324,6 +324,21 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
     )
     .await;
     eventually(&app, &class_path, &teacher, |c| c["status"] == "ended").await;
+    // The student's attendance has both LiveClass's stay and Zoom's session.
+    let attendance = app.get(&format!("{class_path}/attendance"), &teacher).await;
+    assert_eq!(attendance.status, 200, "{}", attendance.body);
+    let student_row = attendance.body["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["userId"] == "student-1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        student_row["sources"],
+        json!(["app", "provider"]),
+        "{student_row}"
+    );
     // A meeting no class owns is ignored, and visible to nobody.
     zoom_event(&app, "meeting.started", &json!({"id": "999", "uuid": "x"})).await;
     zoom.verify().await;

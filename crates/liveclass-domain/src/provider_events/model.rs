@@ -154,6 +154,9 @@ pub enum ProviderSignal {
         room: RoomRef,
         /// Who, as the provider knows them.
         session: SessionRef,
+        /// When they had joined, when the leave says so (Daily's does): a
+        /// leave whose join was never delivered still makes a whole stay.
+        joined: Option<OffsetDateTime>,
         /// When.
         at: OffsetDateTime,
     },

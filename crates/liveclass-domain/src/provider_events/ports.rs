@@ -95,6 +95,12 @@ pub trait ProviderEventRepository: Send + Sync {
         left: Option<OffsetDateTime>,
     ) -> Result<ProviderSession, RepoError>;
 
+    /// Every provider session of the class, in order of joining.
+    async fn provider_sessions_of_class(
+        &self,
+        class_id: ClassId,
+    ) -> Result<Vec<ProviderSession>, RepoError>;
+
     /// The session stored under `key`, if any.
     async fn provider_session(
         &self,

@@ -325,11 +325,16 @@ impl ProviderEventJobs {
                     .await?;
                 Ok(processed())
             }
-            ProviderSignal::ParticipantLeft { session, at, .. } => {
+            ProviderSignal::ParticipantLeft {
+                session,
+                joined,
+                at,
+                ..
+            } => {
                 let user = self.user_of(&class, provider, &session).await?;
-                let at = self.instant(at);
+                let (joined, at) = (joined.map(|j| self.instant(j)), self.instant(at));
                 self.inbox
-                    .record_provider_session(&class, provider, &session, user, None, Some(at))
+                    .record_provider_session(&class, provider, &session, user, joined, Some(at))
                     .await?;
                 Ok(processed())
             }

@@ -571,7 +571,10 @@ fn invalid(field: &str, what: &str, raw: &str) -> ApiError {
     )
 }
 
-fn instant(field: &'static str, raw: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
+pub(crate) fn instant(
+    field: &'static str,
+    raw: Option<&str>,
+) -> Result<Option<OffsetDateTime>, ApiError> {
     raw.map(|r| {
         OffsetDateTime::parse(r, &Rfc3339).map_err(|_| {
             invalid(

@@ -4,6 +4,7 @@
 
 mod actual_times;
 mod admission;
+mod attendance;
 mod calendar;
 mod class;
 mod compat;
@@ -28,6 +29,7 @@ mod webhooks;
 
 pub use actual_times::*;
 pub use admission::*;
+pub use attendance::*;
 pub use calendar::*;
 pub use class::*;
 pub use compat::*;

@@ -551,6 +551,29 @@ impl From<liveclass_domain::provider_events::ReprocessProviderEventError> for Ap
     }
 }
 
+impl From<liveclass_domain::attendance::AttendanceError> for ApiError {
+    fn from(e: liveclass_domain::attendance::AttendanceError) -> Self {
+        use liveclass_domain::attendance::AttendanceError as A;
+        match e {
+            A::NotFound => class_not_found(),
+            A::Forbidden => Self::new(C::NotModerator, e.to_string()),
+            A::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<liveclass_domain::attendance::CourseAttendanceError> for ApiError {
+    fn from(e: liveclass_domain::attendance::CourseAttendanceError) -> Self {
+        use liveclass_domain::attendance::CourseAttendanceError as A;
+        match e {
+            A::Invalid(v) => v.into(),
+            A::Forbidden => Self::new(C::Forbidden, e.to_string()),
+            A::TooManyClasses(_) => Self::new(C::ValidationFailed, e.to_string()),
+            A::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<RequestToJoinError> for ApiError {
     fn from(e: RequestToJoinError) -> Self {
         match e {

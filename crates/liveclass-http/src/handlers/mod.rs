@@ -9,6 +9,7 @@ pub mod health;
 pub mod interactions;
 pub mod join_links;
 pub mod live_classes;
+pub mod me;
 pub mod polls;
 pub mod provider_accounts;
 pub mod provider_events;

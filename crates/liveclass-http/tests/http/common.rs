@@ -85,6 +85,7 @@ pub fn mocked_services() -> Services {
             liveclass_domain::provider_accounts::MockProviderAccounts::new(),
         ),
         provider_events: Arc::new(liveclass_domain::provider_events::MockProviderEvents::new()),
+        attendance: Arc::new(liveclass_domain::attendance::MockAttendances::new()),
         provider_event_jobs: Arc::new(liveclass_domain::provider_events::ProviderEventJobs::new(
             Arc::new(liveclass_domain::provider_events::MockProviderEventRepository::new()),
             Arc::new(MockClassRepository::new()),

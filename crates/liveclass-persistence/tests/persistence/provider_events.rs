@@ -274,6 +274,13 @@ async fn a_room_finds_its_class_and_sessions_merge_in_any_order(db: TestDatabase
         .unwrap()
         .unwrap();
     assert_eq!(found, s);
+    assert_eq!(
+        inbox(&store)
+            .provider_sessions_of_class(class.id)
+            .await
+            .unwrap(),
+        std::slice::from_ref(&s)
+    );
     assert!(
         inbox(&store)
             .provider_session(class.id, "zoom", "sess-1")

@@ -1,9 +1,11 @@
 //! `/courses/{courseId}/roster`: who may join the course's classes whose
-//! admission policy is `roster` (training managers and organisation admins).
+//! admission policy is `roster` (training managers and organisation admins);
+//! `/courses/{courseId}/attendance`: the course's attendance.
 //! Course ids are the tenant's own names: another tenant's course of the
 //! same name is a different roster, never visible here.
 
 pub mod add_to_roster;
+pub mod attendance;
 pub mod get_roster;
 pub mod put_roster;
 pub mod remove_from_roster;

@@ -1,5 +1,6 @@
 //! `/live-classes`: the seed-000 API.
 
+pub mod attendance;
 pub mod cancel;
 pub mod create;
 pub mod end;

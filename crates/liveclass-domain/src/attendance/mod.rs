@@ -1,0 +1,28 @@
+//! Attendance: who was in a class, when, for how long, and how that counts
+//! (`present`, `late`, `left_early`, `absent`).
+//!
+//! - `model`: the stays (LiveClass's own participations and the provider's
+//!   sessions), their union per person, and the pure report
+//!   ([`compute`]); `course`: a course's classes side by side, Moodle's
+//!   shape ([`course_matrix`]).
+//! - `service`: [`Attendances`], the per-class report for the class's
+//!   moderators, reading the stores the stays and the expected users live
+//!   in (participations, provider sessions, course rosters, approvals).
+
+mod course;
+mod errors;
+mod model;
+mod service;
+#[cfg(test)]
+mod tests;
+
+pub use course::{CourseAttendance, CourseRow, MAX_COURSE_CLASSES, course_matrix};
+pub use errors::{AttendanceError, CourseAttendanceError};
+pub use model::{
+    AttendancePolicy, AttendanceReport, AttendanceRow, AttendanceState, AttendanceStatus, Source,
+    Stay, compute, union_seconds,
+};
+pub use service::{AttendanceService, Attendances};
+
+#[cfg(any(test, feature = "mocks"))]
+pub use service::MockAttendances;

@@ -1,0 +1,261 @@
+//! The per-class attendance report.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use time::OffsetDateTime;
+
+use super::course::{CourseAttendance, MAX_COURSE_CLASSES, course_matrix};
+use super::errors::{AttendanceError, CourseAttendanceError};
+use super::model::{AttendancePolicy, AttendanceReport, compute};
+use crate::admission::{AdmissionRepository, RequestStatus};
+use crate::caller::Caller;
+use crate::class::{
+    AdmissionPolicy, ClassFilter, ClassRepository, ClassStatus, LiveClass, PageRequest,
+    ParticipationRepository, is_moderator,
+};
+use crate::clock::Clock;
+use crate::ids::{ClassId, UserId};
+use crate::provider_events::ProviderEventRepository;
+use crate::roster::RosterRepository;
+use crate::schedule::CourseId;
+use crate::store::RepoError;
+
+/// Attendance reports, as the HTTP layer calls them. [`AttendanceService`]
+/// is the implementation; with the `mocks` feature, `MockAttendances`
+/// replaces it in tests.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Attendances: Send + Sync {
+    /// The class's attendance, as of now.
+    ///
+    /// # Errors
+    /// `NotFound` (another tenant's class too), `Forbidden` unless the
+    /// caller moderates the class, `Store`.
+    async fn for_class(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+    ) -> Result<AttendanceReport, AttendanceError>;
+
+    /// The course's classes scheduled in `[from, to]` (not cancelled),
+    /// soonest first, side by side: one row per student.
+    ///
+    /// # Errors
+    /// `Forbidden` unless a manager; `Invalid` (`from` after `to`);
+    /// `TooManyClasses`; `Store`.
+    async fn for_course(
+        &self,
+        caller: &Caller,
+        course: &CourseId,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> Result<CourseAttendance, CourseAttendanceError>;
+
+    /// The caller's own attendance in the course's classes (those they may
+    /// see) scheduled in `[from, to]`: every class's report holds only the
+    /// caller's row, and the one course row is theirs.
+    ///
+    /// # Errors
+    /// `Invalid`, `TooManyClasses`, `Store`.
+    async fn for_me(
+        &self,
+        caller: &Caller,
+        course: &CourseId,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> Result<CourseAttendance, CourseAttendanceError>;
+}
+
+/// Builds attendance reports from the stores.
+pub struct AttendanceService {
+    classes: Arc<dyn ClassRepository>,
+    participations: Arc<dyn ParticipationRepository>,
+    sessions: Arc<dyn ProviderEventRepository>,
+    rosters: Arc<dyn RosterRepository>,
+    admissions: Arc<dyn AdmissionRepository>,
+    clock: Arc<dyn Clock>,
+    policy: AttendancePolicy,
+}
+
+impl AttendanceService {
+    /// The service over its stores, a clock and the grace periods.
+    pub fn new(
+        classes: Arc<dyn ClassRepository>,
+        participations: Arc<dyn ParticipationRepository>,
+        sessions: Arc<dyn ProviderEventRepository>,
+        rosters: Arc<dyn RosterRepository>,
+        admissions: Arc<dyn AdmissionRepository>,
+        clock: Arc<dyn Clock>,
+        policy: AttendancePolicy,
+    ) -> Self {
+        Self {
+            classes,
+            participations,
+            sessions,
+            rosters,
+            admissions,
+            clock,
+            policy,
+        }
+    }
+
+    /// Who was expected: the course's roster for a `roster` class, the
+    /// approved users for an `approval` class, nobody for an `open` one.
+    async fn expected(&self, class: &LiveClass) -> Result<Vec<UserId>, RepoError> {
+        match (class.admission, &class.course_id) {
+            (AdmissionPolicy::Roster, Some(course)) => {
+                self.rosters.list(&class.tenant_id, course).await
+            }
+            (AdmissionPolicy::Approval, _) => Ok(self
+                .admissions
+                .list_requests(&class.tenant_id, class.id)
+                .await?
+                .into_iter()
+                .filter(|r| r.status == RequestStatus::Approved)
+                .map(|r| r.user_id)
+                .collect()),
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+impl AttendanceService {
+    /// The course's classes in the range, soonest first, cancelled ones
+    /// left out; only those `visible_to` may see when given.
+    async fn course_classes(
+        &self,
+        caller: &Caller,
+        course: &CourseId,
+        (from, to): (Option<OffsetDateTime>, Option<OffsetDateTime>),
+        visible_to: Option<UserId>,
+    ) -> Result<Vec<LiveClass>, CourseAttendanceError> {
+        let filter = ClassFilter {
+            course_id: Some(course.clone()),
+            from,
+            to,
+            visible_to,
+            ..ClassFilter::default()
+        };
+        filter.check()?;
+        let mut classes = Vec::new();
+        let mut offset = 0_i64;
+        loop {
+            let page = PageRequest::new(Some(i64::from(PageRequest::MAX_LIMIT)), Some(offset))?;
+            let found = self.classes.list(&caller.tenant_id, &filter, page).await?;
+            let count = found.classes.len();
+            classes.extend(
+                found
+                    .classes
+                    .into_iter()
+                    .map(|(c, _)| c)
+                    .filter(|c| c.status != ClassStatus::Cancelled),
+            );
+            if classes.len() > MAX_COURSE_CLASSES {
+                return Err(CourseAttendanceError::TooManyClasses(MAX_COURSE_CLASSES));
+            }
+            if count < PageRequest::MAX_LIMIT as usize {
+                return Ok(classes);
+            }
+            offset += i64::from(PageRequest::MAX_LIMIT);
+        }
+    }
+
+    /// Each class's report, `expected` being the course's roster.
+    async fn reports(
+        &self,
+        caller: &Caller,
+        classes: Vec<LiveClass>,
+        roster: &[UserId],
+    ) -> Result<Vec<AttendanceReport>, RepoError> {
+        let mut reports = Vec::with_capacity(classes.len());
+        for class in classes {
+            let Some((class, participations)) = self
+                .participations
+                .roster(&caller.tenant_id, class.id, false)
+                .await?
+            else {
+                continue; // Deleted since the list was read.
+            };
+            let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
+            reports.push(compute(
+                &class,
+                &participations,
+                &sessions,
+                roster,
+                self.clock.now(),
+                &self.policy,
+            ));
+        }
+        Ok(reports)
+    }
+}
+
+#[async_trait]
+impl Attendances for AttendanceService {
+    async fn for_course(
+        &self,
+        caller: &Caller,
+        course: &CourseId,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> Result<CourseAttendance, CourseAttendanceError> {
+        if !caller.can_manage_classes() {
+            return Err(CourseAttendanceError::Forbidden);
+        }
+        let classes = self
+            .course_classes(caller, course, (from, to), None)
+            .await?;
+        let roster = self.rosters.list(&caller.tenant_id, course).await?;
+        let reports = self.reports(caller, classes, &roster).await?;
+        Ok(course_matrix(course.clone(), reports, &roster))
+    }
+
+    async fn for_me(
+        &self,
+        caller: &Caller,
+        course: &CourseId,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> Result<CourseAttendance, CourseAttendanceError> {
+        let me = caller.user_id.clone();
+        let visible_to = (!caller.can_manage_classes()).then(|| me.clone());
+        let classes = self
+            .course_classes(caller, course, (from, to), visible_to)
+            .await?;
+        let mine = std::slice::from_ref(&me);
+        let mut reports = self.reports(caller, classes, mine).await?;
+        for report in &mut reports {
+            report.rows.retain(|r| r.user_id == me);
+        }
+        Ok(course_matrix(course.clone(), reports, mine))
+    }
+
+    async fn for_class(
+        &self,
+        caller: &Caller,
+        class_id: ClassId,
+    ) -> Result<AttendanceReport, AttendanceError> {
+        // Every stay, on one connection with the class (an end in between
+        // cannot leave stays open on an ended class).
+        let (class, participations) = self
+            .participations
+            .roster(&caller.tenant_id, class_id, false)
+            .await?
+            .ok_or(AttendanceError::NotFound)?;
+        if !is_moderator(caller, &class) {
+            return Err(AttendanceError::Forbidden);
+        }
+        let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
+        let expected = self.expected(&class).await?;
+        Ok(compute(
+            &class,
+            &participations,
+            &sessions,
+            &expected,
+            self.clock.now(),
+            &self.policy,
+        ))
+    }
+}

@@ -1,0 +1,548 @@
+//! `GET /live-classes/{id}/attendance`: the report as JSON, and as CSV.
+
+use liveclass_domain::attendance::{
+    AttendanceReport, AttendanceRow, CourseAttendance, CourseRow, Stay,
+};
+use liveclass_domain::class::ParticipantRole;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use utoipa::{IntoParams, ToSchema};
+
+use super::class::instant;
+use crate::error::{ApiError, ErrorCode};
+
+/// `GET /live-classes/{id}/attendance` query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttendanceQuery {
+    /// `segments`: each attendee's stays too (in CSV, one row per stay
+    /// instead of one per person).
+    #[param(value_type = Option<String>, example = "segments")]
+    pub detail: Option<String>,
+    /// `json` (default) or `csv`; `Accept: text/csv` also asks for CSV.
+    #[param(value_type = Option<String>, example = "csv")]
+    pub format: Option<String>,
+    /// An IANA time zone (`Europe/Paris`) for the CSV's times, written with
+    /// their offset; default UTC. JSON times are always UTC.
+    #[param(value_type = Option<String>, example = "Europe/Paris")]
+    pub tz: Option<String>,
+}
+
+/// The query, checked.
+#[derive(Debug, Clone)]
+pub struct AttendanceOptions {
+    /// One row per stay.
+    pub segments: bool,
+    /// CSV rather than JSON (`None`: as `Accept` says).
+    pub csv: Option<bool>,
+    /// The CSV's time zone.
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl AttendanceQuery {
+    /// The options.
+    ///
+    /// # Errors
+    /// 400 `validation_failed` for an unknown `detail`, `format` or `tz`.
+    pub fn options(&self) -> Result<AttendanceOptions, ApiError> {
+        let invalid = |field: &str, what: &str, raw: &str| {
+            ApiError::new(
+                ErrorCode::ValidationFailed,
+                format!(
+                    "{field}: {what} (got `{}`)",
+                    liveclass_domain::validation::strip_controls(raw)
+                ),
+            )
+        };
+        let segments = match self.detail.as_deref() {
+            None => false,
+            Some("segments") => true,
+            Some(other) => return Err(invalid("detail", "must be `segments`", other)),
+        };
+        let csv = match self.format.as_deref() {
+            None => None,
+            Some("json") => Some(false),
+            Some("csv") => Some(true),
+            Some(other) => return Err(invalid("format", "must be `json` or `csv`", other)),
+        };
+        let tz = match self.tz.as_deref() {
+            None => jiff::tz::TimeZone::UTC,
+            Some(name) => jiff::tz::TimeZone::get(name).map_err(|_| {
+                invalid("tz", "must be an IANA time zone such as Europe/Paris", name)
+            })?,
+        };
+        Ok(AttendanceOptions { segments, csv, tz })
+    }
+}
+
+/// Whether to answer CSV: `format` when given, else whether `Accept`
+/// names `text/csv`.
+pub fn wants_csv(req: &actix_web::HttpRequest, options: &AttendanceOptions) -> bool {
+    options.csv.unwrap_or_else(|| {
+        req.headers()
+            .get(actix_web::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/csv"))
+    })
+}
+
+/// One stay.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceSegment {
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub joined_at: OffsetDateTime,
+    /// `null` while the stay is open.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub left_at: Option<OffsetDateTime>,
+    /// Its length so far, in whole seconds.
+    pub seconds: i64,
+    /// `app` (LiveClass's join and leave) or `provider` (the video
+    /// provider's session).
+    #[schema(example = "app")]
+    pub source: &'static str,
+}
+
+impl From<&Stay> for AttendanceSegment {
+    fn from(s: &Stay) -> Self {
+        Self {
+            joined_at: s.from,
+            left_at: (!s.open).then_some(s.to),
+            seconds: (s.to - s.from).whole_seconds(),
+            source: s.source.as_str(),
+        }
+    }
+}
+
+/// One person's attendance.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Attendee {
+    pub user_id: String,
+    #[schema(required = true)]
+    pub name: Option<String>,
+    /// `teacher` or `participant`; `null` for someone who never came.
+    #[schema(required = true, example = "participant")]
+    pub role: Option<&'static str>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub first_join: Option<OffsetDateTime>,
+    /// `null` while they are in, or if they never came.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub last_leave: Option<OffsetDateTime>,
+    /// The union of their stays (rejoins merged, overlaps counted once).
+    pub seconds_present: i64,
+    pub joins: u32,
+    /// `secondsPresent` as a whole percentage of the class's duration.
+    #[schema(minimum = 0, maximum = 100)]
+    pub percent: u8,
+    /// `present`, `late`, `left_early` or `absent`.
+    #[schema(example = "present")]
+    pub status: &'static str,
+    /// Who saw them: `app`, `provider`.
+    pub sources: Vec<&'static str>,
+    /// Their stays, with `?detail=segments`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<AttendanceSegment>>,
+}
+
+const fn role_name(role: ParticipantRole) -> &'static str {
+    match role {
+        ParticipantRole::Teacher => "teacher",
+        ParticipantRole::Participant => "participant",
+    }
+}
+
+impl Attendee {
+    fn new(r: &AttendanceRow, segments: bool) -> Self {
+        Self {
+            user_id: r.user_id.as_str().to_owned(),
+            name: r.name.clone(),
+            role: r.role.map(role_name),
+            first_join: r.first_join,
+            last_leave: r.last_leave,
+            seconds_present: r.seconds_present,
+            joins: r.joins,
+            percent: r.percent,
+            status: r.status.as_str(),
+            sources: r.sources.iter().map(|s| s.as_str()).collect(),
+            segments: segments.then(|| r.stays.iter().map(Into::into).collect()),
+        }
+    }
+}
+
+/// A class's attendance.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceResponse {
+    #[schema(format = Uuid)]
+    pub live_class_id: String,
+    /// `not_started`, `live` (times run to now) or `provisional` (ended;
+    /// late provider webhooks may still add time).
+    #[schema(example = "provisional")]
+    pub state: &'static str,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub started_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub ended_at: Option<OffsetDateTime>,
+    /// The class's actual duration so far.
+    pub duration_seconds: i64,
+    /// Everyone who came, in order of first joining, then everyone expected
+    /// (on the roster, or approved) who did not.
+    pub attendees: Vec<Attendee>,
+}
+
+impl AttendanceResponse {
+    /// The report as JSON.
+    pub fn new(report: &AttendanceReport, segments: bool) -> Self {
+        Self {
+            live_class_id: report.class.id.to_string(),
+            state: report.state.as_str(),
+            started_at: report.class.started_at,
+            ended_at: report.class.ended_at,
+            duration_seconds: report.duration_seconds,
+            attendees: report
+                .rows
+                .iter()
+                .map(|r| Attendee::new(r, segments))
+                .collect(),
+        }
+    }
+}
+
+/// A text cell that a spreadsheet would read as a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return first) gets a leading `'`, OWASP's
+/// advice against CSV injection; anything else is written as is (the CSV
+/// writer quotes what needs quoting).
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+fn instant_in(at: Option<OffsetDateTime>, tz: &jiff::tz::TimeZone) -> String {
+    let Some(at) = at else {
+        return String::new();
+    };
+    let utc = at.format(&Rfc3339).unwrap_or_default();
+    if *tz == jiff::tz::TimeZone::UTC {
+        return utc;
+    }
+    utc.parse::<jiff::Timestamp>()
+        .map(|ts| {
+            ts.to_zoned(tz.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        })
+        .unwrap_or(utc)
+}
+
+/// The report as CSV (RFC 4180, UTF-8, a header row): one row per person,
+/// or per stay with `segments`; times in ISO 8601 with their offset in `tz`.
+///
+/// # Errors
+/// None in practice (the writer writes into memory).
+pub fn attendance_csv(
+    report: &AttendanceReport,
+    options: &AttendanceOptions,
+) -> Result<Vec<u8>, csv::Error> {
+    let tz = &options.tz;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    if options.segments {
+        out.write_record([
+            "user_id",
+            "name",
+            "role",
+            "source",
+            "joined_at",
+            "left_at",
+            "seconds",
+        ])?;
+        for r in &report.rows {
+            for s in &r.stays {
+                out.write_record([
+                    neutralised(r.user_id.as_str()).as_ref(),
+                    &neutralised(r.name.as_deref().unwrap_or_default()),
+                    r.role.map_or("", role_name),
+                    s.source.as_str(),
+                    &instant_in(Some(s.from), tz),
+                    &instant_in((!s.open).then_some(s.to), tz),
+                    &(s.to - s.from).whole_seconds().to_string(),
+                ])?;
+            }
+        }
+    } else {
+        out.write_record([
+            "user_id",
+            "name",
+            "role",
+            "status",
+            "first_join",
+            "last_leave",
+            "seconds_present",
+            "joins",
+            "percent",
+            "sources",
+        ])?;
+        for r in &report.rows {
+            let sources: Vec<&str> = r.sources.iter().map(|s| s.as_str()).collect();
+            out.write_record([
+                neutralised(r.user_id.as_str()).as_ref(),
+                &neutralised(r.name.as_deref().unwrap_or_default()),
+                r.role.map_or("", role_name),
+                r.status.as_str(),
+                &instant_in(r.first_join, tz),
+                &instant_in(r.last_leave, tz),
+                &r.seconds_present.to_string(),
+                &r.joins.to_string(),
+                &r.percent.to_string(),
+                &sources.join(" "),
+            ])?;
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `GET /courses/{courseId}/attendance` query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CourseAttendanceQuery {
+    /// Only classes scheduled at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<String>,
+    /// Only classes scheduled at or before this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub to: Option<String>,
+    /// `json` (default) or `csv`; `Accept: text/csv` also asks for CSV.
+    #[param(value_type = Option<String>, example = "csv")]
+    pub format: Option<String>,
+    /// An IANA time zone for the CSV's times; default UTC.
+    #[param(value_type = Option<String>, example = "Europe/Paris")]
+    pub tz: Option<String>,
+}
+
+/// `GET /me/attendance` query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct MyAttendanceQuery {
+    /// The course (required).
+    #[param(value_type = String, min_length = 1, max_length = 128)]
+    pub course_id: Option<String>,
+    /// Only classes scheduled at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<String>,
+    /// Only classes scheduled at or before this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub to: Option<String>,
+    /// `json` (default) or `csv`; `Accept: text/csv` also asks for CSV.
+    #[param(value_type = Option<String>, example = "csv")]
+    pub format: Option<String>,
+    /// An IANA time zone for the CSV's times; default UTC.
+    #[param(value_type = Option<String>, example = "Europe/Paris")]
+    pub tz: Option<String>,
+}
+
+/// A range and the rendering options, checked.
+pub type RangeOptions = (
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+    AttendanceOptions,
+);
+
+fn range_options(
+    from: Option<&str>,
+    to: Option<&str>,
+    format: Option<&String>,
+    tz: Option<&String>,
+) -> Result<RangeOptions, ApiError> {
+    let options = AttendanceQuery {
+        detail: None,
+        format: format.cloned(),
+        tz: tz.cloned(),
+    }
+    .options()?;
+    Ok((instant("from", from)?, instant("to", to)?, options))
+}
+
+impl CourseAttendanceQuery {
+    /// `from`, `to` and the options.
+    ///
+    /// # Errors
+    /// 400 `validation_failed` for a value that does not parse.
+    pub fn checked(&self) -> Result<RangeOptions, ApiError> {
+        range_options(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.format.as_ref(),
+            self.tz.as_ref(),
+        )
+    }
+}
+
+impl MyAttendanceQuery {
+    /// The course, `from`, `to` and the options.
+    ///
+    /// # Errors
+    /// 400 `validation_failed` without a `courseId`, or for a value that
+    /// does not parse.
+    pub fn checked(
+        &self,
+    ) -> Result<(liveclass_domain::schedule::CourseId, RangeOptions), ApiError> {
+        let course = self
+            .course_id
+            .as_deref()
+            .ok_or_else(|| ApiError::new(ErrorCode::ValidationFailed, "courseId: is required"))?;
+        let course = liveclass_domain::schedule::CourseId::parse(course)?;
+        let rest = range_options(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.format.as_ref(),
+            self.tz.as_ref(),
+        )?;
+        Ok((course, rest))
+    }
+}
+
+/// One class of a course report (a column).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CourseAttendanceClass {
+    #[schema(format = Uuid)]
+    pub live_class_id: String,
+    pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub scheduled_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub started_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub ended_at: Option<OffsetDateTime>,
+    /// `not_started`, `live` or `provisional`.
+    pub state: &'static str,
+    pub duration_seconds: i64,
+}
+
+/// One student's line of a course report.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CourseAttendanceStudent {
+    pub user_id: String,
+    #[schema(required = true)]
+    pub name: Option<String>,
+    /// Their status in each class, in `classes`' order: `present`, `late`,
+    /// `left_early`, `absent`, or `null` for a class not started yet.
+    #[schema(value_type = Vec<Option<String>>)]
+    pub statuses: Vec<Option<&'static str>>,
+    /// Their seconds present in each class (`null` where the status is).
+    #[schema(value_type = Vec<Option<i64>>)]
+    pub seconds_per_class: Vec<Option<i64>>,
+    /// Classes attended (present, late or left early).
+    pub attended: u32,
+    pub seconds_present: i64,
+    /// `secondsPresent` as a whole percentage of the classes' durations.
+    #[schema(minimum = 0, maximum = 100)]
+    pub percent: u8,
+}
+
+impl From<&CourseRow> for CourseAttendanceStudent {
+    fn from(r: &CourseRow) -> Self {
+        Self {
+            user_id: r.user_id.as_str().to_owned(),
+            name: r.name.clone(),
+            statuses: r.statuses.iter().map(|s| s.map(|s| s.as_str())).collect(),
+            seconds_per_class: r.seconds_per_class.clone(),
+            attended: r.attended,
+            seconds_present: r.seconds_present,
+            percent: r.percent,
+        }
+    }
+}
+
+/// A course's attendance (or one's own in it): its classes, soonest first,
+/// and one line per student.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CourseAttendanceResponse {
+    pub course_id: String,
+    pub classes: Vec<CourseAttendanceClass>,
+    pub students: Vec<CourseAttendanceStudent>,
+}
+
+impl From<&CourseAttendance> for CourseAttendanceResponse {
+    fn from(c: &CourseAttendance) -> Self {
+        Self {
+            course_id: c.course_id.as_str().to_owned(),
+            classes: c
+                .classes
+                .iter()
+                .map(|r| CourseAttendanceClass {
+                    live_class_id: r.class.id.to_string(),
+                    title: r.class.title.as_str().to_owned(),
+                    scheduled_at: r.class.scheduled_at,
+                    started_at: r.class.started_at,
+                    ended_at: r.class.ended_at,
+                    state: r.state.as_str(),
+                    duration_seconds: r.duration_seconds,
+                })
+                .collect(),
+            students: c.rows.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A course report as CSV: `user_id`, `name`, one column per class (its
+/// scheduled time in `tz` and its title; the student's status), then
+/// `attended`, `seconds_present`, `percent`.
+///
+/// # Errors
+/// None in practice (the writer writes into memory).
+pub fn course_attendance_csv(
+    report: &CourseAttendance,
+    options: &AttendanceOptions,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["user_id".into(), "name".into()];
+    header.extend(report.classes.iter().map(|c| {
+        neutralised(&format!(
+            "{} {}",
+            instant_in(Some(c.class.scheduled_at), &options.tz),
+            c.class.title.as_str()
+        ))
+        .into_owned()
+    }));
+    header.extend([
+        "attended".into(),
+        "seconds_present".into(),
+        "percent".into(),
+    ]);
+    out.write_record(&header)?;
+    for r in &report.rows {
+        let mut record: Vec<String> = vec![
+            neutralised(r.user_id.as_str()).into_owned(),
+            neutralised(r.name.as_deref().unwrap_or_default()).into_owned(),
+        ];
+        record.extend(
+            r.statuses
+                .iter()
+                .map(|s| s.map_or(String::new(), |s| s.as_str().to_owned())),
+        );
+        record.extend([
+            r.attended.to_string(),
+            r.seconds_present.to_string(),
+            r.percent.to_string(),
+        ]);
+        out.write_record(&record)?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}

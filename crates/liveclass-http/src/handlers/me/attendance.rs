@@ -1,0 +1,51 @@
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
+use crate::auth::Authenticated;
+use crate::dto::{CourseAttendanceResponse, MyAttendanceQuery, course_attendance_csv};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+crate::op_errors!(MyAttendanceErrors: [AUTH, QUERY], [ValidationFailed]);
+
+/// The caller's own attendance in a course (anyone): the course's classes
+/// they may see, scheduled in `from`..`to`, and their one line — status
+/// and seconds per class, classes attended, total time, percentage — as in
+/// `GET /courses/{courseId}/attendance`. `courseId` is required.
+#[utoipa::path(
+    tag = "courses",
+    params(MyAttendanceQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's attendance", content(
+            (CourseAttendanceResponse = "application/json"),
+            (String = "text/csv"),
+        )),
+        MyAttendanceErrors,
+    )
+)]
+#[get("/me/attendance")]
+pub async fn my_attendance(
+    state: web::Data<AppState>,
+    Authenticated(caller): Authenticated,
+    req: HttpRequest,
+    query: web::Query<MyAttendanceQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (course, (from, to, options)) = query.checked()?;
+    let report = state
+        .services
+        .attendance
+        .for_me(&caller, &course, from, to)
+        .await?;
+    if crate::dto::wants_csv(&req, &options) {
+        let body = course_attendance_csv(&report, &options).map_err(|e| ApiError::internal(&e))?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-attendance.csv\"",
+            ))
+            .body(body));
+    }
+    Ok(HttpResponse::Ok().json(CourseAttendanceResponse::from(&report)))
+}

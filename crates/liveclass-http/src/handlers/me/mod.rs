@@ -1,0 +1,3 @@
+//! `/me/…`: the caller's own records.
+
+pub mod attendance;

@@ -1,0 +1,289 @@
+//! `GET /live-classes/{id}/attendance` through the real server, on both
+//! backends, with the server's clock moved by the test: rejoins merged,
+//! late arrivals, the roster's absentees, who may read it, and the CSV
+//! (header, time zones, formula injection neutralised, one row per stay);
+//! then the course's matrix and a student's own line.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use liveclass_domain::clock::FixedClock;
+use liveclass_tests::testing::TestDatabase;
+use liveclass_tests::{TestApp, on_both_backends, spawn_app_at};
+use serde_json::{Value, json};
+use time::Duration;
+use time::macros::datetime;
+
+async fn csv(app: &TestApp, path: &str, token: &str, accept: Option<&str>) -> (u16, String) {
+    let mut req = app.client.get(app.url(path)).bearer_auth(token);
+    if let Some(accept) = accept {
+        req = req.header("Accept", accept);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let kind = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = resp.text().await.unwrap();
+    if status == 200 {
+        assert_eq!(kind.as_deref(), Some("text/csv; charset=utf-8"));
+    }
+    (status, text)
+}
+
+fn attendee<'a>(report: &'a Value, who: &str) -> &'a Value {
+    report["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["userId"] == who)
+        .unwrap_or_else(|| panic!("no {who} in {report}"))
+}
+
+async fn a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent(db: TestDatabase) {
+    let clock = Arc::new(FixedClock::at(datetime!(2030-03-04 13:55 UTC)));
+    let app = spawn_app_at(db, &[], clock.clone()).await;
+    let tenant = "acme";
+    let teacher = app.token("teacher-1", tenant, &["training_manager"]);
+    let ada = app.token("ada", tenant, &[]);
+    let mallory = app.token_named("mallory", tenant, &[], "=HYPERLINK(\"http://evil\")");
+    let roster = app
+        .client
+        .put(app.url("/courses/lab/roster"))
+        .bearer_auth(&teacher)
+        .json(&json!({"userIds": ["ada", "mallory", "absent-1"]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        roster.status().is_success(),
+        "{}",
+        roster.text().await.unwrap()
+    );
+    let created = app
+        .post_json(
+            "/live-classes",
+            &teacher,
+            &json!({"title": "Lab", "scheduledAt": "2030-03-04T14:00:00Z", "courseId": "lab",
+                    "admissionPolicy": "roster", "maxParticipants": 10}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let class = format!("/live-classes/{id}");
+    let path = format!("{class}/attendance");
+
+    let at = |minute: i64| {
+        let target = datetime!(2030-03-04 14:00 UTC) + Duration::minutes(minute);
+        clock.advance(target - clock_now(&clock));
+    };
+    at(0);
+    assert_eq!(
+        app.post(&format!("{class}/start"), &teacher).await.status,
+        200
+    );
+    at(2);
+    assert_eq!(app.post(&format!("{class}/join"), &ada).await.status, 200);
+    at(8);
+    assert_eq!(
+        app.post(&format!("{class}/join"), &mallory).await.status,
+        200
+    );
+    at(20);
+    assert_eq!(app.post(&format!("{class}/leave"), &ada).await.status, 200);
+    at(25);
+    assert_eq!(app.post(&format!("{class}/join"), &ada).await.status, 200);
+
+    // While live: times run to now, nobody has left.
+    at(30);
+    let live = app.get(&path, &teacher).await;
+    assert_eq!(live.status, 200, "{}", live.body);
+    assert_eq!(live.body["state"], "live");
+    assert_eq!(live.body["durationSeconds"], 1800);
+    assert_eq!(attendee(&live.body, "ada")["lastLeave"], Value::Null);
+    assert_eq!(attendee(&live.body, "ada")["secondsPresent"], (18 + 5) * 60);
+
+    at(60);
+    assert_eq!(
+        app.post(&format!("{class}/end"), &teacher).await.status,
+        200
+    );
+    at(90);
+    let report = app.get(&format!("{path}?detail=segments"), &teacher).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(report.body["state"], "provisional");
+    assert_eq!(report.body["durationSeconds"], 3600);
+    let t = attendee(&report.body, "teacher-1");
+    assert_eq!(
+        (&t["role"], &t["status"], &t["secondsPresent"]),
+        (&json!("teacher"), &json!("present"), &json!(3600))
+    );
+    let a = attendee(&report.body, "ada");
+    assert_eq!(a["secondsPresent"], (18 + 35) * 60, "rejoin merged");
+    assert_eq!(
+        (&a["joins"], &a["percent"], &a["status"]),
+        (&json!(2), &json!(88), &json!("present"))
+    );
+    assert_eq!(a["firstJoin"], "2030-03-04T14:02:00Z");
+    assert_eq!(a["lastLeave"], "2030-03-04T15:00:00Z");
+    assert_eq!(a["sources"], json!(["app"]));
+    assert_eq!(a["segments"].as_array().unwrap().len(), 2);
+    assert_eq!(a["segments"][0]["seconds"], 18 * 60);
+    let m = attendee(&report.body, "mallory");
+    assert_eq!(
+        (&m["status"], &m["secondsPresent"]),
+        (&json!("late"), &json!(52 * 60))
+    );
+    let absent = attendee(&report.body, "absent-1");
+    assert_eq!(
+        (&absent["status"], &absent["role"]),
+        (&json!("absent"), &Value::Null)
+    );
+    let order: Vec<&str> = report.body["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["userId"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["teacher-1", "ada", "mallory", "absent-1"]);
+
+    // Who may read it.
+    assert_eq!(app.get(&path, &ada).await.body["code"], "not_moderator");
+    let stranger = app.token("teacher-2", "other", &["training_manager"]);
+    assert_eq!(app.get(&path, &stranger).await.status, 404);
+    assert_eq!(
+        app.get(&format!("{path}?format=xml"), &teacher)
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        app.get(&format!("{path}?tz=Mars/Olympus"), &teacher)
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        app.get(&format!("{path}?detail=all"), &teacher)
+            .await
+            .status,
+        400
+    );
+
+    // CSV, asked for by Accept: a header row, UTC times, the formula defused.
+    let (status, text) = csv(&app, &path, &teacher, Some("text/csv")).await;
+    assert_eq!(status, 200, "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "user_id,name,role,status,first_join,last_leave,seconds_present,joins,percent,sources"
+    );
+    assert_eq!(lines.len(), 5);
+    assert_eq!(
+        lines[2],
+        "ada,ada's name,participant,present,2030-03-04T14:02:00Z,2030-03-04T15:00:00Z,3180,2,88,app"
+    );
+    assert_eq!(
+        lines[3],
+        "mallory,\"'=HYPERLINK(\"\"http://evil\"\")\",participant,late,2030-03-04T14:08:00Z,2030-03-04T15:00:00Z,3120,1,86,app"
+    );
+    assert_eq!(lines[4], "absent-1,,,absent,,,0,0,0,");
+    // Local times on request; one row per stay.
+    let (_, text) = csv(
+        &app,
+        &format!("{path}?format=csv&tz=Europe/Paris&detail=segments"),
+        &teacher,
+        None,
+    )
+    .await;
+    let ada_rows: Vec<&str> = text.lines().filter(|l| l.starts_with("ada,")).collect();
+    assert_eq!(
+        ada_rows,
+        [
+            "ada,ada's name,participant,app,2030-03-04T15:02:00+01:00,2030-03-04T15:20:00+01:00,1080",
+            "ada,ada's name,participant,app,2030-03-04T15:25:00+01:00,2030-03-04T16:00:00+01:00,2100",
+        ]
+    );
+    course_report(&app, &teacher, &ada).await;
+}
+
+/// The course view of the same class, with a second one not started yet.
+async fn course_report(app: &TestApp, teacher: &str, ada: &str) {
+    let later = app
+        .post_json(
+            "/live-classes",
+            teacher,
+            &json!({"title": "Lab 2", "scheduledAt": "2030-03-11T14:00:00Z", "courseId": "lab",
+                    "admissionPolicy": "roster"}),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.body);
+    let report = app.get("/courses/lab/attendance", teacher).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    let states: Vec<&str> = report.body["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["provisional", "not_started"]);
+    let students = report.body["students"].as_array().unwrap();
+    let ids: Vec<&str> = students
+        .iter()
+        .map(|s| s["userId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["absent-1", "ada", "mallory"],
+        "the teacher is no student"
+    );
+    assert_eq!(students[1]["statuses"], json!(["present", null]));
+    assert_eq!(students[1]["secondsPerClass"], json!([3180, null]));
+    assert_eq!(
+        (
+            &students[1]["attended"],
+            &students[1]["secondsPresent"],
+            &students[1]["percent"]
+        ),
+        (&json!(1), &json!(3180), &json!(88))
+    );
+    assert_eq!(students[0]["statuses"], json!(["absent", null]));
+    // A range that holds only the second class.
+    let ranged = app
+        .get("/courses/lab/attendance?from=2030-03-05T00:00:00Z", teacher)
+        .await;
+    assert_eq!(ranged.body["classes"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get("/courses/lab/attendance?from=yesterday", teacher)
+            .await
+            .status,
+        400
+    );
+    assert_eq!(app.get("/courses/lab/attendance", ada).await.status, 403);
+    let (status, text) = csv(app, "/courses/lab/attendance?format=csv", teacher, None).await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "user_id,name,2030-03-04T14:00:00Z Lab,2030-03-11T14:00:00Z Lab 2,attended,seconds_present,percent"
+    );
+    assert_eq!(lines[2], "ada,ada's name,present,,1,3180,88");
+
+    // A student's own line, and nobody else's.
+    let mine = app.get("/me/attendance?courseId=lab", ada).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let rows = mine.body["students"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["userId"], "ada");
+    assert_eq!(rows[0]["statuses"], json!(["present", null]));
+    assert_eq!(app.get("/me/attendance", ada).await.status, 400);
+}
+
+fn clock_now(clock: &FixedClock) -> time::OffsetDateTime {
+    use liveclass_domain::clock::Clock;
+    clock.now()
+}
+
+on_both_backends!(a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent);
