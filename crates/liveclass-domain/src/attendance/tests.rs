@@ -316,15 +316,29 @@ fn a_course_matrix_has_a_line_per_student_and_a_column_per_class() {
     let mut c = class(false);
     c.status = ClassStatus::Scheduled;
     c.started_at = None;
-    let second = compute(&c, &[], &[], &[user("bob")], START, &AttendancePolicy::default());
+    let second = compute(
+        &c,
+        &[],
+        &[],
+        &[user("bob")],
+        START,
+        &AttendancePolicy::default(),
+    );
     let course = crate::schedule::CourseId::parse("lab").unwrap();
     let m = course_matrix(course, vec![first, second], &[user("bob")]);
     let ids: Vec<&str> = m.rows.iter().map(|r| r.user_id.as_str()).collect();
-    assert_eq!(ids, ["ada", "bob"], "the teacher is no student; the roster is");
+    assert_eq!(
+        ids,
+        ["ada", "bob"],
+        "the teacher is no student; the roster is"
+    );
     let ada = &m.rows[0];
     assert_eq!(ada.statuses, [Some(AttendanceStatus::LeftEarly), None]);
     assert_eq!(ada.seconds_per_class, [Some(1800), None]);
-    assert_eq!((ada.attended, ada.seconds_present, ada.percent), (1, 1800, 50));
+    assert_eq!(
+        (ada.attended, ada.seconds_present, ada.percent),
+        (1, 1800, 50)
+    );
     let bob = &m.rows[1];
     assert_eq!(bob.statuses, [Some(AttendanceStatus::Absent), None]);
     assert_eq!((bob.attended, bob.percent), (0, 0));
