@@ -26,7 +26,8 @@ use crate::interaction::{
 use crate::join_link::{JoinLinkPolicy, JoinLinkService, JoinLinks};
 use crate::provider_accounts::{CredentialChecker, ProviderAccountService, ProviderAccounts};
 use crate::provider_events::{
-    ProviderEventJobs, ProviderEventPolicy, ProviderEventService, ProviderEvents, ProviderPayloads,
+    ProviderEventJobs, ProviderEventPolicy, ProviderEventService, ProviderEventStores,
+    ProviderEvents, ProviderPayloads,
 };
 use crate::recording::{RecordingService, Recordings};
 use crate::roster::{RosterService, Rosters};
@@ -253,11 +254,15 @@ impl Services {
             provider_events: Arc::new(ProviderEventService::new(store.clone(), clock.clone())),
             provider_event_jobs: Arc::new(ProviderEventJobs::new(
                 store.clone(),
-                store.clone(),
-                store.clone(),
-                store.clone(),
+                ProviderEventStores {
+                    classes: store.clone(),
+                    participations: store.clone(),
+                    controls: store.clone(),
+                    recordings: store.clone(),
+                },
                 provider_payloads,
                 clock.clone(),
+                ids.clone(),
                 policies.provider_events,
             )),
             provider_accounts: Arc::new(ProviderAccountService::new(

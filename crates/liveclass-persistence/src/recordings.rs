@@ -6,11 +6,12 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
+use liveclass_domain::class::LiveClass;
 use liveclass_domain::events::{EventType, NewEvent};
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use liveclass_domain::recording::{
-    AccessLevel, Grant, Recording, RecordingChange, RecordingId, RecordingRepository,
-    RecordingStatus, StartOutcome, Visibility,
+    AccessLevel, Grant, ProviderRecordingOutcome, ProviderRecordingReady, Recording,
+    RecordingChange, RecordingId, RecordingRepository, RecordingStatus, StartOutcome, Visibility,
 };
 use liveclass_domain::store::RepoError;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -157,6 +158,198 @@ fn changed(
         )?;
     }
     Ok(RecordingChange::Changed(Box::new(recording)))
+}
+
+/// Running or processing: what a provider's report may still change.
+fn unfinished() -> [&'static str; 3] {
+    [
+        RecordingStatus::Starting.as_str(),
+        RecordingStatus::Recording.as_str(),
+        RecordingStatus::Processing.as_str(),
+    ]
+}
+
+/// The id of the class's recording the provider calls `provider_id`.
+fn by_provider_id(
+    conn: &mut AnyConnection,
+    class: &LiveClass,
+    provider_id: &str,
+) -> Result<Option<String>, DieselError> {
+    rec::table
+        .filter(rec::tenant_id.eq(class.tenant_id.as_str()))
+        .filter(rec::class_id.eq(class.id.to_string()))
+        .filter(rec::provider.eq(&class.room.provider))
+        .filter(rec::provider_recording_id.eq(provider_id))
+        .select(rec::id)
+        .first(conn)
+        .optional()
+}
+
+/// The outcome of a provider report on recording `id` after a conditional
+/// update of `updated` rows.
+fn reported(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    updated: usize,
+    event: EventType,
+    at: OffsetDateTime,
+) -> Result<ProviderRecordingOutcome, DieselError> {
+    Ok(match changed(conn, tenant, id, updated, Some(event), at)? {
+        RecordingChange::Changed(r) => ProviderRecordingOutcome::Changed(r),
+        RecordingChange::StatusWas(_) => match load(conn, tenant, id)? {
+            Some(r) => ProviderRecordingOutcome::Unchanged(Box::new(r)),
+            None => ProviderRecordingOutcome::NoRecording,
+        },
+        RecordingChange::NotFound => ProviderRecordingOutcome::NoRecording,
+    })
+}
+
+fn provider_ready(
+    conn: &mut AnyConnection,
+    class: &LiveClass,
+    report: &ProviderRecordingReady,
+) -> Result<ProviderRecordingOutcome, DieselError> {
+    let tenant = class.tenant_id.as_str();
+    let at = to_db_time(report.at);
+    let named = by_provider_id(conn, class, &report.provider_recording_id)?;
+    // Else the oldest unfinished recording the provider has not named: a
+    // start through LiveClass, whose provider id only the webhook tells.
+    let target = match named {
+        Some(id) => Some(id),
+        None => rec::table
+            .filter(rec::tenant_id.eq(tenant))
+            .filter(rec::class_id.eq(class.id.to_string()))
+            .filter(rec::provider.eq(&class.room.provider))
+            .filter(rec::provider_recording_id.is_null())
+            .filter(rec::status.eq_any(unfinished()))
+            .order((rec::created_at.asc(), rec::id.asc()))
+            .select(rec::id)
+            .first(conn)
+            .optional()?,
+    };
+    if let Some(id) = target {
+        // Ready once: the status condition is re-checked on the row, so of
+        // two concurrent reports one changes it.
+        let updated = diesel::update(rec::table)
+            .filter(rec::id.eq(&id))
+            .filter(rec::tenant_id.eq(tenant))
+            .filter(rec::status.eq_any(unfinished()))
+            .set((
+                rec::status.eq(RecordingStatus::Ready.as_str()),
+                rec::provider_recording_id.eq(&report.provider_recording_id),
+                rec::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        if updated == 1 {
+            // Fill what the provider knows and LiveClass did not.
+            let current: (
+                Option<PrimitiveDateTime>,
+                Option<PrimitiveDateTime>,
+                Option<i64>,
+            ) = rec::table
+                .find(&id)
+                .select((rec::started_at, rec::stopped_at, rec::duration_seconds))
+                .first(conn)?;
+            // The provider knows the file's length; LiveClass's own start
+            // and stop times stand when it has them.
+            let started = current.0.or(report.started_at.map(to_db_time));
+            let duration = report.duration_seconds.or(current.2);
+            let stopped = current.1.or_else(|| {
+                started
+                    .zip(duration)
+                    .map(|(s, d)| s + time::Duration::seconds(d))
+                    .or(Some(at))
+            });
+            diesel::update(rec::table.find(&id))
+                .set((
+                    rec::started_at.eq(started),
+                    rec::stopped_at.eq(stopped),
+                    rec::duration_seconds.eq(duration),
+                ))
+                .execute(conn)?;
+        }
+        return reported(
+            conn,
+            tenant,
+            &id,
+            updated,
+            EventType::RecordingReady,
+            report.at,
+        );
+    }
+    // A recording LiveClass never started (the provider's own app, or an
+    // automatic cloud recording): stored as the provider reports it.
+    let started = report.started_at;
+    let recording = Recording {
+        id: report.new_id,
+        tenant_id: class.tenant_id.clone(),
+        class_id: class.id,
+        provider: class.room.provider.clone(),
+        provider_recording_id: Some(report.provider_recording_id.clone()),
+        status: RecordingStatus::Ready,
+        visibility: Visibility::DEFAULT,
+        started_by: None,
+        started_at: started,
+        stopped_at: started
+            .zip(report.duration_seconds)
+            .map(|(s, d)| s + time::Duration::seconds(d))
+            .or(Some(report.at)),
+        duration_seconds: report.duration_seconds.and_then(|d| u64::try_from(d).ok()),
+        failure: None,
+        external_url: None,
+        grants: Vec::new(),
+        created_at: report.at,
+        updated_at: report.at,
+    };
+    diesel::insert_into(rec::table)
+        .values(&RecordingRow::from(&recording))
+        .execute(conn)?;
+    events::append(
+        conn,
+        &NewEvent::recording_changed(&recording, EventType::RecordingReady, report.at),
+    )?;
+    Ok(ProviderRecordingOutcome::Changed(Box::new(recording)))
+}
+
+fn provider_failed(
+    conn: &mut AnyConnection,
+    class: &LiveClass,
+    provider_id: Option<&str>,
+    reason: &str,
+    at: OffsetDateTime,
+) -> Result<ProviderRecordingOutcome, DieselError> {
+    let tenant = class.tenant_id.as_str();
+    let named = match provider_id {
+        Some(pid) => by_provider_id(conn, class, pid)?,
+        None => None,
+    };
+    let target = match named {
+        Some(id) => Some(id),
+        None => rec::table
+            .filter(rec::tenant_id.eq(tenant))
+            .filter(rec::class_id.eq(class.id.to_string()))
+            .filter(rec::provider.eq(&class.room.provider))
+            .filter(rec::status.eq_any(unfinished()))
+            .order((rec::created_at.desc(), rec::id.desc()))
+            .select(rec::id)
+            .first(conn)
+            .optional()?,
+    };
+    let Some(id) = target else {
+        return Ok(ProviderRecordingOutcome::NoRecording);
+    };
+    let updated = diesel::update(rec::table)
+        .filter(rec::id.eq(&id))
+        .filter(rec::tenant_id.eq(tenant))
+        .filter(rec::status.eq_any(unfinished()))
+        .set((
+            rec::status.eq(RecordingStatus::Failed.as_str()),
+            rec::failure.eq(reason),
+            rec::updated_at.eq(to_db_time(at)),
+        ))
+        .execute(conn)?;
+    reported(conn, tenant, &id, updated, EventType::RecordingFailed, at)
 }
 
 fn running() -> [&'static str; 2] {
@@ -381,6 +574,35 @@ impl RecordingRepository for DieselStore {
                     Some(EventType::RecordingDeleted),
                     at,
                 )
+            })
+        })
+        .await
+    }
+
+    async fn provider_recording_ready(
+        &self,
+        class: &LiveClass,
+        report: &ProviderRecordingReady,
+    ) -> Result<ProviderRecordingOutcome, RepoError> {
+        let (class, report) = (class.clone(), report.clone());
+        self.run("provider recording ready", move |conn| {
+            write_transaction(conn, |conn| provider_ready(conn, &class, &report))
+        })
+        .await
+    }
+
+    async fn provider_recording_failed(
+        &self,
+        class: &LiveClass,
+        provider_recording_id: Option<String>,
+        reason: String,
+        at: OffsetDateTime,
+    ) -> Result<ProviderRecordingOutcome, RepoError> {
+        let class = class.clone();
+        let reason: String = reason.chars().take(1000).collect();
+        self.run("provider recording failed", move |conn| {
+            write_transaction(conn, |conn| {
+                provider_failed(conn, &class, provider_recording_id.as_deref(), &reason, at)
             })
         })
         .await

@@ -21,6 +21,12 @@
 //! - `meeting.sharing_started` / `meeting.sharing_ended`: the sharer's
 //!   `object.participant` key, dated by `participant.sharing_details.date_time`.
 //!
+//! - Daily `recording.ready-to-download` / `recording.error`:
+//!   `payload.room_name`, `recording_id`, `start_ts`, `duration` (seconds),
+//!   `error_msg`; Zoom `recording.completed`: the meeting `object.id`, the
+//!   instance's `uuid` (the recording's id), `start_time`, `duration`
+//!   (minutes).
+//!
 //! Any other type is `Unhandled`; a missing date falls back to the envelope's
 //! `event_ts`.
 
@@ -134,6 +140,9 @@ fn daily(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
         kind,
         "meeting.started" | "meeting.ended" | "participant.joined" | "participant.left"
     );
+    if kind == "recording.ready-to-download" || kind == "recording.error" {
+        return daily_recording(kind, envelope, sent);
+    }
     if !known {
         return Ok(ProviderSignal::Unhandled);
     }
@@ -189,6 +198,51 @@ fn daily(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
     })
 }
 
+/// Daily's recording reports name the room as `payload.room_name`.
+fn daily_recording(
+    kind: &str,
+    envelope: &Map<String, Value>,
+    sent: Option<OffsetDateTime>,
+) -> Result<ProviderSignal, String> {
+    let payload = object(envelope, "payload", "")?;
+    let room = RoomRef {
+        provider: "daily".to_owned(),
+        external_id: id(payload, "room_name", "payload.")?,
+    };
+    let at = sent
+        .or_else(|| seconds(payload, "timestamp"))
+        .ok_or("`event_ts` must be a time in seconds")?;
+    if kind == "recording.error" {
+        return Ok(ProviderSignal::RecordingFailed {
+            room,
+            recording_id: optional_string(payload, "recording_id"),
+            reason: optional_string(payload, "error_msg")
+                .unwrap_or_else(|| "the provider reported a recording error".to_owned()),
+            at,
+        });
+    }
+    Ok(ProviderSignal::RecordingReady {
+        room,
+        recording_id: id(payload, "recording_id", "payload.")?,
+        started: seconds(payload, "start_ts"),
+        duration_seconds: whole_seconds(payload, "duration"),
+        at,
+    })
+}
+
+/// A non-negative number of seconds (integer or fraction), whole.
+fn whole_seconds(parent: &Map<String, Value>, key: &str) -> Option<i64> {
+    parent
+        .get(key)
+        .and_then(Value::as_f64)
+        .filter(|d| d.is_finite() && (0.0..1e9).contains(d))
+        .map(|d| {
+            #[allow(clippy::cast_possible_truncation)]
+            let whole = d.round() as i64;
+            whole
+        })
+}
+
 fn zoom(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
     let kind = required_type(envelope, "event")?;
     let sent = envelope
@@ -203,6 +257,7 @@ fn zoom(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
             | "meeting.participant_left"
             | "meeting.sharing_started"
             | "meeting.sharing_ended"
+            | "recording.completed"
     );
     if !known {
         return Ok(ProviderSignal::Unhandled);
@@ -224,6 +279,17 @@ fn zoom(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
     if kind == "meeting.ended" {
         let at = dated(rfc3339(meeting, "end_time"), "payload.object.end_time")?;
         return Ok(ProviderSignal::MeetingEnded { room, at });
+    }
+    if kind == "recording.completed" {
+        // One recording per meeting instance: its `uuid`. `duration` is in
+        // minutes.
+        return Ok(ProviderSignal::RecordingReady {
+            recording_id: id(meeting, "uuid", "payload.object.")?,
+            started: rfc3339(meeting, "start_time"),
+            duration_seconds: whole_seconds(meeting, "duration").map(|m| m * 60),
+            at: dated(None, "event_ts")?,
+            room,
+        });
     }
     let participant = object(meeting, "participant", "payload.object.")?;
     let key = id(participant, "id", "payload.object.participant.")
@@ -397,7 +463,7 @@ mod tests {
     #[test]
     fn other_types_are_unhandled_and_broken_bodies_say_what_is_wrong() {
         assert_eq!(
-            decode("daily", r#"{"type":"recording.started","payload":{}}"#).unwrap(),
+            decode("daily", r#"{"type":"transcript.started","payload":{}}"#).unwrap(),
             ProviderSignal::Unhandled
         );
         assert_eq!(
@@ -442,6 +508,54 @@ mod tests {
             let error = decode(provider, body).unwrap_err();
             assert!(error.contains(says), "{body}: {error}");
         }
+    }
+
+    // Real captured Daily payload (reference §5.3, reflector).
+    const DAILY_READY: &str = r#"{"version":"1.0.0","type":"recording.ready-to-download","id":"rec-rtd-c3df927c-f738-4471-a2b7-066fa7e95a6b-1692124192","payload":{"recording_id":"08fa0b24-9220-44c5-846c-3f116cf8e738","room_name":"Xcm97xRZ08b2dePKb78g","start_ts":1692124183,"status":"finished","max_participants":1,"duration":9,"share_token":"ntDCL5k98Ulq","s3_key":"api-test-1j8fizhzd30c/Xcm97xRZ08b2dePKb78g/1692124183028"},"event_ts":1692124192}"#;
+    // Zoom's documented example (reference §4.4), trimmed of its files.
+    const ZOOM_COMPLETED: &str = r#"{"event":"recording.completed","event_ts":1626230691572,"payload":{"account_id":"AAAAAABBBB","object":{"id":1234567890,"uuid":"4444AAAiAAAAAiAiAiiAii==","host_id":"x1yCzABCDEfg23HiJKl4mN","topic":"My Personal Recording","type":4,"start_time":"2021-07-13T21:44:51Z","timezone":"America/Los_Angeles","duration":60,"total_size":3328371,"recording_count":2,"recording_files":[]}},"download_token":"abJhbGciOiJIUzUxMiJ9"}"#;
+
+    #[test]
+    fn recording_reports_decode() {
+        assert_eq!(
+            decode("daily", DAILY_READY).unwrap(),
+            ProviderSignal::RecordingReady {
+                room: daily_room("Xcm97xRZ08b2dePKb78g"),
+                recording_id: "08fa0b24-9220-44c5-846c-3f116cf8e738".into(),
+                started: Some(datetime!(2023-08-15 18:29:43 UTC)),
+                duration_seconds: Some(9),
+                at: datetime!(2023-08-15 18:29:52 UTC),
+            }
+        );
+        assert_eq!(
+            decode("zoom", ZOOM_COMPLETED).unwrap(),
+            ProviderSignal::RecordingReady {
+                room: RoomRef {
+                    provider: "zoom".into(),
+                    external_id: "1234567890".into()
+                },
+                recording_id: "4444AAAiAAAAAiAiAiiAii==".into(),
+                started: Some(datetime!(2021-07-13 21:44:51 UTC)),
+                duration_seconds: Some(3600),
+                at: datetime!(2021-07-14 02:44:51.572 UTC),
+            }
+        );
+        let error = r#"{"type":"recording.error","id":"e1","payload":{"action":"cloud-recording-err","error_msg":"disk full","instance_id":"i","room_name":"r1","timestamp":1692124192},"event_ts":1692124193}"#;
+        assert_eq!(
+            decode("daily", error).unwrap(),
+            ProviderSignal::RecordingFailed {
+                room: daily_room("r1"),
+                recording_id: None,
+                reason: "disk full".into(),
+                at: datetime!(2023-08-15 18:29:53 UTC),
+            }
+        );
+        let nameless = r#"{"type":"recording.ready-to-download","id":"x","payload":{"recording_id":"r"},"event_ts":1}"#;
+        assert!(
+            decode("daily", nameless)
+                .unwrap_err()
+                .contains("payload.room_name")
+        );
     }
 
     #[test]

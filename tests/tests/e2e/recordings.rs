@@ -630,7 +630,129 @@ async fn a_signed_link_redirects_to_a_fresh_daily_link_and_a_bad_one_is_refused(
     );
 }
 
+/// Daily's webhooks finish a recording LiveClass started: its
+/// `recording.ready-to-download` (signed, stored, handled by the worker)
+/// makes it `ready` with Daily's id, once; `recording.error` with nothing
+/// running changes nothing.
+async fn dailys_webhook_makes_a_stopped_recording_ready_once(db: TestDatabase) {
+    use liveclass_http::provider_signature::{ProviderWebhookSecrets, sign_daily};
+    const SECRET: &str = "ZGFpbHktdGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZyE=";
+    let daily = daily().await;
+    let url = daily.uri();
+    let app = spawn_app_with(
+        db,
+        &[
+            ("LIVECLASS_VIDEO_PROVIDER", "daily"),
+            ("DAILY_API_KEY", "daily-key"),
+            ("DAILY_API_URL", url.as_str()),
+            ("DAILY_ENABLE_RECORDING", "cloud"),
+            ("DAILY_WEBHOOK_SECRET", SECRET),
+        ],
+    )
+    .await;
+    let teacher = app.token("teacher-1", TENANT, &["training_manager"]);
+    let id = create(&app, &teacher).await;
+    let class = app.get(&format!("/live-classes/{id}"), &teacher).await;
+    let room = class.body["joinUrl"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let rec = app
+        .post(&format!("/live-classes/{id}/recordings"), &teacher)
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stopped = app
+        .post(
+            &format!("/live-classes/{id}/recordings/{rec}/stop"),
+            &teacher,
+        )
+        .await;
+    assert_eq!(stopped.body["status"], "processing");
+
+    let key = ProviderWebhookSecrets::decode_daily(SECRET).unwrap();
+    let send = |body: String| {
+        let app = &app;
+        let key = key.clone();
+        async move {
+            let ts = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+                .to_string();
+            let resp = app
+                .client
+                .post(app.url("/webhooks/daily"))
+                .header("Content-Type", "application/json")
+                .header("X-Webhook-Timestamp", &ts)
+                .header(
+                    "X-Webhook-Signature",
+                    sign_daily(&key, &ts, body.as_bytes()),
+                )
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 200);
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let ready = json!({"version": "1.0.0", "type": "recording.ready-to-download", "id": "rtd-1",
+        "payload": {"recording_id": "rec-daily-9", "room_name": room, "start_ts": 1_700_000_000,
+                    "status": "finished", "duration": 95},
+        "event_ts": 1_700_000_100})
+    .to_string();
+    assert_eq!(send(ready.clone()).await["duplicate"], false);
+    let mut found = Value::Null;
+    for _ in 0..100 {
+        found = app.get(&format!("/recordings/{rec}"), &teacher).await.body;
+        if found["status"] == "ready" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(found["status"], "ready", "{found}");
+    assert_eq!(found["duration"], 95, "{found}");
+    // The same delivery again, and the same report under another id.
+    assert_eq!(send(ready.clone()).await["duplicate"], true);
+    send(ready.replace("rtd-1", "rtd-2")).await;
+    let error = json!({"version": "1.0.0", "type": "recording.error", "id": "err-1",
+        "payload": {"action": "cloud-recording-err", "error_msg": "disk full", "instance_id": "i",
+                    "room_name": room, "timestamp": 1_700_000_200},
+        "event_ts": 1_700_000_200})
+    .to_string();
+    send(error).await;
+    let admin = app.token("admin-1", TENANT, &["org_admin"]);
+    let mut statuses = Vec::new();
+    for _ in 0..100 {
+        let events = app.get("/provider-events", &admin).await;
+        statuses = events.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["status"].as_str().unwrap().to_owned())
+            .collect();
+        if statuses.len() == 3 && !statuses.iter().any(|s| s == "received") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Newest first: the error (nothing running), the second ready (ready
+    // already), the first (applied).
+    assert_eq!(statuses, ["ignored", "ignored", "processed"]);
+    let list = app
+        .get(&format!("/live-classes/{id}/recordings"), &teacher)
+        .await;
+    assert_eq!(list.body["recordings"].as_array().unwrap().len(), 1);
+}
+
 on_both_backends!(
+    dailys_webhook_makes_a_stopped_recording_ready_once,
     starting_and_stopping_records_without_ending_the_class,
     visibility_and_grants_decide_who_sees_a_recording,
     deleting_removes_it_here_and_at_daily_retrying_a_failure,

@@ -96,6 +96,9 @@ event_types! {
     RecordingStarted = "recording.started",
     /// A recording was stopped; the provider prepares its files (`data.recording`).
     RecordingStopped = "recording.stopped",
+    /// The provider reported a recording's files ready (`data.recording`);
+    /// once per recording.
+    RecordingReady = "recording.ready",
     /// A recording failed (`data.recording`, with its `failure`).
     RecordingFailed = "recording.failed",
     /// A recording was deleted (`data.recording`).

@@ -23,7 +23,7 @@ pub use model::{
     RoomRef, SessionRef,
 };
 pub use ports::{ProviderEventRepository, ProviderPayloads};
-pub use service::{ProviderEventJobs, ProviderEventService, ProviderEvents};
+pub use service::{ProviderEventJobs, ProviderEventService, ProviderEventStores, ProviderEvents};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::{MockProviderEventRepository, MockProviderPayloads};

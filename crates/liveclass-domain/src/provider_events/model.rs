@@ -171,6 +171,30 @@ pub enum ProviderSignal {
         /// When.
         at: OffsetDateTime,
     },
+    /// The provider's files of a recording are ready.
+    RecordingReady {
+        /// The room.
+        room: RoomRef,
+        /// The provider's id of the recording.
+        recording_id: String,
+        /// When it started, if the provider says.
+        started: Option<OffsetDateTime>,
+        /// Its length in seconds, if the provider says.
+        duration_seconds: Option<i64>,
+        /// When the provider reported it.
+        at: OffsetDateTime,
+    },
+    /// A recording failed at the provider.
+    RecordingFailed {
+        /// The room.
+        room: RoomRef,
+        /// The provider's id of the recording, when the report names it.
+        recording_id: Option<String>,
+        /// The provider's reason.
+        reason: String,
+        /// When the provider reported it.
+        at: OffsetDateTime,
+    },
     /// An event type LiveClass does not act on (yet): stored, then ignored.
     Unhandled,
 }
@@ -183,7 +207,9 @@ impl ProviderSignal {
             | Self::MeetingEnded { room, .. }
             | Self::ParticipantJoined { room, .. }
             | Self::ParticipantLeft { room, .. }
-            | Self::Sharing { room, .. } => Some(room),
+            | Self::Sharing { room, .. }
+            | Self::RecordingReady { room, .. }
+            | Self::RecordingFailed { room, .. } => Some(room),
             Self::Unhandled => None,
         }
     }

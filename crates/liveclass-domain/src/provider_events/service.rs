@@ -18,7 +18,10 @@ use crate::caller::{Caller, Role};
 use crate::class::{ClassRepository, LiveClass, ParticipationRepository, TransitionOutcome};
 use crate::clock::{Clock, truncate_to_micros};
 use crate::controls::{ControlsChange, ControlsOutcome, ControlsRepository};
-use crate::ids::UserId;
+use crate::ids::{IdGenerator, UserId};
+use crate::recording::{
+    ProviderRecordingOutcome, ProviderRecordingReady, RecordingId, RecordingRepository,
+};
 use crate::store::RepoError;
 
 /// The inbox as the HTTP layer calls it. [`ProviderEventService`] is the
@@ -154,29 +157,50 @@ pub struct ProviderEventJobs {
     classes: Arc<dyn ClassRepository>,
     participations: Arc<dyn ParticipationRepository>,
     controls: Arc<dyn ControlsRepository>,
+    recordings: Arc<dyn RecordingRepository>,
     payloads: Arc<dyn ProviderPayloads>,
     clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGenerator>,
     policy: ProviderEventPolicy,
+}
+
+/// The stores the worker writes to, besides its inbox.
+pub struct ProviderEventStores {
+    /// Classes (meeting start and end).
+    pub classes: Arc<dyn ClassRepository>,
+    /// Participations (who a provider session belongs to).
+    pub participations: Arc<dyn ParticipationRepository>,
+    /// Participant controls (screen sharing).
+    pub controls: Arc<dyn ControlsRepository>,
+    /// Recordings (ready, failed).
+    pub recordings: Arc<dyn RecordingRepository>,
 }
 
 impl ProviderEventJobs {
     /// The worker over its ports and policy.
     pub fn new(
         inbox: Arc<dyn ProviderEventRepository>,
-        classes: Arc<dyn ClassRepository>,
-        participations: Arc<dyn ParticipationRepository>,
-        controls: Arc<dyn ControlsRepository>,
+        stores: ProviderEventStores,
         payloads: Arc<dyn ProviderPayloads>,
         clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
         policy: ProviderEventPolicy,
     ) -> Self {
+        let ProviderEventStores {
+            classes,
+            participations,
+            controls,
+            recordings,
+        } = stores;
         Self {
             inbox,
             classes,
             participations,
             controls,
+            recordings,
             payloads,
             clock,
+            ids,
             policy,
         }
     }
@@ -378,6 +402,62 @@ impl ProviderEventJobs {
                     ControlsOutcome::NotFound => Ok(ignored("the class is gone".to_owned())),
                 }
             }
+            // A recording's change is dated now, when LiveClass learns it
+            // (its `updated_at`, its event); the provider's times say when
+            // it started and how long it is.
+            ProviderSignal::RecordingReady {
+                recording_id,
+                started,
+                duration_seconds,
+                ..
+            } => {
+                let report = ProviderRecordingReady {
+                    provider_recording_id: recording_id,
+                    new_id: RecordingId::from_uuid(self.ids.new_uuid()),
+                    started_at: started.map(|s| self.instant(s)),
+                    duration_seconds: duration_seconds.filter(|d| *d >= 0),
+                    at: truncate_to_micros(self.clock.now()),
+                };
+                Ok(
+                    match self
+                        .recordings
+                        .provider_recording_ready(&class, &report)
+                        .await?
+                    {
+                        ProviderRecordingOutcome::Changed(_) => processed(),
+                        ProviderRecordingOutcome::Unchanged(r) => {
+                            ignored(format!("the recording is {} already", r.status.as_str()))
+                        }
+                        ProviderRecordingOutcome::NoRecording => {
+                            ignored("no recording to make ready".to_owned())
+                        }
+                    },
+                )
+            }
+            ProviderSignal::RecordingFailed {
+                recording_id,
+                reason,
+                ..
+            } => Ok(
+                match self
+                    .recordings
+                    .provider_recording_failed(
+                        &class,
+                        recording_id,
+                        reason,
+                        truncate_to_micros(self.clock.now()),
+                    )
+                    .await?
+                {
+                    ProviderRecordingOutcome::Changed(_) => processed(),
+                    ProviderRecordingOutcome::Unchanged(r) => {
+                        ignored(format!("the recording is {} already", r.status.as_str()))
+                    }
+                    ProviderRecordingOutcome::NoRecording => {
+                        ignored("no recording of the class is running".to_owned())
+                    }
+                },
+            ),
             ProviderSignal::Unhandled => Ok(ignored("not an event LiveClass acts on".to_owned())),
         }
     }

@@ -17,8 +17,12 @@ use crate::clock::FixedClock;
 use crate::controls::{
     ControlsChange, ControlsOutcome, MockControlsRepository, ParticipantControls, ParticipantState,
 };
-use crate::ids::{ClassId, ParticipationId, RoomId, TenantId, UserId};
+use crate::ids::{ClassId, ParticipationId, RoomId, SequentialIds, TenantId, UserId};
 use crate::join_link::JoinHash;
+use crate::recording::{
+    MockRecordingRepository, ProviderRecordingOutcome, Recording, RecordingId, RecordingStatus,
+    Visibility,
+};
 use crate::store::RepoError;
 use crate::video::Room;
 
@@ -106,6 +110,7 @@ struct Ports {
     classes: MockClassRepository,
     participations: MockParticipationRepository,
     controls: MockControlsRepository,
+    recordings: MockRecordingRepository,
 }
 
 impl Ports {
@@ -125,6 +130,7 @@ impl Ports {
             classes: MockClassRepository::new(),
             participations: MockParticipationRepository::new(),
             controls: MockControlsRepository::new(),
+            recordings: MockRecordingRepository::new(),
         }
     }
 
@@ -141,11 +147,15 @@ impl Ports {
     fn jobs(self, signal: Result<ProviderSignal, String>) -> ProviderEventJobs {
         ProviderEventJobs::new(
             Arc::new(self.inbox),
-            Arc::new(self.classes),
-            Arc::new(self.participations),
-            Arc::new(self.controls),
+            ProviderEventStores {
+                classes: Arc::new(self.classes),
+                participations: Arc::new(self.participations),
+                controls: Arc::new(self.controls),
+                recordings: Arc::new(self.recordings),
+            },
             Arc::new(Decodes(signal)),
             Arc::new(FixedClock::at(NOW)),
+            Arc::new(SequentialIds::default()),
             ProviderEventPolicy::default(),
         )
     }
@@ -519,4 +529,83 @@ fn statuses_round_trip_and_the_backoff_doubles_up_to_its_cap() {
     assert_eq!(p.delay_after(1), p.first_delay);
     assert_eq!(p.delay_after(2), p.first_delay * 2);
     assert_eq!(p.delay_after(60), p.max_delay);
+}
+
+fn recording(status: RecordingStatus) -> Recording {
+    Recording {
+        id: RecordingId::from_uuid(Uuid::from_u128(20)),
+        tenant_id: tenant(),
+        class_id: class(ClassStatus::Live).id,
+        provider: "daily".into(),
+        provider_recording_id: Some("rec-1".into()),
+        status,
+        visibility: Visibility::DEFAULT,
+        started_by: None,
+        started_at: None,
+        stopped_at: None,
+        duration_seconds: None,
+        failure: None,
+        external_url: None,
+        grants: Vec::new(),
+        created_at: NOW,
+        updated_at: NOW,
+    }
+}
+
+#[tokio::test]
+async fn a_ready_recording_is_reported_to_the_store_once_and_a_replay_is_ignored() {
+    let signal = ProviderSignal::RecordingReady {
+        room: room(),
+        recording_id: "rec-1".into(),
+        started: Some(NOW - time::Duration::minutes(30)),
+        duration_seconds: Some(1800),
+        at: NOW - time::Duration::hours(1),
+    };
+    for (outcome, status) in [
+        (
+            ProviderRecordingOutcome::Changed(Box::new(recording(RecordingStatus::Ready))),
+            ProviderEventStatus::Processed,
+        ),
+        (
+            ProviderRecordingOutcome::Unchanged(Box::new(recording(RecordingStatus::Ready))),
+            ProviderEventStatus::Ignored,
+        ),
+    ] {
+        let mut ports = Ports::new(1, Some(class(ClassStatus::Ended)));
+        ports
+            .recordings
+            .expect_provider_recording_ready()
+            .withf(|c, r| {
+                c.id == class(ClassStatus::Live).id
+                    && r.provider_recording_id == "rec-1"
+                    && r.duration_seconds == Some(1800)
+                    && r.at == NOW
+            })
+            .times(1)
+            .return_once(move |_, _| Ok(outcome));
+        ports.expect_finish(status, true);
+        ports.jobs(Ok(signal.clone())).run_once().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_failed_recording_names_its_reason_and_nothing_running_is_ignored() {
+    let mut ports = Ports::new(1, Some(class(ClassStatus::Live)));
+    ports
+        .recordings
+        .expect_provider_recording_failed()
+        .withf(|_, id, reason, _| id.is_none() && reason == "disk full")
+        .times(1)
+        .returning(|_, _, _, _| Ok(ProviderRecordingOutcome::NoRecording));
+    ports.expect_finish(ProviderEventStatus::Ignored, true);
+    ports
+        .jobs(Ok(ProviderSignal::RecordingFailed {
+            room: room(),
+            recording_id: None,
+            reason: "disk full".into(),
+            at: NOW,
+        }))
+        .run_once()
+        .await
+        .unwrap();
 }

@@ -14,7 +14,10 @@ pub use errors::RecordingError;
 pub use model::{Access, AccessLevel, Grant, Recording, RecordingId, RecordingStatus, Visibility};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockRecordingRepository;
-pub use ports::{RecordingChange, RecordingRepository, StartOutcome};
+pub use ports::{
+    ProviderRecordingOutcome, ProviderRecordingReady, RecordingChange, RecordingRepository,
+    StartOutcome,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockRecordings;
 pub use service::{RecordingService, Recordings, SetAccess};

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::model::{Grant, Recording, RecordingId, RecordingStatus, Visibility};
+use crate::class::LiveClass;
 use crate::ids::{ClassId, TenantId};
 use crate::store::RepoError;
 
@@ -26,6 +27,33 @@ pub enum RecordingChange {
     StatusWas(RecordingStatus),
     /// No such recording in the tenant.
     NotFound,
+}
+
+/// A provider's report that a recording of a class is ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderRecordingReady {
+    /// The provider's id of the recording.
+    pub provider_recording_id: String,
+    /// The id for a recording LiveClass did not know yet.
+    pub new_id: RecordingId,
+    /// When it started, if the provider says.
+    pub started_at: Option<OffsetDateTime>,
+    /// Its length, if the provider says.
+    pub duration_seconds: Option<i64>,
+    /// When the provider reported it.
+    pub at: OffsetDateTime,
+}
+
+/// What a provider's report did to the class's recordings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderRecordingOutcome {
+    /// A recording changed (its event appended); as it is now.
+    Changed(Box<Recording>),
+    /// The recording is in that state already (or deleted): nothing
+    /// written.
+    Unchanged(Box<Recording>),
+    /// No recording of the class the report could concern.
+    NoRecording,
 }
 
 /// Stores recordings. Every change appends its class event
@@ -91,4 +119,28 @@ pub trait RecordingRepository: Send + Sync {
         id: RecordingId,
         at: OffsetDateTime,
     ) -> Result<RecordingChange, RepoError>;
+
+    /// The provider reports a recording of `class` ready, in one
+    /// transaction: the class's recording with that provider id, else its
+    /// oldest running or processing recording the provider has not named
+    /// yet (a start through LiveClass), else a new one (a recording started
+    /// in the provider's own app), becomes `ready` with `recording.ready`
+    /// — once: a recording already ready or deleted is left alone.
+    async fn provider_recording_ready(
+        &self,
+        class: &LiveClass,
+        report: &ProviderRecordingReady,
+    ) -> Result<ProviderRecordingOutcome, RepoError>;
+
+    /// The provider reports a recording of `class` failed: the one with
+    /// that provider id, else the class's newest running or processing one,
+    /// becomes `failed` with the reason and `recording.failed`, if it is
+    /// still running or processing.
+    async fn provider_recording_failed(
+        &self,
+        class: &LiveClass,
+        provider_recording_id: Option<String>,
+        reason: String,
+        at: OffsetDateTime,
+    ) -> Result<ProviderRecordingOutcome, RepoError>;
 }

@@ -88,11 +88,17 @@ pub fn mocked_services() -> Services {
         attendance: Arc::new(liveclass_domain::attendance::MockAttendances::new()),
         provider_event_jobs: Arc::new(liveclass_domain::provider_events::ProviderEventJobs::new(
             Arc::new(liveclass_domain::provider_events::MockProviderEventRepository::new()),
-            Arc::new(MockClassRepository::new()),
-            Arc::new(liveclass_domain::class::ports::MockParticipationRepository::new()),
-            Arc::new(liveclass_domain::controls::MockControlsRepository::new()),
+            liveclass_domain::provider_events::ProviderEventStores {
+                classes: Arc::new(MockClassRepository::new()),
+                participations: Arc::new(
+                    liveclass_domain::class::ports::MockParticipationRepository::new(),
+                ),
+                controls: Arc::new(liveclass_domain::controls::MockControlsRepository::new()),
+                recordings: Arc::new(liveclass_domain::recording::MockRecordingRepository::new()),
+            },
             Arc::new(liveclass_domain::provider_events::MockProviderPayloads::new()),
             clock(),
+            Arc::new(liveclass_domain::ids::SequentialIds::default()),
             liveclass_domain::provider_events::ProviderEventPolicy::default(),
         )),
         webhook_deliveries: Arc::new(liveclass_domain::webhooks::WebhookDeliveryJobs::new(

@@ -19,7 +19,8 @@ use liveclass_domain::controls::ControlsRepository;
 use liveclass_domain::ids::UserId;
 use liveclass_domain::provider_events::{
     IncomingProviderEvent, ProviderEventJobs, ProviderEventPolicy, ProviderEventRepository,
-    ProviderEventStatus, ProviderPayloads, ProviderSignal, ReceiveOutcome, RoomRef, SessionRef,
+    ProviderEventStatus, ProviderEventStores, ProviderPayloads, ProviderSignal, ReceiveOutcome,
+    RoomRef, SessionRef,
 };
 use liveclass_persistence::DieselStore;
 use liveclass_persistence::on_both_backends;
@@ -334,11 +335,15 @@ async fn provider_screen_sharing_reaches_the_participants_controls(db: TestDatab
                 .unwrap();
             ProviderEventJobs::new(
                 store.clone(),
-                store.clone(),
-                store.clone(),
-                store.clone(),
+                ProviderEventStores {
+                    classes: store.clone(),
+                    participations: store.clone(),
+                    controls: store.clone(),
+                    recordings: store.clone(),
+                },
                 Arc::new(Means(signal)),
                 clock,
+                Arc::new(liveclass_domain::ids::RandomIds),
                 ProviderEventPolicy::default(),
             )
             .run_once()

@@ -11,10 +11,11 @@ use std::sync::Arc;
 
 use diesel::prelude::*;
 use liveclass_domain::LiveClass;
+use liveclass_domain::class::{ClassRepository, TransitionOutcome};
 use liveclass_domain::ids::{IdGenerator, RandomIds};
 use liveclass_domain::recording::{
-    AccessLevel, Grant, Recording, RecordingChange, RecordingId, RecordingRepository,
-    RecordingStatus, StartOutcome, Visibility,
+    AccessLevel, Grant, ProviderRecordingOutcome, ProviderRecordingReady, Recording,
+    RecordingChange, RecordingId, RecordingRepository, RecordingStatus, StartOutcome, Visibility,
 };
 use liveclass_persistence::schema::class_events;
 use liveclass_persistence::testing::TestDatabase;
@@ -240,7 +241,116 @@ async fn access_replaces_grants_and_deletion_hides_the_recording(db: TestDatabas
     );
 }
 
+/// A live class in a Daily room.
+async fn daily_class(store: &DieselStore) -> LiveClass {
+    let mut class = new_class("tenant-a", 10, T0);
+    class.room.provider = "daily".into();
+    store.insert(&class).await.unwrap();
+    match store
+        .mark_started(&class.tenant_id, class.id, T0)
+        .await
+        .unwrap()
+    {
+        TransitionOutcome::Changed(c) => *c,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn ready(provider_id: &str, minutes: i64) -> ProviderRecordingReady {
+    ProviderRecordingReady {
+        provider_recording_id: provider_id.into(),
+        new_id: RecordingId::from_uuid(RandomIds.new_uuid()),
+        started_at: Some(T0),
+        duration_seconds: Some(600),
+        at: T0 + Duration::minutes(minutes),
+    }
+}
+
+async fn provider_reports_make_recordings_ready_once_or_failed(db: TestDatabase) {
+    let store = DieselStore::new(db.pool.clone());
+    let class = daily_class(&store).await;
+    // A start through LiveClass: the provider names it in its report.
+    let ours = start(&store, &class).await;
+    let outcome = store
+        .provider_recording_ready(&class, &ready("rec-1", 20))
+        .await
+        .unwrap();
+    let ProviderRecordingOutcome::Changed(r) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(r.id, ours.id);
+    assert_eq!(r.status, RecordingStatus::Ready);
+    assert_eq!(r.provider_recording_id.as_deref(), Some("rec-1"));
+    assert_eq!(r.duration_seconds, Some(600));
+    assert_eq!(r.stopped_at, Some(T0 + Duration::minutes(10)));
+    // Reported again (a replay, or another event type): ready once.
+    assert!(matches!(
+        store.provider_recording_ready(&class, &ready("rec-1", 25)).await.unwrap(),
+        ProviderRecordingOutcome::Unchanged(r) if r.status == RecordingStatus::Ready
+    ));
+    // One the provider's own app started: stored as reported.
+    let theirs = store
+        .provider_recording_ready(&class, &ready("rec-2", 30))
+        .await
+        .unwrap();
+    let ProviderRecordingOutcome::Changed(theirs) = theirs else {
+        panic!("{theirs:?}")
+    };
+    assert_eq!(
+        (theirs.started_by.clone(), theirs.status),
+        (None, RecordingStatus::Ready)
+    );
+    assert_eq!(
+        store
+            .list_recordings(&class.tenant_id, class.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // A failure report ends the running one with its reason; with nothing
+    // running it finds nothing.
+    let running = start(&store, &class).await;
+    let failed = store
+        .provider_recording_failed(&class, None, "disk full".into(), T0 + Duration::minutes(40))
+        .await
+        .unwrap();
+    let ProviderRecordingOutcome::Changed(failed) = failed else {
+        panic!("{failed:?}")
+    };
+    assert_eq!(failed.id, running.id);
+    assert_eq!(failed.failure.as_deref(), Some("disk full"));
+    assert_eq!(
+        store
+            .provider_recording_failed(&class, None, "again".into(), T0 + Duration::minutes(41))
+            .await
+            .unwrap(),
+        ProviderRecordingOutcome::NoRecording
+    );
+    // Another tenant's class with the same provider id finds nothing of these.
+    let mut other = class.clone();
+    other.tenant_id = tenant("tenant-b");
+    assert!(matches!(
+        store
+            .provider_recording_failed(&other, Some("rec-1".into()), "x".into(), T0)
+            .await
+            .unwrap(),
+        ProviderRecordingOutcome::NoRecording
+    ));
+    assert_eq!(
+        event_types(&store, &class),
+        [
+            "recording.started",
+            "recording.ready",
+            "recording.ready",
+            "recording.started",
+            "recording.failed"
+        ]
+    );
+}
+
 on_both_backends!(
+    provider_reports_make_recordings_ready_once_or_failed,
     one_recording_runs_at_a_time_under_concurrent_starts,
     a_stopped_or_failed_recording_frees_the_class_for_the_next,
     access_replaces_grants_and_deletion_hides_the_recording,
