@@ -10,8 +10,9 @@ use liveclass_domain::class::LiveClass;
 use liveclass_domain::events::{EventType, NewEvent};
 use liveclass_domain::ids::{ClassId, TenantId, UserId};
 use liveclass_domain::recording::{
-    AccessLevel, Grant, ProviderRecordingOutcome, ProviderRecordingReady, Recording,
-    RecordingChange, RecordingId, RecordingRepository, RecordingStatus, StartOutcome, Visibility,
+    AccessLevel, FileKind, Grant, ProviderRecordingOutcome, ProviderRecordingReady, Recording,
+    RecordingChange, RecordingFile, RecordingId, RecordingRepository, RecordingStatus,
+    StartOutcome, Visibility,
 };
 use liveclass_domain::store::RepoError;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -19,7 +20,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use crate::connection::AnyConnection;
 use crate::events;
 use crate::rows::{from_db_time, to_db_time, uuid};
-use crate::schema::{recording_grants as rg, recordings as rec};
+use crate::schema::{recording_files as rf, recording_grants as rg, recordings as rec};
 use crate::store::{DieselStore, corrupt, is_unique_violation, write_transaction};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -64,7 +65,50 @@ impl From<&Recording> for RecordingRow {
 
 type GrantRow = (String, String, Option<PrimitiveDateTime>);
 
-fn recording_from_row(row: RecordingRow, grants: Vec<GrantRow>) -> anyhow::Result<Recording> {
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = rf)]
+struct FileRow {
+    recording_id: String,
+    provider_file_id: String,
+    tenant_id: String,
+    kind: String,
+    recording_type: Option<String>,
+    format: Option<String>,
+    size_bytes: Option<i64>,
+    started_at: Option<PrimitiveDateTime>,
+    ended_at: Option<PrimitiveDateTime>,
+}
+
+impl TryFrom<FileRow> for RecordingFile {
+    type Error = anyhow::Error;
+
+    fn try_from(r: FileRow) -> anyhow::Result<Self> {
+        Ok(Self {
+            kind: FileKind::parse(&r.kind)?,
+            provider_file_id: r.provider_file_id,
+            recording_type: r.recording_type,
+            format: r.format,
+            size_bytes: r.size_bytes.and_then(|s| u64::try_from(s).ok()),
+            started_at: r.started_at.map(from_db_time),
+            ended_at: r.ended_at.map(from_db_time),
+        })
+    }
+}
+
+/// The files of the recordings `ids`, each recording's in file-id order.
+fn files_of(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<FileRow>, DieselError> {
+    rf::table
+        .filter(rf::recording_id.eq_any(ids))
+        .order((rf::recording_id, rf::provider_file_id))
+        .select(FileRow::as_select())
+        .load(conn)
+}
+
+fn recording_from_row(
+    row: RecordingRow,
+    grants: Vec<GrantRow>,
+    files: Vec<FileRow>,
+) -> anyhow::Result<Recording> {
     Ok(Recording {
         id: RecordingId::from_uuid(uuid(&row.id, "recordings.id")?),
         tenant_id: TenantId::parse(&row.tenant_id)?,
@@ -88,6 +132,10 @@ fn recording_from_row(row: RecordingRow, grants: Vec<GrantRow>) -> anyhow::Resul
                     expires_at: expires.map(from_db_time),
                 })
             })
+            .collect::<anyhow::Result<_>>()?,
+        files: files
+            .into_iter()
+            .map(RecordingFile::try_from)
             .collect::<anyhow::Result<_>>()?,
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
@@ -114,7 +162,10 @@ fn load(
         .order(rg::user_id)
         .select((rg::user_id, rg::level, rg::expires_at))
         .load(conn)?;
-    recording_from_row(row, grants).map(Some).map_err(corrupt)
+    let files = files_of(conn, std::slice::from_ref(&row.id))?;
+    recording_from_row(row, grants, files)
+        .map(Some)
+        .map_err(corrupt)
 }
 
 fn status_of(
@@ -205,6 +256,40 @@ fn reported(
     })
 }
 
+/// Stores the files a ready report lists for recording `id` (replacing
+/// any stored before: the report is the provider's whole list).
+fn store_files(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    files: &[RecordingFile],
+) -> Result<(), DieselError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    diesel::delete(rf::table.filter(rf::recording_id.eq(id))).execute(conn)?;
+    let rows: Vec<FileRow> = files
+        .iter()
+        .map(|f| FileRow {
+            recording_id: id.to_owned(),
+            provider_file_id: f.provider_file_id.clone(),
+            tenant_id: tenant.to_owned(),
+            kind: f.kind.as_str().to_owned(),
+            recording_type: f.recording_type.clone(),
+            format: f.format.clone(),
+            size_bytes: f.size_bytes.and_then(|s| i64::try_from(s).ok()),
+            started_at: f.started_at.map(to_db_time),
+            ended_at: f.ended_at.map(to_db_time),
+        })
+        .collect();
+    // One row at a time: SQLite's multi-row insert needs a batch type the
+    // `AnyConnection` does not offer, and a recording has a handful of files.
+    for row in rows {
+        diesel::insert_into(rf::table).values(&row).execute(conn)?;
+    }
+    Ok(())
+}
+
 fn provider_ready(
     conn: &mut AnyConnection,
     class: &LiveClass,
@@ -268,6 +353,7 @@ fn provider_ready(
                     rec::duration_seconds.eq(duration),
                 ))
                 .execute(conn)?;
+            store_files(conn, tenant, &id, &report.files)?;
         }
         return reported(
             conn,
@@ -299,12 +385,14 @@ fn provider_ready(
         failure: None,
         external_url: None,
         grants: Vec::new(),
+        files: report.files.clone(),
         created_at: report.at,
         updated_at: report.at,
     };
     diesel::insert_into(rec::table)
         .values(&RecordingRow::from(&recording))
         .execute(conn)?;
+    store_files(conn, tenant, &recording.id.to_string(), &recording.files)?;
     events::append(
         conn,
         &NewEvent::recording_changed(&recording, EventType::RecordingReady, report.at),
@@ -414,13 +502,16 @@ impl RecordingRepository for DieselStore {
                 .order((rg::recording_id, rg::user_id))
                 .select((rg::recording_id, rg::user_id, rg::level, rg::expires_at))
                 .load(conn)?;
+            let mut files = files_of(conn, &ids)?;
             rows.into_iter()
                 .map(|row| {
                     let mine: Vec<GrantRow> = grants
                         .extract_if(.., |g| g.0 == row.id)
                         .map(|(_, u, l, e)| (u, l, e))
                         .collect();
-                    recording_from_row(row, mine).map_err(corrupt)
+                    let its: Vec<FileRow> =
+                        files.extract_if(.., |f| f.recording_id == row.id).collect();
+                    recording_from_row(row, mine, its).map_err(corrupt)
                 })
                 .collect()
         })

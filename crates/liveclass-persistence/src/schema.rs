@@ -269,6 +269,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A recording's files, as its provider reported them.
+    recording_files (recording_id, provider_file_id) {
+        recording_id -> Text,
+        provider_file_id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        recording_type -> Nullable<Text>,
+        format -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        started_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     /// Per-user grants on a recording.
     recording_grants (recording_id, user_id) {
         recording_id -> Text,
@@ -500,6 +515,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     recordings,
     recording_grants,
+    recording_files,
     class_messages,
     class_message_heads,
     class_reactions,

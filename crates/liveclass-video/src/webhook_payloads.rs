@@ -32,6 +32,7 @@
 
 use liveclass_domain::ids::UserId;
 use liveclass_domain::provider_events::{ProviderPayloads, ProviderSignal, RoomRef, SessionRef};
+use liveclass_domain::recording::{FileKind, RecordingFile};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -226,6 +227,8 @@ fn daily_recording(
         recording_id: id(payload, "recording_id", "payload.")?,
         started: seconds(payload, "start_ts"),
         duration_seconds: whole_seconds(payload, "duration"),
+        // Daily's report names no files (one MP4 behind its access link).
+        files: Vec::new(),
         at,
     })
 }
@@ -241,6 +244,44 @@ fn whole_seconds(parent: &Map<String, Value>, key: &str) -> Option<i64> {
             let whole = d.round() as i64;
             whole
         })
+}
+
+/// Zoom's `recording_files` (and `participant_audio_files`): each needs its
+/// `id`; its `file_type` (`MP4`, `M4A`, `TRANSCRIPT`, `CC`, `CHAT`, …)
+/// gives its kind and format.
+fn zoom_files(meeting: &Map<String, Value>) -> Result<Vec<RecordingFile>, String> {
+    let mut files = Vec::new();
+    for list in ["recording_files", "participant_audio_files"] {
+        let Some(items) = meeting.get(list).and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("payload.object.{list}[{i}].");
+            let file = item
+                .as_object()
+                .ok_or_else(|| format!("`{at}` must be an object"))?;
+            let file_type = optional_string(file, "file_type").map(|t| t.to_ascii_uppercase());
+            let kind = match file_type.as_deref() {
+                Some("MP4") => FileKind::Video,
+                Some("M4A") => FileKind::Audio,
+                Some("TRANSCRIPT" | "CC" | "VTT") => FileKind::Transcript,
+                Some("CHAT") => FileKind::Chat,
+                _ => FileKind::Other,
+            };
+            files.push(RecordingFile {
+                provider_file_id: id(file, "id", &at)?,
+                kind,
+                recording_type: optional_string(file, "recording_type"),
+                format: optional_string(file, "file_extension")
+                    .or(file_type)
+                    .map(|f| f.to_ascii_lowercase()),
+                size_bytes: file.get("file_size").and_then(Value::as_u64),
+                started_at: rfc3339(file, "recording_start"),
+                ended_at: rfc3339(file, "recording_end"),
+            });
+        }
+    }
+    Ok(files)
 }
 
 fn zoom(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
@@ -287,6 +328,7 @@ fn zoom(envelope: &Map<String, Value>) -> Result<ProviderSignal, String> {
             recording_id: id(meeting, "uuid", "payload.object.")?,
             started: rfc3339(meeting, "start_time"),
             duration_seconds: whole_seconds(meeting, "duration").map(|m| m * 60),
+            files: zoom_files(meeting)?,
             at: dated(None, "event_ts")?,
             room,
         });
@@ -513,7 +555,7 @@ mod tests {
     // Real captured Daily payload (reference §5.3, reflector).
     const DAILY_READY: &str = r#"{"version":"1.0.0","type":"recording.ready-to-download","id":"rec-rtd-c3df927c-f738-4471-a2b7-066fa7e95a6b-1692124192","payload":{"recording_id":"08fa0b24-9220-44c5-846c-3f116cf8e738","room_name":"Xcm97xRZ08b2dePKb78g","start_ts":1692124183,"status":"finished","max_participants":1,"duration":9,"share_token":"ntDCL5k98Ulq","s3_key":"api-test-1j8fizhzd30c/Xcm97xRZ08b2dePKb78g/1692124183028"},"event_ts":1692124192}"#;
     // Zoom's documented example (reference §4.4), trimmed of its files.
-    const ZOOM_COMPLETED: &str = r#"{"event":"recording.completed","event_ts":1626230691572,"payload":{"account_id":"AAAAAABBBB","object":{"id":1234567890,"uuid":"4444AAAiAAAAAiAiAiiAii==","host_id":"x1yCzABCDEfg23HiJKl4mN","topic":"My Personal Recording","type":4,"start_time":"2021-07-13T21:44:51Z","timezone":"America/Los_Angeles","duration":60,"total_size":3328371,"recording_count":2,"recording_files":[]}},"download_token":"abJhbGciOiJIUzUxMiJ9"}"#;
+    const ZOOM_COMPLETED: &str = r#"{"event":"recording.completed","event_ts":1626230691572,"payload":{"account_id":"AAAAAABBBB","object":{"id":1234567890,"uuid":"4444AAAiAAAAAiAiAiiAii==","host_id":"x1yCzABCDEfg23HiJKl4mN","account_id":"x1yCzABCDEfg23HiJKl4mN","topic":"My Personal Recording","type":4,"start_time":"2021-07-13T21:44:51Z","timezone":"America/Los_Angeles","host_email":"user@example.com","duration":60,"password":"132456","share_url":"https://example.com","total_size":3328371,"recording_count":2,"thumbnail_links":["..."],"recording_files":[{"id":"ed6c2f27-2ae7-42f4-b3d0-835b493e4fa8","meeting_id":"098765ABCD","recording_start":"2021-03-23T22:14:57Z","recording_end":"2021-03-23T23:15:41Z","file_type":"M4A","file_size":246560,"file_extension":"M4A","play_url":"https://example.com/recording/play/Qg75t7xZBtEbAkjdlgbfdngBBBB","download_url":"https://example.com/recording/download/Qg75t7xZBtEbAkjdlgbfdngBBBB","status":"completed","recording_type":"audio_only"},{"id":"388ffb46-1541-460d-8447-4624451a1db7","meeting_id":"098765ABCD","recording_start":"2021-03-23T22:14:57Z","recording_end":"2021-03-23T23:15:41Z","file_type":"MP4","file_size":282825,"file_extension":"MP4","play_url":"https://example.com/recording/play/Qg75t7xZBtEbAkjdlgbfdngCCCC","download_url":"https://example.com/recording/download/Qg75t7xZBtEbAkjdlgbfdngCCCC","status":"completed","recording_type":"shared_screen_with_speaker_view"}]}},"download_token":"abJhbGciOiJIUzUxMiJ9"}"#;
 
     #[test]
     fn recording_reports_decode() {
@@ -524,6 +566,7 @@ mod tests {
                 recording_id: "08fa0b24-9220-44c5-846c-3f116cf8e738".into(),
                 started: Some(datetime!(2023-08-15 18:29:43 UTC)),
                 duration_seconds: Some(9),
+                files: Vec::new(),
                 at: datetime!(2023-08-15 18:29:52 UTC),
             }
         );
@@ -537,6 +580,26 @@ mod tests {
                 recording_id: "4444AAAiAAAAAiAiAiiAii==".into(),
                 started: Some(datetime!(2021-07-13 21:44:51 UTC)),
                 duration_seconds: Some(3600),
+                files: vec![
+                    RecordingFile {
+                        provider_file_id: "ed6c2f27-2ae7-42f4-b3d0-835b493e4fa8".into(),
+                        kind: FileKind::Audio,
+                        recording_type: Some("audio_only".into()),
+                        format: Some("m4a".into()),
+                        size_bytes: Some(246_560),
+                        started_at: Some(datetime!(2021-03-23 22:14:57 UTC)),
+                        ended_at: Some(datetime!(2021-03-23 23:15:41 UTC)),
+                    },
+                    RecordingFile {
+                        provider_file_id: "388ffb46-1541-460d-8447-4624451a1db7".into(),
+                        kind: FileKind::Video,
+                        recording_type: Some("shared_screen_with_speaker_view".into()),
+                        format: Some("mp4".into()),
+                        size_bytes: Some(282_825),
+                        started_at: Some(datetime!(2021-03-23 22:14:57 UTC)),
+                        ended_at: Some(datetime!(2021-03-23 23:15:41 UTC)),
+                    },
+                ],
                 at: datetime!(2021-07-14 02:44:51.572 UTC),
             }
         );

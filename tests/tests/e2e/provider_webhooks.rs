@@ -316,6 +316,40 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
     })
     .await;
 
+    // Zoom's cloud recording of the meeting is ready: stored with its files.
+    let files = json!([
+        {"id": "f-video", "file_type": "MP4", "file_extension": "MP4", "file_size": 282_825,
+         "recording_type": "shared_screen_with_speaker_view",
+         "recording_start": "2030-01-01T00:00:00Z", "recording_end": "2030-01-01T00:50:00Z"},
+        {"id": "f-chat", "file_type": "CHAT", "file_extension": "TXT", "recording_type": "chat_file"}
+    ]);
+    zoom_event(
+        &app,
+        "recording.completed",
+        &json!({"id": MEETING, "uuid": "u==", "duration": 50,
+        "start_time": "2030-01-01T00:00:00Z", "recording_files": files}),
+    )
+    .await;
+    let recordings = eventually(&app, &format!("{class_path}/recordings"), &teacher, |l| {
+        l["recordings"].as_array().is_some_and(|r| !r.is_empty())
+    })
+    .await;
+    let recording = &recordings["recordings"][0];
+    assert_eq!(
+        (&recording["status"], &recording["provider"]),
+        (&json!("ready"), &json!("zoom"))
+    );
+    assert_eq!(recording["duration"], 3000);
+    let kinds: Vec<&str> = recording["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["chat", "video"], "in file-id order");
+    assert_eq!(recording["files"][1]["format"], "mp4");
+    assert_eq!(recording["files"][1]["sizeBytes"], 282_825);
+
     // The meeting ends in Zoom: so does the class.
     zoom_event(
         &app,

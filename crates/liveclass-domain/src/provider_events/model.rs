@@ -181,6 +181,8 @@ pub enum ProviderSignal {
         started: Option<OffsetDateTime>,
         /// Its length in seconds, if the provider says.
         duration_seconds: Option<i64>,
+        /// Its files, if the provider lists them.
+        files: Vec<crate::recording::RecordingFile>,
         /// When the provider reported it.
         at: OffsetDateTime,
     },

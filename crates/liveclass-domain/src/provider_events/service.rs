@@ -409,6 +409,7 @@ impl ProviderEventJobs {
                 recording_id,
                 started,
                 duration_seconds,
+                files,
                 ..
             } => {
                 let report = ProviderRecordingReady {
@@ -416,6 +417,7 @@ impl ProviderEventJobs {
                     new_id: RecordingId::from_uuid(self.ids.new_uuid()),
                     started_at: started.map(|s| self.instant(s)),
                     duration_seconds: duration_seconds.filter(|d| *d >= 0),
+                    files,
                     at: truncate_to_micros(self.clock.now()),
                 };
                 Ok(

@@ -547,6 +547,7 @@ fn recording(status: RecordingStatus) -> Recording {
         failure: None,
         external_url: None,
         grants: Vec::new(),
+        files: Vec::new(),
         created_at: NOW,
         updated_at: NOW,
     }
@@ -559,6 +560,7 @@ async fn a_ready_recording_is_reported_to_the_store_once_and_a_replay_is_ignored
         recording_id: "rec-1".into(),
         started: Some(NOW - time::Duration::minutes(30)),
         duration_seconds: Some(1800),
+        files: Vec::new(),
         at: NOW - time::Duration::hours(1),
     };
     for (outcome, status) in [

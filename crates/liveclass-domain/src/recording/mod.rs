@@ -11,7 +11,10 @@ pub mod ports;
 pub mod service;
 
 pub use errors::RecordingError;
-pub use model::{Access, AccessLevel, Grant, Recording, RecordingId, RecordingStatus, Visibility};
+pub use model::{
+    Access, AccessLevel, FileKind, Grant, Recording, RecordingFile, RecordingId, RecordingStatus,
+    Visibility,
+};
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockRecordingRepository;
 pub use ports::{

@@ -114,6 +114,41 @@ impl Visibility {
 }
 
 named_enum!(
+    /// What a recording file holds.
+    FileKind, Field::Status, {
+        /// A video (one view of the meeting).
+        Video = "video",
+        /// Audio only.
+        Audio = "audio",
+        /// A transcript or captions.
+        Transcript = "transcript",
+        /// The chat.
+        Chat = "chat",
+        /// Anything else the provider makes.
+        Other = "other",
+    }
+);
+
+/// One file of a recording, as its provider reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingFile {
+    /// The provider's id of the file.
+    pub provider_file_id: String,
+    /// What it holds.
+    pub kind: FileKind,
+    /// The provider's own kind (Zoom's `shared_screen_with_speaker_view`, …).
+    pub recording_type: Option<String>,
+    /// Its format (`mp4`, `m4a`, `vtt`, …).
+    pub format: Option<String>,
+    /// Its size in bytes.
+    pub size_bytes: Option<u64>,
+    /// When it starts.
+    pub started_at: Option<OffsetDateTime>,
+    /// When it ends.
+    pub ended_at: Option<OffsetDateTime>,
+}
+
+named_enum!(
     /// What a grant allows.
     AccessLevel, Field::Level, {
         /// Watch it.
@@ -173,6 +208,8 @@ pub struct Recording {
     pub external_url: Option<String>,
     /// Grants to named users.
     pub grants: Vec<Grant>,
+    /// Its files, once the provider reported them (Zoom does).
+    pub files: Vec<RecordingFile>,
     /// When it was created.
     pub created_at: OffsetDateTime,
     /// When it last changed.
@@ -203,6 +240,7 @@ impl Recording {
             failure: None,
             external_url: Some(url.as_str().to_owned()),
             grants: Vec::new(),
+            files: Vec::new(),
             created_at: class.updated_at,
             updated_at: class.updated_at,
         })

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::model::{Grant, Recording, RecordingId, RecordingStatus, Visibility};
+use super::model::{Grant, Recording, RecordingFile, RecordingId, RecordingStatus, Visibility};
 use crate::class::LiveClass;
 use crate::ids::{ClassId, TenantId};
 use crate::store::RepoError;
@@ -40,6 +40,9 @@ pub struct ProviderRecordingReady {
     pub started_at: Option<OffsetDateTime>,
     /// Its length, if the provider says.
     pub duration_seconds: Option<i64>,
+    /// Its files, if the provider lists them (stored with the change to
+    /// `ready`).
+    pub files: Vec<RecordingFile>,
     /// When the provider reported it.
     pub at: OffsetDateTime,
 }

@@ -336,6 +336,7 @@ impl Recordings for RecordingService {
             failure: None,
             external_url: None,
             grants: Vec::new(),
+            files: Vec::new(),
             created_at: now,
             updated_at: now,
         };

@@ -86,6 +86,7 @@ fn recording(status: RecordingStatus, visibility: Visibility) -> Recording {
         failure: None,
         external_url: None,
         grants: Vec::new(),
+        files: Vec::new(),
         created_at: NOW,
         updated_at: NOW,
     }

@@ -191,6 +191,9 @@ pub struct RecordingItem {
     /// and organisation admins) only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<GrantDto>>,
+    /// Its files, as the provider reported them when it became ready (Zoom
+    /// lists them; Daily does not). Empty for a caller who may not watch it.
+    pub files: Vec<RecordingFileDto>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -199,10 +202,55 @@ pub struct RecordingItem {
     pub updated_at: OffsetDateTime,
 }
 
+/// One file of a recording.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingFileDto {
+    /// The provider's id of the file.
+    pub id: String,
+    /// `video`, `audio`, `transcript`, `chat` or `other`.
+    #[schema(example = "video")]
+    pub kind: &'static str,
+    /// The provider's own kind, such as Zoom's `shared_screen_with_speaker_view`.
+    #[schema(required = true)]
+    pub recording_type: Option<String>,
+    /// `mp4`, `m4a`, `vtt`, …
+    #[schema(required = true)]
+    pub format: Option<String>,
+    #[schema(required = true, minimum = 0)]
+    pub size_bytes: Option<u64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub started_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub ended_at: Option<OffsetDateTime>,
+}
+
+impl From<liveclass_domain::recording::RecordingFile> for RecordingFileDto {
+    fn from(f: liveclass_domain::recording::RecordingFile) -> Self {
+        Self {
+            id: f.provider_file_id,
+            kind: f.kind.as_str(),
+            recording_type: f.recording_type,
+            format: f.format,
+            size_bytes: f.size_bytes,
+            started_at: f.started_at,
+            ended_at: f.ended_at,
+        }
+    }
+}
+
 impl RecordingItem {
     /// The recording as `caller` may see it.
     pub fn new(r: Recording, access: Access) -> Self {
+        let files = if access.can_access {
+            r.files.into_iter().map(Into::into).collect()
+        } else {
+            Vec::new()
+        };
         Self {
+            files,
             id: r.id.to_string(),
             live_class_id: r.class_id.to_string(),
             provider: r.provider,

@@ -14,8 +14,9 @@ use liveclass_domain::LiveClass;
 use liveclass_domain::class::{ClassRepository, TransitionOutcome};
 use liveclass_domain::ids::{IdGenerator, RandomIds};
 use liveclass_domain::recording::{
-    AccessLevel, Grant, ProviderRecordingOutcome, ProviderRecordingReady, Recording,
-    RecordingChange, RecordingId, RecordingRepository, RecordingStatus, StartOutcome, Visibility,
+    AccessLevel, FileKind, Grant, ProviderRecordingOutcome, ProviderRecordingReady, Recording,
+    RecordingChange, RecordingFile, RecordingId, RecordingRepository, RecordingStatus,
+    StartOutcome, Visibility,
 };
 use liveclass_persistence::schema::class_events;
 use liveclass_persistence::testing::TestDatabase;
@@ -40,6 +41,7 @@ fn starting(class: &LiveClass) -> Recording {
         failure: None,
         external_url: None,
         grants: Vec::new(),
+        files: Vec::new(),
         created_at: T0,
         updated_at: T0,
     }
@@ -262,6 +264,26 @@ fn ready(provider_id: &str, minutes: i64) -> ProviderRecordingReady {
         new_id: RecordingId::from_uuid(RandomIds.new_uuid()),
         started_at: Some(T0),
         duration_seconds: Some(600),
+        files: vec![
+            RecordingFile {
+                provider_file_id: format!("{provider_id}-video"),
+                kind: FileKind::Video,
+                recording_type: Some("shared_screen_with_speaker_view".into()),
+                format: Some("mp4".into()),
+                size_bytes: Some(282_825),
+                started_at: Some(T0),
+                ended_at: Some(T0 + Duration::minutes(10)),
+            },
+            RecordingFile {
+                provider_file_id: format!("{provider_id}-audio"),
+                kind: FileKind::Audio,
+                recording_type: Some("audio_only".into()),
+                format: Some("m4a".into()),
+                size_bytes: None,
+                started_at: None,
+                ended_at: None,
+            },
+        ],
         at: T0 + Duration::minutes(minutes),
     }
 }
@@ -283,6 +305,20 @@ async fn provider_reports_make_recordings_ready_once_or_failed(db: TestDatabase)
     assert_eq!(r.provider_recording_id.as_deref(), Some("rec-1"));
     assert_eq!(r.duration_seconds, Some(600));
     assert_eq!(r.stopped_at, Some(T0 + Duration::minutes(10)));
+    // Its files, read back with it (in the list too).
+    let found = store
+        .find_recording(&class.tenant_id, ours.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut reported = ready("rec-1", 20).files;
+    reported.sort_by(|a, b| a.provider_file_id.cmp(&b.provider_file_id));
+    assert_eq!(found.files, reported, "in file-id order");
+    let listed = store
+        .list_recordings(&class.tenant_id, class.id)
+        .await
+        .unwrap();
+    assert_eq!(listed[0].files.len(), 2);
     // Reported again (a replay, or another event type): ready once.
     assert!(matches!(
         store.provider_recording_ready(&class, &ready("rec-1", 25)).await.unwrap(),
