@@ -206,6 +206,16 @@ pub const ENV_VARS: &[EnvVar] = &[
         "Live classes are ended this long after their planned end",
     ),
     var(
+        "LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES",
+        Some("5"),
+        "Attendance: a first join later than this after the start is `late`",
+    ),
+    var(
+        "LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES",
+        Some("5"),
+        "Attendance: a last leave earlier than this before the end is `left_early`",
+    ),
+    var(
         "LIVECLASS_AUTO_END_INTERVAL_SECONDS",
         Some("60"),
         "How often the auto-end worker looks; 0 turns it off",

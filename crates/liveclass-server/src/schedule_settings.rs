@@ -1,6 +1,7 @@
 //! Settings of schedules, join links and the auto-end worker.
 
 use liveclass_domain::actual_times::ActualTimesPolicy;
+use liveclass_domain::attendance::AttendancePolicy;
 use liveclass_domain::auto_end::AutoEndPolicy;
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::join_link::JoinLinkPolicy;
@@ -19,6 +20,8 @@ use crate::settings::{SettingsError, invalid, number};
 /// | `LIVECLASS_AUTO_END_INTERVAL_SECONDS` | 60 | how often the auto-end worker looks; 0 turns it off |
 /// | `LIVECLASS_SCHEDULE_GENERATION_INTERVAL_SECONDS` | 30 | how often the worker completing interrupted schedule generations looks; 0 turns it off |
 /// | `LIVECLASS_PUBLIC_URL` | `http://<LIVECLASS_BIND>` | the API's outside address, for links in calendar feeds |
+/// | `LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES` | 5 | a first join later than this after the start is `late` |
+/// | `LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES` | 5 | a last leave earlier than this before the end is `left_early` |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleSettings {
     pub feeds: FeedSettings,
@@ -31,6 +34,8 @@ pub struct ScheduleSettings {
     pub policy: SchedulePolicy,
     pub join_links: JoinLinkPolicy,
     pub actual_times: ActualTimesPolicy,
+    /// The attendance statuses' grace periods (server-wide).
+    pub attendance: AttendancePolicy,
 }
 
 impl ScheduleSettings {
@@ -63,6 +68,8 @@ impl ScheduleSettings {
             "LIVECLASS_SCHEDULE_GENERATION_INTERVAL_SECONDS",
             30u64,
         )?;
+        let late_after = number(lookup, "LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES", 5u32)?;
+        let left_early = number(lookup, "LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES", 5u32)?;
         Ok(Self {
             feeds: FeedSettings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
@@ -77,6 +84,10 @@ impl ScheduleSettings {
                 .then(|| std::time::Duration::from_secs(generation_every)),
             actual_times: ActualTimesPolicy {
                 min_duration: Duration::minutes(i64::from(min_class)),
+            },
+            attendance: AttendancePolicy {
+                late_after: Duration::minutes(i64::from(late_after)),
+                left_early_before: Duration::minutes(i64::from(left_early)),
             },
             join_links: JoinLinkPolicy {
                 start_window: Duration::minutes(i64::from(window)),

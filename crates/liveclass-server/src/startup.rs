@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use liveclass_domain::attendance::AttendancePolicy;
 use liveclass_domain::cleanup::{CleanupPolicy, CleanupQueue};
 use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::RandomIds;
@@ -158,7 +157,7 @@ impl Application {
                 event_log: settings.events.policy,
                 webhooks: settings.webhooks.policy,
                 provider_events: ProviderEventPolicy::default(),
-                attendance: AttendancePolicy::default(),
+                attendance: settings.schedules.attendance,
             },
         );
         let jobs = services.clone();

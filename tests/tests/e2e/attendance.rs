@@ -281,9 +281,62 @@ async fn course_report(app: &TestApp, teacher: &str, ada: &str) {
     assert_eq!(app.get("/me/attendance", ada).await.status, 400);
 }
 
+/// The grace periods are server settings: with 10 minutes, a join 8
+/// minutes late is on time, and a leave 8 minutes early is early.
+async fn the_grace_periods_follow_the_servers_settings(db: TestDatabase) {
+    let clock = Arc::new(FixedClock::at(datetime!(2030-03-04 13:55 UTC)));
+    let app = spawn_app_at(
+        db,
+        &[
+            ("LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES", "10"),
+            ("LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES", "7"),
+        ],
+        clock.clone(),
+    )
+    .await;
+    let teacher = app.token("teacher-1", "acme", &["training_manager"]);
+    let ada = app.token("ada", "acme", &[]);
+    let created = app
+        .post_json(
+            "/live-classes",
+            &teacher,
+            &json!({"title": "Lab", "scheduledAt": "2030-03-04T14:00:00Z"}),
+        )
+        .await;
+    let class = format!("/live-classes/{}", created.body["id"].as_str().unwrap());
+    let at = |minute: i64| {
+        let target = datetime!(2030-03-04 14:00 UTC) + Duration::minutes(minute);
+        clock.advance(target - clock_now(&clock));
+    };
+    at(0);
+    assert_eq!(
+        app.post(&format!("{class}/start"), &teacher).await.status,
+        200
+    );
+    at(8);
+    assert_eq!(app.post(&format!("{class}/join"), &ada).await.status, 200);
+    at(52);
+    assert_eq!(app.post(&format!("{class}/leave"), &ada).await.status, 200);
+    at(60);
+    assert_eq!(
+        app.post(&format!("{class}/end"), &teacher).await.status,
+        200
+    );
+    let report = app.get(&format!("{class}/attendance"), &teacher).await;
+    assert_eq!(
+        attendee(&report.body, "ada")["status"],
+        "left_early",
+        "{}",
+        report.body
+    );
+}
+
 fn clock_now(clock: &FixedClock) -> time::OffsetDateTime {
     use liveclass_domain::clock::Clock;
     clock.now()
 }
 
-on_both_backends!(a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent);
+on_both_backends!(
+    a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent,
+    the_grace_periods_follow_the_servers_settings,
+);

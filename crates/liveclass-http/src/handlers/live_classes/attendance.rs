@@ -15,7 +15,9 @@ crate::op_errors!(AttendanceErrors: [AUTH, ID, QUERY], [ValidationFailed, NotMod
 /// overlaps counted once — with first join, last leave, seconds present,
 /// joins, the percentage of the class's duration and a status (`present`;
 /// `late`: first joined more than 5 minutes after the start; `left_early`:
-/// last left more than 5 minutes before the end; `absent`: on the roster
+/// last left more than 5 minutes before the end — both server settings,
+/// `LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES` and
+/// `LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES`; `absent`: on the roster
 /// of a `roster` class or approved for an `approval` class, never came).
 /// `?detail=segments` adds each person's stays. As CSV with `?format=csv`
 /// or `Accept: text/csv` (RFC 4180, UTF-8, a header row; times in ISO 8601
