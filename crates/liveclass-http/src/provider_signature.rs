@@ -170,7 +170,7 @@ pub fn sign_daily(key: &[u8], timestamp: &str, body: &[u8]) -> String {
     BASE64.encode(mac.finalize().into_bytes())
 }
 
-fn hex_encode(bytes: &[u8]) -> String {
+pub(crate) fn hex_encode(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -291,7 +291,9 @@ impl ProviderEventRepository for DieselStore {
         self.run("list provider events", move |conn| {
             let statuses: Vec<&str> = match status {
                 Some(status) => vec![status.as_str()],
-                None => ["received", "processed", "ignored", "failed"].to_vec(),
+                None => ProviderEventStatus::ALL
+                    .map(ProviderEventStatus::as_str)
+                    .to_vec(),
             };
             let rows: Vec<EventRow> = inbox::table
                 .filter(inbox::tenant_id.eq(tenant))

@@ -122,22 +122,21 @@ impl AttendanceService {
 }
 
 impl AttendanceService {
-    /// The course's classes in the range, soonest first, cancelled ones
-    /// left out; only those `visible_to` may see when given.
+    /// The course's classes in the range that `caller` may see, soonest
+    /// first, cancelled ones left out.
     async fn course_classes(
         &self,
         caller: &Caller,
         course: &CourseId,
         (from, to): (Option<OffsetDateTime>, Option<OffsetDateTime>),
-        visible_to: Option<UserId>,
     ) -> Result<Vec<LiveClass>, CourseAttendanceError> {
         let filter = ClassFilter {
             course_id: Some(course.clone()),
             from,
             to,
-            visible_to,
             ..ClassFilter::default()
-        };
+        }
+        .seen_by(caller);
         filter.check()?;
         let mut classes = Vec::new();
         let mut offset = 0_i64;
@@ -204,9 +203,7 @@ impl Attendances for AttendanceService {
         if !caller.can_manage_classes() {
             return Err(CourseAttendanceError::Forbidden);
         }
-        let classes = self
-            .course_classes(caller, course, (from, to), None)
-            .await?;
+        let classes = self.course_classes(caller, course, (from, to)).await?;
         let roster = self.rosters.list(&caller.tenant_id, course).await?;
         let reports = self.reports(caller, classes, &roster).await?;
         Ok(course_matrix(course.clone(), reports, &roster))
@@ -220,10 +217,7 @@ impl Attendances for AttendanceService {
         to: Option<OffsetDateTime>,
     ) -> Result<CourseAttendance, CourseAttendanceError> {
         let me = caller.user_id.clone();
-        let visible_to = (!caller.can_manage_classes()).then(|| me.clone());
-        let classes = self
-            .course_classes(caller, course, (from, to), visible_to)
-            .await?;
+        let classes = self.course_classes(caller, course, (from, to)).await?;
         let mine = std::slice::from_ref(&me);
         let mut reports = self.reports(caller, classes, mine).await?;
         for report in &mut reports {

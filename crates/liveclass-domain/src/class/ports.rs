@@ -41,6 +41,16 @@ pub struct ClassFilter {
 }
 
 impl ClassFilter {
+    /// The filter as `caller` may use it: a caller who does not manage
+    /// classes sees only the classes they may join (`visible_to`).
+    #[must_use]
+    pub fn seen_by(mut self, caller: &crate::caller::Caller) -> Self {
+        if !caller.can_manage_classes() {
+            self.visible_to = Some(caller.user_id.clone());
+        }
+        self
+    }
+
     /// # Errors
     /// `from` after `to`.
     pub fn check(&self) -> Result<(), ValidationError> {

@@ -552,10 +552,7 @@ impl LiveClasses for LiveClassService {
         query: ListClasses,
     ) -> Result<ClassPage, ListClassesError> {
         query.filter.check()?;
-        let mut filter = query.filter;
-        if !caller.can_manage_classes() {
-            filter.visible_to = Some(caller.user_id.clone());
-        }
+        let filter = query.filter.seen_by(caller);
         Ok(self
             .classes
             .list(&caller.tenant_id, &filter, query.page)

@@ -25,6 +25,9 @@ pub enum ProviderEventStatus {
 }
 
 impl ProviderEventStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [Self::Received, Self::Processed, Self::Ignored, Self::Failed];
+
     /// The status as stored and shown.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -37,9 +40,7 @@ impl ProviderEventStatus {
 
     /// The status named `raw`, if any.
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Received, Self::Processed, Self::Ignored, Self::Failed]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 }
 

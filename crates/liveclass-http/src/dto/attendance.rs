@@ -87,6 +87,17 @@ pub fn wants_csv(req: &actix_web::HttpRequest, options: &AttendanceOptions) -> b
     })
 }
 
+/// A CSV report as an attachment named `filename`.
+pub fn csv_attachment(body: Vec<u8>, filename: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
+}
+
 /// One stay.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::course_id;
@@ -51,13 +50,7 @@ pub async fn course_attendance(
         .await?;
     if crate::dto::wants_csv(&req, &options) {
         let body = course_attendance_csv(&report, &options).map_err(|e| ApiError::internal(&e))?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"course-attendance.csv\"",
-            ))
-            .body(body));
+        return Ok(crate::dto::csv_attachment(body, "course-attendance.csv"));
     }
     Ok(HttpResponse::Ok().json(CourseAttendanceResponse::from(&report)))
 }

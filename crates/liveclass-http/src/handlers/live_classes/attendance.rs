@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::class_id;
@@ -51,13 +50,10 @@ pub async fn class_attendance(
     let report = state.services.attendance.for_class(&caller, id).await?;
     if crate::dto::wants_csv(&req, &options) {
         let body = attendance_csv(&report, &options).map_err(|e| ApiError::internal(&e))?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"attendance-{id}.csv\""),
-            ))
-            .body(body));
+        return Ok(crate::dto::csv_attachment(
+            body,
+            &format!("attendance-{id}.csv"),
+        ));
     }
     Ok(HttpResponse::Ok().json(AttendanceResponse::new(&report, options.segments)))
 }

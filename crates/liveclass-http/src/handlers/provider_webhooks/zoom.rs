@@ -109,6 +109,5 @@ pub(crate) fn zoom_delivery_key(envelope: &serde_json::Map<String, Value>) -> St
     ]);
     // serde_json's maps are sorted (no `preserve_order`): canonical text.
     let digest = Sha256::digest(canonical.to_string().as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("zoom:{hex}")
+    format!("zoom:{}", crate::provider_signature::hex_encode(&digest))
 }
