@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::actual_times::{ActualTimes, ActualTimesPolicy, ActualTimesService};
 use crate::admission::{AdmissionService, Admissions};
-use crate::attendance::{AttendancePolicy, AttendanceService, Attendances};
+use crate::attendance::{AttendancePolicy, AttendanceService, AttendanceStores, Attendances};
 use crate::auto_end::{AutoEndPolicy, AutoEndService};
 use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
@@ -243,11 +243,14 @@ impl Services {
                 clock.clone(),
             )),
             attendance: Arc::new(AttendanceService::new(
-                store.clone(),
-                store.clone(),
-                store.clone(),
-                store.clone(),
-                store.clone(),
+                AttendanceStores {
+                    classes: store.clone(),
+                    participations: store.clone(),
+                    sessions: store.clone(),
+                    rosters: store.clone(),
+                    admissions: store.clone(),
+                    engagement: store.clone(),
+                },
                 clock.clone(),
                 policies.attendance,
             )),

@@ -37,6 +37,7 @@ mod cleanups;
 mod connection;
 mod controls;
 mod database_url;
+mod engagement;
 mod events;
 mod idempotency;
 mod join_links;

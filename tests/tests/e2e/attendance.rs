@@ -178,18 +178,19 @@ async fn a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent(d
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "user_id,name,role,status,first_join,last_leave,seconds_present,joins,percent,sources"
+        "user_id,name,role,status,first_join,last_leave,seconds_present,joins,percent,sources,\
+         messages,questions,upvotes,poll_votes,reactions,hand_raises"
     );
     assert_eq!(lines.len(), 5);
     assert_eq!(
         lines[2],
-        "ada,ada's name,participant,present,2030-03-04T14:02:00Z,2030-03-04T15:00:00Z,3180,2,88,app"
+        "ada,ada's name,participant,present,2030-03-04T14:02:00Z,2030-03-04T15:00:00Z,3180,2,88,app,0,0,0,0,0,0"
     );
     assert_eq!(
         lines[3],
-        "mallory,\"'=HYPERLINK(\"\"http://evil\"\")\",participant,late,2030-03-04T14:08:00Z,2030-03-04T15:00:00Z,3120,1,86,app"
+        "mallory,\"'=HYPERLINK(\"\"http://evil\"\")\",participant,late,2030-03-04T14:08:00Z,2030-03-04T15:00:00Z,3120,1,86,app,0,0,0,0,0,0"
     );
-    assert_eq!(lines[4], "absent-1,,,absent,,,0,0,0,");
+    assert_eq!(lines[4], "absent-1,,,absent,,,0,0,0,,0,0,0,0,0,0");
     // Local times on request; one row per stay.
     let (_, text) = csv(
         &app,
@@ -336,7 +337,160 @@ fn clock_now(clock: &FixedClock) -> time::OffsetDateTime {
     clock.now()
 }
 
+/// Each attendee's engagement: chat messages still in the chat, questions
+/// under their name (never an anonymous one), upvotes, polls voted in,
+/// reactions and hand raises, in JSON and in the CSV.
+async fn the_report_counts_what_each_attendee_did(db: TestDatabase) {
+    let clock = Arc::new(FixedClock::at(datetime!(2030-03-04 14:00 UTC)));
+    let app = spawn_app_at(db, &[], clock.clone()).await;
+    let teacher = app.token("teacher-1", "acme", &["training_manager"]);
+    let (ada, bob) = (app.token("ada", "acme", &[]), app.token("bob", "acme", &[]));
+    let created = app
+        .post_json(
+            "/live-classes",
+            &teacher,
+            &json!({"title": "Engaged", "scheduledAt": "2030-03-04T14:00:00Z", "maxParticipants": 10}),
+        )
+        .await;
+    let class = format!("/live-classes/{}", created.body["id"].as_str().unwrap());
+    assert_eq!(
+        app.post(&format!("{class}/start"), &teacher).await.status,
+        200
+    );
+    for who in [&ada, &bob] {
+        assert_eq!(app.post(&format!("{class}/join"), who).await.status, 200);
+    }
+    let ok = |reply: &liveclass_tests::Reply| {
+        assert!(
+            (200..300).contains(&reply.status),
+            "{} {}",
+            reply.status,
+            reply.body
+        );
+        reply.body["id"].as_str().map(str::to_owned)
+    };
+    let gone = |path: String, token: String| {
+        let app = &app;
+        async move {
+            let reply = app
+                .client
+                .delete(app.url(&path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert!(reply.status().is_success(), "{path}: {}", reply.status());
+        }
+    };
+    let say = |token: String, text: &'static str| {
+        let (app, url) = (&app, format!("{class}/messages"));
+        async move {
+            app.post_json(&url, &token, &json!({ "content": text }))
+                .await
+        }
+    };
+    let ask = |token: String, anonymous: bool| {
+        let (app, url) = (&app, format!("{class}/questions"));
+        async move {
+            app.post_json(
+                &url,
+                &token,
+                &json!({"content": "Why?", "isAnonymous": anonymous}),
+            )
+            .await
+        }
+    };
+    // ada: three messages, deletes one; bob: one, deleted by the teacher.
+    ok(&say(ada.clone(), "one").await);
+    ok(&say(ada.clone(), "two").await);
+    let mine = ok(&say(ada.clone(), "three").await).unwrap();
+    gone(format!("{class}/messages/{mine}"), ada.clone()).await;
+    let bobs = ok(&say(bob.clone(), "spam").await).unwrap();
+    gone(format!("{class}/messages/{bobs}"), teacher.clone()).await;
+    // ada asks under her name, bob anonymously; each upvotes the other's.
+    let q_ada = ok(&ask(ada.clone(), false).await).unwrap();
+    let q_bob = ok(&ask(bob.clone(), true).await).unwrap();
+    ok(&app
+        .post(&format!("{class}/questions/{q_bob}/upvote"), &ada)
+        .await);
+    ok(&app
+        .post(&format!("{class}/questions/{q_ada}/upvote"), &bob)
+        .await);
+    // One poll, both vote.
+    let poll = ok(&app
+        .post_json(
+            &format!("{class}/polls"),
+            &teacher,
+            &json!({"question": "Pace?", "options": ["slower", "faster"], "isAnonymous": true}),
+        )
+        .await)
+    .unwrap();
+    ok(&app
+        .post(&format!("{class}/polls/{poll}/open"), &teacher)
+        .await);
+    for who in [&ada, &bob] {
+        ok(&app
+            .post_json(
+                &format!("{class}/polls/{poll}/votes"),
+                who,
+                &json!({"options": [1]}),
+            )
+            .await);
+    }
+    // ada: two reactions, raises her hand twice.
+    for reaction in ["heart", "clap"] {
+        ok(&app
+            .post_json(
+                &format!("{class}/reactions"),
+                &ada,
+                &json!({ "reaction": reaction }),
+            )
+            .await);
+    }
+    for _ in 0..2 {
+        ok(&app.post(&format!("{class}/hand"), &ada).await);
+        gone(format!("{class}/hand"), ada.clone()).await;
+    }
+
+    let report = app.get(&format!("{class}/attendance"), &teacher).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(
+        attendee(&report.body, "ada")["engagement"],
+        json!({"messages": 2, "questions": 1, "upvotes": 1, "pollVotes": 1,
+               "reactions": 2, "handRaises": 2})
+    );
+    assert_eq!(
+        attendee(&report.body, "bob")["engagement"],
+        json!({"messages": 0, "questions": 0, "upvotes": 1, "pollVotes": 1,
+               "reactions": 0, "handRaises": 0}),
+        "bob's anonymous question is not his in any count"
+    );
+    assert_eq!(
+        attendee(&report.body, "teacher-1")["engagement"]["messages"],
+        0
+    );
+    let (status, text) = csv(
+        &app,
+        &format!("{class}/attendance?format=csv"),
+        &teacher,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",messages,questions,upvotes,poll_votes,reactions,hand_raises"),
+        "{text}"
+    );
+    let ada_line = text.lines().find(|l| l.starts_with("ada,")).unwrap();
+    assert!(ada_line.ends_with(",2,1,1,1,2,2"), "{ada_line}");
+}
+
 on_both_backends!(
     a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent,
     the_grace_periods_follow_the_servers_settings,
+    the_report_counts_what_each_attendee_did,
 );

@@ -5,11 +5,16 @@
 //!   sessions), their union per person, and the pure report
 //!   ([`compute`]); `course`: a course's classes side by side, Moodle's
 //!   shape ([`course_matrix`]).
+//! - `engagement`: each attendee's activity (messages, questions, upvotes,
+//!   poll votes, reactions, hand raises) and [`EngagementRepository`], where
+//!   it is counted.
 //! - `service`: [`Attendances`], the per-class report for the class's
 //!   moderators, reading the stores the stays and the expected users live
-//!   in (participations, provider sessions, course rosters, approvals).
+//!   in (participations, provider sessions, course rosters, approvals) and
+//!   the engagement counts.
 
 mod course;
+mod engagement;
 mod errors;
 mod model;
 mod service;
@@ -17,12 +22,15 @@ mod service;
 mod tests;
 
 pub use course::{CourseAttendance, CourseRow, MAX_COURSE_CLASSES, course_matrix};
+pub use engagement::{Engagement, EngagementRepository};
 pub use errors::{AttendanceError, CourseAttendanceError};
 pub use model::{
     AttendancePolicy, AttendanceReport, AttendanceRow, AttendanceState, AttendanceStatus, Source,
     Stay, compute, union_seconds,
 };
-pub use service::{AttendanceService, Attendances};
+pub use service::{AttendanceService, AttendanceStores, Attendances};
 
+#[cfg(any(test, feature = "mocks"))]
+pub use engagement::MockEngagementRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use service::MockAttendances;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use time::{Duration, OffsetDateTime};
 
+use super::engagement::Engagement;
 use crate::class::{ClassStatus, LiveClass, ParticipantRole, Participation};
 use crate::ids::UserId;
 use crate::provider_events::ProviderSession;
@@ -142,6 +143,9 @@ pub struct AttendanceRow {
     pub sources: Vec<Source>,
     /// Their stays, in order of joining.
     pub stays: Vec<Stay>,
+    /// What they did in class (zero until [`AttendanceReport::with_engagement`]
+    /// fills it in: only the per-class report carries it).
+    pub engagement: Engagement,
 }
 
 /// A class's attendance.
@@ -156,6 +160,22 @@ pub struct AttendanceReport {
     /// Everyone who came, in order of first joining, then everyone expected
     /// who did not, by user id.
     pub rows: Vec<AttendanceRow>,
+}
+
+impl AttendanceReport {
+    /// The report with each row's engagement from `counts` (by user id);
+    /// activity of someone with no row (never in the class, not expected)
+    /// is left out.
+    #[must_use]
+    pub fn with_engagement(mut self, counts: &[(UserId, Engagement)]) -> Self {
+        let counts: BTreeMap<&UserId, &Engagement> = counts.iter().map(|(u, e)| (u, e)).collect();
+        for row in &mut self.rows {
+            if let Some(e) = counts.get(&row.user_id) {
+                row.engagement = **e;
+            }
+        }
+        self
+    }
 }
 
 /// The total length of the union of `stays` (overlaps counted once), in
@@ -294,6 +314,7 @@ pub fn compute(
         status: AttendanceStatus::Absent,
         sources: Vec::new(),
         stays: Vec::new(),
+        engagement: Engagement::default(),
     }));
     AttendanceReport {
         class: class.clone(),
@@ -355,5 +376,6 @@ fn row(
         status,
         sources,
         stays: p.stays,
+        engagement: Engagement::default(),
     }
 }

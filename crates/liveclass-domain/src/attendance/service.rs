@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::course::{CourseAttendance, MAX_COURSE_CLASSES, course_matrix};
+use super::engagement::EngagementRepository;
 use super::errors::{AttendanceError, CourseAttendanceError};
 use super::model::{AttendancePolicy, AttendanceReport, compute};
 use crate::admission::{AdmissionRepository, RequestStatus};
@@ -68,6 +69,23 @@ pub trait Attendances: Send + Sync {
     ) -> Result<CourseAttendance, CourseAttendanceError>;
 }
 
+/// The stores attendance is read from.
+#[derive(Clone)]
+pub struct AttendanceStores {
+    /// The classes (a course's, for the course reports).
+    pub classes: Arc<dyn ClassRepository>,
+    /// LiveClass's own stays.
+    pub participations: Arc<dyn ParticipationRepository>,
+    /// The provider's sessions.
+    pub sessions: Arc<dyn ProviderEventRepository>,
+    /// Who a `roster` class expects.
+    pub rosters: Arc<dyn RosterRepository>,
+    /// Who an `approval` class expects.
+    pub admissions: Arc<dyn AdmissionRepository>,
+    /// What attendees did in class.
+    pub engagement: Arc<dyn EngagementRepository>,
+}
+
 /// Builds attendance reports from the stores.
 pub struct AttendanceService {
     classes: Arc<dyn ClassRepository>,
@@ -75,27 +93,21 @@ pub struct AttendanceService {
     sessions: Arc<dyn ProviderEventRepository>,
     rosters: Arc<dyn RosterRepository>,
     admissions: Arc<dyn AdmissionRepository>,
+    engagement: Arc<dyn EngagementRepository>,
     clock: Arc<dyn Clock>,
     policy: AttendancePolicy,
 }
 
 impl AttendanceService {
     /// The service over its stores, a clock and the grace periods.
-    pub fn new(
-        classes: Arc<dyn ClassRepository>,
-        participations: Arc<dyn ParticipationRepository>,
-        sessions: Arc<dyn ProviderEventRepository>,
-        rosters: Arc<dyn RosterRepository>,
-        admissions: Arc<dyn AdmissionRepository>,
-        clock: Arc<dyn Clock>,
-        policy: AttendancePolicy,
-    ) -> Self {
+    pub fn new(stores: AttendanceStores, clock: Arc<dyn Clock>, policy: AttendancePolicy) -> Self {
         Self {
-            classes,
-            participations,
-            sessions,
-            rosters,
-            admissions,
+            classes: stores.classes,
+            participations: stores.participations,
+            sessions: stores.sessions,
+            rosters: stores.rosters,
+            admissions: stores.admissions,
+            engagement: stores.engagement,
             clock,
             policy,
         }
@@ -243,6 +255,10 @@ impl Attendances for AttendanceService {
         }
         let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
         let expected = self.expected(&class).await?;
+        let engagement = self
+            .engagement
+            .engagement_of_class(&caller.tenant_id, class.id)
+            .await?;
         Ok(compute(
             &class,
             &participations,
@@ -250,6 +266,7 @@ impl Attendances for AttendanceService {
             &expected,
             self.clock.now(),
             &self.policy,
-        ))
+        )
+        .with_engagement(&engagement))
     }
 }

@@ -343,3 +343,28 @@ fn a_course_matrix_has_a_line_per_student_and_a_column_per_class() {
     assert_eq!(bob.statuses, [Some(AttendanceStatus::Absent), None]);
     assert_eq!((bob.attended, bob.percent), (0, 0));
 }
+
+#[test]
+fn engagement_goes_to_its_attendee_and_nobody_else_gains_a_row() {
+    let counts = [
+        (
+            user("ada"),
+            Engagement {
+                messages: 3,
+                hand_raises: 1,
+                ..Engagement::default()
+            },
+        ),
+        (
+            user("stranger"),
+            Engagement {
+                reactions: 9,
+                ..Engagement::default()
+            },
+        ),
+    ];
+    let r = report(true, &[stay("ada", 0, Some(60))], &[], &["bob"], END).with_engagement(&counts);
+    assert_eq!(row(&r, "ada").engagement, counts[0].1);
+    assert_eq!(row(&r, "bob").engagement, Engagement::default());
+    assert!(r.rows.iter().all(|x| x.user_id != user("stranger")));
+}

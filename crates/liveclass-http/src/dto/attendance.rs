@@ -1,7 +1,7 @@
 //! `GET /live-classes/{id}/attendance`: the report as JSON, and as CSV.
 
 use liveclass_domain::attendance::{
-    AttendanceReport, AttendanceRow, CourseAttendance, CourseRow, Stay,
+    AttendanceReport, AttendanceRow, CourseAttendance, CourseRow, Engagement, Stay,
 };
 use liveclass_domain::class::ParticipantRole;
 use serde::{Deserialize, Serialize};
@@ -128,6 +128,40 @@ impl From<&Stay> for AttendanceSegment {
     }
 }
 
+/// What an attendee did in class (BigBlueButton's learning-dashboard
+/// columns).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeEngagement {
+    /// Chat messages still in the chat (deleted ones do not count).
+    pub messages: u32,
+    /// Questions asked under their name; anonymous questions are never
+    /// counted (the count would tell who asked).
+    pub questions: u32,
+    /// Questions they upvoted.
+    pub upvotes: u32,
+    /// Polls they voted in (one per poll; anonymous polls too, never what
+    /// they chose).
+    pub poll_votes: u32,
+    /// Reactions they sent.
+    pub reactions: u32,
+    /// Times they raised their hand.
+    pub hand_raises: u32,
+}
+
+impl From<&Engagement> for AttendeeEngagement {
+    fn from(e: &Engagement) -> Self {
+        Self {
+            messages: e.messages,
+            questions: e.questions,
+            upvotes: e.upvotes,
+            poll_votes: e.poll_votes,
+            reactions: e.reactions,
+            hand_raises: e.hand_raises,
+        }
+    }
+}
+
 /// One person's attendance.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -156,6 +190,8 @@ pub struct Attendee {
     pub status: &'static str,
     /// Who saw them: `app`, `provider`.
     pub sources: Vec<&'static str>,
+    /// What they did in class.
+    pub engagement: AttendeeEngagement,
     /// Their stays, with `?detail=segments`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<AttendanceSegment>>,
@@ -181,6 +217,7 @@ impl Attendee {
             percent: r.percent,
             status: r.status.as_str(),
             sources: r.sources.iter().map(|s| s.as_str()).collect(),
+            engagement: (&r.engagement).into(),
             segments: segments.then(|| r.stays.iter().map(Into::into).collect()),
         }
     }
@@ -302,9 +339,16 @@ pub fn attendance_csv(
             "joins",
             "percent",
             "sources",
+            "messages",
+            "questions",
+            "upvotes",
+            "poll_votes",
+            "reactions",
+            "hand_raises",
         ])?;
         for r in &report.rows {
             let sources: Vec<&str> = r.sources.iter().map(|s| s.as_str()).collect();
+            let e = &r.engagement;
             out.write_record([
                 neutralised(r.user_id.as_str()).as_ref(),
                 &neutralised(r.name.as_deref().unwrap_or_default()),
@@ -316,6 +360,12 @@ pub fn attendance_csv(
                 &r.joins.to_string(),
                 &r.percent.to_string(),
                 &sources.join(" "),
+                &e.messages.to_string(),
+                &e.questions.to_string(),
+                &e.upvotes.to_string(),
+                &e.poll_votes.to_string(),
+                &e.reactions.to_string(),
+                &e.hand_raises.to_string(),
             ])?;
         }
     }

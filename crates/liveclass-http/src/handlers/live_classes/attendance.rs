@@ -18,6 +18,9 @@ crate::op_errors!(AttendanceErrors: [AUTH, ID, QUERY], [ValidationFailed, NotMod
 /// `LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES` and
 /// `LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES`; `absent`: on the roster
 /// of a `roster` class or approved for an `approval` class, never came).
+/// Each person's `engagement` counts what they did in class: chat
+/// messages, questions asked under their name (anonymous ones never count),
+/// upvotes, polls voted in, reactions and hand raises.
 /// `?detail=segments` adds each person's stays. As CSV with `?format=csv`
 /// or `Accept: text/csv` (RFC 4180, UTF-8, a header row; times in ISO 8601
 /// with their offset, in `tz`; text cells a spreadsheet would run as a
