@@ -22,19 +22,31 @@ pub const SUBSCRIBERS: usize = 1_000;
 pub const STUDENTS: usize = 200;
 
 /// What one subscriber saw.
-struct Received {
-    /// Join → delivery of each `participant.joined` event.
-    latencies: Vec<Duration>,
+pub(crate) struct Received {
+    /// Occurrence → delivery of each event of the awaited type.
+    pub(crate) latencies: Vec<Duration>,
     /// Sequence numbers were consecutive.
-    in_order: bool,
+    pub(crate) in_order: bool,
 }
 
-/// Reads one SSE stream until `want` join events arrived or `deadline`.
-async fn subscribe(
+/// Only the fields read of an event (the load generator shares the CPU
+/// with the server: nothing else is parsed).
+#[derive(serde::Deserialize)]
+struct EventHead<'a> {
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    #[serde(rename = "occurredAt")]
+    occurred_at: &'a str,
+}
+
+/// Reads one SSE stream until `want` events of type `event_type` arrived
+/// or `deadline`; each one's latency is from its `occurredAt` to its
+/// arrival.
+pub(crate) async fn subscribe(
     http: reqwest::Client,
     url: String,
     token: String,
-    want: usize,
+    (event_type, want): (&'static str, usize),
     connected: Arc<AtomicUsize>,
     deadline: Instant,
 ) -> anyhow::Result<Received> {
@@ -81,11 +93,9 @@ async fn subscribe(
                 received.in_order = false;
             }
             last_seq = Some(seq);
-            let value: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-            if value["type"] == "participant.joined"
-                && let Some(at) = value["occurredAt"]
-                    .as_str()
-                    .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+            if let Ok(head) = serde_json::from_str::<EventHead<'_>>(&data)
+                && head.event_type == event_type
+                && let Ok(at) = OffsetDateTime::parse(head.occurred_at, &Rfc3339)
             {
                 let latency = (now - at).max(time::Duration::ZERO);
                 received
@@ -97,7 +107,7 @@ async fn subscribe(
     Ok(received)
 }
 
-fn rss(server: &ServerProcess) -> u64 {
+pub(crate) fn rss(server: &ServerProcess) -> u64 {
     server.rss_bytes().unwrap_or(0)
 }
 
@@ -127,7 +137,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ScenarioResult> {
                 streams.clone(),
                 url,
                 token,
-                STUDENTS,
+                ("participant.joined", STUDENTS),
                 connected.clone(),
                 deadline,
             ))

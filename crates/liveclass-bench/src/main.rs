@@ -8,6 +8,7 @@
 //! on 127.0.0.1; all load stays on loopback and every loop is bounded in
 //! count or time.
 
+mod chat;
 mod db;
 mod fanout;
 mod html;
@@ -42,11 +43,11 @@ pub struct Args {
     #[arg(long, default_value = "target/release/server")]
     pub server_bin: PathBuf,
     /// Scenarios to run, comma-separated: burst, burst-over, hot, participants,
-    /// steady, mixed-tenants, fanout, list.
+    /// steady, mixed-tenants, fanout, chat, list.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout,list"
+        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout,chat,list"
     )]
     pub scenarios: Vec<String>,
     /// Concurrent clients of the throughput scenarios (and pgbench's).

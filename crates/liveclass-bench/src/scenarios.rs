@@ -29,6 +29,7 @@ pub async fn run(name: &str, args: &Args) -> anyhow::Result<ScenarioResult> {
         "participants" => participants(args).await,
         "steady" => steady(args).await,
         "fanout" => crate::fanout::run(args).await,
+        "chat" => crate::chat::run(args).await,
         "list" => crate::list::run(args).await,
         other => bail!("unknown scenario `{other}`"),
     }

@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use crate::actual_times::{ActualTimes, ActualTimesPolicy, ActualTimesService};
 use crate::admission::{AdmissionService, Admissions};
-use crate::attendance::{AttendancePolicy, AttendanceService, AttendanceStores, Attendances};
+use crate::attendance::{
+    AttendancePolicy, AttendanceReconciler, AttendanceService, AttendanceStores, Attendances,
+    ReconcilePolicy,
+};
 use crate::auto_end::{AutoEndPolicy, AutoEndService};
 use crate::calendar::{CalendarService, Calendars};
 use crate::class::{ClassPolicy, LiveClassService, LiveClasses};
@@ -93,6 +96,9 @@ pub struct Policies {
     pub provider_events: ProviderEventPolicy,
     /// The grace periods of the attendance statuses.
     pub attendance: AttendancePolicy,
+    /// When and how often a class's attendance is reconciled with the
+    /// provider's report.
+    pub reconcile: ReconcilePolicy,
 }
 
 /// Every use-case service, built once from [`Ports`] and [`Policies`]. The
@@ -147,6 +153,9 @@ pub struct Services {
     pub provider_events: Arc<dyn ProviderEvents>,
     /// Background job: handles stored provider webhooks.
     pub provider_event_jobs: Arc<ProviderEventJobs>,
+    /// Background job: reconciles ended classes' attendance with the video
+    /// provider's report.
+    pub attendance_reconciler: Arc<AttendanceReconciler>,
     /// Background job: ends overdue live classes.
     pub auto_end: Arc<AutoEndService>,
     /// Background job: retries failed provider clean-ups; `None` without a
@@ -182,6 +191,14 @@ impl Services {
             classes = classes.with_cleanup_queue(queue.clone());
         }
         let live_classes: Arc<dyn LiveClasses> = Arc::new(classes);
+        let attendance_stores = AttendanceStores {
+            classes: store.clone(),
+            participations: store.clone(),
+            sessions: store.clone(),
+            rosters: store.clone(),
+            admissions: store.clone(),
+            attendance: store.clone(),
+        };
         let mut recordings = RecordingService::new(
             store.clone(),
             store.clone(),
@@ -243,16 +260,16 @@ impl Services {
                 clock.clone(),
             )),
             attendance: Arc::new(AttendanceService::new(
-                AttendanceStores {
-                    classes: store.clone(),
-                    participations: store.clone(),
-                    sessions: store.clone(),
-                    rosters: store.clone(),
-                    admissions: store.clone(),
-                    engagement: store.clone(),
-                },
+                attendance_stores.clone(),
                 clock.clone(),
                 policies.attendance,
+            )),
+            attendance_reconciler: Arc::new(AttendanceReconciler::new(
+                attendance_stores,
+                video.clone(),
+                provider_payloads.clone(),
+                clock.clone(),
+                (policies.attendance, policies.reconcile),
             )),
             provider_events: Arc::new(ProviderEventService::new(store.clone(), clock.clone())),
             provider_event_jobs: Arc::new(ProviderEventJobs::new(

@@ -2,7 +2,7 @@
 //! [`Store`], every repository port in one trait object.
 
 use crate::admission::AdmissionRepository;
-use crate::attendance::EngagementRepository;
+use crate::attendance::AttendanceRepository;
 use crate::auto_end::AutoEndRepository;
 use crate::calendar::CalendarTokenRepository;
 use crate::class::{ClassRepository, ParticipationRepository};
@@ -59,7 +59,7 @@ pub trait Store:
     + ProviderAccountRepository
     + ControlsRepository
     + ProviderEventRepository
-    + EngagementRepository
+    + AttendanceRepository
     + Send
     + Sync
 {
@@ -86,7 +86,7 @@ impl<T> Store for T where
         + ProviderAccountRepository
         + ControlsRepository
         + ProviderEventRepository
-        + EngagementRepository
+        + AttendanceRepository
         + Send
         + Sync
 {

@@ -530,6 +530,7 @@ impl ClassRepository for DieselStore {
                     events::append(conn, &event)?;
                 }
                 events::append(conn, &NewEvent::class_ended(&class, &attendees(&stays)))?;
+                crate::attendance::pending(conn, &tenant, &id, at)?;
                 Ok(TransitionOutcome::Changed(Box::new(class)))
             })
         })

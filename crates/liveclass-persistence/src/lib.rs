@@ -27,6 +27,7 @@
 
 mod admission;
 mod admissions;
+mod attendance;
 mod auto_end;
 mod backend;
 mod calendar_tokens;
@@ -37,7 +38,6 @@ mod cleanups;
 mod connection;
 mod controls;
 mod database_url;
-mod engagement;
 mod events;
 mod idempotency;
 mod join_links;

@@ -502,6 +502,22 @@ diesel::table! {
 
 diesel::joinable!(participations -> live_classes (class_id));
 diesel::joinable!(class_seats -> live_classes (class_id));
+diesel::table! {
+    /// Per ended class: where reconciling its attendance with the video
+    /// provider's report stands.
+    attendance_reconciliations (class_id) {
+        class_id -> Text,
+        tenant_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        due_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        provider_report -> Nullable<Text>,
+        provider_rows -> Nullable<Integer>,
+        finalized_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     live_classes,
     class_events,
@@ -534,5 +550,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     class_bans,
     waitlist_entries,
     provider_events,
-    provider_sessions
+    provider_sessions,
+    attendance_reconciliations
 );

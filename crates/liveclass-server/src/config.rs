@@ -216,6 +216,16 @@ pub const ENV_VARS: &[EnvVar] = &[
         "Attendance: a last leave earlier than this before the end is `left_early`",
     ),
     var(
+        "LIVECLASS_ATTENDANCE_RECONCILE_AFTER_SECONDS",
+        Some("120"),
+        "Attendance: how long after a class's end the provider's participant report is first fetched",
+    ),
+    var(
+        "LIVECLASS_ATTENDANCE_RECONCILE_INTERVAL_SECONDS",
+        Some("30"),
+        "How often the attendance reconciliation worker looks; 0 turns it off",
+    ),
+    var(
         "LIVECLASS_AUTO_END_INTERVAL_SECONDS",
         Some("60"),
         "How often the auto-end worker looks; 0 turns it off",

@@ -1,7 +1,7 @@
 //! Settings of schedules, join links and the auto-end worker.
 
 use liveclass_domain::actual_times::ActualTimesPolicy;
-use liveclass_domain::attendance::AttendancePolicy;
+use liveclass_domain::attendance::{AttendancePolicy, ReconcilePolicy};
 use liveclass_domain::auto_end::AutoEndPolicy;
 use liveclass_domain::class::ClassPolicy;
 use liveclass_domain::join_link::JoinLinkPolicy;
@@ -22,6 +22,8 @@ use crate::settings::{SettingsError, invalid, number};
 /// | `LIVECLASS_PUBLIC_URL` | `http://<LIVECLASS_BIND>` | the API's outside address, for links in calendar feeds |
 /// | `LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES` | 5 | a first join later than this after the start is `late` |
 /// | `LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES` | 5 | a last leave earlier than this before the end is `left_early` |
+/// | `LIVECLASS_ATTENDANCE_RECONCILE_AFTER_SECONDS` | 120 | how long after a class's end the provider's participant report is first fetched |
+/// | `LIVECLASS_ATTENDANCE_RECONCILE_INTERVAL_SECONDS` | 30 | how often the reconciliation worker looks; 0 turns it off |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleSettings {
     pub feeds: FeedSettings,
@@ -36,6 +38,10 @@ pub struct ScheduleSettings {
     pub actual_times: ActualTimesPolicy,
     /// The attendance statuses' grace periods (server-wide).
     pub attendance: AttendancePolicy,
+    /// When a class's attendance is reconciled with the provider's report.
+    pub reconcile: ReconcilePolicy,
+    /// How often the reconciliation worker looks; `None`: it does not run.
+    pub reconcile_every: Option<std::time::Duration>,
 }
 
 impl ScheduleSettings {
@@ -70,6 +76,16 @@ impl ScheduleSettings {
         )?;
         let late_after = number(lookup, "LIVECLASS_ATTENDANCE_LATE_AFTER_MINUTES", 5u32)?;
         let left_early = number(lookup, "LIVECLASS_ATTENDANCE_LEFT_EARLY_MINUTES", 5u32)?;
+        let settle = number(
+            lookup,
+            "LIVECLASS_ATTENDANCE_RECONCILE_AFTER_SECONDS",
+            120u32,
+        )?;
+        let reconcile_every = number(
+            lookup,
+            "LIVECLASS_ATTENDANCE_RECONCILE_INTERVAL_SECONDS",
+            30u64,
+        )?;
         Ok(Self {
             feeds: FeedSettings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
@@ -89,6 +105,12 @@ impl ScheduleSettings {
                 late_after: Duration::minutes(i64::from(late_after)),
                 left_early_before: Duration::minutes(i64::from(left_early)),
             },
+            reconcile: ReconcilePolicy {
+                settle: Duration::seconds(i64::from(settle)),
+                ..ReconcilePolicy::default()
+            },
+            reconcile_every: (reconcile_every > 0)
+                .then(|| std::time::Duration::from_secs(reconcile_every)),
             join_links: JoinLinkPolicy {
                 start_window: Duration::minutes(i64::from(window)),
             },

@@ -158,6 +158,7 @@ impl Application {
                 webhooks: settings.webhooks.policy,
                 provider_events: ProviderEventPolicy::default(),
                 attendance: settings.schedules.attendance,
+                reconcile: settings.schedules.reconcile,
             },
         );
         let jobs = services.clone();

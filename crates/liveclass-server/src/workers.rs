@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use liveclass_domain::attendance::{AttendanceReconciler, ReconcileRun};
 use liveclass_domain::auto_end::AutoEndService;
 use liveclass_domain::cleanup::{CleanupReport, ProviderCleanups};
 use liveclass_domain::events::EventLogJobs;
@@ -63,6 +64,13 @@ pub fn start(
         PROVIDER_EVENTS_EVERY,
         provider_events(services.provider_event_jobs.clone()),
     );
+    if let Some(every) = settings.schedules.reconcile_every {
+        supervisor.every(
+            "attendance-reconcile",
+            every,
+            attendance_reconcile(services.attendance_reconciler.clone()),
+        );
+    }
     if let Some(cleanups) = &services.cleanups {
         supervisor.every(
             "video-cleanups",
@@ -206,6 +214,34 @@ impl Report for ProviderEventReport {
                 retried = self.retried,
                 failed = self.failed,
                 "provider webhooks handled"
+            );
+        }
+    }
+}
+
+/// Reconciles ended classes' attendance with the video provider's report
+/// (see `liveclass_domain::attendance`). Every process runs it; the
+/// reconciliations are claimed, so each is worked on by one.
+pub fn attendance_reconcile(jobs: Arc<AttendanceReconciler>) -> impl Job {
+    move || {
+        let jobs = jobs.clone();
+        async move {
+            jobs.run_once().await.map_err(|e| {
+                anyhow::Error::new(e).context("could not read the attendance reconciliations")
+            })
+        }
+    }
+}
+
+impl Report for ReconcileRun {
+    fn log(&self, job: &'static str) {
+        if self.finalized + self.retried > 0 {
+            tracing::info!(
+                job,
+                finalized = self.finalized,
+                retried = self.retried,
+                postponed = self.postponed,
+                "attendance reconciled"
             );
         }
     }

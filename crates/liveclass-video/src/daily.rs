@@ -8,6 +8,8 @@
 //! tests, and the API key is never used as a signing key on our side. At
 //! ~20 requests/s for that endpoint, one call per join is affordable.
 
+mod attendance;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -16,8 +18,8 @@ use liveclass_domain::clock::{Clock, SystemClock};
 use liveclass_domain::ids::UserId;
 use liveclass_domain::instant;
 use liveclass_domain::video::{
-    Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec, VideoError,
-    VideoProvider,
+    AttendanceRecord, Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec,
+    VideoError, VideoProvider,
 };
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -313,7 +315,7 @@ impl VideoProvider for DailyVideoProvider {
             // Daily records only rooms made with `enable_recording`.
             recording: self.config.recording.is_some(),
             recording_link: true,
-            attendance: false,
+            attendance: true,
             eject: true,
         }
     }
@@ -482,6 +484,15 @@ impl VideoProvider for DailyVideoProvider {
         )
         .await
         .map(drop)
+    }
+
+    /// Daily's own participant report (see `attendance`).
+    async fn attendance(
+        &self,
+        room: &Room,
+        window: (OffsetDateTime, OffsetDateTime),
+    ) -> Result<Vec<AttendanceRecord>, VideoError> {
+        self.participant_report(room, window).await
     }
 
     /// A signed, short-lived download link: hand it out as is, never store

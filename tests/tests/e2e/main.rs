@@ -25,6 +25,7 @@ mod polls;
 mod provider_accounts;
 mod provider_webhooks;
 mod questions;
+mod reconciliation;
 mod recordings;
 mod schedules;
 mod seed000;

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use time::{Duration, OffsetDateTime};
 
-use super::engagement::Engagement;
+use super::ports::Engagement;
+use super::reconcile::{Reconciliation, ReconciliationStatus};
 use crate::class::{ClassStatus, LiveClass, ParticipantRole, Participation};
 use crate::ids::UserId;
 use crate::provider_events::ProviderSession;
@@ -103,8 +104,11 @@ pub enum AttendanceState {
     /// The class is live: times run to now.
     Live,
     /// The class ended; the provider's own report is not reconciled yet, so
-    /// late provider webhooks may still add time.
+    /// it (or late provider webhooks) may still add time.
     Provisional,
+    /// The class ended and its attendance was reconciled with the
+    /// provider's report (or the provider has none).
+    Final,
 }
 
 impl AttendanceState {
@@ -114,6 +118,7 @@ impl AttendanceState {
             Self::NotStarted => "not_started",
             Self::Live => "live",
             Self::Provisional => "provisional",
+            Self::Final => "final",
         }
     }
 }
@@ -160,9 +165,26 @@ pub struct AttendanceReport {
     /// Everyone who came, in order of first joining, then everyone expected
     /// who did not, by user id.
     pub rows: Vec<AttendanceRow>,
+    /// The reconciliation with the provider's report, once the class ended
+    /// (none for a class ended before reconciliation existed).
+    pub reconciliation: Option<Reconciliation>,
 }
 
 impl AttendanceReport {
+    /// The report with its reconciliation: `final` once that is.
+    #[must_use]
+    pub fn with_reconciliation(mut self, reconciliation: Option<Reconciliation>) -> Self {
+        if self.state == AttendanceState::Provisional
+            && reconciliation
+                .as_ref()
+                .is_some_and(|r| r.status == ReconciliationStatus::Final)
+        {
+            self.state = AttendanceState::Final;
+        }
+        self.reconciliation = reconciliation;
+        self
+    }
+
     /// The report with each row's engagement from `counts` (by user id);
     /// activity of someone with no row (never in the class, not expected)
     /// is left out.
@@ -321,6 +343,7 @@ pub fn compute(
         state,
         duration_seconds: duration,
         rows,
+        reconciliation: None,
     }
 }
 

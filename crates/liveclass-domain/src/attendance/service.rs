@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::course::{CourseAttendance, MAX_COURSE_CLASSES, course_matrix};
-use super::engagement::EngagementRepository;
 use super::errors::{AttendanceError, CourseAttendanceError};
 use super::model::{AttendancePolicy, AttendanceReport, compute};
+use super::ports::AttendanceRepository;
 use crate::admission::{AdmissionRepository, RequestStatus};
 use crate::caller::Caller;
 use crate::class::{
@@ -17,7 +17,7 @@ use crate::class::{
     ParticipationRepository, is_moderator,
 };
 use crate::clock::Clock;
-use crate::ids::{ClassId, UserId};
+use crate::ids::{ClassId, TenantId, UserId};
 use crate::provider_events::ProviderEventRepository;
 use crate::roster::RosterRepository;
 use crate::schedule::CourseId;
@@ -82,8 +82,8 @@ pub struct AttendanceStores {
     pub rosters: Arc<dyn RosterRepository>,
     /// Who an `approval` class expects.
     pub admissions: Arc<dyn AdmissionRepository>,
-    /// What attendees did in class.
-    pub engagement: Arc<dyn EngagementRepository>,
+    /// Engagement counts and reconciliations.
+    pub attendance: Arc<dyn AttendanceRepository>,
 }
 
 /// Builds attendance reports from the stores.
@@ -93,7 +93,7 @@ pub struct AttendanceService {
     sessions: Arc<dyn ProviderEventRepository>,
     rosters: Arc<dyn RosterRepository>,
     admissions: Arc<dyn AdmissionRepository>,
-    engagement: Arc<dyn EngagementRepository>,
+    attendance: Arc<dyn AttendanceRepository>,
     clock: Arc<dyn Clock>,
     policy: AttendancePolicy,
 }
@@ -107,7 +107,7 @@ impl AttendanceService {
             sessions: stores.sessions,
             rosters: stores.rosters,
             admissions: stores.admissions,
-            engagement: stores.engagement,
+            attendance: stores.attendance,
             clock,
             policy,
         }
@@ -134,6 +134,45 @@ impl AttendanceService {
 }
 
 impl AttendanceService {
+    /// The class's whole report as of now (anyone's: the caller checks who
+    /// may read it): stays, expected users, engagement, reconciliation.
+    pub(crate) async fn class_report(
+        &self,
+        tenant: &TenantId,
+        class_id: ClassId,
+    ) -> Result<Option<AttendanceReport>, RepoError> {
+        // Every stay, on one connection with the class (an end in between
+        // cannot leave stays open on an ended class).
+        let Some((class, participations)) =
+            self.participations.roster(tenant, class_id, false).await?
+        else {
+            return Ok(None);
+        };
+        let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
+        let expected = self.expected(&class).await?;
+        let engagement = self
+            .attendance
+            .engagement_of_class(tenant, class.id)
+            .await?;
+        let reconciliation = self
+            .attendance
+            .reconciliations(tenant, &[class.id])
+            .await?
+            .pop();
+        Ok(Some(
+            compute(
+                &class,
+                &participations,
+                &sessions,
+                &expected,
+                self.clock.now(),
+                &self.policy,
+            )
+            .with_engagement(&engagement)
+            .with_reconciliation(reconciliation),
+        ))
+    }
+
     /// The course's classes in the range that `caller` may see, soonest
     /// first, cancelled ones left out.
     async fn course_classes(
@@ -180,6 +219,11 @@ impl AttendanceService {
         classes: Vec<LiveClass>,
         roster: &[UserId],
     ) -> Result<Vec<AttendanceReport>, RepoError> {
+        let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
+        let mut reconciliations = self
+            .attendance
+            .reconciliations(&caller.tenant_id, &ids)
+            .await?;
         let mut reports = Vec::with_capacity(classes.len());
         for class in classes {
             let Some((class, participations)) = self
@@ -190,14 +234,21 @@ impl AttendanceService {
                 continue; // Deleted since the list was read.
             };
             let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
-            reports.push(compute(
-                &class,
-                &participations,
-                &sessions,
-                roster,
-                self.clock.now(),
-                &self.policy,
-            ));
+            let reconciliation = reconciliations
+                .iter()
+                .position(|r| r.class_id == class.id)
+                .map(|i| reconciliations.swap_remove(i));
+            reports.push(
+                compute(
+                    &class,
+                    &participations,
+                    &sessions,
+                    roster,
+                    self.clock.now(),
+                    &self.policy,
+                )
+                .with_reconciliation(reconciliation),
+            );
         }
         Ok(reports)
     }
@@ -243,30 +294,13 @@ impl Attendances for AttendanceService {
         caller: &Caller,
         class_id: ClassId,
     ) -> Result<AttendanceReport, AttendanceError> {
-        // Every stay, on one connection with the class (an end in between
-        // cannot leave stays open on an ended class).
-        let (class, participations) = self
-            .participations
-            .roster(&caller.tenant_id, class_id, false)
+        let report = self
+            .class_report(&caller.tenant_id, class_id)
             .await?
             .ok_or(AttendanceError::NotFound)?;
-        if !is_moderator(caller, &class) {
+        if !is_moderator(caller, &report.class) {
             return Err(AttendanceError::Forbidden);
         }
-        let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
-        let expected = self.expected(&class).await?;
-        let engagement = self
-            .engagement
-            .engagement_of_class(&caller.tenant_id, class.id)
-            .await?;
-        Ok(compute(
-            &class,
-            &participations,
-            &sessions,
-            &expected,
-            self.clock.now(),
-            &self.policy,
-        )
-        .with_engagement(&engagement))
+        Ok(report)
     }
 }

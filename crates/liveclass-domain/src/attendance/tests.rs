@@ -368,3 +368,209 @@ fn engagement_goes_to_its_attendee_and_nobody_else_gains_a_row() {
     assert_eq!(row(&r, "bob").engagement, Engagement::default());
     assert!(r.rows.iter().all(|x| x.user_id != user("stranger")));
 }
+
+mod reconciler {
+    use std::sync::Arc;
+
+    use mockall::predicate::eq;
+
+    use super::*;
+    use crate::admission::MockAdmissionRepository;
+    use crate::class::ports::{MockClassRepository, MockParticipationRepository};
+    use crate::clock::FixedClock;
+    use crate::provider_events::{MockProviderEventRepository, MockProviderPayloads};
+    use crate::roster::MockRosterRepository;
+    use crate::video::{MockVideoProvider, VideoError};
+
+    /// The mocks a reconciler reads; the class is `class(true)`, ended at
+    /// `END`, and its report (for the summary) has no stays.
+    #[derive(Default)]
+    struct Mocks {
+        classes: MockClassRepository,
+        participations: MockParticipationRepository,
+        sessions: MockProviderEventRepository,
+        attendance: MockAttendanceRepository,
+        video: MockVideoProvider,
+    }
+
+    fn pending(attempts: u32) -> Reconciliation {
+        Reconciliation {
+            class_id: class(true).id,
+            tenant_id: TenantId::parse("acme").unwrap(),
+            status: ReconciliationStatus::Pending,
+            attempts,
+            last_error: None,
+            outcome: None,
+        }
+    }
+
+    impl Mocks {
+        fn claimed(mut self, r: Reconciliation) -> Self {
+            self.attendance
+                .expect_claim_reconciliations()
+                .times(1)
+                .return_once(move |_, _, _| Ok(vec![r]));
+            self.classes
+                .expect_find()
+                .returning(|_, _| Ok(Some(class(true))));
+            self
+        }
+
+        /// The report read for the summary: the class, nobody in it.
+        fn report_read(mut self) -> Self {
+            self.participations
+                .expect_roster()
+                .returning(|_, _, _| Ok(Some((class(true), vec![]))));
+            self.sessions
+                .expect_provider_sessions_of_class()
+                .returning(|_| Ok(vec![]));
+            self.attendance
+                .expect_engagement_of_class()
+                .returning(|_, _| Ok(vec![]));
+            self.attendance
+                .expect_reconciliations()
+                .returning(|_, _| Ok(vec![]));
+            self
+        }
+
+        fn reconciler(mut self, now: OffsetDateTime) -> AttendanceReconciler {
+            self.video.expect_name().return_const("daily");
+            self.video
+                .expect_capabilities()
+                .returning(|| crate::video::Capabilities {
+                    attendance: true,
+                    ..Default::default()
+                });
+            let mut payloads = MockProviderPayloads::new();
+            payloads
+                .expect_user_key()
+                .returning(|_, u| u.as_str().to_owned());
+            AttendanceReconciler::new(
+                AttendanceStores {
+                    classes: Arc::new(self.classes),
+                    participations: Arc::new(self.participations),
+                    sessions: Arc::new(self.sessions),
+                    rosters: Arc::new(MockRosterRepository::new()),
+                    admissions: Arc::new(MockAdmissionRepository::new()),
+                    attendance: Arc::new(self.attendance),
+                },
+                Arc::new(self.video),
+                Arc::new(payloads),
+                Arc::new(FixedClock::at(now)),
+                (AttendancePolicy::default(), ReconcilePolicy::default()),
+            )
+        }
+    }
+
+    #[tokio::test]
+    async fn within_the_settle_time_nothing_is_asked_and_it_comes_back_after_it() {
+        let mut m = Mocks::default().claimed(pending(0));
+        m.attendance
+            .expect_reschedule_reconciliation()
+            .with(
+                eq(class(true).id),
+                eq(END + time::Duration::minutes(2)),
+                eq(None),
+            )
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        // No `attendance` expectation on the video mock: a call would panic.
+        let run = m
+            .reconciler(END + time::Duration::minutes(1))
+            .run_once()
+            .await
+            .unwrap();
+        assert_eq!(run.postponed, 1);
+    }
+
+    #[tokio::test]
+    async fn a_failing_provider_is_asked_again_after_a_doubling_delay() {
+        let mut m = Mocks::default().claimed(pending(2));
+        m.video
+            .expect_attendance()
+            .times(1)
+            .returning(|_, _| Err(VideoError::Unavailable("Daily is down".into())));
+        let now = END + time::Duration::minutes(10);
+        m.attendance
+            .expect_reschedule_reconciliation()
+            .withf(move |_, due, error| {
+                // The third failure waits 1 min · 2² = 4 minutes.
+                *due == now + time::Duration::minutes(4)
+                    && error
+                        .as_deref()
+                        .is_some_and(|e| e.contains("Daily is down"))
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let run = m.reconciler(now).run_once().await.unwrap();
+        assert_eq!(run.retried, 1);
+    }
+
+    #[tokio::test]
+    async fn after_the_last_attempt_the_attendance_is_final_without_the_provider() {
+        let mut m = Mocks::default().claimed(pending(7)).report_read();
+        m.video
+            .expect_attendance()
+            .returning(|_, _| Err(VideoError::Unavailable("still down".into())));
+        m.attendance
+            .expect_reschedule_reconciliation()
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        m.attendance
+            .expect_finalize_reconciliation()
+            .withf(|_, outcome, event| {
+                outcome.report == ProviderReport::Unavailable
+                    && event.as_ref().is_some_and(|e| {
+                        e.event_type == crate::events::EventType::AttendanceFinalized
+                            && e.data["attendance"]["providerReport"] == "unavailable"
+                    })
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(true));
+        let run = m
+            .reconciler(END + time::Duration::hours(5))
+            .run_once()
+            .await
+            .unwrap();
+        assert_eq!((run.finalized, run.retried), (1, 0));
+    }
+
+    #[tokio::test]
+    async fn the_providers_presences_are_merged_under_their_keys_with_their_users() {
+        let mut m = Mocks::default().claimed(pending(0)).report_read();
+        m.video.expect_attendance().times(1).returning(|_, _| {
+            Ok(vec![crate::video::AttendanceRecord {
+                key: "p-1".into(),
+                user_hint: Some("ada".into()),
+                name: Some("Ada".into()),
+                joined_at: min(5),
+                left_at: min(50),
+            }])
+        });
+        m.participations
+            .expect_list_for_class()
+            .returning(|_, _, _| Ok(vec![stay("ada", 5, Some(20))]));
+        m.sessions
+            .expect_record_provider_session()
+            .withf(|_, provider, session, user, joined, left| {
+                provider == "daily"
+                    && session.key == "p-1"
+                    && user.as_ref().is_some_and(|u| u.as_str() == "ada")
+                    && *joined == Some(min(5))
+                    && *left == Some(min(50))
+            })
+            .times(1)
+            .returning(|_, _, _, _, _, _| Ok(session(Some("ada"), "p-1", Some(5), Some(50))));
+        m.attendance
+            .expect_finalize_reconciliation()
+            .withf(|_, outcome, _| outcome.report == ProviderReport::Fetched && outcome.rows == 1)
+            .times(1)
+            .returning(|_, _, _| Ok(true));
+        let run = m
+            .reconciler(END + time::Duration::minutes(3))
+            .run_once()
+            .await
+            .unwrap();
+        assert_eq!(run.finalized, 1);
+    }
+}

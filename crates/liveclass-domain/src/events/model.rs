@@ -66,8 +66,12 @@ event_types! {
     ClassUpdated = "class.updated",
     /// A class went live (`data.class`).
     ClassStarted = "class.started",
-    /// A class ended (`data.class`, `data.attendees`).
+    /// A class ended (`data.class`, `data.attendees`, `data.attendance`:
+    /// `provisional` until `attendance.finalized`).
     ClassEnded = "class.ended",
+    /// A class's attendance was reconciled with the video provider's own
+    /// report and is final (`data.attendance`: the summary).
+    AttendanceFinalized = "attendance.finalized",
     /// A class was cancelled (`data.class`).
     ClassCancelled = "class.cancelled",
     /// Someone joined (`data.participation`, `role`, `activeCount`, `capacity`).
@@ -552,7 +556,44 @@ impl NewEvent {
             class,
             EventType::ClassEnded,
             at,
-            json!({ "class": class_data(class), "attendees": attendees }),
+            json!({
+                "class": class_data(class),
+                "attendees": attendees,
+                // Made final by `attendance.finalized`, once the provider's
+                // own report is merged.
+                "attendance": "provisional",
+            }),
+        )
+    }
+
+    /// `attendance.finalized`: `{liveClassId, attendance: {state: "final",
+    /// providerReport, providerRows, durationSeconds, attended, present,
+    /// late, leftEarly, absent}}`.
+    pub fn attendance_finalized(
+        class: &LiveClass,
+        summary: &crate::attendance::AttendanceSummary,
+        report: crate::attendance::ProviderReport,
+        rows: u32,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self::of_class(
+            class,
+            EventType::AttendanceFinalized,
+            at,
+            json!({
+                "liveClassId": class.id.to_string(),
+                "attendance": {
+                    "state": "final",
+                    "providerReport": report.as_str(),
+                    "providerRows": rows,
+                    "durationSeconds": summary.duration_seconds,
+                    "attended": summary.attended,
+                    "present": summary.present,
+                    "late": summary.late,
+                    "leftEarly": summary.left_early,
+                    "absent": summary.absent,
+                },
+            }),
         )
     }
 

@@ -1,7 +1,5 @@
 //! Provider-neutral rooms, join requests and credentials.
 
-use std::time::Duration;
-
 use time::OffsetDateTime;
 
 use crate::class::ParticipantRole;
@@ -104,15 +102,23 @@ pub struct RecordingLink {
     pub expires_at: Option<OffsetDateTime>,
 }
 
-/// One person's presence in a meeting, as the provider recorded it.
+/// One presence (a join to its leave) in a meeting, as the provider's own
+/// participant report gives it after the meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttendanceRecord {
-    /// Our user id where the provider kept it (tokens carry it), else `None`.
-    pub user_id: Option<String>,
-    /// The user's display name, if known.
+    /// The provider's key of this presence, stable across fetches: Daily's
+    /// `participant_id` (its per-join session id, as its webhooks'
+    /// `session_id`); for Zoom, `report:` then the participant's id and the
+    /// join's Unix time (Zoom repeats a participant's id on every rejoin).
+    pub key: String,
+    /// The provider's copy of the LiveClass user key the join carried, if
+    /// any (Daily's token `user_id`, Zoom's `customer_key`): the same hint
+    /// as in webhooks, mapped to a user the same way.
+    pub user_hint: Option<String>,
+    /// The display name in the meeting, if known.
     pub name: Option<String>,
-    /// When the user joined.
+    /// When the presence began.
     pub joined_at: OffsetDateTime,
-    /// How long the person stayed.
-    pub duration: Duration,
+    /// When it ended.
+    pub left_at: OffsetDateTime,
 }

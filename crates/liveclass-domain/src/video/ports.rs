@@ -7,6 +7,7 @@ use super::model::{
     AttendanceRecord, Capabilities, JoinCredentials, JoinRequest, RecordingLink, Room, RoomSpec,
 };
 use crate::ids::UserId;
+use time::OffsetDateTime;
 
 /// A video provider (Jitsi, Daily.co, Zoom, or none).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -103,12 +104,19 @@ pub trait VideoProvider: Send + Sync {
         Err(VideoError::Unsupported)
     }
 
-    /// Who was in the room's meetings, and for how long.
+    /// Every presence in the room's meetings that began within `window`
+    /// (the class's actual start and end; the adapter widens it by a few
+    /// minutes for the provider's clock), from the provider's own
+    /// participant report.
     ///
     /// # Errors
     /// `Unsupported` unless [`Capabilities::attendance`]; otherwise as
-    /// `create_room`.
-    async fn attendance(&self, _room: &Room) -> Result<Vec<AttendanceRecord>, VideoError> {
+    /// `create_room` (`NotFound` when the provider has no such meeting).
+    async fn attendance(
+        &self,
+        _room: &Room,
+        _window: (OffsetDateTime, OffsetDateTime),
+    ) -> Result<Vec<AttendanceRecord>, VideoError> {
         Err(VideoError::Unsupported)
     }
 

@@ -1,7 +1,7 @@
 //! `GET /live-classes/{id}/attendance`: the report as JSON, and as CSV.
 
 use liveclass_domain::attendance::{
-    AttendanceReport, AttendanceRow, CourseAttendance, CourseRow, Engagement, Stay,
+    AttendanceReport, AttendanceRow, CourseAttendance, CourseRow, Engagement, Reconciliation, Stay,
 };
 use liveclass_domain::class::ParticipantRole;
 use serde::{Deserialize, Serialize};
@@ -223,16 +223,61 @@ impl Attendee {
     }
 }
 
+/// Where reconciling a class's attendance with the video provider's own
+/// participant report stands.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceReconciliation {
+    /// `pending` (the report is fetched a couple of minutes after the end,
+    /// and retried while the provider fails) or `final`.
+    #[schema(example = "final")]
+    pub status: &'static str,
+    /// Once final: `fetched` (merged), `unsupported` (the provider keeps
+    /// no such report) or `unavailable` (it kept failing: the attendance is
+    /// LiveClass's own).
+    #[schema(required = true, example = "fetched")]
+    pub provider_report: Option<&'static str>,
+    /// The presences the provider reported.
+    #[schema(required = true)]
+    pub provider_rows: Option<u32>,
+    /// Failed attempts to fetch the report.
+    pub attempts: u32,
+    /// The last failure.
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub finalized_at: Option<OffsetDateTime>,
+}
+
+impl From<&Reconciliation> for AttendanceReconciliation {
+    fn from(r: &Reconciliation) -> Self {
+        Self {
+            status: r.status.as_str(),
+            provider_report: r.outcome.map(|o| o.report.as_str()),
+            provider_rows: r.outcome.map(|o| o.rows),
+            attempts: r.attempts,
+            last_error: r.last_error.clone(),
+            finalized_at: r.outcome.map(|o| o.at),
+        }
+    }
+}
+
 /// A class's attendance.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendanceResponse {
     #[schema(format = Uuid)]
     pub live_class_id: String,
-    /// `not_started`, `live` (times run to now) or `provisional` (ended;
-    /// late provider webhooks may still add time).
-    #[schema(example = "provisional")]
+    /// `not_started`, `live` (times run to now), `provisional` (ended; the
+    /// provider's own report, or late provider webhooks, may still add
+    /// time) or `final` (reconciled with the provider's report).
+    #[schema(example = "final")]
     pub state: &'static str,
+    /// The reconciliation with the provider's report; `null` before the
+    /// class ends (and for classes ended before reconciliation existed).
+    #[schema(required = true)]
+    pub reconciliation: Option<AttendanceReconciliation>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime, required = true)]
     pub started_at: Option<OffsetDateTime>,
@@ -252,6 +297,7 @@ impl AttendanceResponse {
         Self {
             live_class_id: report.class.id.to_string(),
             state: report.state.as_str(),
+            reconciliation: report.reconciliation.as_ref().map(Into::into),
             started_at: report.class.started_at,
             ended_at: report.class.ended_at,
             duration_seconds: report.duration_seconds,
@@ -489,7 +535,8 @@ pub struct CourseAttendanceClass {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime, required = true)]
     pub ended_at: Option<OffsetDateTime>,
-    /// `not_started`, `live` or `provisional`.
+    /// `not_started`, `live`, `provisional` or `final` (reconciled with the
+    /// provider's report).
     pub state: &'static str,
     pub duration_seconds: i64,
 }

@@ -86,6 +86,24 @@ pub fn mocked_services() -> Services {
         ),
         provider_events: Arc::new(liveclass_domain::provider_events::MockProviderEvents::new()),
         attendance: Arc::new(liveclass_domain::attendance::MockAttendances::new()),
+        attendance_reconciler: Arc::new(liveclass_domain::attendance::AttendanceReconciler::new(
+            liveclass_domain::attendance::AttendanceStores {
+                classes: Arc::new(MockClassRepository::new()),
+                participations: Arc::new(
+                    liveclass_domain::class::ports::MockParticipationRepository::new(),
+                ),
+                sessions: Arc::new(
+                    liveclass_domain::provider_events::MockProviderEventRepository::new(),
+                ),
+                rosters: Arc::new(liveclass_domain::roster::MockRosterRepository::new()),
+                admissions: Arc::new(liveclass_domain::admission::MockAdmissionRepository::new()),
+                attendance: Arc::new(liveclass_domain::attendance::MockAttendanceRepository::new()),
+            },
+            Arc::new(liveclass_domain::video::MockVideoProvider::new()),
+            Arc::new(liveclass_domain::provider_events::MockProviderPayloads::new()),
+            clock(),
+            Default::default(),
+        )),
         provider_event_jobs: Arc::new(liveclass_domain::provider_events::ProviderEventJobs::new(
             Arc::new(liveclass_domain::provider_events::MockProviderEventRepository::new()),
             liveclass_domain::provider_events::ProviderEventStores {

@@ -850,3 +850,113 @@ async fn an_eject_from_a_missing_room_is_not_found_and_a_server_error_unavailabl
     // Ejecting twice is harmless: the first attempt and two retries.
     assert_eq!(down.received_requests().await.unwrap().len(), 3);
 }
+
+/// Daily's meeting participants, as its reference documents them (the
+/// `GET /meetings/{meeting}/participants` example in its OpenAPI document).
+fn documented_participants() -> Value {
+    json!({"data": [
+        {"user_id": "4q47OTmqa/w=", "participant_id": "d61cd7b2-a273-42b4-89bd-be763fd562c1",
+         "user_name": "Lindsey", "join_time": 1_672_786_813, "duration": 150},
+        {"user_id": null, "participant_id": "b3d56359-14d7-46af-ac8b-18f8c991f5f6",
+         "user_name": "Moishe", "join_time": 1_672_786_797, "duration": 165}
+    ]})
+}
+
+#[tokio::test]
+async fn the_participant_report_lists_the_rooms_meetings_in_the_window_then_their_presences() {
+    let server = MockServer::start().await;
+    let (start, end) = (
+        datetime!(2023-01-03 22:55 UTC),
+        datetime!(2023-01-03 23:30 UTC),
+    );
+    Mock::given(method("GET"))
+        .and(path("/meetings"))
+        .and(wiremock::matchers::query_param("room", ROOM_NAME))
+        .and(wiremock::matchers::query_param(
+            "timeframe_start",
+            (start.unix_timestamp() - 15 * 60).to_string(),
+        ))
+        .and(wiremock::matchers::query_param(
+            "timeframe_end",
+            (end.unix_timestamp() + 15 * 60).to_string(),
+        ))
+        .and(wiremock::matchers::query_param("limit", "100"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 1,
+            "data": [{"id": "5c2f6a5e-7a87-4c2d-8f3e-0d9a1e1b2c3d", "room": ROOM_NAME,
+                      "start_time": 1_672_786_790, "duration": 300, "ongoing": false,
+                      "max_participants": 2, "participants": []}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/meetings/5c2f6a5e-7a87-4c2d-8f3e-0d9a1e1b2c3d/participants",
+        ))
+        .and(wiremock::matchers::query_param("limit", "100"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(documented_participants()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = provider(&server);
+    assert!(p.capabilities().attendance);
+    let records = p.attendance(&room(&server), (start, end)).await.unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].key, "d61cd7b2-a273-42b4-89bd-be763fd562c1");
+    assert_eq!(records[0].user_hint.as_deref(), Some("4q47OTmqa/w="));
+    assert_eq!(records[0].name.as_deref(), Some("Lindsey"));
+    assert_eq!(
+        records[0].joined_at,
+        time::OffsetDateTime::from_unix_timestamp(1_672_786_813).unwrap()
+    );
+    assert_eq!(
+        records[0].left_at - records[0].joined_at,
+        time::Duration::seconds(150)
+    );
+    assert_eq!(records[1].user_hint, None);
+}
+
+#[tokio::test]
+async fn a_full_page_of_participants_is_followed_by_the_next() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/meetings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 1, "data": [{"id": "m-1", "room": ROOM_NAME, "start_time": 1_672_786_790,
+                                        "duration": 300, "ongoing": false, "max_participants": 101}]
+        })))
+        .mount(&server)
+        .await;
+    let row = |i: usize| {
+        json!({"user_id": format!("u-{i}"), "participant_id": format!("p-{i}"),
+               "user_name": null, "join_time": 1_672_786_800 + i, "duration": 60})
+    };
+    Mock::given(method("GET"))
+        .and(path("/meetings/m-1/participants"))
+        .and(wiremock::matchers::query_param("joined_after", "p-99"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [row(100)]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/meetings/m-1/participants"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": (0..100).map(row).collect::<Vec<_>>()})),
+        )
+        .mount(&server)
+        .await;
+    let records = provider(&server)
+        .attendance(
+            &room(&server),
+            (
+                datetime!(2023-01-03 22:55 UTC),
+                datetime!(2023-01-03 23:30 UTC),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 101);
+    assert_eq!(records[100].key, "p-100");
+}

@@ -667,3 +667,96 @@ async fn checking_credentials_obtains_a_token_and_a_refused_secret_is_unauthoriz
         .unwrap_err();
     assert!(matches!(err, VideoError::Unauthorized), "{err:?}");
 }
+
+/// A row of Zoom's meeting participants report (the Report API's fields,
+/// as in singer-io/tap-zoom's `report_meeting_participants` schema).
+fn report_row(id: &str, key: &str, join: &str, leave: &str) -> Value {
+    json!({
+        "id": id, "user_id": "16778240", "name": format!("{id} name"),
+        "user_email": "", "join_time": join, "leave_time": leave, "duration": 600,
+        "failover": false, "customer_key": key, "registrant_id": "", "status": "in_meeting",
+        "bo_mtg_id": ""
+    })
+}
+
+#[tokio::test]
+async fn the_participant_report_is_read_page_by_page_one_presence_per_join() {
+    let server = MockServer::start().await;
+    mount_oauth(&server, 1).await;
+    let report = "/v2/report/meetings/85746065432/participants";
+    Mock::given(method("GET"))
+        .and(path(report))
+        .and(query_param("page_size", "300"))
+        .and(query_param("next_page_token", "page+2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "page_count": 2, "page_size": 300, "total_records": 3, "next_page_token": "",
+            "participants": [report_row("p-2", "", "2030-01-01T10:05:00Z", "2030-01-01T11:00:00Z")]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(report))
+        .and(query_param("page_size", "300"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "page_count": 2, "page_size": 300, "total_records": 3, "next_page_token": "page+2",
+            "participants": [
+                report_row("p-1", "ada", "2030-01-01T10:00:00Z", "2030-01-01T10:20:00Z"),
+                // The same participant rejoining: the same id, a second row.
+                report_row("p-1", "ada", "2030-01-01T10:30:00Z", "2030-01-01T11:00:00Z"),
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = provider(&server, &clock());
+    assert!(p.capabilities().attendance);
+    let window = (
+        datetime!(2030-01-01 10:00 UTC),
+        datetime!(2030-01-01 11:00 UTC),
+    );
+    let records = p.attendance(&room(), window).await.unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0].key, "report:p-1:1893492000");
+    assert_eq!(
+        records[1].key, "report:p-1:1893493800",
+        "a rejoin is its own presence"
+    );
+    assert_eq!(records[0].user_hint.as_deref(), Some("ada"));
+    assert_eq!(records[0].name.as_deref(), Some("p-1 name"));
+    assert_eq!(
+        (records[0].joined_at, records[0].left_at),
+        (
+            datetime!(2030-01-01 10:00 UTC),
+            datetime!(2030-01-01 10:20 UTC)
+        )
+    );
+    assert_eq!(
+        records[2].user_hint, None,
+        "an empty customer_key is no hint"
+    );
+}
+
+#[tokio::test]
+async fn a_report_zoom_does_not_have_is_not_found() {
+    let server = MockServer::start().await;
+    mount_oauth(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/report/meetings/85746065432/participants"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(
+            json!({"code": 3001, "message": "Meeting does not exist: 85746065432."}),
+        ))
+        .mount(&server)
+        .await;
+    let err = provider(&server, &clock())
+        .attendance(
+            &room(),
+            (
+                datetime!(2030-01-01 10:00 UTC),
+                datetime!(2030-01-01 11:00 UTC),
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VideoError::NotFound), "{err:?}");
+}
