@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use actix_web::web::Bytes;
 use liveclass_domain::events::{EventPage, EventWakeups, Sequenced};
 use liveclass_domain::ids::ClassId;
 use tokio::sync::watch;
@@ -46,7 +47,34 @@ struct SharedRead {
     /// event whose wake-up this counter counts.
     version: u64,
     at: Instant,
-    page: Arc<EventPage>,
+    page: Arc<SharedPage>,
+}
+
+/// A page of the log as the streams of a class share it: read once, and
+/// rendered once into the frames every stream at the same position sends
+/// (streams share a page only at the same position, so their frames are
+/// the same bytes: a thousand streams hold one copy).
+#[derive(Debug)]
+pub struct SharedPage {
+    /// The page.
+    pub page: EventPage,
+    frames: OnceLock<(Bytes, u64)>,
+}
+
+impl SharedPage {
+    /// A page not rendered yet.
+    pub fn new(page: EventPage) -> Self {
+        Self {
+            page,
+            frames: OnceLock::new(),
+        }
+    }
+
+    /// The page's frames and the position after them, rendered by the first
+    /// stream that asks (`render` gets the page).
+    pub fn frames(&self, render: impl FnOnce(&EventPage) -> (Bytes, u64)) -> (Bytes, u64) {
+        self.frames.get_or_init(|| render(&self.page)).clone()
+    }
 }
 
 /// A shared read is reused only this long (the safety poll re-reads).
@@ -154,7 +182,7 @@ impl Subscription {
     ///
     /// # Errors
     /// `fetch`'s.
-    pub async fn read_shared<F, Fut, E>(&self, after: u64, fetch: F) -> Result<Arc<EventPage>, E>
+    pub async fn read_shared<F, Fut, E>(&self, after: u64, fetch: F) -> Result<Arc<SharedPage>, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<EventPage, E>>,
@@ -170,7 +198,7 @@ impl Subscription {
         {
             return Ok(read.page.clone());
         }
-        let page = Arc::new(fetch().await?);
+        let page = Arc::new(SharedPage::new(fetch().await?));
         *last = Some(SharedRead {
             after,
             version,
@@ -251,9 +279,22 @@ mod tests {
             reads.fetch_add(1, Ordering::Relaxed);
             async move { Ok::<_, ()>(page(n)) }
         };
-        assert_eq!(first.read_shared(0, || fetch(1)).await.unwrap().last_seq, 1);
         assert_eq!(
-            second.read_shared(0, || fetch(2)).await.unwrap().last_seq,
+            first
+                .read_shared(0, || fetch(1))
+                .await
+                .unwrap()
+                .page
+                .last_seq,
+            1
+        );
+        assert_eq!(
+            second
+                .read_shared(0, || fetch(2))
+                .await
+                .unwrap()
+                .page
+                .last_seq,
             1
         );
         assert_eq!(
@@ -263,15 +304,41 @@ mod tests {
         );
         // Another position reads for itself.
         assert_eq!(
-            second.read_shared(5, || fetch(3)).await.unwrap().last_seq,
+            second
+                .read_shared(5, || fetch(3))
+                .await
+                .unwrap()
+                .page
+                .last_seq,
             3
         );
         // A wake-up after a read: that read may miss what it announces.
-        assert_eq!(first.read_shared(5, || fetch(4)).await.unwrap().last_seq, 3);
-        hub.wake_class(c);
-        assert_eq!(first.read_shared(5, || fetch(6)).await.unwrap().last_seq, 6);
         assert_eq!(
-            second.read_shared(5, || fetch(7)).await.unwrap().last_seq,
+            first
+                .read_shared(5, || fetch(4))
+                .await
+                .unwrap()
+                .page
+                .last_seq,
+            3
+        );
+        hub.wake_class(c);
+        assert_eq!(
+            first
+                .read_shared(5, || fetch(6))
+                .await
+                .unwrap()
+                .page
+                .last_seq,
+            6
+        );
+        assert_eq!(
+            second
+                .read_shared(5, || fetch(7))
+                .await
+                .unwrap()
+                .page
+                .last_seq,
             6
         );
         assert_eq!(reads.load(Ordering::Relaxed), 3);
@@ -289,5 +356,29 @@ mod tests {
         drop(second);
         assert_eq!(hub.classes_watched(), 0);
         hub.wake_class(c);
+    }
+
+    #[tokio::test]
+    async fn streams_sharing_a_page_share_one_rendering_of_it() {
+        let hub = Arc::new(EventHub::new());
+        let c = class();
+        let (first, second) = (hub.subscribe(c), hub.subscribe(c));
+        let a = first
+            .read_shared(0, || async { Ok::<_, ()>(page(4)) })
+            .await
+            .unwrap();
+        let b = second
+            .read_shared(0, || async { Ok::<_, ()>(page(9)) })
+            .await
+            .unwrap();
+        let renders = AtomicUsize::new(0);
+        let render = |p: &EventPage| {
+            renders.fetch_add(1, Ordering::Relaxed);
+            (Bytes::from(format!("up to {}", p.last_seq)), p.last_seq)
+        };
+        let (x, next) = a.frames(render);
+        let (y, _) = b.frames(render);
+        assert_eq!((x.as_ptr(), next), (y.as_ptr(), 4), "one buffer for both");
+        assert_eq!(renders.load(Ordering::Relaxed), 1);
     }
 }

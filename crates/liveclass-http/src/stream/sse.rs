@@ -20,7 +20,7 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
-use super::hub::Subscription;
+use super::hub::{SharedPage, Subscription};
 use crate::dto::ClassEventResponse;
 
 /// The rhythm of a stream.
@@ -68,9 +68,13 @@ impl MessageBody for SseBody {
     }
 }
 
-/// Opens a stream of `class_id`'s events after `after` for `caller`: reads
-/// the first page now (so a missing class is an ordinary 404), then feeds
-/// the body from a task until the client leaves or `closing` turns true.
+/// Opens a stream of `class_id`'s events after `after` for `caller`: checks
+/// now that the caller may read the class's log (one event read as the
+/// caller, so a missing class is an ordinary 404), reads the first page
+/// through the class's shared read (streams opened together at the same
+/// position — a class's students arriving — share one read and one
+/// rendering of it), then feeds the body from a task until the client
+/// leaves or `closing` turns true.
 ///
 /// # Errors
 /// The first read's: `NotFound`, `Store`.
@@ -83,8 +87,15 @@ pub async fn open_stream(
     closing: tokio::sync::watch::Receiver<bool>,
     settings: StreamSettings,
 ) -> Result<SseBody, ListEventsError> {
+    // The caller's own access check: another tenant's class is a 404 here,
+    // before any shared page (read for the class's tenant) is handed out.
+    read(&*events, &caller, class_id, after, 1).await?;
     // Subscribed before this read: a wake-up in between is not lost.
-    let first = read(&*events, &caller, class_id, after).await?;
+    let first = subscription
+        .read_shared(after, || {
+            read(&*events, &caller, class_id, after, MAX_EVENT_PAGE)
+        })
+        .await?;
     let (tx, rx) = mpsc::channel(16);
     let stream = Stream {
         events,
@@ -105,15 +116,11 @@ async fn read(
     caller: &Caller,
     class_id: ClassId,
     after: u64,
+    limit: u32,
 ) -> Result<EventPage, ListEventsError> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     events
-        .list(
-            caller,
-            class_id,
-            Some(after),
-            Some(i64::from(MAX_EVENT_PAGE)),
-        )
+        .list(caller, class_id, Some(after), Some(i64::from(limit)))
         .await
 }
 
@@ -133,7 +140,7 @@ struct Stream {
 struct Gone;
 
 impl Stream {
-    async fn run(mut self, first: EventPage) {
+    async fn run(mut self, first: Arc<SharedPage>) {
         let retry = format!("retry: {}\n\n", self.settings.retry.as_millis());
         if self.send(retry).await.is_err() {
             return;
@@ -144,13 +151,15 @@ impl Stream {
             // Catch up: every page until the log has nothing more.
             loop {
                 let current = match page.take() {
-                    Some(p) => Arc::new(p),
+                    Some(p) => p,
                     None => {
                         let (events, caller, class_id, after) =
                             (&self.events, &self.caller, self.class_id, self.after);
                         let shared = self
                             .subscription
-                            .read_shared(after, || read(&**events, caller, class_id, after))
+                            .read_shared(after, || {
+                                read(&**events, caller, class_id, after, MAX_EVENT_PAGE)
+                            })
                             .await;
                         match shared {
                             Ok(p) => p,
@@ -162,7 +171,7 @@ impl Stream {
                         }
                     }
                 };
-                let full = current.events.len() >= MAX_EVENT_PAGE as usize;
+                let full = current.page.events.len() >= MAX_EVENT_PAGE as usize;
                 match self.send_page(&current).await {
                     Ok(true) => keep_alive = Instant::now() + self.settings.keep_alive,
                     Ok(false) => {}
@@ -193,46 +202,56 @@ impl Stream {
     }
 
     /// Sends a page's frames (a `reset` first when events were pruned) in
-    /// one write; whether anything was sent.
-    async fn send_page(&mut self, page: &EventPage) -> Result<bool, Gone> {
-        let mut out = String::new();
-        // An id beyond the log's head was never sent by this log (a
-        // restored database, another deployment): the client's state
-        // cannot be trusted either, so it is a reset too, then live events.
-        let beyond_head = !page.reset && page.events.is_empty() && self.after > page.last_seq;
-        if page.reset || beyond_head {
-            let data = json!({
-                "reason": "The events after the requested id are no longer kept: reload the class, then continue with the events that follow",
-                "reload": true,
-                "requestedAfter": self.after,
-                "lastSeq": page.last_seq,
-            });
-            out.push_str("event: reset\n");
-            let _ = writeln!(out, "data: {data}\n");
-            if page.events.is_empty() {
-                // Everything up to the head is gone (or the id is beyond
-                // it): continue after the head.
-                self.after = page.last_seq;
-            }
-        }
-        for event in &page.events {
-            // Defensive: a shared page is read at this stream's position.
-            if event.seq <= self.after {
-                continue;
-            }
-            frame(&mut out, ClassEventResponse::from(event.clone()));
-            self.after = event.seq;
-        }
-        if out.is_empty() {
+    /// one write, rendered once for every stream at this position; whether
+    /// anything was sent.
+    async fn send_page(&mut self, shared: &SharedPage) -> Result<bool, Gone> {
+        let after = self.after;
+        let (frames, next) = shared.frames(|page| render(page, after));
+        self.after = next;
+        if frames.is_empty() {
             return Ok(false);
         }
-        self.send(out).await?;
+        self.tx.send(frames).await.map_err(|_| Gone)?;
         Ok(true)
     }
 
     async fn send(&self, frame: String) -> Result<(), Gone> {
         self.tx.send(Bytes::from(frame)).await.map_err(|_| Gone)
     }
+}
+
+/// The frames of `page` for a stream after `after`, and its position after
+/// them.
+fn render(page: &EventPage, mut after: u64) -> (Bytes, u64) {
+    let mut out = String::new();
+    // An id beyond the log's head was never sent by this log (a restored
+    // database, another deployment): the client's state cannot be trusted
+    // either, so it is a reset too, then live events.
+    let beyond_head = !page.reset && page.events.is_empty() && after > page.last_seq;
+    if page.reset || beyond_head {
+        let data = json!({
+            "reason": "The events after the requested id are no longer kept: reload the class, then continue with the events that follow",
+            "reload": true,
+            "requestedAfter": after,
+            "lastSeq": page.last_seq,
+        });
+        out.push_str("event: reset\n");
+        let _ = writeln!(out, "data: {data}\n");
+        if page.events.is_empty() {
+            // Everything up to the head is gone (or the id is beyond it):
+            // continue after the head.
+            after = page.last_seq;
+        }
+    }
+    for event in &page.events {
+        // Defensive: a page is read at its streams' position.
+        if event.seq <= after {
+            continue;
+        }
+        frame(&mut out, ClassEventResponse::from(event.clone()));
+        after = event.seq;
+    }
+    (Bytes::from(out), after)
 }
 
 /// Appends one event's frame: `id:` its seq, `event:` its type, `data:`
