@@ -158,6 +158,16 @@ impl TestApp {
         .await
     }
 
+    pub async fn put_json(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send(
+            self.client
+                .put(self.url(path))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
+    }
+
     pub async fn put(&self, path: &str, token: &str) -> Reply {
         self.send(self.client.put(self.url(path)).bearer_auth(token))
             .await

@@ -131,6 +131,10 @@ pub enum Field {
     MicAllowed,
     /// Whether a participant's hand is raised.
     HandRaised,
+    /// The tenant's attendance grace period for `late`.
+    LateAfterMinutes,
+    /// The tenant's attendance grace period for `left_early`.
+    LeftEarlyMinutes,
 }
 
 impl Field {
@@ -199,6 +203,8 @@ impl Field {
             Self::RosterUsers => "user_ids",
             Self::MicAllowed => "mic_allowed",
             Self::HandRaised => "hand_raised",
+            Self::LateAfterMinutes => "late_after_minutes",
+            Self::LeftEarlyMinutes => "left_early_minutes",
         }
     }
 }

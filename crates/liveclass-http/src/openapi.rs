@@ -74,7 +74,7 @@ use crate::error::{ErrorBody, ErrorCode};
         (name = "calendar", description = "iCalendar feeds opened by revocable per-user tokens"),
         (name = "interactions", description = "In-class interaction: the class's chat, delivered live through its event stream"),
         (name = "participant-controls", description = "Co-hosts, and each participant's microphone and camera permissions, raised hand and screen sharing"),
-        (name = "courses", description = "Course rosters: who may join the course's classes with the `roster` admission policy"),
+        (name = "courses", description = "Course rosters (who may join the course's classes with the `roster` admission policy), course attendance, and the tenant's attendance settings"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the platform: endpoints and deliveries"),
         (name = "provider-webhooks", description = "Webhooks Daily and Zoom send to LiveClass, verified by their signatures"),
         (name = "provider-accounts", description = "A tenant's own video-provider accounts (Zoom, Daily, Jitsi): credentials sealed at rest, never returned"),

@@ -15,8 +15,8 @@ use async_trait::async_trait;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use liveclass_domain::attendance::{
-    AttendanceRepository, Engagement, FinalOutcome, ProviderReport, Reconciliation,
-    ReconciliationStatus,
+    AttendancePolicy, AttendanceRepository, Engagement, FinalOutcome, ProviderReport,
+    Reconciliation, ReconciliationStatus, TenantAttendancePolicy,
 };
 use liveclass_domain::events::EventType;
 use liveclass_domain::events::NewEvent;
@@ -31,7 +31,7 @@ use crate::events;
 use crate::rows::{from_db_time, to_db_time};
 use crate::schema::{
     attendance_reconciliations as recs, class_events, class_messages, class_reactions,
-    poll_ballots, polls, question_votes,
+    poll_ballots, polls, question_votes, tenant_attendance_settings as grace,
 };
 use crate::store::{DieselStore, corrupt, write_transaction};
 
@@ -301,6 +301,75 @@ impl AttendanceRepository for DieselStore {
                 }
             }
             Ok(found)
+        })
+        .await
+    }
+
+    async fn tenant_attendance_policy(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<TenantAttendancePolicy>, RepoError> {
+        let tenant = tenant.as_str().to_owned();
+        self.run("read attendance settings", move |conn| {
+            let row: Option<(i32, i32, PrimitiveDateTime, String)> = grace::table
+                .find(&tenant)
+                .select((
+                    grace::late_after_minutes,
+                    grace::left_early_minutes,
+                    grace::updated_at,
+                    grace::updated_by,
+                ))
+                .first(conn)
+                .optional()?;
+            row.map(|(late, early, at, by)| {
+                Ok(TenantAttendancePolicy {
+                    policy: AttendancePolicy {
+                        late_after: Duration::minutes(i64::from(late)),
+                        left_early_before: Duration::minutes(i64::from(early)),
+                    },
+                    updated_at: from_db_time(at),
+                    updated_by: UserId::parse(&by).map_err(|e| corrupt(anyhow::Error::new(e)))?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn set_tenant_attendance_policy(
+        &self,
+        tenant: &TenantId,
+        policy: Option<TenantAttendancePolicy>,
+    ) -> Result<(), RepoError> {
+        let tenant = tenant.as_str().to_owned();
+        self.run("set attendance settings", move |conn| {
+            let Some(own) = policy else {
+                return diesel::delete(grace::table.find(&tenant))
+                    .execute(conn)
+                    .map(drop);
+            };
+            let minutes = |d: Duration| i32::try_from(d.whole_minutes()).unwrap_or(i32::MAX);
+            let values = (
+                grace::tenant_id.eq(&tenant),
+                grace::late_after_minutes.eq(minutes(own.policy.late_after)),
+                grace::left_early_minutes.eq(minutes(own.policy.left_early_before)),
+                grace::updated_at.eq(to_db_time(own.updated_at)),
+                grace::updated_by.eq(own.updated_by.as_str()),
+            );
+            crate::backend::per_backend!(conn, |c| {
+                diesel::insert_into(grace::table)
+                    .values(values)
+                    .on_conflict(grace::tenant_id)
+                    .do_update()
+                    .set((
+                        grace::late_after_minutes.eq(minutes(own.policy.late_after)),
+                        grace::left_early_minutes.eq(minutes(own.policy.left_early_before)),
+                        grace::updated_at.eq(to_db_time(own.updated_at)),
+                        grace::updated_by.eq(own.updated_by.as_str()),
+                    ))
+                    .execute(c)
+            })
+            .map(drop)
         })
         .await
     }

@@ -518,6 +518,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A tenant's own attendance grace periods.
+    tenant_attendance_settings (tenant_id) {
+        tenant_id -> Text,
+        late_after_minutes -> Integer,
+        left_early_minutes -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     live_classes,
     class_events,
@@ -551,5 +562,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     waitlist_entries,
     provider_events,
     provider_sessions,
-    attendance_reconciliations
+    attendance_reconciliations,
+    tenant_attendance_settings
 );

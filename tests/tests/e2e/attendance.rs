@@ -489,8 +489,130 @@ async fn the_report_counts_what_each_attendee_did(db: TestDatabase) {
     assert!(ada_line.ends_with(",2,1,1,1,2,2"), "{ada_line}");
 }
 
+/// A tenant's own grace periods: read by managers, set and reset by
+/// organisation admins, checked, used by the tenant's reports (of classes
+/// already ended too) and by no other tenant's.
+async fn a_tenants_own_grace_periods_apply_to_its_reports_only(db: TestDatabase) {
+    let clock = Arc::new(FixedClock::at(datetime!(2030-03-04 13:55 UTC)));
+    let app = spawn_app_at(db, &[], clock.clone()).await;
+    let admin = app.token("admin-1", "acme", &["org_admin"]);
+    let teacher = app.token("teacher-1", "acme", &["training_manager"]);
+    let ada = app.token("ada", "acme", &[]);
+    let other_admin = app.token("admin-9", "globex", &["org_admin"]);
+    let settings = "/attendance-settings";
+
+    let server = app.get(settings, &teacher).await;
+    assert_eq!(server.status, 200, "{}", server.body);
+    assert_eq!(
+        (
+            &server.body["lateAfterMinutes"],
+            &server.body["leftEarlyMinutes"],
+            &server.body["source"]
+        ),
+        (&json!(5), &json!(5), &json!("server"))
+    );
+    assert_eq!(app.get(settings, &ada).await.status, 403);
+    let refused = app
+        .put_json(
+            settings,
+            &teacher,
+            &json!({"lateAfterMinutes": 1, "leftEarlyMinutes": 1}),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let invalid = app
+        .put_json(
+            settings,
+            &admin,
+            &json!({"lateAfterMinutes": 2000, "leftEarlyMinutes": 1}),
+        )
+        .await;
+    assert_eq!(invalid.status, 400, "{}", invalid.body);
+    assert_eq!(invalid.body["code"], "validation_failed");
+    assert!(
+        invalid.body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("lateAfterMinutes")
+    );
+
+    // A class where Ada comes 8 minutes late and leaves 8 minutes early:
+    // `late` by the server's 5 minutes.
+    let created = app
+        .post_json(
+            "/live-classes",
+            &teacher,
+            &json!({"title": "Lab", "scheduledAt": "2030-03-04T14:00:00Z"}),
+        )
+        .await;
+    let class = format!("/live-classes/{}", created.body["id"].as_str().unwrap());
+    let at = |minute: i64| {
+        let target = datetime!(2030-03-04 14:00 UTC) + Duration::minutes(minute);
+        clock.advance(target - clock_now(&clock));
+    };
+    at(0);
+    assert_eq!(
+        app.post(&format!("{class}/start"), &teacher).await.status,
+        200
+    );
+    at(8);
+    assert_eq!(app.post(&format!("{class}/join"), &ada).await.status, 200);
+    at(52);
+    assert_eq!(app.post(&format!("{class}/leave"), &ada).await.status, 200);
+    at(60);
+    assert_eq!(
+        app.post(&format!("{class}/end"), &teacher).await.status,
+        200
+    );
+    let status = || async {
+        let report = app.get(&format!("{class}/attendance"), &teacher).await;
+        attendee(&report.body, "ada")["status"].clone()
+    };
+    assert_eq!(status().await, "late");
+
+    // 10 minutes late are allowed, 7 early are not: `left_early`.
+    let set = app
+        .put_json(
+            settings,
+            &admin,
+            &json!({"lateAfterMinutes": 10, "leftEarlyMinutes": 7}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(
+        (
+            &set.body["lateAfterMinutes"],
+            &set.body["leftEarlyMinutes"],
+            &set.body["source"]
+        ),
+        (&json!(10), &json!(7), &json!("tenant"))
+    );
+    assert_eq!(set.body["updatedBy"], "admin-1");
+    assert_eq!(status().await, "left_early");
+    // Another tenant keeps the server's.
+    assert_eq!(
+        app.get(settings, &other_admin).await.body["source"],
+        "server"
+    );
+
+    let reset = app
+        .client
+        .delete(app.url(settings))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status().as_u16(), 200);
+    assert_eq!(app.get(settings, &teacher).await.body["source"], "server");
+    assert_eq!(status().await, "late");
+}
+
 on_both_backends!(
     a_classes_attendance_merges_rejoins_and_names_the_late_and_the_absent,
     the_grace_periods_follow_the_servers_settings,
     the_report_counts_what_each_attendee_did,
+    a_tenants_own_grace_periods_apply_to_its_reports_only,
 );

@@ -11,6 +11,8 @@
 //! - `reconcile`: [`AttendanceReconciler`], the worker that merges the video
 //!   provider's own participant report once a class has ended and makes its
 //!   attendance `final`.
+//! - `settings`: a tenant's own grace periods ([`AttendanceSettings`]),
+//!   set by its organisation admins; the server's apply otherwise.
 //! - `service`: [`Attendances`], the per-class report for the class's
 //!   moderators, reading the stores the stays and the expected users live
 //!   in (participations, provider sessions, course rosters, approvals) and
@@ -22,6 +24,7 @@ mod model;
 mod ports;
 mod reconcile;
 mod service;
+mod settings;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +40,10 @@ pub use reconcile::{
     ReconcileRun, Reconciliation, ReconciliationStatus, summarise,
 };
 pub use service::{AttendanceService, AttendanceStores, Attendances};
+pub use settings::{
+    AttendanceSettings, AttendanceSettingsError, MAX_GRACE_MINUTES, TenantAttendancePolicy,
+    grace_periods,
+};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use ports::MockAttendanceRepository;

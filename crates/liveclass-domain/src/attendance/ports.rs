@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
 use super::reconcile::{FinalOutcome, Reconciliation};
+use super::settings::TenantAttendancePolicy;
 use crate::events::NewEvent;
 use crate::ids::{ClassId, TenantId, UserId};
 use crate::store::RepoError;
@@ -72,6 +73,19 @@ pub trait AttendanceRepository: Send + Sync {
         outcome: FinalOutcome,
         event: Option<NewEvent>,
     ) -> Result<bool, RepoError>;
+
+    /// The tenant's own grace periods, if set.
+    async fn tenant_attendance_policy(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<TenantAttendancePolicy>, RepoError>;
+
+    /// Sets (`Some`) or clears (`None`) the tenant's own grace periods.
+    async fn set_tenant_attendance_policy(
+        &self,
+        tenant: &TenantId,
+        policy: Option<TenantAttendancePolicy>,
+    ) -> Result<(), RepoError>;
 
     /// The reconciliations of the classes given (those that have one).
     async fn reconciliations(

@@ -10,8 +10,11 @@ use super::course::{CourseAttendance, MAX_COURSE_CLASSES, course_matrix};
 use super::errors::{AttendanceError, CourseAttendanceError};
 use super::model::{AttendancePolicy, AttendanceReport, compute};
 use super::ports::AttendanceRepository;
+use super::settings::{
+    AttendanceSettings, AttendanceSettingsError, TenantAttendancePolicy, grace_periods,
+};
 use crate::admission::{AdmissionRepository, RequestStatus};
-use crate::caller::Caller;
+use crate::caller::{Caller, Role};
 use crate::class::{
     AdmissionPolicy, ClassFilter, ClassRepository, ClassStatus, LiveClass, PageRequest,
     ParticipationRepository, is_moderator,
@@ -67,6 +70,37 @@ pub trait Attendances: Send + Sync {
         from: Option<OffsetDateTime>,
         to: Option<OffsetDateTime>,
     ) -> Result<CourseAttendance, CourseAttendanceError>;
+
+    /// The grace periods the tenant's reports use (its own, else the
+    /// server's).
+    ///
+    /// # Errors
+    /// `Forbidden` unless a manager; `Store`.
+    async fn settings(
+        &self,
+        caller: &Caller,
+    ) -> Result<AttendanceSettings, AttendanceSettingsError>;
+
+    /// Sets the tenant's own grace periods, in whole minutes.
+    ///
+    /// # Errors
+    /// `Forbidden` unless an organisation admin; `Invalid` above
+    /// [`super::MAX_GRACE_MINUTES`]; `Store`.
+    async fn set_settings(
+        &self,
+        caller: &Caller,
+        late_after_minutes: u32,
+        left_early_minutes: u32,
+    ) -> Result<AttendanceSettings, AttendanceSettingsError>;
+
+    /// Drops the tenant's own grace periods: the server's apply again.
+    ///
+    /// # Errors
+    /// `Forbidden` unless an organisation admin; `Store`.
+    async fn reset_settings(
+        &self,
+        caller: &Caller,
+    ) -> Result<AttendanceSettings, AttendanceSettingsError>;
 }
 
 /// The stores attendance is read from.
@@ -159,6 +193,7 @@ impl AttendanceService {
             .reconciliations(tenant, &[class.id])
             .await?
             .pop();
+        let policy = self.policy_for(tenant).await?;
         Ok(Some(
             compute(
                 &class,
@@ -166,11 +201,28 @@ impl AttendanceService {
                 &sessions,
                 &expected,
                 self.clock.now(),
-                &self.policy,
+                &policy,
             )
             .with_engagement(&engagement)
             .with_reconciliation(reconciliation),
         ))
+    }
+
+    /// The grace periods of `tenant`'s reports: its own, else the server's.
+    async fn policy_for(&self, tenant: &TenantId) -> Result<AttendancePolicy, RepoError> {
+        Ok(self
+            .attendance
+            .tenant_attendance_policy(tenant)
+            .await?
+            .map_or(self.policy, |t| t.policy))
+    }
+
+    async fn current_settings(&self, tenant: &TenantId) -> Result<AttendanceSettings, RepoError> {
+        let tenant = self.attendance.tenant_attendance_policy(tenant).await?;
+        Ok(AttendanceSettings {
+            policy: tenant.as_ref().map_or(self.policy, |t| t.policy),
+            tenant,
+        })
     }
 
     /// The course's classes in the range that `caller` may see, soonest
@@ -224,6 +276,7 @@ impl AttendanceService {
             .attendance
             .reconciliations(&caller.tenant_id, &ids)
             .await?;
+        let policy = self.policy_for(&caller.tenant_id).await?;
         let mut reports = Vec::with_capacity(classes.len());
         for class in classes {
             let Some((class, participations)) = self
@@ -245,7 +298,7 @@ impl AttendanceService {
                     &sessions,
                     roster,
                     self.clock.now(),
-                    &self.policy,
+                    &policy,
                 )
                 .with_reconciliation(reconciliation),
             );
@@ -303,4 +356,52 @@ impl Attendances for AttendanceService {
         }
         Ok(report)
     }
+
+    async fn settings(
+        &self,
+        caller: &Caller,
+    ) -> Result<AttendanceSettings, AttendanceSettingsError> {
+        if !caller.can_manage_classes() {
+            return Err(AttendanceSettingsError::Forbidden(READ_SETTINGS));
+        }
+        Ok(self.current_settings(&caller.tenant_id).await?)
+    }
+
+    async fn set_settings(
+        &self,
+        caller: &Caller,
+        late_after_minutes: u32,
+        left_early_minutes: u32,
+    ) -> Result<AttendanceSettings, AttendanceSettingsError> {
+        if !caller.roles.contains(&Role::OrgAdmin) {
+            return Err(AttendanceSettingsError::Forbidden(CHANGE_SETTINGS));
+        }
+        let policy = grace_periods(late_after_minutes, left_early_minutes)?;
+        let own = TenantAttendancePolicy {
+            policy,
+            updated_at: self.clock.now(),
+            updated_by: caller.user_id.clone(),
+        };
+        self.attendance
+            .set_tenant_attendance_policy(&caller.tenant_id, Some(own))
+            .await?;
+        Ok(self.current_settings(&caller.tenant_id).await?)
+    }
+
+    async fn reset_settings(
+        &self,
+        caller: &Caller,
+    ) -> Result<AttendanceSettings, AttendanceSettingsError> {
+        if !caller.roles.contains(&Role::OrgAdmin) {
+            return Err(AttendanceSettingsError::Forbidden(CHANGE_SETTINGS));
+        }
+        self.attendance
+            .set_tenant_attendance_policy(&caller.tenant_id, None)
+            .await?;
+        Ok(self.current_settings(&caller.tenant_id).await?)
+    }
 }
+
+const READ_SETTINGS: &str =
+    "Only training managers and organisation admins can see the attendance settings";
+const CHANGE_SETTINGS: &str = "Only organisation admins can change the attendance settings";

@@ -430,6 +430,9 @@ mod reconciler {
             self.attendance
                 .expect_reconciliations()
                 .returning(|_, _| Ok(vec![]));
+            self.attendance
+                .expect_tenant_attendance_policy()
+                .returning(|_| Ok(None));
             self
         }
 

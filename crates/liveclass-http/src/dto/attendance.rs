@@ -654,3 +654,53 @@ pub fn course_attendance_csv(
     }
     out.into_inner().map_err(|e| e.into_error().into())
 }
+
+/// `PUT /attendance-settings`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttendanceSettingsBody {
+    /// A first join more than this many minutes after the start is `late`.
+    #[schema(minimum = 0, maximum = 1440, example = 10)]
+    pub late_after_minutes: u32,
+    /// A last leave more than this many minutes before the end is
+    /// `left_early`.
+    #[schema(minimum = 0, maximum = 1440, example = 5)]
+    pub left_early_minutes: u32,
+}
+
+/// The attendance grace periods that apply to the tenant.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceSettingsResponse {
+    #[schema(minimum = 0, maximum = 1440, example = 10)]
+    pub late_after_minutes: i64,
+    #[schema(minimum = 0, maximum = 1440, example = 5)]
+    pub left_early_minutes: i64,
+    /// `tenant` (set by an organisation admin) or `server` (the server's
+    /// `LIVECLASS_ATTENDANCE_*` settings).
+    #[schema(example = "tenant")]
+    pub source: &'static str,
+    /// When the tenant's own were set; `null` for the server's.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime, required = true)]
+    pub updated_at: Option<OffsetDateTime>,
+    /// Who set them; `null` for the server's.
+    #[schema(required = true)]
+    pub updated_by: Option<String>,
+}
+
+impl From<&liveclass_domain::attendance::AttendanceSettings> for AttendanceSettingsResponse {
+    fn from(s: &liveclass_domain::attendance::AttendanceSettings) -> Self {
+        Self {
+            late_after_minutes: s.policy.late_after.whole_minutes(),
+            left_early_minutes: s.policy.left_early_before.whole_minutes(),
+            source: if s.tenant.is_some() {
+                "tenant"
+            } else {
+                "server"
+            },
+            updated_at: s.tenant.as_ref().map(|t| t.updated_at),
+            updated_by: s.tenant.as_ref().map(|t| t.updated_by.as_str().to_owned()),
+        }
+    }
+}

@@ -12,6 +12,8 @@ pub fn json_name(field: Field) -> &'static str {
         Field::UserId => "userId",
         Field::MicAllowed => "micAllowed",
         Field::HandRaised => "handRaised",
+        Field::LateAfterMinutes => "lateAfterMinutes",
+        Field::LeftEarlyMinutes => "leftEarlyMinutes",
         Field::RoomId => "roomId",
         Field::JoinHash => "joinHash",
         Field::Title => "title",

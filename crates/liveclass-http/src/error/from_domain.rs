@@ -574,6 +574,17 @@ impl From<liveclass_domain::attendance::CourseAttendanceError> for ApiError {
     }
 }
 
+impl From<liveclass_domain::attendance::AttendanceSettingsError> for ApiError {
+    fn from(e: liveclass_domain::attendance::AttendanceSettingsError) -> Self {
+        use liveclass_domain::attendance::AttendanceSettingsError as A;
+        match e {
+            A::Invalid(v) => v.into(),
+            A::Forbidden(_) => Self::new(C::Forbidden, e.to_string()),
+            A::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<RequestToJoinError> for ApiError {
     fn from(e: RequestToJoinError) -> Self {
         match e {

@@ -2,6 +2,7 @@
 
 pub mod actual_times;
 pub mod admission;
+pub mod attendance_settings;
 pub mod calendar;
 pub mod controls;
 pub mod courses;
