@@ -9,6 +9,7 @@
 //! count or time.
 
 mod chat;
+mod course;
 mod db;
 mod fanout;
 mod html;
@@ -43,11 +44,11 @@ pub struct Args {
     #[arg(long, default_value = "target/release/server")]
     pub server_bin: PathBuf,
     /// Scenarios to run, comma-separated: burst, burst-over, hot, participants,
-    /// steady, mixed-tenants, fanout, chat, list.
+    /// steady, mixed-tenants, fanout, chat, list, course.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout,chat,list"
+        default_value = "burst,burst-over,hot,participants,steady,mixed-tenants,fanout,chat,list,course"
     )]
     pub scenarios: Vec<String>,
     /// Concurrent clients of the throughput scenarios (and pgbench's).

@@ -30,6 +30,7 @@ pub async fn run(name: &str, args: &Args) -> anyhow::Result<ScenarioResult> {
         "steady" => steady(args).await,
         "fanout" => crate::fanout::run(args).await,
         "chat" => crate::chat::run(args).await,
+        "course" => crate::course::run(args).await,
         "list" => crate::list::run(args).await,
         other => bail!("unknown scenario `{other}`"),
     }

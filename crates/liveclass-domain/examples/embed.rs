@@ -295,6 +295,23 @@ impl ParticipationRepository for InMemoryStore {
                 .collect()
         }))
     }
+
+    async fn list_for_classes(
+        &self,
+        tenant: &TenantId,
+        class_ids: &[ClassId],
+    ) -> Result<Vec<Participation>, RepoError> {
+        Ok(self.with(|s| {
+            let mut found: Vec<Participation> = s
+                .participations
+                .iter()
+                .filter(|p| &p.tenant_id == tenant && class_ids.contains(&p.class_id))
+                .cloned()
+                .collect();
+            found.sort_by_key(|p| p.joined_at);
+            found
+        }))
+    }
 }
 
 /// A provider that makes no calls: every room is a URL on our own host.

@@ -154,6 +154,36 @@ impl ParticipationRepository for DieselStore {
         })
         .await
     }
+
+    async fn list_for_classes(
+        &self,
+        tenant: &TenantId,
+        class_ids: &[ClassId],
+    ) -> Result<Vec<Participation>, RepoError> {
+        let tenant = tenant.as_str().to_owned();
+        let ids: Vec<String> = class_ids.iter().map(ToString::to_string).collect();
+        self.run("list participations of classes", move |conn| {
+            let mut all = Vec::new();
+            // Bounded IN lists (SQLite's parameter limit).
+            for chunk in ids.chunks(500) {
+                let rows: Vec<ParticipationRow> = participations::table
+                    .filter(participations::tenant_id.eq(&tenant))
+                    .filter(participations::class_id.eq_any(chunk))
+                    .order((
+                        participations::class_id.asc(),
+                        participations::joined_at.asc(),
+                        participations::id.asc(),
+                    ))
+                    .select(ParticipationRow::as_select())
+                    .load(conn)?;
+                for row in rows {
+                    all.push(Participation::try_from(row).map_err(corrupt)?);
+                }
+            }
+            Ok(all)
+        })
+        .await
+    }
 }
 
 /// Ends an active participation at `at` (clamped up to its start) with

@@ -429,6 +429,32 @@ impl ProviderEventRepository for DieselStore {
         .await
     }
 
+    async fn provider_sessions_of_classes(
+        &self,
+        class_ids: &[ClassId],
+    ) -> Result<Vec<ProviderSession>, RepoError> {
+        let ids: Vec<String> = class_ids.iter().map(ToString::to_string).collect();
+        self.run("list provider sessions of classes", move |conn| {
+            let mut all = Vec::new();
+            for chunk in ids.chunks(500) {
+                let rows: Vec<SessionRow> = sessions::table
+                    .filter(sessions::class_id.eq_any(chunk))
+                    .order((
+                        sessions::class_id.asc(),
+                        sessions::joined_at.asc(),
+                        sessions::session_key.asc(),
+                    ))
+                    .select(SessionRow::as_select())
+                    .load(conn)?;
+                for row in rows {
+                    all.push(ProviderSession::try_from(row).map_err(corrupt)?);
+                }
+            }
+            Ok(all)
+        })
+        .await
+    }
+
     async fn provider_session(
         &self,
         class_id: ClassId,

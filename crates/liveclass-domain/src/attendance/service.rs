@@ -1,5 +1,6 @@
 //! The per-class attendance report.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -17,11 +18,11 @@ use crate::admission::{AdmissionRepository, RequestStatus};
 use crate::caller::{Caller, Role};
 use crate::class::{
     AdmissionPolicy, ClassFilter, ClassRepository, ClassStatus, LiveClass, PageRequest,
-    ParticipationRepository, is_moderator,
+    Participation, ParticipationRepository, is_moderator,
 };
 use crate::clock::Clock;
 use crate::ids::{ClassId, TenantId, UserId};
-use crate::provider_events::ProviderEventRepository;
+use crate::provider_events::{ProviderEventRepository, ProviderSession};
 use crate::roster::RosterRepository;
 use crate::schedule::CourseId;
 use crate::store::RepoError;
@@ -277,30 +278,32 @@ impl AttendanceService {
             .reconciliations(&caller.tenant_id, &ids)
             .await?;
         let policy = self.policy_for(&caller.tenant_id).await?;
+        // Every stay of every class in two queries (not two per class),
+        // then grouped by class.
+        let mut stays: HashMap<ClassId, Vec<Participation>> = HashMap::new();
+        for p in self
+            .participations
+            .list_for_classes(&caller.tenant_id, &ids)
+            .await?
+        {
+            stays.entry(p.class_id).or_default().push(p);
+        }
+        let mut sessions: HashMap<ClassId, Vec<ProviderSession>> = HashMap::new();
+        for s in self.sessions.provider_sessions_of_classes(&ids).await? {
+            sessions.entry(s.class_id).or_default().push(s);
+        }
+        let now = self.clock.now();
         let mut reports = Vec::with_capacity(classes.len());
         for class in classes {
-            let Some((class, participations)) = self
-                .participations
-                .roster(&caller.tenant_id, class.id, false)
-                .await?
-            else {
-                continue; // Deleted since the list was read.
-            };
-            let sessions = self.sessions.provider_sessions_of_class(class.id).await?;
             let reconciliation = reconciliations
                 .iter()
                 .position(|r| r.class_id == class.id)
                 .map(|i| reconciliations.swap_remove(i));
+            let stays = stays.remove(&class.id).unwrap_or_default();
+            let sessions = sessions.remove(&class.id).unwrap_or_default();
             reports.push(
-                compute(
-                    &class,
-                    &participations,
-                    &sessions,
-                    roster,
-                    self.clock.now(),
-                    &policy,
-                )
-                .with_reconciliation(reconciliation),
+                compute(&class, &stays, &sessions, roster, now, &policy)
+                    .with_reconciliation(reconciliation),
             );
         }
         Ok(reports)

@@ -404,6 +404,15 @@ pub trait ParticipationRepository: Send + Sync {
         class_id: ClassId,
         active_only: bool,
     ) -> Result<Vec<Participation>, RepoError>;
+
+    /// Every participation of the classes given (the tenant's), ordered by
+    /// class, then `joined_at`: a course's reports in one query per 500
+    /// classes instead of one per class.
+    async fn list_for_classes(
+        &self,
+        tenant: &TenantId,
+        class_ids: &[ClassId],
+    ) -> Result<Vec<Participation>, RepoError>;
 }
 
 #[cfg(test)]

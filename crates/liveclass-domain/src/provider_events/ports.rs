@@ -101,6 +101,13 @@ pub trait ProviderEventRepository: Send + Sync {
         class_id: ClassId,
     ) -> Result<Vec<ProviderSession>, RepoError>;
 
+    /// Every provider session of the classes given, ordered by class, then
+    /// joining (one query per 500 classes).
+    async fn provider_sessions_of_classes(
+        &self,
+        class_ids: &[ClassId],
+    ) -> Result<Vec<ProviderSession>, RepoError>;
+
     /// The session stored under `key`, if any.
     async fn provider_session(
         &self,

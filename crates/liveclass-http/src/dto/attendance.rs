@@ -609,33 +609,50 @@ impl From<&CourseAttendance> for CourseAttendanceResponse {
     }
 }
 
-/// A course report as CSV: `user_id`, `name`, one column per class (its
-/// scheduled time in `tz` and its title; the student's status), then
-/// `attended`, `seconds_present`, `percent`.
-///
-/// # Errors
-/// None in practice (the writer writes into memory).
-pub fn course_attendance_csv(
-    report: &CourseAttendance,
-    options: &AttendanceOptions,
-) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = vec!["user_id".into(), "name".into()];
-    header.extend(report.classes.iter().map(|c| {
-        neutralised(&format!(
-            "{} {}",
-            instant_in(Some(c.class.scheduled_at), &options.tz),
-            c.class.title.as_str()
-        ))
-        .into_owned()
-    }));
-    header.extend([
-        "attended".into(),
-        "seconds_present".into(),
-        "percent".into(),
-    ]);
-    out.write_record(&header)?;
-    for r in &report.rows {
+/// Rows rendered per chunk of a streamed course report.
+const ROWS_PER_CHUNK: usize = 200;
+
+/// A course report as CSV (RFC 4180, UTF-8): a header row (user id, name,
+/// one column per class headed by its scheduled time in `tz` and title,
+/// then attended, seconds present, percent), then one row per student.
+/// Streamed: rendered [`ROWS_PER_CHUNK`] rows at a time as the client
+/// reads, so the whole text is never held (the report itself is).
+pub struct CourseCsvBody {
+    report: CourseAttendance,
+    tz: jiff::tz::TimeZone,
+    /// The next row to render; `None` before the header.
+    next: Option<usize>,
+}
+
+impl CourseCsvBody {
+    /// The body of `report`, times in `options.tz`.
+    pub fn new(report: CourseAttendance, options: &AttendanceOptions) -> Self {
+        Self {
+            report,
+            tz: options.tz.clone(),
+            next: None,
+        }
+    }
+
+    fn header(&self) -> Vec<String> {
+        let mut header: Vec<String> = vec!["user_id".into(), "name".into()];
+        header.extend(self.report.classes.iter().map(|c| {
+            neutralised(&format!(
+                "{} {}",
+                instant_in(Some(c.class.scheduled_at), &self.tz),
+                c.class.title.as_str()
+            ))
+            .into_owned()
+        }));
+        header.extend([
+            "attended".into(),
+            "seconds_present".into(),
+            "percent".into(),
+        ]);
+        header
+    }
+
+    fn record(r: &CourseRow) -> Vec<String> {
         let mut record: Vec<String> = vec![
             neutralised(r.user_id.as_str()).into_owned(),
             neutralised(r.name.as_deref().unwrap_or_default()).into_owned(),
@@ -650,9 +667,62 @@ pub fn course_attendance_csv(
             r.seconds_present.to_string(),
             r.percent.to_string(),
         ]);
-        out.write_record(&record)?;
+        record
     }
-    out.into_inner().map_err(|e| e.into_error().into())
+
+    /// The next chunk: the header, then rows; `None` at the end.
+    fn chunk(&mut self) -> Option<Result<actix_web::web::Bytes, csv::Error>> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let written = match self.next {
+            None => {
+                self.next = Some(0);
+                out.write_record(self.header())
+            }
+            Some(from) if from < self.report.rows.len() => {
+                let to = (from + ROWS_PER_CHUNK).min(self.report.rows.len());
+                self.next = Some(to);
+                self.report.rows[from..to]
+                    .iter()
+                    .try_for_each(|r| out.write_record(Self::record(r)))
+            }
+            Some(_) => return None,
+        };
+        Some(
+            written
+                .and_then(|()| out.into_inner().map_err(|e| e.into_error().into()))
+                .map(actix_web::web::Bytes::from),
+        )
+    }
+}
+
+impl actix_web::body::MessageBody for CourseCsvBody {
+    type Error = csv::Error;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        actix_web::body::BodySize::Stream
+    }
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+        std::task::Poll::Ready(self.get_mut().chunk())
+    }
+}
+
+/// A course report streamed as a CSV attachment named `filename`.
+pub fn course_csv_attachment(
+    report: CourseAttendance,
+    options: &AttendanceOptions,
+    filename: &str,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(CourseCsvBody::new(report, options))
 }
 
 /// `PUT /attendance-settings`.
@@ -702,5 +772,53 @@ impl From<&liveclass_domain::attendance::AttendanceSettings> for AttendanceSetti
             updated_at: s.tenant.as_ref().map(|t| t.updated_at),
             updated_by: s.tenant.as_ref().map(|t| t.updated_by.as_str().to_owned()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use liveclass_domain::attendance::{CourseAttendance, CourseRow};
+    use liveclass_domain::ids::UserId;
+    use liveclass_domain::schedule::CourseId;
+
+    use super::*;
+
+    #[test]
+    fn a_course_csv_streams_its_header_then_blocks_of_rows() {
+        let row = |i: usize| CourseRow {
+            user_id: UserId::parse(&format!("s-{i:03}")).unwrap(),
+            name: (i == 0).then(|| "=cmd".to_owned()),
+            statuses: vec![],
+            seconds_per_class: vec![],
+            attended: 0,
+            seconds_present: 0,
+            percent: 0,
+        };
+        let report = CourseAttendance {
+            course_id: CourseId::parse("lab").unwrap(),
+            classes: vec![],
+            rows: (0..450).map(row).collect(),
+        };
+        let options = AttendanceQuery {
+            detail: None,
+            format: None,
+            tz: None,
+        }
+        .options()
+        .unwrap();
+        let mut body = CourseCsvBody::new(report, &options);
+        let mut chunks = Vec::new();
+        while let Some(chunk) = body.chunk() {
+            chunks.push(String::from_utf8(chunk.unwrap().to_vec()).unwrap());
+        }
+        assert_eq!(chunks.len(), 1 + 3, "the header, then 200 + 200 + 50 rows");
+        assert_eq!(chunks[0], "user_id,name,attended,seconds_present,percent\n");
+        assert!(
+            chunks[1].starts_with("s-000,'=cmd,0,0,0\n"),
+            "{}",
+            chunks[1]
+        );
+        assert_eq!(chunks[3].lines().count(), 50);
+        assert!(chunks[3].ends_with("s-449,,0,0,0\n"));
     }
 }

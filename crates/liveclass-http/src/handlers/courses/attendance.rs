@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::course_id;
 use crate::auth::Authenticated;
-use crate::dto::{CourseAttendanceQuery, CourseAttendanceResponse, course_attendance_csv};
+use crate::dto::{CourseAttendanceQuery, CourseAttendanceResponse, course_csv_attachment};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -49,8 +49,11 @@ pub async fn course_attendance(
         .for_course(&caller, &course, from, to)
         .await?;
     if crate::dto::wants_csv(&req, &options) {
-        let body = course_attendance_csv(&report, &options).map_err(|e| ApiError::internal(&e))?;
-        return Ok(crate::dto::csv_attachment(body, "course-attendance.csv"));
+        return Ok(course_csv_attachment(
+            report,
+            &options,
+            "course-attendance.csv",
+        ));
     }
     Ok(HttpResponse::Ok().json(CourseAttendanceResponse::from(&report)))
 }

@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::Authenticated;
-use crate::dto::{CourseAttendanceResponse, MyAttendanceQuery, course_attendance_csv};
+use crate::dto::{CourseAttendanceResponse, MyAttendanceQuery, course_csv_attachment};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -37,8 +37,7 @@ pub async fn my_attendance(
         .for_me(&caller, &course, from, to)
         .await?;
     if crate::dto::wants_csv(&req, &options) {
-        let body = course_attendance_csv(&report, &options).map_err(|e| ApiError::internal(&e))?;
-        return Ok(crate::dto::csv_attachment(body, "my-attendance.csv"));
+        return Ok(course_csv_attachment(report, &options, "my-attendance.csv"));
     }
     Ok(HttpResponse::Ok().json(CourseAttendanceResponse::from(&report)))
 }
