@@ -158,6 +158,30 @@ impl TestApp {
         .await
     }
 
+    /// Polls `path` every 100 ms, for up to 15 s, until it answers 200 with
+    /// a body `check` accepts; returns that body.
+    ///
+    /// # Panics
+    /// When it never does.
+    pub async fn eventually(
+        &self,
+        path: &str,
+        token: &str,
+        check: impl Fn(&Value) -> bool,
+    ) -> Value {
+        for _ in 0..150 {
+            let reply = self.get(path, token).await;
+            if reply.status == 200 && check(&reply.body) {
+                return reply.body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{path} never reached the expected state: {}",
+            self.get(path, token).await.body
+        );
+    }
+
     pub async fn put_json(&self, path: &str, token: &str, body: &Value) -> Reply {
         self.send(
             self.client

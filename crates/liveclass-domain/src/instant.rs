@@ -79,6 +79,14 @@ pub fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
     at.saturating_add(by)
 }
 
+/// The wait after failed attempt number `attempts` (1-based) of a retried
+/// job: `first · 2^(attempts-1)`, at most `max` (the backoff every queue
+/// here uses).
+pub fn doubling_delay(first: Duration, max: Duration, attempts: u32) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(20);
+    (first * 2_i32.pow(doublings)).min(max)
+}
+
 /// `at - by`, saturating at the limits of the type instead of panicking.
 pub fn earlier(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
     at.saturating_sub(by)

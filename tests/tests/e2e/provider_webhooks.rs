@@ -173,24 +173,6 @@ fn chrono_ms() -> u128 {
 }
 
 /// Polls `check` on `path` until it holds (the worker runs every 500 ms).
-async fn eventually(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    check: impl Fn(&Value) -> bool,
-) -> Value {
-    for _ in 0..100 {
-        let reply = app.get(path, token).await;
-        if reply.status == 200 && check(&reply.body) {
-            return reply.body;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{path} never reached the expected state: {}",
-        app.get(path, token).await.body
-    );
-}
 
 #[tokio::test]
 async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_sharing() {
@@ -233,7 +215,8 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
         &json!({"id": MEETING, "uuid": "u==", "start_time": "2030-01-01T00:00:00Z"}),
     )
     .await;
-    eventually(&app, &class_path, &teacher, |c| c["status"] == "live").await;
+    app.eventually(&class_path, &teacher, |c| c["status"] == "live")
+        .await;
 
     // The student joins through LiveClass, then through Zoom; their join
     // carries their LiveClass user id as `customer_key`.
@@ -261,16 +244,15 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
             .find(|p| p["userId"] == "student-1")
             .map(|p| p["screenSharing"].clone())
     };
-    eventually(&app, &participants, &teacher, |l| {
-        sharer(l) == Some(json!(true))
-    })
-    .await;
+    app.eventually(&participants, &teacher, |l| sharer(l) == Some(json!(true)))
+        .await;
 
     // The deliveries, for the tenant's organisation admins only.
-    let events = eventually(&app, "/provider-events?status=processed", &admin, |l| {
-        l["data"].as_array().unwrap().len() == 3
-    })
-    .await;
+    let events = app
+        .eventually("/provider-events?status=processed", &admin, |l| {
+            l["data"].as_array().unwrap().len() == 3
+        })
+        .await;
     let first_id = first["eventId"].as_str().unwrap();
     let listed = events["data"].as_array().unwrap();
     assert!(
@@ -305,16 +287,14 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
         (202, &json!("received"))
     );
     // Handled again: still sharing, and no second event (idempotent).
-    eventually(&app, "/provider-events?status=processed", &admin, |l| {
+    app.eventually("/provider-events?status=processed", &admin, |l| {
         l["data"].as_array().unwrap().len() == 3
     })
     .await;
 
     zoom_event(&app, "meeting.sharing_ended", &sharing).await;
-    eventually(&app, &participants, &teacher, |l| {
-        sharer(l) == Some(json!(false))
-    })
-    .await;
+    app.eventually(&participants, &teacher, |l| sharer(l) == Some(json!(false)))
+        .await;
 
     // Zoom's cloud recording of the meeting is ready: stored with its files.
     let files = json!([
@@ -330,10 +310,11 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
         "start_time": "2030-01-01T00:00:00Z", "recording_files": files}),
     )
     .await;
-    let recordings = eventually(&app, &format!("{class_path}/recordings"), &teacher, |l| {
-        l["recordings"].as_array().is_some_and(|r| !r.is_empty())
-    })
-    .await;
+    let recordings = app
+        .eventually(&format!("{class_path}/recordings"), &teacher, |l| {
+            l["recordings"].as_array().is_some_and(|r| !r.is_empty())
+        })
+        .await;
     let recording = &recordings["recordings"][0];
     assert_eq!(
         (&recording["status"], &recording["provider"]),
@@ -357,7 +338,8 @@ async fn a_zoom_meetings_webhooks_drive_its_class_and_a_participants_screen_shar
         &json!({"id": MEETING, "uuid": "u==", "end_time": "2030-01-01T00:00:00Z"}),
     )
     .await;
-    eventually(&app, &class_path, &teacher, |c| c["status"] == "ended").await;
+    app.eventually(&class_path, &teacher, |c| c["status"] == "ended")
+        .await;
     // The student's attendance has both LiveClass's stay and Zoom's session.
     let attendance = app.get(&format!("{class_path}/attendance"), &teacher).await;
     assert_eq!(attendance.status, 200, "{}", attendance.body);

@@ -69,25 +69,6 @@ fn move_to(clock: &FixedClock, at: time::OffsetDateTime) {
     clock.advance(at - clock.now());
 }
 
-async fn eventually(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    check: impl Fn(&Value) -> bool,
-) -> Value {
-    for _ in 0..150 {
-        let reply = app.get(path, token).await;
-        if reply.status == 200 && check(&reply.body) {
-            return reply.body;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{path} never reached the expected state: {}",
-        app.get(path, token).await.body
-    );
-}
-
 /// Starts the app on `db` with the reconciliation worker every second,
 /// two minutes after a class's end.
 async fn app(db: TestDatabase, clock: Arc<FixedClock>, zoom: Option<&MockServer>) -> TestApp {
@@ -174,14 +155,15 @@ async fn the_providers_report_is_merged_once_and_makes_the_attendance_final(db: 
     assert_eq!(report.body["state"], "provisional", "{}", report.body);
     assert_eq!(report.body["reconciliation"]["status"], "pending");
     assert_eq!(ada(&report.body)["secondsPresent"], 18 * 60);
-    let ended = eventually(&app, &format!("{class}/events?limit=1000"), &teacher, |p| {
-        p["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["type"] == "class.ended")
-    })
-    .await;
+    let ended = app
+        .eventually(&format!("{class}/events?limit=1000"), &teacher, |p| {
+            p["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["type"] == "class.ended")
+        })
+        .await;
     let ended = ended["events"]
         .as_array()
         .unwrap()
@@ -195,7 +177,9 @@ async fn the_providers_report_is_merged_once_and_makes_the_attendance_final(db: 
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(app.get(&path, &teacher).await.body["state"], "provisional");
     move_to(&clock, datetime!(2030-03-04 15:02:01 UTC));
-    let report = eventually(&app, &path, &teacher, |r| r["state"] == "final").await;
+    let report = app
+        .eventually(&path, &teacher, |r| r["state"] == "final")
+        .await;
     let r = &report["reconciliation"];
     assert_eq!(
         (
@@ -222,14 +206,15 @@ async fn the_providers_report_is_merged_once_and_makes_the_attendance_final(db: 
             .all(|x| x["userId"] != "stranger-9"),
         "a report row of no class's user counts for nobody"
     );
-    let finalized = eventually(&app, &format!("{class}/events?limit=1000"), &teacher, |p| {
-        p["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["type"] == "attendance.finalized")
-    })
-    .await;
+    let finalized = app
+        .eventually(&format!("{class}/events?limit=1000"), &teacher, |p| {
+            p["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["type"] == "attendance.finalized")
+        })
+        .await;
     let event = finalized["events"]
         .as_array()
         .unwrap()
@@ -266,10 +251,11 @@ async fn a_provider_without_a_report_makes_the_attendance_final_as_unsupported(d
     let ada_token = app.token("ada", "acme", &[]);
     let class = a_class_that_ran(&app, &clock, &teacher, &ada_token).await;
     move_to(&clock, datetime!(2030-03-04 15:02:01 UTC));
-    let report = eventually(&app, &format!("{class}/attendance"), &teacher, |r| {
-        r["state"] == "final"
-    })
-    .await;
+    let report = app
+        .eventually(&format!("{class}/attendance"), &teacher, |r| {
+            r["state"] == "final"
+        })
+        .await;
     assert_eq!(report["reconciliation"]["providerReport"], "unsupported");
     assert_eq!(ada(&report)["secondsPresent"], 18 * 60);
     assert_eq!(ada(&report)["sources"], json!(["app"]));

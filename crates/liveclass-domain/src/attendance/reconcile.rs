@@ -170,8 +170,7 @@ impl Default for ReconcilePolicy {
 impl ReconcilePolicy {
     /// The wait after failed attempt number `attempts` (1-based).
     pub fn delay_after(&self, attempts: u32) -> Duration {
-        let doublings = attempts.saturating_sub(1).min(20);
-        (self.first_delay * 2_i32.pow(doublings)).min(self.max_delay)
+        crate::instant::doubling_delay(self.first_delay, self.max_delay, attempts)
     }
 }
 

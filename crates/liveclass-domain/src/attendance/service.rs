@@ -211,11 +211,7 @@ impl AttendanceService {
 
     /// The grace periods of `tenant`'s reports: its own, else the server's.
     async fn policy_for(&self, tenant: &TenantId) -> Result<AttendancePolicy, RepoError> {
-        Ok(self
-            .attendance
-            .tenant_attendance_policy(tenant)
-            .await?
-            .map_or(self.policy, |t| t.policy))
+        Ok(self.current_settings(tenant).await?.policy)
     }
 
     async fn current_settings(&self, tenant: &TenantId) -> Result<AttendanceSettings, RepoError> {

@@ -292,9 +292,7 @@ impl ProviderEventPolicy {
     /// The wait before attempt `attempts + 1`: `first_delay · 2^(attempts-1)`,
     /// at most `max_delay`.
     pub fn delay_after(&self, attempts: u32) -> Duration {
-        let doublings = attempts.saturating_sub(1).min(20);
-        let delay = self.first_delay * 2_i32.pow(doublings);
-        delay.min(self.max_delay)
+        crate::instant::doubling_delay(self.first_delay, self.max_delay, attempts)
     }
 }
 
